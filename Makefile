@@ -1,0 +1,49 @@
+# One command runs the app with demo data (make run), one runs every test (make test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app planner
+export PLANNER_ENV ?= development
+
+.PHONY: run test lint translations extract-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed-run $@
+
+translations: $(VENV)/.installed-run
+	$(BIN)/pybabel compile --use-fuzzy -q -d planner/translations
+
+extract-messages: $(VENV)/.installed-run
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot .
+	$(BIN)/pybabel update --quiet -N -i planner/translations/messages.pot -d planner/translations
+
+run: $(VENV)/.installed-run translations
+	$(FLASK) db upgrade
+	$(FLASK) planner seed-demo --if-empty
+	@echo "Planner is at http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.installed-dev translations
+	$(BIN)/ruff check .
+	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest -q
+	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL"; \
+		$(BIN)/pytest -q; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	find planner/translations -name '*.mo' -delete

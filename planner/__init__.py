@@ -1,0 +1,148 @@
+"""Planner: plans and runs the meetings and conferences of an organizing office."""
+
+from __future__ import annotations
+
+import os
+import zoneinfo
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from planner import config as config_module
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("PLANNER_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    config_module.load(app, config)
+
+    from planner.extensions import babel, csrf, db, limiter, migrate
+
+    _import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    _init_login(app)
+
+    from planner.core import web
+
+    web.register(app)
+    _register_blueprints(app)
+
+    from planner import api
+
+    api.init_app(app)
+
+    from planner.cli import register as register_cli
+
+    register_cli(app)
+    _template_context(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every model must be known to the metadata that migrations compare against."""
+    import planner.accounts.models
+    import planner.core.audit  # noqa: F401
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite enforces foreign keys only when asked, and waits for locks instead of failing."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from planner.accounts.access import load_request_organization
+    from planner.accounts.services import load_user
+    from planner.extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+    @app.before_request
+    def _organization_and_zone() -> None:
+        if not request.path.startswith("/api/") and not request.path.startswith("/static/"):
+            load_request_organization()
+        org = getattr(g, "organization", None)
+        g.timezone = zoneinfo.ZoneInfo(org.timezone if org else app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        user = getattr(g, "api_user", None)
+        if request.accept_languages:
+            return request.accept_languages.best_match(languages) or (user.language if user else "vi")
+        return user.language if user else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _select_timezone() -> str:
+    org = getattr(g, "organization", None)
+    return org.timezone if org else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from planner import home
+    from planner.accounts import views as account_views
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(account_views.bp)
+
+    @app.get("/healthz")
+    def healthz():
+        from sqlalchemy import text
+
+        from planner.extensions import db
+
+        db.session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+
+def _template_context(app: Flask) -> None:
+    from planner.accounts.access import can
+    from planner.accounts.models import LANGUAGE_LABELS
+    from planner.core.permissions import CLASSIFICATION_LABELS, ROLE_LABELS, Permission
+
+    @app.context_processor
+    def globals_() -> dict[str, Any]:
+        return {
+            "can": can,
+            "Permission": Permission,
+            "ROLE_LABELS": ROLE_LABELS,
+            "CLASSIFICATION_LABELS": CLASSIFICATION_LABELS,
+            "LANGUAGE_LABELS": LANGUAGE_LABELS,
+            "current_language": str(get_locale() or "vi"),
+        }
+
+    from planner.core.formatting import register_filters
+
+    register_filters(app)

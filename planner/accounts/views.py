@@ -1,0 +1,311 @@
+"""Sign-in, the user's own account, and the administration of the organization."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+
+from planner.accounts import services
+from planner.accounts.access import SESSION_ORG_KEY, current_organization, require
+from planner.accounts.forms import (
+    ApiTokenForm,
+    InviteUserForm,
+    LanguageForm,
+    LoginForm,
+    MemberForm,
+    OrganizationForm,
+    PasswordChangeForm,
+    SetupForm,
+)
+from planner.core import audit
+from planner.core.errors import PlannerError
+from planner.core.permissions import Permission
+from planner.extensions import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: a login link must not bounce users to another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_failures() -> str:
+    return f"{current_app.config['LOGIN_FAILURES_PER_MINUTE']}/minute"
+
+
+def _login_account_key() -> str:
+    return "account:" + services.normalize_email(request.form.get("email", ""))
+
+
+def _failed_login(response) -> bool:
+    return response.status_code != 302
+
+
+def _apply_form_error(form, exc: PlannerError) -> None:
+    field = getattr(form, exc.field, None) if exc.field else None
+    if field is not None:
+        field.errors = [*list(field.errors), exc.message]
+    else:
+        flash(exc.message, "error")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_failures, methods=["POST"], key_func=get_remote_address,
+               deduct_when=_failed_login, scope="login-address")
+@limiter.limit(_login_failures, methods=["POST"], key_func=_login_account_key,
+               deduct_when=_failed_login, scope="login-account")
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = _safe_next(request.args.get("next"))
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()  # a fresh session at login: nothing from before survives (fixation)
+            login_user(user)
+            session["language"] = user.language
+            return redirect(_safe_next(form.next.data) or url_for("home.index"))
+        form.password.errors = [_("Wrong e-mail address or password, or the account is not active.")]
+    return render_template("accounts/login.html", form=form), 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit() and form.language.data in current_app.config["LANGUAGES"]:
+        session["language"] = form.language.data
+        if current_user.is_authenticated:
+            services.set_language(current_user, form.language.data)
+    return redirect(_safe_next(form.next.data) or url_for("home.index"))
+
+
+@bp.post("/organization/switch")
+@login_required
+def switch_organization():
+    target = request.form.get("organization", "")
+    if not any(m.organization.public_id == target for m in current_user.memberships):
+        abort(404)
+    session[SESSION_ORG_KEY] = target
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+@limiter.limit("30/minute")
+def setup(token: str):
+    user = services.user_for_setup_token(token)
+    if user is None:
+        return render_template("accounts/setup_invalid.html"), 404
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            services.complete_setup(user, form.password.data)
+        except PlannerError as exc:
+            _apply_form_error(form, exc)
+        else:
+            flash(_("Your password is set. Sign in with your e-mail address and the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/setup.html", form=form, user=user)
+
+
+# The user's own account --------------------------------------------------------------------------
+
+@bp.route("/account", methods=["GET"])
+@require(Permission.view)
+def account():
+    org = current_organization()
+    return render_template(
+        "accounts/account.html",
+        password_form=PasswordChangeForm(),
+        token_form=ApiTokenForm(),
+        tokens=services.api_tokens(current_user, org),
+        new_token=session.pop("new_api_token", None),
+    )
+
+
+@bp.post("/account/password")
+@require(Permission.view)
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current_password.data, form.password.data)
+        except PlannerError as exc:
+            _apply_form_error(form, exc)
+        else:
+            login_user(user)  # the nonce changed: renew this browser's cookie, end the others
+            flash(_("Your password has been changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    org = current_organization()
+    return render_template("accounts/account.html", password_form=form, token_form=ApiTokenForm(),
+                           tokens=services.api_tokens(current_user, org), new_token=None), 422
+
+
+@bp.post("/account/tokens")
+@require(Permission.view)
+def create_token():
+    form = ApiTokenForm()
+    if form.validate_on_submit():
+        _token, secret = services.issue_api_token(current_user, current_organization(), form.name.data)
+        # Shown once, on the next page, then forgotten.
+        session["new_api_token"] = secret
+        flash(_("A new API token has been created. Copy it now: it will not be shown again."), "success")
+    else:
+        flash(_("Name the token to create it."), "error")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.post("/account/tokens/<public_id>/revoke")
+@require(Permission.view)
+def revoke_token(public_id: str):
+    services.revoke_api_token(services.api_token(current_user, current_organization(), public_id))
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+# Administration ----------------------------------------------------------------------------------
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@require(Permission.manage_organization)
+def users():
+    org = current_organization()
+    form = InviteUserForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                user, setup_token = services.create_user(
+                    org, email=form.email.data, name=form.name.data, role=form.role.data,
+                    clearance=form.clearance.data, language=form.language.data)
+            except PlannerError as exc:
+                _apply_form_error(form, exc)
+                status = 422
+            else:
+                session["invitation_link"] = url_for("accounts.setup", token=setup_token, _external=True)
+                session["invited_user"] = user.name
+                return redirect(url_for("accounts.users"))
+        else:
+            status = 422
+    return render_template(
+        "accounts/users.html",
+        form=form,
+        memberships=services.members(org),
+        invitation_link=session.pop("invitation_link", None),
+        invited_user=session.pop("invited_user", None),
+    ), status
+
+
+@bp.route("/admin/users/<public_id>", methods=["GET", "POST"])
+@require(Permission.manage_organization)
+def edit_user(public_id: str):
+    org = current_organization()
+    membership = services.member(org, public_id)
+    form = MemberForm(obj=membership.user) if request.method == "GET" else MemberForm()
+    if request.method == "GET":
+        form.role.data = membership.role.value
+        form.clearance.data = membership.user.clearance.value
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_member(org, membership, role=form.role.data, clearance=form.clearance.data,
+                                   active=form.active.data, name=form.name.data)
+        except PlannerError as exc:
+            _apply_form_error(form, exc)
+            status = 422
+        else:
+            flash(_("The changes to %(name)s have been saved.", name=membership.user.name), "success")
+            return redirect(url_for("accounts.users"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/user_edit.html", form=form, membership=membership), status
+
+
+@bp.post("/admin/users/<public_id>/invitation")
+@require(Permission.manage_organization)
+def renew_invitation(public_id: str):
+    org = current_organization()
+    membership = services.member(org, public_id)
+    if membership.user.has_password:
+        flash(_("This user has set a password already."), "info")
+        return redirect(url_for("accounts.users"))
+    token = services.renew_invitation(org, membership)
+    session["invitation_link"] = url_for("accounts.setup", token=token, _external=True)
+    session["invited_user"] = membership.user.name
+    return redirect(url_for("accounts.users"))
+
+
+@bp.route("/admin/organization", methods=["GET", "POST"])
+@require(Permission.manage_organization)
+def organization():
+    org = current_organization()
+    form = OrganizationForm(obj=org) if request.method == "GET" else OrganizationForm()
+    if request.method == "GET":
+        form.document_profile.data = org.document_profile.value
+        form.version.data = str(org.version)
+    status = 200
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in services.ORGANIZATION_FIELDS}
+        try:
+            version = int(form.version.data) if form.version.data else None
+            services.update_organization(org, data, version=version)
+        except (PlannerError, ValueError) as exc:
+            if isinstance(exc, PlannerError):
+                _apply_form_error(form, exc)
+            status = 409 if getattr(exc, "status", 0) == 409 else 422
+        else:
+            flash(_("The organization's settings have been saved."), "success")
+            return redirect(url_for("accounts.organization"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/organization.html", form=form, org=org), status
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/admin/audit")
+@require(Permission.manage_organization)
+def audit_log():
+    org = current_organization()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = 50
+    day_from = _parse_day(request.args.get("from"))
+    day_to = _parse_day(request.args.get("to"))
+    tz = g.timezone
+    entries, total = audit.entries(
+        org.id,
+        action=request.args.get("action") or None,
+        actor=request.args.get("actor") or None,
+        since=datetime.combine(day_from, time.min, tz) if day_from else None,
+        until=datetime.combine(day_to, time.max, tz) if day_to else None,
+        limit=per_page,
+        offset=(page - 1) * per_page,
+    )
+    return render_template("accounts/audit.html", entries=entries, total=total, page=page,
+                           pages=max((total + per_page - 1) // per_page, 1), actions=audit.actions(org.id))

@@ -1,0 +1,102 @@
+"""The JSON API under /api/v1: bearer authentication, permission check, problem+json, OpenAPI.
+
+Each domain keeps its routes in its own ``api.py`` as a flask-smorest Blueprint; this package
+registers them, authenticates every request and serves the OpenAPI document generated from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import marshmallow as ma
+from flask import Flask, abort, g, request
+from flask_babel import gettext as _
+from flask_smorest import Api
+
+from planner.accounts import services as account_services
+from planner.core.permissions import Permission
+from planner.extensions import csrf
+
+F = TypeVar("F", bound=Callable[..., Any])
+PREFIX = "/api/v1"
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, the one error format of the API."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String(metadata={"description": "What went wrong, for a person to read"})
+    errors = ma.fields.List(ma.fields.Dict(), metadata={"description": "[{field, detail}] or [{row, column, detail}]"})
+
+
+class PlannerApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        """core.web answers every error, as problem+json under /api/."""
+
+
+api = PlannerApi()
+
+
+class ListArgs(ma.Schema):
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+
+
+def page(items: list[Any], total: int) -> dict[str, Any]:
+    return {"items": items, "total": total}
+
+
+def _authenticate() -> None:
+    """before_request for the API: a bearer token, never a session cookie (so no CSRF exposure)."""
+    if not request.path.startswith(PREFIX + "/") or request.path == f"{PREFIX}/openapi.json":
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        abort(401)
+    token = account_services.authenticate_api_token(secret.strip())
+    if token is None:
+        abort(401)
+    g.api_token = token
+    g.api_user = token.user
+    g.organization = token.organization
+    g.membership = token.user.membership_in(token.organization_id)
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    """The API's twin of accounts.access.require: the token's user must hold the permission."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = getattr(g, "api_user", None)
+            if user is None:
+                abort(401)
+            if not user.can(permission, g.organization.id):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = permission  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    from planner.accounts.api import blp as organization_blp
+
+    api.init_app(app)
+    for blp in (organization_blp,):
+        csrf.exempt(blp)
+        api.register_blueprint(blp, url_prefix=f"{PREFIX}{blp.url_prefix or ''}")
+    app.before_request(_authenticate)
+
+
+def not_found() -> None:
+    abort(404, description=_("Not found."))

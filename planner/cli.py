@@ -1,0 +1,90 @@
+"""The `flask --app planner planner …` commands, and the shorter `planner …` alias."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, FlaskGroup
+
+from planner.core.errors import PlannerError
+from planner.core.permissions import Classification, Role
+
+planner_cli = AppGroup("planner", help="Planner's own commands.")
+user_cli = AppGroup("user", help="Manage users.")
+token_cli = AppGroup("token", help="Manage API tokens.")
+planner_cli.add_command(user_cli)
+planner_cli.add_command(token_cli)
+
+
+@planner_cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database holds no organization yet.")
+def seed_demo(if_empty: bool) -> None:
+    """Create the demo organization, one user per role and demo content (idempotent)."""
+    from planner import demo
+
+    if if_empty and not demo.database_is_empty():
+        if demo.accounts.organization_by_name(demo.ORGANIZATION["name"]) is None:
+            click.echo("The database holds data already; no demo data was added.")
+            return
+    else:
+        demo.seed()
+    click.echo(f"Demo organization: {demo.ORGANIZATION['name']}")
+    click.echo("Demo logins (e-mail / password / role):")
+    for login in demo.LOGINS:
+        click.echo(f"  {login.email:<28} {login.password:<24} {login.role.value}")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--password", required=True, help="The user's password.")
+@click.option("--org", "org_name", required=True, help="The organization's name (created if it does not exist).")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.viewer.value, show_default=True)
+@click.option("--name", default=None, help="Full name (defaults to the e-mail address).")
+@click.option("--clearance", type=click.Choice([c.value for c in Classification]),
+              default=Classification.internal.value, show_default=True)
+def create_user(email: str, password: str, org_name: str, role: str, name: str | None, clearance: str) -> None:
+    """Create a user with a role in an organization."""
+    from planner.accounts import services
+
+    try:
+        org = services.organization_by_name(org_name) or services.create_organization(name=org_name)
+        user, _token = services.create_user(org, email=email, name=name or email, role=role,
+                                            clearance=clearance, password=password)
+    except PlannerError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created {user.email} as {role} in {org.name}.")
+
+
+@token_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="CLI", help="What the token is for.")
+@click.option("--org", "org_name", default=None, help="The organization (defaults to the user's first).")
+def create_token(email: str, name: str, org_name: str | None) -> None:
+    """Print a new API token for the user on stdout, alone (it is not stored and cannot be shown again)."""
+    from planner.accounts import services
+
+    user = services.user_by_email(email)
+    if user is None or not user.memberships:
+        raise click.ClickException(f"No user with the e-mail address {email}.")
+    if org_name:
+        membership = next((m for m in user.memberships if m.organization.name == org_name), None)
+        if membership is None:
+            raise click.ClickException(f"{email} is not a member of {org_name}.")
+    else:
+        membership = user.memberships[0]
+    _token, secret = services.issue_api_token(user, membership.organization, name)
+    click.echo(secret)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(planner_cli)
+
+
+def main() -> None:
+    """`planner …`: the same commands without `flask --app planner planner` in front."""
+    from planner import create_app
+
+    cli = FlaskGroup(create_app=create_app, help="Planner")
+    for command in planner_cli.commands.values():
+        cli.add_command(command)
+    cli.main()

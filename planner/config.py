@@ -1,0 +1,121 @@
+"""Configuration: defaults, then the instance folder, then the environment.
+
+The environment wins so that one image can run anywhere: ``SECRET_KEY``, ``DATABASE_URL``,
+``PLANNER_REDIS_URL`` and any ``PLANNER_<NAME>`` (which sets ``<NAME>``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    # "development" lets the app invent a secret key; anything else demands one.
+    "ENV": "production",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_RECORD_QUERIES": False,
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_NAME": "planner_session",
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    # HSTS only where TLS is terminated in front of us (see README, Security and operations).
+    "HSTS_SECONDS": 0,
+    "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": ["vi", "en"],
+    "REDIS_URL": None,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Off: its after-request hook would overwrite the Retry-After of other answers (503).
+    "RATELIMIT_HEADERS_ENABLED": False,
+    # A Redis outage must not take the app down: fall back to per-process counting.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "LOGIN_FAILURES_PER_MINUTE": 10,
+    "PASSWORD_MIN_LENGTH": 10,
+    "INVITATION_VALID_DAYS": 7,
+    "API_TITLE": "Planner API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "info": {"description": "Planner's JSON API. Authenticate with `Authorization: Bearer <token>`."},
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearerAuth": []}],
+    },
+}
+
+
+def _coerce(raw: str) -> Any:
+    """Environment values are strings; accept JSON for numbers, booleans and lists."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def database_url(raw: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator used."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    app.config.update(DEFAULTS)
+    app.config["ENV"] = os.environ.get("PLANNER_ENV", DEFAULTS["ENV"])
+    app.config.from_pyfile("config.py", silent=True)
+
+    for key, raw in os.environ.items():
+        if key.startswith("PLANNER_") and key not in ("PLANNER_ENV", "PLANNER_REDIS_URL"):
+            name = key.removeprefix("PLANNER_")
+            if not name.startswith(("TEST_", "BENCH_")):
+                app.config[name] = _coerce(raw)
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("PLANNER_REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["PLANNER_REDIS_URL"]
+
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("STORAGE_PATH", str(instance / "storage"))
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'planner.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV"] == "development" or app.config.get("TESTING"):
+            app.config["SECRET_KEY"] = _development_secret(instance)
+        else:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable (for example "
+                "`export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')`) "
+                "or put SECRET_KEY in instance/config.py. Only PLANNER_ENV=development may run without one."
+            )
+
+
+def _development_secret(instance: Path) -> str:
+    """Keep one random key per development instance so logins survive a restart."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

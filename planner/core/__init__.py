@@ -1,0 +1,1 @@
+"""The shared core: knows no domain."""

@@ -1,0 +1,138 @@
+"""Vietnamese text: normalisation, collation keys, search folding and the official date line.
+
+One function makes a collation key, one folds text for search, one writes the date line: every
+domain uses these, so that names sort and match the same way in lists, SQL, exports and documents.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+import icu
+from babel.dates import format_date
+
+# Tone marks as combining characters (after NFD): huyền, sắc, hỏi, ngã, nặng.
+_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+# Marks that change the vowel itself (ă â ê ô ơ ư) rather than its tone.
+_QUALITY = {"\u0306", "\u0302", "\u031b"}
+_VOWELS = set("aeiouy")
+# The clusters whose tone sits on either vowel depending on the writer's school ("hoà"/"hòa").
+_SWING_CLUSTERS = {"oa", "oe", "uy"}
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str | None) -> str:
+    """NFC, one space between words, no control characters; the form in which text is stored."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\t\n")
+    return _SPACES.sub(" ", text).strip()
+
+
+def _split_letters(word: str) -> list[list[str]]:
+    """A decomposed word as [base letter, marks...] groups."""
+    groups: list[list[str]] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch) and groups:
+            groups[-1].append(ch)
+        else:
+            groups.append([ch])
+    return groups
+
+
+def _unify_word_tone(word: str) -> str:
+    groups = _split_letters(word)
+    tone_positions = [i for i, g in enumerate(groups) if any(m in _TONES for m in g[1:])]
+    if len(tone_positions) != 1:
+        return word
+    vowel_idx = [i for i, g in enumerate(groups) if g[0].lower() in _VOWELS]
+    if len(vowel_idx) != 2 or vowel_idx[1] != vowel_idx[0] + 1:
+        return word
+    first, second = vowel_idx
+    if first > 0 and groups[first - 1][0].lower() == "q":
+        return word  # "quý": the u belongs to the consonant
+    cluster = (groups[first][0] + groups[second][0]).lower()
+    if cluster not in _SWING_CLUSTERS or any(m in _QUALITY for i in vowel_idx for m in groups[i][1:]):
+        return word
+    tone = next(m for m in groups[tone_positions[0]][1:] if m in _TONES)
+    for g in groups:
+        g[1:] = [m for m in g[1:] if m != tone]
+    # Open syllable: the older, most common placement on the first vowel (hòa, thủy, khỏe);
+    # closed syllable: both schools put it on the second (hoàn, khuyết).
+    target = first if second == len(groups) - 1 else second
+    groups[target].append(tone)
+    return unicodedata.normalize("NFC", "".join("".join(g) for g in groups))
+
+
+def unify_tones(text: str) -> str:
+    """Make old and new tone placement one spelling: ``Thuý`` and ``Thúy`` become ``Thúy``."""
+    return _WORD.sub(lambda m: _unify_word_tone(m.group(0)), unicodedata.normalize("NFC", text))
+
+
+def canonical(text: str | None) -> str:
+    """The spelling keys are made from: normalised text with tone placement unified."""
+    return unify_tones(normalize(text))
+
+
+@lru_cache(maxsize=1)
+def _collator() -> icu.Collator:
+    collator = icu.Collator.createInstance(icu.Locale("vi"))
+    collator.setStrength(icu.Collator.TERTIARY)
+    return collator
+
+
+def collation_key(*parts: str | None) -> bytes:
+    """ICU ``vi`` sort key for a tuple of fields, compared field by field.
+
+    Each field's key ends in a zero byte that occurs nowhere else in it, so the concatenation
+    compares bytewise (SQLite BLOB, PostgreSQL bytea) exactly as the tuple of fields would.
+    """
+    collator = _collator()
+    return b"".join(collator.getSortKey(canonical(part)) for part in parts)
+
+
+def name_collation_key(given_name: str | None, family_name: str | None, middle_name: str | None) -> bytes:
+    """Vietnamese name order: given name, then family name, then middle name (the ballot rule)."""
+    return collation_key(given_name, family_name, middle_name)
+
+
+def fold(text: str | None) -> str:
+    """Diacritic- and case-insensitive form for search: ``Nguyễn Văn Đức`` -> ``nguyen van duc``."""
+    text = canonical(text).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def split_full_name(full_name: str) -> tuple[str, str, str]:
+    """``Nguyễn Thị Minh Khai`` -> (family ``Nguyễn``, middle ``Thị Minh``, given ``Khai``)."""
+    words = normalize(full_name).split(" ")
+    words = [w for w in words if w]
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def full_name(family_name: str | None, middle_name: str | None, given_name: str | None) -> str:
+    return " ".join(p for p in (family_name, middle_name, given_name) if p)
+
+
+def date_line(place: str | None, day: date, language: str = "vi") -> str:
+    """The official place-and-date line.
+
+    Vietnamese: the day always has two digits, the month only for January and February
+    (``ngày 01 tháng 02 năm 2023``, ``ngày 05 tháng 7 năm 2023``), as DOMAIN.md requires.
+    """
+    if language == "vi":
+        month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+        line = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    else:
+        line = format_date(day, format="long", locale=language)
+    return f"{place}, {line}" if place else (line[0].upper() + line[1:])

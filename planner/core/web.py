@@ -1,0 +1,177 @@
+"""What every response shares: error pages and problem+json, security headers, the 503 of an outage."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from planner.core.errors import PlannerError
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+RETRY_AFTER_SECONDS = 5
+
+# What the error page says, in the user's language; the detail of an exception is never shown.
+ERROR_TEXTS: dict[int, tuple[Any, Any]] = {
+    401: (_l("Sign-in needed"), _l("You need to sign in to use this.")),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back and try again.")),
+    403: (_l("Not allowed"), _l("Your role does not allow this. Ask an administrator of your organization.")),
+    404: (_l("Not found"), _l("There is nothing here. The link may be old or mistyped.")),
+    405: (_l("Not allowed"), _l("This address does not accept this kind of request.")),
+    409: (_l("Conflict"), _l("Someone else changed this meanwhile. Reload the page to see the current version.")),
+    413: (_l("File too large"), _l("The file is larger than the allowed size. Send a smaller file.")),
+    415: (_l("Unsupported file type"), _l("This kind of file is not accepted here.")),
+    422: (_l("Invalid data"), _l("Some of the data is not valid.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened. It has been logged; please try again.")),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The service is briefly unavailable. It will come back by itself; try again in a few seconds."),
+    ),
+}
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def problem(status: int, detail: str, *, title: str | None = None, errors: list[dict] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document, the API's one error format."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title or _title(status), "status": status,
+                            "detail": detail}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _title(status: int) -> str:
+    return str(ERROR_TEXTS.get(status, (str(status),))[0])
+
+
+def error_page(status: int, detail: str | None = None, headers: dict[str, str] | None = None) -> Response:
+    title, default = ERROR_TEXTS.get(status, (str(status), ""))
+    body = render_template("errors/error.html", status=status, title=title, detail=detail or default)
+    response = Response(body, status=status, mimetype="text/html")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _validation_errors(exc: HTTPException) -> list[dict]:
+    """webargs puts marshmallow's messages in exc.data; flatten them to [{field, detail}]."""
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") or data.get("errors") or {}
+    flat: list[dict] = []
+
+    def walk(node: Any, path: list[str]) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, [*path, str(key)] if key not in ("json", "form", "query", "files") else path)
+        elif isinstance(node, list) and all(isinstance(v, str) for v in node):
+            flat.extend({"field": ".".join(path), "detail": v} for v in node)
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, [*path, str(i)])
+        else:
+            flat.append({"field": ".".join(path), "detail": str(node)})
+
+    walk(messages, [])
+    return flat
+
+
+def handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    headers = dict(getattr(exc, "data", {}).get("headers", {}) or {}) if getattr(exc, "data", None) else {}
+    if status == 429:
+        window = getattr(getattr(exc, "limit", None), "limit", None)
+        headers["Retry-After"] = str(window.get_expiry() if window is not None else 60)
+    if isinstance(exc, CSRFError):
+        detail = _("The form has expired or was sent from elsewhere. Reload the page and send it again.")
+    elif status == 422:
+        detail = _("Some of the data is not valid.")
+    else:
+        detail = str(ERROR_TEXTS.get(status, ("", exc.description or ""))[1])
+    if is_api_request():
+        errors = _validation_errors(exc) if status == 422 else None
+        if status == 401:
+            headers.setdefault("WWW-Authenticate", 'Bearer realm="planner"')
+            detail = _("A valid API token is needed: send it as 'Authorization: Bearer <token>'.")
+        return problem(status, detail, errors=errors, headers=headers)
+    return error_page(status, detail, headers)
+
+
+def handle_planner_error(exc: PlannerError) -> Response:
+    if is_api_request():
+        errors = exc.errors or ([{"field": exc.field, "detail": exc.message}] if exc.field else None)
+        return problem(exc.status, exc.message, errors=errors)
+    return error_page(exc.status, exc.message)
+
+
+def handle_database_outage(exc: Exception) -> Response:
+    """The database is away: say so kindly; the pool's pre-ping reconnects once it returns."""
+    log.warning("database unavailable: %s", exc)
+    from planner.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the rollback itself may fail on a dead connection; the session is reset anyway
+        db.session.remove()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if is_api_request():
+        return problem(503, str(ERROR_TEXTS[503][1]), headers=headers)
+    return error_page(503, headers=headers)
+
+
+def handle_unexpected(exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return handle_http_exception(InternalServerError())
+
+
+def security_headers(response: Response) -> Response:
+    csp = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "font-src 'self'; connect-src 'self'; media-src 'self' blob:; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", csp)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    # The check-in desk scans badges with the camera; nothing else needs a device.
+    headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    hsts = current_app.config.get("HSTS_SECONDS") or 0
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
+    # Pages of a signed-in user may hold internal or classified content: keep them out of caches.
+    signed_in = getattr(g, "api_user", None) is not None or current_user.is_authenticated
+    if signed_in and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(PlannerError, handle_planner_error)
+    for exc_type in (OperationalError, DisconnectionError, InterfaceError):
+        app.register_error_handler(exc_type, handle_database_outage)
+    app.register_error_handler(Exception, handle_unexpected)
+    app.after_request(security_headers)

@@ -1,0 +1,118 @@
+from datetime import date
+
+import icu
+import pytest
+
+from planner.core.text import (
+    canonical,
+    collation_key,
+    date_line,
+    fold,
+    name_collation_key,
+    normalize,
+    split_full_name,
+    unify_tones,
+)
+
+
+def by_name(full_names: list[str]) -> list[str]:
+    def key(full: str) -> bytes:
+        family, middle, given = split_full_name(full)
+        return name_collation_key(given, family, middle)
+
+    return sorted(full_names, key=key)
+
+
+def test_ballot_order_of_domain_example():
+    expected = [
+        "Nguyễn Quang Dương", "Trần Lưu Hải", "Đinh Thế Huynh", "Nguyễn Văn Nên",
+        "Tô Huy Rứa", "Bùi Văn Thạch", "Lê Văn Thái",
+    ]
+    assert by_name(list(reversed(expected))) == expected
+    assert by_name(sorted(expected)) == expected
+
+
+def test_issue_example_exactly():
+    names = ["Nguyễn Văn Nên", "Đinh Thế Huynh", "Trần Lưu Hải", "Nguyễn Quang Dương"]
+    assert by_name(names) == ["Nguyễn Quang Dương", "Trần Lưu Hải", "Đinh Thế Huynh", "Nguyễn Văn Nên"]
+
+
+def test_vietnamese_alphabet_letters_then_tones():
+    # a ă â b c d đ e ê ... o ô ơ ... u ư: letters first, then tones ngang huyền hỏi ngã sắc nặng.
+    letters = ["an", "ăn", "ân", "bo", "do", "đo", "en", "ên", "on", "ôn", "ơn", "un", "ưn"]
+    tones = ["ma", "mà", "mả", "mã", "má", "mạ"]
+    assert sorted(reversed(letters), key=collation_key) == letters
+    assert sorted(reversed(tones), key=collation_key) == tones
+    # Plain code-point order gets these wrong: Đ after every Latin letter, tones by code point.
+    assert sorted(["Uyên", "Đức"]) == ["Uyên", "Đức"]
+    assert sorted(["Uyên", "Đức"], key=collation_key) == ["Đức", "Uyên"]
+
+
+def test_key_agrees_with_icu_vi_on_single_strings():
+    collator = icu.Collator.createInstance(icu.Locale("vi"))
+    words = ["Ước", "Ương", "Ơn", "Ôn", "Ông", "Đào", "Dao", "Đạo", "Hà", "Hạ", "Hả", "Hã", "Há", "Ha", "Ánh", "Anh"]
+    assert sorted(words, key=collation_key) == sorted(words, key=collator.getSortKey)
+
+
+def test_field_by_field_comparison_not_concatenation():
+    # Same given name: the family name decides, even though "Anh" < "Bình" would win as one string.
+    a = name_collation_key("Anh", "Trần", "")
+    b = name_collation_key("Anh", "Lê", "Văn")
+    assert b < a
+    # A shorter given name that is a prefix of another comes first.
+    assert name_collation_key("Hà", "Vũ", "") < name_collation_key("Hải", "An", "")
+
+
+def test_fold_ignores_diacritics_case_and_d_stroke():
+    assert fold("Nguyễn Văn Nên") == "nguyen van nen"
+    assert fold("NGUYEN VAN NEN") == fold("nguyen van nen")
+    assert fold("Đặng Đức") == "dang duc"
+    assert "nguyen van" in fold("Nguyễn Văn Nên")
+    assert fold(fold("Trương Thị Ưng")) == fold("Trương Thị Ưng")
+
+
+def test_old_and_new_tone_placement_unify():
+    assert unify_tones("Thuý") == "Thúy"
+    assert unify_tones("Hoà") == unify_tones("Hòa")
+    assert unify_tones("khoẻ") == "khỏe"
+    assert unify_tones("Thủy") == "Thủy"
+    # Closed syllables and "qu" are the same in both schools and stay as they are.
+    assert unify_tones("Hoàng") == "Hoàng"
+    assert unify_tones("quý") == "quý"
+    assert unify_tones("Thuyết") == "Thuyết"
+    assert collation_key("Thuý") == collation_key("Thúy")
+    assert fold("Hoà") == fold("Hòa") == "hoa"
+
+
+def test_normalize_makes_nfc_and_strips_invisible_characters():
+    decomposed = "Nguye\u0302\u0303n"  # NFD form of Nguyễn
+    assert normalize(decomposed) == "Nguyễn"
+    assert normalize("  Trần\u200b  Văn\u202e   An ") == "Trần Văn An"
+    assert canonical("Hoà  Bình") == "Hòa Bình"
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2023, 2, 1), "Đà Nẵng, ngày 01 tháng 02 năm 2023"),
+        (date(2023, 7, 5), "Đà Nẵng, ngày 05 tháng 7 năm 2023"),
+        (date(2011, 11, 14), "Đà Nẵng, ngày 14 tháng 11 năm 2011"),
+        (date(2016, 7, 14), "Đà Nẵng, ngày 14 tháng 7 năm 2016"),
+        (date(2024, 1, 9), "Đà Nẵng, ngày 09 tháng 01 năm 2024"),
+        (date(2024, 12, 31), "Đà Nẵng, ngày 31 tháng 12 năm 2024"),
+    ],
+)
+def test_official_date_line(day, expected):
+    assert date_line("Đà Nẵng", day) == expected
+
+
+def test_date_line_in_english_and_without_place():
+    assert date_line("Da Nang", date(2016, 7, 14), "en") == "Da Nang, July 14, 2016"
+    assert date_line("", date(2023, 7, 5)) == "Ngày 05 tháng 7 năm 2023"
+
+
+def test_split_full_name():
+    assert split_full_name("Nguyễn Thị Minh Khai") == ("Nguyễn", "Thị Minh", "Khai")
+    assert split_full_name("  Lê   Duẩn ") == ("Lê", "", "Duẩn")
+    assert split_full_name("Madonna") == ("", "", "Madonna")
+    assert split_full_name("") == ("", "", "")
