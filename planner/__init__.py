@@ -52,7 +52,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _import_models() -> None:
     """Every model must be known to the metadata that migrations compare against."""
     import planner.accounts.models
-    import planner.core.audit  # noqa: F401
+    import planner.agenda.models
+    import planner.core.audit
+    import planner.delegates.models
+    import planner.meetings.models  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")

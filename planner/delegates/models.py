@@ -1,0 +1,134 @@
+"""The people directory and the participants (delegates, guests, staff…) of a meeting.
+
+Names are kept as family, middle and given name apart; the collation key (ICU ``vi``) and the
+folded search text are computed on every write, so SQL can order and search by them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.core.models import Base, IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, enum_column
+from planner.core.text import collation_key, fold, full_name, name_collation_key, normalize
+
+if TYPE_CHECKING:
+    from planner.meetings.models import Meeting
+
+# Precedence: 1 is the highest rank; people without an explicit rank come after every ranked one.
+DEFAULT_PRECEDENCE = 10_000
+
+
+class ParticipantCategory(StrEnum):
+    guest = "guest"
+    leader = "leader"
+    delegate = "delegate"
+    press = "press"
+    staff = "staff"
+    observer = "observer"
+
+
+PARTICIPANT_CATEGORY_LABELS = {
+    ParticipantCategory.guest: _l("Guest"),
+    ParticipantCategory.leader: _l("Leader"),
+    ParticipantCategory.delegate: _l("Delegate"),
+    ParticipantCategory.press: _l("Press"),
+    ParticipantCategory.staff: _l("Staff"),
+    ParticipantCategory.observer: _l("Observer"),
+}
+
+
+class Rsvp(StrEnum):
+    invited = "invited"
+    accepted = "accepted"
+    declined = "declined"
+    no_reply = "no_reply"
+
+
+RSVP_LABELS = {
+    Rsvp.invited: _l("Invited"),
+    Rsvp.accepted: _l("Accepted"),
+    Rsvp.declined: _l("Declined"),
+    Rsvp.no_reply: _l("No reply"),
+}
+
+
+class Person(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
+    """Someone in the organization's directory, reused across meetings."""
+
+    __tablename__ = "people"
+    __table_args__ = (Index("ix_people_org_name_key", "organization_id", "name_key"),)
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    family_name: Mapped[str] = mapped_column(String(120), default="")
+    middle_name: Mapped[str] = mapped_column(String(120), default="")
+    given_name: Mapped[str] = mapped_column(String(120))
+    honorific: Mapped[str] = mapped_column(String(40), default="")  # đồng chí, ông, bà, Mr, Ms
+    title: Mapped[str] = mapped_column(Text, default="")  # chức vụ, often long
+    unit: Mapped[str] = mapped_column(String(500), default="")
+    email: Mapped[str] = mapped_column(String(255), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    default_precedence: Mapped[int] = mapped_column(Integer, default=DEFAULT_PRECEDENCE)
+    # Derived on write (see _derive_person_keys): ordering and diacritic-insensitive search in SQL.
+    name_key: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    unit_key: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    name_folded: Mapped[str] = mapped_column(String(400), default="", index=True)
+    unit_folded: Mapped[str] = mapped_column(String(500), default="")
+    search_folded: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.family_name, self.middle_name, self.given_name)
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _derive_person_keys(_mapper, _connection, person: Person) -> None:
+    for attr in ("family_name", "middle_name", "given_name", "honorific", "title", "unit", "email", "phone"):
+        setattr(person, attr, normalize(getattr(person, attr)))
+    person.name_key = name_collation_key(person.given_name, person.family_name, person.middle_name)
+    person.unit_key = collation_key(person.unit)
+    person.name_folded = fold(person.full_name)
+    person.unit_folded = fold(person.unit)
+    person.search_folded = " | ".join(fold(p) for p in (person.full_name, person.title, person.unit) if p)
+
+
+def new_badge_code() -> str:
+    """Short, unambiguous code printed under the badge's QR code and typed at the door."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Participant(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
+    """A person at one meeting, with the title and unit they hold as of this meeting."""
+
+    __tablename__ = "participants"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_id", name="uq_participants_meeting_person"),
+        UniqueConstraint("meeting_id", "badge_code", name="uq_participants_meeting_badge"),
+        Index("ix_participants_meeting_protocol", "meeting_id", "precedence"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(500), default="")
+    category: Mapped[ParticipantCategory] = enum_column(ParticipantCategory, default=ParticipantCategory.delegate)
+    delegation: Mapped[str] = mapped_column(String(255), default="")  # đoàn
+    precedence: Mapped[int] = mapped_column(Integer, default=DEFAULT_PRECEDENCE)
+    seat: Mapped[str] = mapped_column(String(32), default="")
+    rsvp: Mapped[Rsvp] = enum_column(Rsvp, default=Rsvp.invited)
+    badge_code: Mapped[str] = mapped_column(String(16), default=new_badge_code)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship()
+    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def full_name(self) -> str:
+        return self.person.full_name
