@@ -7,11 +7,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.core.models import Base, IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, enum_column
 from planner.core.permissions import Classification
+from planner.core.text import fold
 
 if TYPE_CHECKING:
     from planner.accounts.models import Organization
@@ -105,6 +106,8 @@ class Meeting(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     recurrence: Mapped[str | None] = mapped_column(String(500))
     # Published, unclassified meetings have a public programme page and feed at this code.
     public_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # Derived on write (see _derive_meeting_search): title, venue and city folded for search in SQL.
+    search_folded: Mapped[str] = mapped_column(Text, default="")
 
     organization: Mapped[Organization] = relationship()
     rooms: Mapped[list[Room]] = relationship(
@@ -119,6 +122,12 @@ class Meeting(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     secretaries: Mapped[list[Participant]] = relationship(
         secondary=meeting_secretaries, order_by=meeting_secretaries.c.position, viewonly=True
     )
+
+
+@event.listens_for(Meeting, "before_insert")
+@event.listens_for(Meeting, "before_update")
+def _derive_meeting_search(_mapper, _connection, meeting: Meeting) -> None:
+    meeting.search_folded = " | ".join(fold(p) for p in (meeting.title, meeting.venue, meeting.city) if p)
 
 
 class Room(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
