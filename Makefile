@@ -21,11 +21,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed-run $@
 
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel compile --use-fuzzy -q -d planner/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d planner/translations
 
 extract-messages: $(VENV)/.installed-run
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot .
-	$(BIN)/pybabel update --quiet -N -i planner/translations/messages.pot -d planner/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot .
+	$(BIN)/pybabel -q update -N -i planner/translations/messages.pot -d planner/translations
 
 run: $(VENV)/.installed-run translations
 	$(FLASK) db upgrade
