@@ -1,0 +1,384 @@
+"""Renderers: plain document data in, PDF (typst) or DOCX (python-docx) bytes out.
+
+They take plain data, never a session or a model, so every document renders alike in each format.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import typst
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from planner.documents.model import OfficialDocument, Paragraph, Run, Table
+
+HERE = Path(__file__).resolve().parent
+FONTS = HERE / "fonts"
+TYPST = HERE / "typst"
+
+
+class RenderError(RuntimeError):
+    """A template failed to compile: a programming error, never the user's data."""
+
+
+def render_pdf(template: str, data: dict[str, Any] | Any) -> bytes:
+    """Compile typst/<template> with the data as JSON (read by the template via sys.inputs.data)."""
+    if is_dataclass(data):
+        data = data.as_data() if hasattr(data, "as_data") else asdict(data)
+    payload = json.dumps(data, ensure_ascii=False, default=_json_default)
+    try:
+        return typst.compile(
+            str(TYPST / template),
+            root=str(TYPST),
+            font_paths=[str(FONTS)],
+            ignore_system_fonts=True,
+            sys_inputs={"data": payload},
+        )
+    except typst.TypstError as exc:
+        raise RenderError(f"typst template {template} failed: {exc}") from exc
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if is_dataclass(value):
+        return asdict(value)
+    return str(value)
+
+
+def official_pdf(document: OfficialDocument) -> bytes:
+    return render_pdf("official.typ", document.as_data())
+
+
+# DOCX ---------------------------------------------------------------------------------------------
+
+_ALIGN = {
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+
+
+def official_docx(document: OfficialDocument, template: bytes | None = None) -> bytes:
+    """The same document as an editable Word file; an organization's own template supplies styles.
+
+    With a template (the organization's letterhead .docx), its styles, page setup and headers are
+    kept and the document's content is appended to its body.
+    """
+    profile = document.profile
+    doc = Document(io.BytesIO(template)) if template else Document()
+    sizes = profile.sizes
+    section = doc.sections[0]
+    if template is None:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(profile.margins.top), Mm(profile.margins.bottom)
+        section.left_margin, section.right_margin = Mm(profile.margins.left), Mm(profile.margins.right)
+        section.header_distance = Mm(8)
+        if profile.two_sided:
+            doc.settings.odd_and_even_pages_header_footer = False
+            _mirror_margins(doc)
+        normal = doc.styles["Normal"]
+        normal.font.name = profile.font
+        normal.font.size = Pt(sizes.body)
+        _east_asian_font(normal, profile.font)
+        normal.paragraph_format.space_after = Pt(profile.paragraph_spacing_pt)
+        normal.paragraph_format.space_before = Pt(0)
+    _page_header(section, document)
+
+    usable = section.page_width - section.left_margin - section.right_margin
+    _header_blocks(doc, document, usable)
+    _title_block(doc, document)
+    for block in document.body:
+        if isinstance(block, Paragraph):
+            para = doc.add_paragraph()
+            para.alignment = _ALIGN[block.align]
+            if block.indent:
+                para.paragraph_format.first_line_indent = Mm(profile.first_line_indent_mm)
+            _add_runs(para, block.runs)
+        elif isinstance(block, Table):
+            _table(doc, block, sizes.table)
+        else:  # Heading
+            para = doc.add_paragraph()
+            para.paragraph_format.keep_with_next = True
+            para.paragraph_format.space_before = Pt(6)
+            para.add_run(block.text).bold = True
+    _signatures(doc, document, usable)
+
+    doc.core_properties.title = document.document_title
+    doc.core_properties.author = document.issuer
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_runs(paragraph, runs: list[Run], size: float | None = None) -> None:
+    for item in runs:
+        run = paragraph.add_run(_docx_text(item.text))
+        run.bold = item.bold or None
+        run.italic = item.italic or None
+        if size:
+            run.font.size = Pt(size)
+
+
+def _docx_text(text: str) -> str:
+    """Word refuses XML control characters; drop them rather than fail."""
+    return "".join(ch for ch in text if ch in "\t\n" or ord(ch) >= 32)
+
+
+def _east_asian_font(style, name: str) -> None:
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+
+
+def _mirror_margins(doc) -> None:
+    settings = doc.settings.element
+    if settings.find(qn("w:mirrorMargins")) is None:
+        settings.append(OxmlElement("w:mirrorMargins"))
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE): begin, instruction, end."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _page_header(section, document: OfficialDocument) -> None:
+    """Page number from page 2, centred at the top; classification and draft marks on every page."""
+    profile = document.profile
+    section.different_first_page_header_footer = profile.page_numbers_from > 1
+    headers = [section.header]
+    if profile.page_numbers_from > 1:
+        headers.append(section.first_page_header)
+    for index, header in enumerate(headers):
+        para = header.paragraphs[0]
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        marks = [m for m in (document.marks.classification, "DỰ THẢO" if document.marks.draft else None) if m]
+        if marks:
+            mark_run = para.add_run("   ".join(marks))
+            mark_run.bold = True
+            mark_run.font.size = Pt(profile.sizes.header)
+            if index == 0:
+                mark_run.add_break(WD_BREAK.LINE)
+        if index == 0:  # not the first page's header
+            _field(para, "PAGE")
+
+
+def _cell_paragraph(cell, text: str = "", bold: bool = False, italic: bool = False, size: float | None = None,
+                    first: bool = False):
+    para = cell.paragraphs[0] if first else cell.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.space_after = Pt(0)
+    para.paragraph_format.first_line_indent = Mm(0)
+    if text:
+        run = para.add_run(_docx_text(text))
+        run.bold = bold or None
+        run.italic = italic or None
+        if size:
+            run.font.size = Pt(size)
+    return para
+
+
+def _underline_paragraph(paragraph) -> None:
+    """A bottom border under the paragraph: the rule under a heading line."""
+    ppr = paragraph._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    ppr.append(border)
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def _header_blocks(doc, document: OfficialDocument, usable) -> None:
+    profile = document.profile
+    sizes = profile.sizes
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    has_national = bool(profile.national_lines)
+    left.width = int(usable * (0.44 if has_national else 0.6))
+    right.width = usable - left.width
+    first = True
+    if document.superior:
+        _cell_paragraph(left, document.superior.upper(), size=sizes.header, first=True)
+        first = False
+    issuer = _cell_paragraph(left, document.issuer.upper(), bold=True, size=sizes.header, first=first)
+    if profile.issuer_mark == "star":
+        _cell_paragraph(left, "*", size=sizes.header)
+    elif profile.issuer_mark == "rule":
+        _underline_paragraph(issuer)
+    if document.number:
+        _cell_paragraph(left, document.number, size=sizes.header)
+    if document.marks.urgency:
+        _cell_paragraph(left, document.marks.urgency, bold=True, size=sizes.header)
+
+    first = True
+    for line in profile.national_lines:
+        para = _cell_paragraph(right, line.text, bold=line.bold, size=sizes.national, first=first)
+        first = False
+        if line.underline:
+            for run in para.runs:
+                run.underline = True
+    date_para = _cell_paragraph(right, document.place_date, italic=True, size=sizes.header, first=first)
+    if has_national:
+        date_para.paragraph_format.space_before = Pt(6)
+    else:
+        date_para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if document.marks.circulation:
+        doc.add_paragraph().add_run(document.marks.circulation).bold = True
+
+
+def _title_block(doc, document: OfficialDocument) -> None:
+    sizes = document.profile.sizes
+    para = doc.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.space_before = Pt(12)
+    para.paragraph_format.space_after = Pt(0)
+    run = para.add_run(document.title)
+    run.bold = True
+    run.font.size = Pt(sizes.title)
+    for line in document.summary:
+        para = doc.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.space_after = Pt(0)
+        run = para.add_run(_docx_text(line))
+        run.bold = True
+        run.font.size = Pt(sizes.summary)
+    rule = doc.add_paragraph()
+    rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    rule.add_run("-----")
+    rule.paragraph_format.space_after = Pt(6)
+
+
+def _table(doc, block: Table, size: float) -> None:
+    table = doc.add_table(rows=1, cols=len(block.columns))
+    table.style = "Table Grid"
+    total = sum(c.width for c in block.columns)
+    for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
+        para = cell.paragraphs[0]
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = para.add_run(column.label)
+        run.bold = True
+        run.font.size = Pt(size)
+        cell.width = Mm(160 * column.width / total)
+    _repeat_header(table.rows[0])
+    for row in block.rows:
+        cells = table.add_row().cells
+        if row.group is not None:
+            merged = cells[0].merge(cells[-1])
+            para = merged.paragraphs[0]
+            para.paragraph_format.first_line_indent = Mm(0)
+            _add_runs(para, row.group, size)
+            _shade(merged, "EBEBEB")
+            continue
+        for cell, content, column in zip(cells, row.cells, block.columns, strict=True):
+            para = cell.paragraphs[0]
+            para.paragraph_format.first_line_indent = Mm(0)
+            para.paragraph_format.space_after = Pt(0)
+            para.alignment = _ALIGN[column.align]
+            _add_runs(para, content, size)
+            if row.muted:
+                for run in para.runs:
+                    run.font.strike = True
+                    run.font.color.rgb = RGBColor(0x6E, 0x6E, 0x6E)
+    doc.add_paragraph()
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def _shade(cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:fill"), fill)
+    tc_pr.append(shading)
+
+
+def _signatures(doc, document: OfficialDocument, usable) -> None:
+    sizes = document.profile.sizes
+    left_sig = next((s for s in document.signatures if s.side == "left"), None)
+    right_sig = next((s for s in document.signatures if s.side == "right"), None)
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    left, right = table.rows[0].cells
+    left.width = right.width = int(usable / 2)
+
+    def signature(cell, sig) -> None:
+        first = True
+        if sig.authority:
+            _cell_paragraph(cell, sig.authority.upper(), bold=True, first=True)
+            first = False
+        if sig.position:
+            _cell_paragraph(cell, sig.position.upper(), bold=True, first=first)
+            first = False
+        space = _cell_paragraph(cell, "(Đã ký)" if sig.signed else "", italic=True, first=first)
+        space.paragraph_format.space_before = Pt(6 if sig.signed else 60)
+        _cell_paragraph(cell, sig.name, bold=True).paragraph_format.space_before = Pt(6)
+
+    def recipients(cell, first: bool) -> None:
+        label = cell.paragraphs[0] if first else cell.add_paragraph()
+        label.paragraph_format.first_line_indent = Mm(0)
+        label.paragraph_format.space_after = Pt(0)
+        run = label.add_run(document.recipients_label)
+        run.bold = True
+        run.font.size = Pt(sizes.recipients_label)
+        if document.profile.recipients_label_style == "underline":
+            run.underline = True
+        else:
+            run.italic = True
+        for item in document.recipients:
+            para = cell.add_paragraph()
+            para.paragraph_format.first_line_indent = Mm(0)
+            para.paragraph_format.space_after = Pt(0)
+            para.add_run(_docx_text(item)).font.size = Pt(sizes.recipients)
+
+    if left_sig:
+        signature(left, left_sig)
+    elif document.recipients:
+        recipients(left, first=True)
+    if right_sig:
+        signature(right, right_sig)
+    if left_sig and document.recipients:
+        doc.add_paragraph()
+        recipients(doc.add_table(rows=1, cols=1).rows[0].cells[0], first=True)
+
