@@ -101,12 +101,16 @@ def name_collation_key(given_name: str | None, family_name: str | None, middle_n
     return collation_key(given_name, family_name, middle_name)
 
 
-def fold(text: str | None) -> str:
-    """Diacritic- and case-insensitive form for search: ``Nguyễn Văn Đức`` -> ``nguyen van duc``."""
+def strip_diacritics(text: str | None) -> str:
+    """``Nguyễn Văn Đức`` -> ``Nguyen Van Duc`` (file names, ASCII fallbacks)."""
     text = canonical(text).replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped).casefold()
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def fold(text: str | None) -> str:
+    """Diacritic- and case-insensitive form for search: ``Nguyễn Văn Đức`` -> ``nguyen van duc``."""
+    return strip_diacritics(text).casefold()
 
 
 def split_full_name(full_name: str) -> tuple[str, str, str]:

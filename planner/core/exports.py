@@ -1,0 +1,106 @@
+"""One registry for every download, and conditional GET for downloads and feeds.
+
+A domain registers an exporter under a scope ("meeting") and a name ("participants.xlsx"); the
+one download route of that scope looks it up, checks the permission, answers 304 when the
+client's copy is current (without building anything), and otherwise builds and sends the file
+with its media type, file name and ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, request
+
+from planner.core.permissions import Permission
+from planner.core.text import strip_diacritics
+
+
+@dataclass(frozen=True)
+class Exporter:
+    name: str                                   # the file's name in the URL: "participants.xlsx"
+    media_type: str
+    build: Callable[[Any], bytes | Iterable[bytes]]
+    filename: Callable[[Any], str]              # the name the browser saves it under
+    version: Callable[[Any], str]               # cheap: changes whenever the content would
+    permission: Permission = Permission.view
+    label: Any = ""                             # for lists of downloads
+    inline: bool = False                        # shown in the browser (PDF) instead of saved
+
+
+_REGISTRY: dict[str, dict[str, Exporter]] = {}
+
+
+def register(scope: str, exporter: Exporter) -> Exporter:
+    _REGISTRY.setdefault(scope, {})[exporter.name] = exporter
+    return exporter
+
+
+def exporter(scope: str, name: str) -> Exporter | None:
+    return _REGISTRY.get(scope, {}).get(name)
+
+
+def exporters(scope: str) -> list[Exporter]:
+    return sorted(_REGISTRY.get(scope, {}).values(), key=lambda e: e.name)
+
+
+def strong_etag(*parts: object) -> str:
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def not_modified(etag: str, last_modified: datetime | None = None) -> bool:
+    """Whether the client's cached copy is current (If-None-Match wins over If-Modified-Since)."""
+    if request.if_none_match:
+        return request.if_none_match.contains(etag.strip('"'))
+    if last_modified is not None and request.if_modified_since is not None:
+        return last_modified.replace(microsecond=0) <= request.if_modified_since
+    return False
+
+
+def conditional(
+    etag: str,
+    build: Callable[[], bytes | Iterable[bytes]],
+    *,
+    media_type: str,
+    last_modified: datetime | None = None,
+    cache_control: str = "private, no-cache",
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """304 without calling build() when the client is current; else the built body with validators."""
+    common = {"ETag": etag, "Cache-Control": cache_control, **(headers or {})}
+    if last_modified is not None:
+        common["Last-Modified"] = format_datetime(last_modified.replace(microsecond=0), usegmt=True)
+    current = not_modified(etag, last_modified)
+    response = Response(status=304) if current else Response(build(), mimetype=media_type)
+    for key, value in common.items():
+        response.headers[key] = value
+    return response
+
+
+def content_disposition(filename: str, inline: bool = False) -> str:
+    """RFC 6266: an ASCII fallback and the real (Vietnamese) name as filename*."""
+    ascii_name = strip_diacritics(filename).encode("ascii", "ignore").decode() or "download"
+    ascii_name = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in ascii_name)
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def send(exporter: Exporter, subject: Any) -> Response:
+    """Answer a download of this exporter for this subject (a meeting, say)."""
+    etag = strong_etag(exporter.name, exporter.version(subject))
+    return conditional(
+        etag,
+        lambda: exporter.build(subject),
+        media_type=exporter.media_type,
+        headers={
+            "Content-Disposition": content_disposition(exporter.filename(subject), exporter.inline),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
