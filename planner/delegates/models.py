@@ -7,17 +7,27 @@ folded search text are computed on every write, so SQL can order and search by t
 from __future__ import annotations
 
 import secrets
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from planner.core.models import Base, IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, enum_column
+from planner.core.models import (
+    Base,
+    IdMixin,
+    PublicIdMixin,
+    TimestampMixin,
+    UTCDateTime,
+    VersionedMixin,
+    enum_column,
+)
 from planner.core.text import collation_key, fold, full_name, name_collation_key, normalize
 
 if TYPE_CHECKING:
+    from planner.accounts.models import User
     from planner.meetings.models import Meeting
 
 # Precedence: 1 is the highest rank; people without an explicit rank come after every ranked one.
@@ -58,6 +68,19 @@ RSVP_LABELS = {
 }
 
 
+class AttendanceStatus(StrEnum):
+    present = "present"
+    excused = "excused"   # vắng có lý do
+    absent = "absent"     # vắng không lý do
+
+
+ATTENDANCE_LABELS = {
+    AttendanceStatus.present: _l("Present"),
+    AttendanceStatus.excused: _l("Excused"),
+    AttendanceStatus.absent: _l("Absent"),
+}
+
+
 class Person(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     """Someone in the organization's directory, reused across meetings."""
 
@@ -80,6 +103,8 @@ class Person(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     name_folded: Mapped[str] = mapped_column(String(400), default="", index=True)
     unit_folded: Mapped[str] = mapped_column(String(500), default="")
     search_folded: Mapped[str] = mapped_column(Text, default="")
+
+    participations: Mapped[list[Participant]] = relationship(back_populates="person", lazy="select")
 
     @property
     def full_name(self) -> str:
@@ -111,7 +136,10 @@ class Participant(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "person_id", name="uq_participants_meeting_person"),
         UniqueConstraint("meeting_id", "badge_code", name="uq_participants_meeting_badge"),
-        Index("ix_participants_meeting_protocol", "meeting_id", "precedence"),
+        # One index per list order, so that a page of any order is read from the index (see protocol.py).
+        Index("ix_participants_meeting_protocol", "meeting_id", "precedence", "name_key", "id"),
+        Index("ix_participants_meeting_name", "meeting_id", "name_key", "id"),
+        Index("ix_participants_meeting_unit", "meeting_id", "unit_key", "precedence", "name_key", "id"),
     )
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
@@ -125,10 +153,76 @@ class Participant(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     rsvp: Mapped[Rsvp] = enum_column(Rsvp, default=Rsvp.invited)
     badge_code: Mapped[str] = mapped_column(String(16), default=new_badge_code)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Derived on write (see derive_participant_keys), kept in step with the person's name: the person's
+    # name key copied here so that every list order is one index of this table, the key of the unit
+    # as of this meeting, and the folded name, title and unit for diacritic-insensitive search.
+    name_key: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    unit_key: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    search_folded: Mapped[str] = mapped_column(Text, default="")
 
     meeting: Mapped[Meeting] = relationship()
-    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True)
+    person: Mapped[Person] = relationship(lazy="joined", innerjoin=True, back_populates="participations")
+    attendance: Mapped[list[ParticipantAttendance]] = relationship(
+        back_populates="participant", order_by="ParticipantAttendance.day", cascade="all, delete-orphan",
+        passive_deletes=True, lazy="select",
+    )
 
     @property
     def full_name(self) -> str:
         return self.person.full_name
+
+    @property
+    def honorific(self) -> str:
+        return self.person.honorific
+
+    def attendance_on(self, day: date) -> ParticipantAttendance | None:
+        return next((a for a in self.attendance if a.day == day), None)
+
+
+def derive_participant_keys(participant: Participant) -> None:
+    """Recompute a participant's derived columns from its person and its own title and unit."""
+    person = participant.person
+    if person is None:
+        return
+    for attr in ("title", "unit", "delegation", "seat"):
+        setattr(participant, attr, normalize(getattr(participant, attr)))
+    name = full_name(person.family_name, person.middle_name, person.given_name)
+    participant.name_key = name_collation_key(person.given_name, person.family_name, person.middle_name)
+    participant.unit_key = collation_key(participant.unit)
+    participant.search_folded = " | ".join(fold(p) for p in (name, participant.title, participant.unit) if p)
+
+
+_NAME_FIELDS = ("family_name", "middle_name", "given_name")
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_participant_keys(session: Session, _context, _instances) -> None:
+    """New or changed participants, and every participant of a renamed person, get fresh keys."""
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Participant):
+            derive_participant_keys(obj)
+        elif isinstance(obj, Person) and obj in session.dirty:
+            state = inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in _NAME_FIELDS):
+                for participant in obj.participations:
+                    derive_participant_keys(participant)
+
+
+class ParticipantAttendance(IdMixin, TimestampMixin, Base):
+    """Whether a participant was there on one day of the meeting: checked in, excused or absent."""
+
+    __tablename__ = "participant_attendance"
+    __table_args__ = (
+        # Two check-ins at the same moment (two doors, a double scan) must count once.
+        UniqueConstraint("participant_id", "day", name="uq_participant_attendance_participant_day"),
+    )
+
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # a day of the meeting, in its own time zone
+    status: Mapped[AttendanceStatus] = enum_column(AttendanceStatus, default=AttendanceStatus.present)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    participant: Mapped[Participant] = relationship(back_populates="attendance")
+    checked_in_by: Mapped[User | None] = relationship()
