@@ -1,0 +1,97 @@
+"""Agenda test data: a two-day conference with three rooms and four participants, and a helper that
+adds items through the services (times as local "HH:MM" on day 1 or 2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import pytest
+
+from planner.extensions import db
+
+FIRST_DAY = date(2026, 12, 3)   # a Thursday
+
+
+def add_room(meeting, name: str, position: int = 0):
+    from planner.meetings.models import Room
+
+    room = Room(meeting_id=meeting.id, name=name, position=position)
+    db.session.add(room)
+    db.session.commit()
+    return room
+
+
+def add_participant(meeting, org, family: str, middle: str, given: str, precedence: int = 100):
+    from planner.delegates.models import Participant, Person
+
+    person = Person(organization_id=org.id, family_name=family, middle_name=middle, given_name=given)
+    db.session.add(person)
+    db.session.flush()
+    participant = Participant(meeting_id=meeting.id, person_id=person.id, precedence=precedence)
+    db.session.add(participant)
+    db.session.commit()
+    return participant
+
+
+def local(day: int, clock: str) -> datetime:
+    """Day 1 or 2 of the meeting at a local time, as a naive datetime (the meeting's local time)."""
+    hours, minutes = (int(p) for p in clock.split(":"))
+    return datetime.combine(FIRST_DAY + timedelta(days=day - 1), time(hours, minutes))
+
+
+@dataclass
+class Conference:
+    org: Any
+    user: Any
+    meeting: Any
+    rooms: list[Any] = field(default_factory=list)
+    people: list[Any] = field(default_factory=list)
+
+    def item(self, title: str, start: str, end: str, *, day: int = 1, session=None, room=None,
+             presiding=(), kind: str = "report", **data: Any):
+        from planner.agenda import services
+
+        data.update(title=title, kind=kind, starts_at=local(day, start), ends_at=local(day, end))
+        if session is not None:
+            data["parent_id"] = session.public_id
+        if room is not None:
+            data["room_id"] = room.public_id
+        if presiding:
+            data["presiding_ids"] = [p.public_id for p in presiding]
+        return services.create_item(self.meeting, data, user=self.user)
+
+    def session(self, title: str, start: str, end: str, **kw: Any):
+        return self.item(title, start, end, kind="session", **kw)
+
+
+def make_conference(factory, *, role: str = "organizer", clearance: str = "secret",
+                    org_name: str = "Văn phòng Tỉnh ủy Quảng Nam", **meeting: Any) -> Conference:
+    from planner.accounts.models import Organization, User
+    from planner.meetings import services as meetings
+
+    org_ref = factory.organization(name=org_name, city="Tam Kỳ")
+    user_ref = factory.user(org_ref, role=role, clearance=clearance)
+    org = db.session.get(Organization, org_ref.id)
+    user = db.session.get(User, user_ref.id)
+    meeting.setdefault("title", "Hội nghị tổng kết công tác năm 2026")
+    meeting.setdefault("kind", "conference")
+    meeting.setdefault("starts_on", FIRST_DAY)
+    meeting.setdefault("ends_on", FIRST_DAY + timedelta(days=1))
+    meeting.setdefault("timezone", "Asia/Ho_Chi_Minh")
+    m = meetings.create_meeting(org, user, **meeting)
+    conf = Conference(org, user, m)
+    conf.rooms = [add_room(m, name, i) for i, name in enumerate(("Hội trường A", "Phòng họp B", "Phòng họp C"))]
+    conf.people = [
+        add_participant(m, org, "Nguyễn", "Văn", "An", 1),
+        add_participant(m, org, "Trần", "Thị", "Bình", 2),
+        add_participant(m, org, "Lê", "Quốc", "Cường", 3),
+        add_participant(m, org, "Phạm", "Minh", "Dũng", 4),
+    ]
+    return conf
+
+
+@pytest.fixture
+def conf(ctx, factory) -> Conference:
+    return make_conference(factory)

@@ -1,0 +1,85 @@
+"""Publishing the agenda: versions, the changelog against the previous version, sequences."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.agenda import services
+from planner.core.errors import Conflict, ValidationError
+from tests.agenda.conftest import local
+
+
+def test_nothing_to_publish_in_an_empty_agenda(conf):
+    with pytest.raises(ValidationError, match="empty"):
+        services.publish(conf.meeting, user=conf.user)
+
+
+def test_changelog_after_retiming_cancelling_and_moving(conf):
+    session = conf.session("Phiên khai mạc", "08:00", "11:30", room=conf.rooms[0], presiding=[conf.people[0]])
+    report = conf.item("Báo cáo chính trị", "08:30", "09:30", session=session)
+    speech = conf.item("Tham luận của Sở Tài chính", "09:30", "10:00", session=session)
+    press = conf.item("Họp báo", "14:00", "15:00", room=conf.rooms[1])
+    dropped = conf.item("Chiếu phim tư liệu", "15:00", "15:30", room=conf.rooms[1])
+
+    v1 = services.publish(conf.meeting, user=conf.user, note="Bản đầu")
+    assert v1.number == 1
+    assert [c["change"] for c in v1.changes] == ["added"] * 5
+    assert all(entry["sequence"] == 0 for entry in v1.snapshot.values())
+    with pytest.raises(Conflict, match="Nothing has changed since version 1"):
+        services.publish(conf.meeting, user=conf.user)
+
+    services.update_item(report, {"starts_at": local(1, "08:45"), "ends_at": local(1, "09:45")}, user=conf.user)
+    services.update_item(speech, {"status": "cancelled"}, user=conf.user)
+    services.update_item(press, {"room_id": conf.rooms[2].public_id, "title": "Gặp gỡ báo chí"}, user=conf.user)
+    services.update_item(session, {"presiding_ids": [conf.people[0].public_id, conf.people[1].public_id]},
+                         user=conf.user)
+    services.delete_item(dropped, user=conf.user)
+    added = conf.item("Phát biểu chỉ đạo", "10:00", "10:30", session=session, kind="directive_speech")
+
+    latest, pending = services.pending_changes(conf.meeting)
+    assert latest.number == 1 and len(pending) == 7
+
+    v2 = services.publish(conf.meeting, user=conf.user)
+    assert v2.number == 2
+    changes = {(c["change"], c["item"]) for c in v2.changes}
+    assert changes == {
+        ("presiding_changed", session.public_id),
+        ("retimed", report.public_id),
+        ("cancelled", speech.public_id),
+        ("moved_room", press.public_id),
+        ("renamed", press.public_id),
+        ("removed", dropped.public_id),
+        ("added", added.public_id),
+    }
+    retimed = next(c for c in v2.changes if c["change"] == "retimed")
+    assert retimed["from"][0] == v1.snapshot[report.public_id]["starts_at"]
+    assert retimed["to"][0].startswith("2026-12-03T01:45")
+    moved = next(c for c in v2.changes if c["change"] == "moved_room")
+    assert (moved["from"], moved["to"]) == ("Phòng họp B", "Phòng họp C")
+    presiding = next(c for c in v2.changes if c["change"] == "presiding_changed")
+    assert presiding["to"] == ["Nguyễn Văn An", "Trần Thị Bình"]
+
+    # The cancelled item stays in the release, cancelled, so that calendars can cancel it.
+    assert v2.snapshot[speech.public_id]["status"] == "cancelled"
+    assert dropped.public_id not in v2.snapshot
+    sequences = {pid: entry["sequence"] for pid, entry in v2.snapshot.items()}
+    assert sequences[report.public_id] == 1 and sequences[speech.public_id] == 1
+    assert sequences[press.public_id] == 1 and sequences[session.public_id] == 1
+    assert sequences[added.public_id] == 0
+    assert [r.number for r in services.releases(conf.meeting)] == [2, 1]
+    assert services.pending_changes(conf.meeting)[1] == []
+
+
+def test_changes_are_stored_as_data_and_told_in_the_readers_language(app, conf):
+    from planner.agenda.releases import change_text
+
+    item = conf.item("Báo cáo", "08:00", "09:00")
+    services.publish(conf.meeting, user=conf.user)
+    services.update_item(item, {"status": "cancelled"}, user=conf.user)
+    v2 = services.publish(conf.meeting, user=conf.user)
+    assert v2.changes[0]["change"] == "cancelled"
+    zone = services.zone(conf.meeting)
+    with app.test_request_context("/api/v1/", headers={"Accept-Language": "en"}):
+        assert change_text(v2.changes[0], zone) == "Cancelled: “Báo cáo”."
+    with app.test_request_context("/api/v1/", headers={"Accept-Language": "vi"}):
+        assert change_text(v2.changes[0], zone) != "Cancelled: “Báo cáo”."
