@@ -209,3 +209,15 @@ def test_audit_entries_cannot_be_edited(app, factory):
         else:
             raise AssertionError("an audit entry was edited")
         assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_users_are_listed_in_vietnamese_name_order(client, factory):
+    org = factory.organization()
+    admin = factory.user(org, role="admin", name="Nguyễn Thị Thu Hà")
+    for name in ("Lê Thị Mai", "Trần Văn Đức", "Phạm Quốc Dũng", "Đỗ Văn Uyên"):
+        factory.user(org, name=name)
+    client.login(admin.email)
+    page = client.get("/admin/users").text.split("<tbody>")[1]
+    positions = [page.index(n) for n in ("Phạm Quốc Dũng", "Trần Văn Đức", "Nguyễn Thị Thu Hà", "Lê Thị Mai",
+                                           "Đỗ Văn Uyên")]
+    assert positions == sorted(positions)
