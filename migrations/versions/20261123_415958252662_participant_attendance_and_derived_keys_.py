@@ -51,7 +51,12 @@ def upgrade():
 
 def _derive_existing():
     """Participants made before this revision get their keys the way the application computes them."""
+    import re
+
     from planner.core.text import collation_key, fold, full_name, name_collation_key
+
+    def search_text(*parts):
+        return " | ".join(w for w in (" ".join(re.findall(r"\w+", fold(p))) for p in parts if p) if w)
 
     conn = op.get_bind()
     rows = conn.execute(sa.text(
@@ -67,7 +72,7 @@ def _derive_existing():
             "id": id_,
             "name_key": name_collation_key(given, family, middle),
             "unit_key": collation_key(unit),
-            "search": " | ".join(fold(p) for p in (name, title, unit) if p),
+            "search": search_text(name, title, unit),
         })
 
 

@@ -6,6 +6,7 @@ folded search text are computed on every write, so SQL can order and search by t
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date, datetime
 from enum import StrEnum
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 # Precedence: 1 is the highest rank; people without an explicit rank come after every ranked one.
 DEFAULT_PRECEDENCE = 10_000
+_WORDS = re.compile(r"\w+")
 
 
 class ParticipantCategory(StrEnum):
@@ -120,7 +122,12 @@ def _derive_person_keys(_mapper, _connection, person: Person) -> None:
     person.unit_key = collation_key(person.unit)
     person.name_folded = fold(person.full_name)
     person.unit_folded = fold(person.unit)
-    person.search_folded = " | ".join(fold(p) for p in (person.full_name, person.title, person.unit) if p)
+    person.search_folded = search_text(person.full_name, person.title, person.unit)
+
+
+def search_text(*parts: str | None) -> str:
+    """The folded words of the parts, punctuation dropped, so that a search word can match a word's start."""
+    return " | ".join(w for w in (" ".join(_WORDS.findall(fold(p))) for p in parts if p) if w)
 
 
 def new_badge_code() -> str:
@@ -189,7 +196,7 @@ def derive_participant_keys(participant: Participant) -> None:
     name = full_name(person.family_name, person.middle_name, person.given_name)
     participant.name_key = name_collation_key(person.given_name, person.family_name, person.middle_name)
     participant.unit_key = collation_key(participant.unit)
-    participant.search_folded = " | ".join(fold(p) for p in (name, participant.title, participant.unit) if p)
+    participant.search_folded = search_text(name, participant.title, participant.unit)
 
 
 _NAME_FIELDS = ("family_name", "middle_name", "given_name")

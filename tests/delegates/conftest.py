@@ -1,0 +1,117 @@
+"""Delegate test data, built through the services (meetings.create_meeting, delegates.add_participant)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from planner.extensions import db
+
+
+class Delegates:
+    def __init__(self, app, factory):
+        self.app = app
+        self.factory = factory
+
+    def meeting(self, org, *, days: int = 1, starts_on: date | None = None, **data: Any) -> str:
+        """A meeting of the organization; answers its public id."""
+        from planner.accounts.models import Organization
+        from planner.meetings import services as meetings
+
+        with self.app.test_request_context():
+            organization = db.session.get(Organization, org.id)
+            start = starts_on or self.today()
+            data.setdefault("title", "Hội nghị Ban Chấp hành Đảng bộ thành phố")
+            data.setdefault("kind", "conference")
+            meeting = meetings.create_meeting(organization, None, starts_on=start,
+                                              ends_on=start + timedelta(days=days - 1), **data)
+            return meeting.public_id
+
+    @staticmethod
+    def today() -> date:
+        from datetime import UTC, datetime
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+
+    def participant(self, org, meeting_id: str, full_name: str, **data: Any) -> str:
+        """A participant (a new person unless the same name and unit exist); answers its public id."""
+        from planner.delegates import services
+
+        with self.app.test_request_context():
+            meeting = self.load_meeting(org, meeting_id)
+            participant = services.add_participant(meeting, {"full_name": full_name, **data}, reuse_person=True)
+            return participant.public_id
+
+    def load_meeting(self, org, meeting_id: str):
+        """The meeting, whatever its classification (tests of clearance ask get_meeting themselves)."""
+        from sqlalchemy import select
+
+        from planner.meetings.models import Meeting
+
+        return db.session.scalar(select(Meeting).where(Meeting.organization_id == org.id,
+                                                       Meeting.public_id == meeting_id))
+
+    def set_status(self, meeting_id: str, status: str) -> None:
+        from planner.meetings.models import Meeting
+
+        with self.app.app_context():
+            meeting = db.session.query(Meeting).filter_by(public_id=meeting_id).one()
+            meeting.status = status
+            db.session.commit()
+
+
+@pytest.fixture
+def delegates(app, factory) -> Delegates:
+    return Delegates(app, factory)
+
+
+@pytest.fixture
+def org(factory):
+    return factory.organization()
+
+
+@pytest.fixture
+def organizer(factory, org):
+    return factory.user(org, role="organizer", clearance="secret")
+
+
+def cp1258(text: str) -> bytes:
+    """Text as older Vietnamese Excel saves it: base letters in Windows-1258, tones as combining marks."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out.append(ch.encode("cp1258"))
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", ch)
+        tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
+        quality = [m for m in marks if m not in tones]
+        out.append(unicodedata.normalize("NFC", base + "".join(quality)).encode("cp1258"))
+        out.append("".join(tones).encode("cp1258"))
+    return b"".join(out)
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
