@@ -55,6 +55,7 @@ def _import_models() -> None:
     import planner.agenda.models
     import planner.core.audit
     import planner.delegates.models
+    import planner.documents.models
     import planner.meetings.models  # noqa: F401
 
 
