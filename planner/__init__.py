@@ -117,9 +117,11 @@ def _select_timezone() -> str:
 def _register_blueprints(app: Flask) -> None:
     from planner import home
     from planner.accounts import views as account_views
+    from planner.agenda import views as agenda_views
 
     app.register_blueprint(home.bp)
     app.register_blueprint(account_views.bp)
+    app.register_blueprint(agenda_views.bp)
 
     @app.get("/healthz")
     def healthz():

@@ -10,6 +10,7 @@ SQL queries (items, their presiding persons with their people, their rooms).
 
 from __future__ import annotations
 
+import itertools
 import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -178,6 +179,35 @@ def by_day(meeting: Meeting, items: Sequence[AgendaItem]) -> list[Day]:
         day = local(meeting, item.starts_at).date()
         days.setdefault(day, Day(day, [])).entries.append(Entry(item, children.get(item.id, [])))
     return [days[d] for d in sorted(days)]
+
+
+def order_follows_time(meeting: Meeting, order: Sequence[str]) -> bool:
+    """Whether a list of item ids (as a drop left them) is in time order."""
+    if len(order) < 2:
+        return True
+    starts = dict(db.session.execute(select(AgendaItem.public_id, AgendaItem.starts_at).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.public_id.in_(list(order)))).tuples())
+    times = [starts[pid] for pid in order if pid in starts]
+    return all(a <= b for a, b in itertools.pairwise(times))
+
+
+def public_meeting(code: str) -> Meeting | None:
+    """The meeting whose public programme page this is: published (or since), and unclassified."""
+    if not code:
+        return None
+    return db.session.scalar(select(Meeting).where(
+        Meeting.public_code == code, Meeting.status != MeetingStatus.draft,
+        Meeting.classification == Classification.none))
+
+
+def note_classified_view(meeting: Meeting, items: Sequence[AgendaItem], what: str) -> None:
+    """Every view of classified content (mật and above) is written to the audit log."""
+    classified = [i for i in items if Classification(i.classification).is_classified]
+    if not classified and not Classification(meeting.classification).is_classified:
+        return
+    _audit(meeting, "agenda.viewed", meeting.public_id, what,
+           {"classified_items": [i.public_id for i in classified]}, object_type="meeting")
+    db.session.commit()
 
 
 # Conflicts ----------------------------------------------------------------------------------------

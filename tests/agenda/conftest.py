@@ -95,3 +95,56 @@ def make_conference(factory, *, role: str = "organizer", clearance: str = "secre
 @pytest.fixture
 def conf(ctx, factory) -> Conference:
     return make_conference(factory)
+
+
+class Site:
+    """For tests that use the test client: the data is built in an application context of its own
+    that is closed before any request (requests must not share it: g and the session would leak).
+    ``open()`` gives a fresh context with the conference loaded again, for calling services."""
+
+    def __init__(self, app, factory, **kw: Any):
+        self.app = app
+        with app.test_request_context():
+            conf = make_conference(factory, **kw)
+            self.email = conf.user.email
+            self.org_id = conf.org.id
+            self.user_id = conf.user.id
+            self.meeting_id = conf.meeting.public_id
+            self.room_ids = [r.public_id for r in conf.rooms]
+            self.people_ids = [p.public_id for p in conf.people]
+            db.session.remove()
+
+    @property
+    def editor(self) -> str:
+        return f"/meetings/{self.meeting_id}/agenda"
+
+    def open(self):
+        from contextlib import contextmanager
+
+        @contextmanager
+        def opened():
+            from planner.accounts.models import Organization, User
+            from planner.delegates.models import Participant
+            from planner.meetings.models import Meeting, Room
+
+            with self.app.test_request_context():
+                org = db.session.get(Organization, self.org_id)
+                user = db.session.get(User, self.user_id)
+                meeting = db.session.scalar(db.select(Meeting).where(Meeting.public_id == self.meeting_id))
+                rooms = {r.public_id: r for r in db.session.scalars(
+                    db.select(Room).where(Room.meeting_id == meeting.id))}
+                people = {p.public_id: p for p in db.session.scalars(
+                    db.select(Participant).where(Participant.meeting_id == meeting.id)).unique()}
+                conf = Conference(org, user, meeting, [rooms[i] for i in self.room_ids],
+                                  [people[i] for i in self.people_ids])
+                try:
+                    yield conf
+                finally:
+                    db.session.remove()
+
+        return opened()
+
+
+@pytest.fixture
+def site(app, factory) -> Site:
+    return Site(app, factory)

@@ -1,0 +1,514 @@
+"""The agenda pages: the editor, the releases, the programme for staff and the public programme."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from planner.accounts.access import can, current_organization, require
+from planner.accounts.models import User
+from planner.agenda import conflicts as conflict_rules
+from planner.agenda import programme as programme_rules
+from planner.agenda import releases as release_rules
+from planner.agenda import services
+from planner.agenda.forms import (
+    CopyForm,
+    DeleteForm,
+    ItemForm,
+    MoveSessionForm,
+    PublishForm,
+    ShiftForm,
+    classification_choices,
+)
+from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaItemKind
+from planner.core.errors import Conflict, PlannerError
+from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, visible_levels
+from planner.extensions import db
+from planner.meetings import services as meeting_services
+from planner.meetings.models import Meeting, MeetingStatus
+from planner.meetings.tabs import meeting_tabs, register_tab
+
+bp = Blueprint("agenda", __name__)
+
+register_tab("agenda.editor", _l("Agenda"), 20)
+register_tab("agenda.releases", _l("Published versions"), 30)
+
+# Form fields of the item form for the services' field names.
+FORM_FIELDS = {"starts_at": "start", "ends_at": "end"}
+
+
+def _user() -> User:
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def _levels() -> list[str]:
+    return visible_levels(current_user.clearance)
+
+
+def _meeting(meeting_id: str) -> Meeting:
+    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
+    g.timezone = services.zone(meeting)
+    g.meeting = meeting
+    return meeting
+
+
+def _editable(meeting: Meeting) -> bool:
+    return can(Permission.organize) and meeting_services.is_editable(meeting)
+
+
+def _language() -> str:
+    return str(get_locale() or "vi")
+
+
+def _day_label(day: date) -> str:
+    return format_date(day, "EEEE, dd/MM/yyyy")
+
+
+def _editor_url(meeting: Meeting, item: AgendaItem | None = None) -> str:
+    anchor = f"item-{item.public_id}" if item is not None else None
+    return url_for("agenda.editor", meeting_id=meeting.public_id, _anchor=anchor)
+
+
+@bp.app_context_processor
+def _agenda_globals() -> dict[str, Any]:
+    return {"meeting_tabs": meeting_tabs, "AGENDA_ITEM_KIND_LABELS": AGENDA_ITEM_KIND_LABELS,
+            "CLASSIFICATION_MARKS": CLASSIFICATION_MARKS}
+
+
+def _render(template: str, meeting: Meeting, **context: Any) -> str:
+    return render_template(template, meeting=meeting, editable=_editable(meeting), day_label=_day_label,
+                           span=lambda a, b: programme_rules.span(services.local(meeting, a),
+                                                                  services.local(meeting, b), _language()),
+                           **context)
+
+
+# The editor ---------------------------------------------------------------------------------------
+
+@bp.get("/meetings/<meeting_id>/agenda")
+@require(Permission.view)
+def editor(meeting_id: str):
+    meeting = _meeting(meeting_id)
+    items = services.list_items(meeting, _user())
+    services.note_classified_view(meeting, items, "agenda")
+    found = services.find_conflicts(items)
+    warnings = {pid: [conflict_rules.describe(c, about=pid) for c in cs]
+                for pid, cs in conflict_rules.by_item(found).items()}
+    latest, pending = services.pending_changes(meeting)
+    pending = release_rules.visible_changes(pending, _levels())
+    days = services.by_day(meeting, items)
+    day_choices = [(d.isoformat(), _day_label(d)) for d in services.meeting_days(meeting)]
+    move_form = MoveSessionForm()
+    move_form.day.choices = day_choices
+    return _render(
+        "agenda/editor.html", meeting,
+        days=days, items=items, warnings=warnings, conflict_count=len(found),
+        moves=services.can_move(items), latest=latest, pending=pending,
+        pending_texts=[release_rules.change_text(c, g.timezone) for c in pending[:20]],
+        shift_form=ShiftForm(), move_form=move_form, day_choices=day_choices,
+    )
+
+
+def _form_choices(form: ItemForm, meeting: Meeting, items: list[AgendaItem], item: AgendaItem | None) -> list:
+    participants = services.presiding_choices(meeting)
+    form.day.choices = [(d.isoformat(), _day_label(d)) for d in services.meeting_days(meeting)]
+    def session_label(session: AgendaItem) -> str:
+        start, end = services.local(meeting, session.starts_at), services.local(meeting, session.ends_at)
+        return f"{format_date(start.date(), 'EEE dd/MM')} · {programme_rules.span(start, end, _language())} · " \
+               f"{session.title}"
+
+    form.parent_id.choices = [("", _("— Not in a session —"))] + [
+        (s.public_id, session_label(s)) for s in services.sessions(items) if item is None or s.id != item.id
+    ]
+    form.room_id.choices = [("", _("— No room —"))] + [(r.public_id, r.name) for r in services.rooms(meeting)]
+    form.presiding_ids.choices = [
+        (p.public_id, p.full_name + (f" — {p.title}" if p.title else "")) for p in participants
+    ]
+    form.classification.choices = classification_choices(current_user.clearance)
+    return participants
+
+
+def _fill(form: ItemForm, meeting: Meeting, item: AgendaItem) -> None:
+    start, end = services.local(meeting, item.starts_at), services.local(meeting, item.ends_at)
+    form.kind.data = item.kind.value
+    form.title.data = item.title
+    form.parent_id.data = item.parent.public_id if item.parent is not None else ""
+    form.day.data = start.date().isoformat()
+    form.start.data = start.time()
+    form.end.data = end.time()
+    form.room_id.data = item.room.public_id if item.room is not None else ""
+    form.presiding_ids.data = [p.public_id for p in item.presiding]
+    form.performer.data = item.performer
+    form.description.data = item.description
+    form.classification.data = item.classification.value
+    form.status.data = item.status.value
+    form.version.data = str(item.version)
+
+
+def _defaults(form: ItemForm, meeting: Meeting, items: list[AgendaItem]) -> None:
+    """A new item starts where the agenda (or the session) left off."""
+    kind = request.args.get("kind", "report")
+    form.kind.data = kind if kind in {k.value for k in AgendaItemKind} else "report"
+    parent = next((s for s in services.sessions(items) if s.public_id == request.args.get("parent")), None)
+    days = services.meeting_days(meeting)
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = days[0]
+    if parent is not None:
+        form.parent_id.data = parent.public_id
+        day = services.local(meeting, parent.starts_at).date()
+        ends = [c.ends_at for c in items if c.parent_id == parent.id]
+        start = services.local(meeting, max(ends) if ends else parent.starts_at)
+    else:
+        same_day = [i.ends_at for i in items
+                    if i.parent_id is None and services.local(meeting, i.starts_at).date() == day]
+        if same_day:
+            start = services.local(meeting, max(same_day))
+        else:
+            start = datetime.combine(day, meeting.start_time or time(8, 0))
+    length = timedelta(hours=3) if form.kind.data == "session" else timedelta(minutes=30)
+    end = start + length
+    if parent is not None:
+        end = min(end, services.local(meeting, parent.ends_at))
+    if end.date() != start.date():
+        end = datetime.combine(start.date(), time(23, 59))
+    form.day.data = start.date().isoformat() if start.date() in days else day.isoformat()
+    form.start.data = start.time().replace(second=0, microsecond=0)
+    form.end.data = end.time().replace(second=0, microsecond=0)
+    form.classification.data = "none"
+
+
+def _form_data(form: ItemForm) -> dict[str, Any]:
+    day = date.fromisoformat(form.day.data)
+    return {
+        "kind": form.kind.data,
+        "title": form.title.data,
+        "parent_id": form.parent_id.data or None,
+        "starts_at": datetime.combine(day, form.start.data),
+        "ends_at": datetime.combine(day, form.end.data),
+        "room_id": form.room_id.data or None,
+        "presiding_ids": form.presiding_ids.data or [],
+        "performer": form.performer.data or "",
+        "description": form.description.data or "",
+        "classification": form.classification.data or "none",
+        "status": form.status.data or "scheduled",
+    }
+
+
+def _form_error(form, exc: PlannerError) -> None:
+    name = FORM_FIELDS.get(exc.field or "", exc.field or "")
+    target = getattr(form, name, None) if name else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*list(target.errors or []), exc.message]
+    else:
+        flash(exc.message, "error")
+
+
+@bp.route("/meetings/<meeting_id>/agenda/new", methods=["GET", "POST"])
+@require(Permission.organize)
+def new_item(meeting_id: str):
+    meeting = _meeting(meeting_id)
+    meeting_services.ensure_editable(meeting)
+    items = services.list_items(meeting, _user())
+    form = ItemForm()
+    participants = _form_choices(form, meeting, items, None)
+    if request.method == "GET":
+        _defaults(form, meeting, items)
+    elif form.validate_on_submit():
+        try:
+            item = services.create_item(meeting, _form_data(form), user=_user())
+        except PlannerError as exc:
+            _form_error(form, exc)
+        else:
+            flash(_("“%(title)s” was added.", title=item.title), "success")
+            if request.form.get("then") == "another":
+                return redirect(url_for("agenda.new_item", meeting_id=meeting.public_id,
+                                        parent=form.parent_id.data or None, day=form.day.data,
+                                        kind="report"))
+            return redirect(_editor_url(meeting, item))
+    return _render("agenda/item_form.html", meeting, form=form, item=None, participants=participants,
+                   current=None)
+
+
+@bp.route("/meetings/<meeting_id>/agenda/<item_id>/edit", methods=["GET", "POST"])
+@require(Permission.organize)
+def edit_item(meeting_id: str, item_id: str):
+    meeting = _meeting(meeting_id)
+    meeting_services.ensure_editable(meeting)
+    item = services.get_meeting_item(meeting, item_id, user=_user())
+    items = services.list_items(meeting, _user())
+    form = ItemForm()
+    participants = _form_choices(form, meeting, items, item)
+    current = None
+    if request.method == "GET":
+        _fill(form, meeting, item)
+    elif form.validate_on_submit():
+        try:
+            version = int(form.version.data) if form.version.data else None
+            services.update_item(item, _form_data(form), user=_user(), version=version)
+        except Conflict as exc:
+            db.session.rollback()
+            item = services.get_meeting_item(meeting, item_id, user=_user())
+            flash(exc.message, "error")
+            current = item
+            form.version.data = str(item.version)  # saving again now overwrites, knowingly
+        except PlannerError as exc:
+            db.session.rollback()
+            item = services.get_meeting_item(meeting, item_id, user=_user())
+            _form_error(form, exc)
+        else:
+            flash(_("“%(title)s” was saved.", title=item.title), "success")
+            return redirect(_editor_url(meeting, item))
+    return _render("agenda/item_form.html", meeting, form=form, item=item, participants=participants,
+                   current=current)
+
+
+@bp.route("/meetings/<meeting_id>/agenda/<item_id>/delete", methods=["GET", "POST"])
+@require(Permission.organize)
+def delete_item(meeting_id: str, item_id: str):
+    meeting = _meeting(meeting_id)
+    meeting_services.ensure_editable(meeting)
+    item = services.get_meeting_item(meeting, item_id, user=_user())
+    children = list(item.children)
+    form = DeleteForm()
+    published = services.latest_release(meeting)
+    in_release = published is not None and item.public_id in published.snapshot
+    if form.validate_on_submit():
+        title = item.title
+        try:
+            count = services.delete_item(item, user=_user(), with_items=form.with_items.data,
+                                         version=int(form.version.data) if form.version.data else None)
+        except PlannerError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            item = services.get_meeting_item(meeting, item_id, user=_user())
+            children = list(item.children)
+        else:
+            flash(ngettext("“%(title)s” was deleted.", "“%(title)s” and its %(items)d items were deleted.",
+                           count, title=title, items=count - 1), "success")
+            return redirect(_editor_url(meeting))
+    form.version.data = str(item.version)
+    return _render("agenda/delete.html", meeting, form=form, item=item, children=children, in_release=in_release)
+
+
+@bp.post("/meetings/<meeting_id>/agenda/<item_id>/status")
+@require(Permission.organize)
+def set_status(meeting_id: str, item_id: str):
+    meeting = _meeting(meeting_id)
+    item = services.get_meeting_item(meeting, item_id, user=_user())
+    status = request.form.get("status", "")
+    try:
+        services.update_item(item, {"status": status}, user=_user())
+    except PlannerError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        if status == "cancelled":
+            flash(_("“%(title)s” is cancelled. It stays in the programme, struck through.", title=item.title),
+                  "success")
+        else:
+            flash(_("“%(title)s” is scheduled again.", title=item.title), "success")
+    return redirect(_editor_url(meeting, item))
+
+
+@bp.post("/meetings/<meeting_id>/agenda/<item_id>/move")
+@require(Permission.organize)
+def move_item(meeting_id: str, item_id: str):
+    meeting = _meeting(meeting_id)
+    item = services.get_meeting_item(meeting, item_id, user=_user())
+    try:
+        moved = services.move(item, request.form.get("direction", ""), user=_user())
+    except PlannerError as exc:
+        flash(exc.message, "error")
+    else:
+        if not moved:
+            flash(_("Only items that start at the same time can change places; change the time to move it."),
+                  "info")
+    return redirect(_editor_url(meeting, item))
+
+
+@bp.post("/meetings/<meeting_id>/agenda/<item_id>/shift")
+@require(Permission.organize)
+def shift(meeting_id: str, item_id: str):
+    meeting = _meeting(meeting_id)
+    item = services.get_meeting_item(meeting, item_id, user=_user())
+    form = ShiftForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a number of minutes between -720 and 720, not 0."), "error")
+        return redirect(_editor_url(meeting, item))
+    try:
+        count = services.shift_following(meeting, item, form.minutes.data, user=_user())
+    except PlannerError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(ngettext("%(num)d item moved by %(minutes)d minutes.", "%(num)d items moved by %(minutes)d minutes.",
+                       count, minutes=form.minutes.data), "success")
+    return redirect(_editor_url(meeting, item))
+
+
+@bp.post("/meetings/<meeting_id>/agenda/<item_id>/day")
+@require(Permission.organize)
+def move_session(meeting_id: str, item_id: str):
+    meeting = _meeting(meeting_id)
+    item = services.get_meeting_item(meeting, item_id, user=_user())
+    try:
+        day = date.fromisoformat(request.form.get("day", ""))
+        services.move_session(item, day, user=_user())
+    except ValueError:
+        flash(_("Choose one of the meeting's days."), "error")
+    except PlannerError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("“%(title)s” moved to %(day)s with its items.", title=item.title, day=_day_label(day)), "success")
+    return redirect(_editor_url(meeting, item))
+
+
+@bp.post("/meetings/<meeting_id>/agenda/reorder")
+@require(Permission.organize)
+def reorder(meeting_id: str):
+    """Drag and drop (static/js/agenda.js): {item, parent, order}. The page reloads after it, so the
+    answer's message is also flashed."""
+    meeting = _meeting(meeting_id)
+    data = request.get_json(silent=True) or {}
+    order = [str(x) for x in data.get("order") or [] if x]
+    try:
+        item = services.get_meeting_item(meeting, str(data.get("item") or ""), user=_user())
+        services.reorder(meeting, item, parent_id=data.get("parent") or None, order=order, user=_user())
+    except PlannerError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return jsonify({"ok": False, "detail": exc.message}), exc.status
+    if not services.order_follows_time(meeting, order):
+        flash(_("Items follow their times: to move “%(title)s” further, change its time.", title=item.title),
+              "info")
+    return jsonify({"ok": True})
+
+
+@bp.route("/meetings/<meeting_id>/agenda/copy", methods=["GET", "POST"])
+@require(Permission.organize)
+def copy(meeting_id: str):
+    meeting = _meeting(meeting_id)
+    meeting_services.ensure_editable(meeting)
+    form = CopyForm()
+    sources = services.copy_sources(meeting, _user())
+    form.source.choices = [(m.public_id, f"{m.title} ({format_date(m.starts_on, 'dd/MM/yyyy')})") for m in sources]
+    has_items = bool(services.list_items(meeting, _user()))
+    if form.validate_on_submit():
+        try:
+            source = meeting_services.get_meeting(current_organization(), form.source.data, user=_user())
+            copied = services.copy_agenda(source, meeting, user=_user(), confirm=form.confirm.data)
+        except PlannerError as exc:
+            db.session.rollback()
+            _form_error(form, exc) if exc.field == "source" else flash(exc.message, "error")
+        else:
+            flash(ngettext("%(num)d item copied. Check the rooms and presiding persons.",
+                           "%(num)d items copied. Check the rooms and presiding persons.", len(copied)), "success")
+            return redirect(_editor_url(meeting))
+    return _render("agenda/copy.html", meeting, form=form, sources=sources, has_items=has_items)
+
+
+# Releases -----------------------------------------------------------------------------------------
+
+def _creators(releases) -> dict[int, str]:
+    ids = {r.created_by_id for r in releases if r.created_by_id}
+    if not ids:
+        return {}
+    return {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+@bp.route("/meetings/<meeting_id>/releases", methods=["GET", "POST"])
+@require(Permission.view)
+def releases(meeting_id: str):
+    meeting = _meeting(meeting_id)
+    form = PublishForm()
+    if request.method == "POST":
+        if not _editable(meeting):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                release = services.publish(meeting, user=_user(), note=form.note.data or "",
+                                           publish_meeting=form.publish_meeting.data)
+            except PlannerError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+            else:
+                flash(_("Version %(n)d of the agenda is published.", n=release.number), "success")
+                return redirect(url_for("agenda.release", meeting_id=meeting.public_id, number=release.number))
+    all_releases = services.releases(meeting)
+    latest, pending = services.pending_changes(meeting)
+    pending = release_rules.visible_changes(pending, _levels())
+    levels = _levels()
+    return _render(
+        "agenda/releases.html", meeting, form=form, releases=all_releases, creators=_creators(all_releases),
+        latest=latest, pending=[release_rules.change_text(c, g.timezone) for c in pending],
+        counts={r.number: len(release_rules.visible_changes(r.changes, levels)) for r in all_releases},
+        can_publish_meeting=meeting.status == MeetingStatus.draft
+        and hasattr(meeting_services, "set_status"),
+    )
+
+
+@bp.get("/meetings/<meeting_id>/releases/<int:number>")
+@require(Permission.view)
+def release(meeting_id: str, number: int):
+    meeting = _meeting(meeting_id)
+    found = services.get_release(meeting, number)
+    levels = _levels()
+    changes = release_rules.visible_changes(found.changes, levels)
+    days = programme_rules.build(found.snapshot, g.timezone, levels=levels, days=services.meeting_days(meeting))
+    return _render("agenda/release.html", meeting, release=found, changes=[
+        (c, release_rules.change_text(c, g.timezone)) for c in changes], days=days,
+        creators=_creators([found]), **_programme_helpers(meeting))
+
+
+# The programme ------------------------------------------------------------------------------------
+
+def _programme_helpers(meeting: Meeting) -> dict[str, Any]:
+    language = _language()
+    return {
+        "row_span": lambda row: programme_rules.span(row.starts_at, row.ends_at, language),
+        "part_labels": {"morning": _("Morning"), "afternoon": _("Afternoon"), "evening": _("Evening")},
+    }
+
+
+@bp.get("/meetings/<meeting_id>/programme")
+@require(Permission.view)
+def programme(meeting_id: str):
+    """The programme as staff see it: the live agenda (or a published version) in the printed form."""
+    meeting = _meeting(meeting_id)
+    levels = _levels()
+    version = request.args.get("version", type=int)
+    shown_release = services.get_release(meeting, version) if version else None
+    if shown_release is not None:
+        snapshot = shown_release.snapshot
+    else:
+        items = services.list_items(meeting, _user())
+        services.note_classified_view(meeting, items, "programme")
+        snapshot = services.snapshot(items)
+    days = programme_rules.build(snapshot, g.timezone, levels=levels, days=services.meeting_days(meeting))
+    return _render("agenda/programme.html", meeting, days=days, shown_release=shown_release,
+                   releases=services.releases(meeting), public=False, **_programme_helpers(meeting))
+
+
+@bp.get("/p/<code>")
+def public_programme(code: str):
+    """The public programme of a published, unclassified meeting: the latest published version, and
+    only its unclassified items. No sign-in."""
+    meeting = services.public_meeting(code)
+    if meeting is None:
+        abort(404)
+    g.timezone = services.zone(meeting)
+    shown_release = services.latest_release(meeting)
+    days = []
+    if shown_release is not None:
+        days = programme_rules.build(shown_release.snapshot, g.timezone, levels=[Classification.none.value],
+                                     days=services.meeting_days(meeting))
+    return render_template("agenda/programme.html", meeting=meeting, days=days, shown_release=shown_release,
+                           releases=[], public=True, editable=False, day_label=_day_label,
+                           **_programme_helpers(meeting))
