@@ -56,7 +56,8 @@ def _import_models() -> None:
     import planner.core.audit
     import planner.delegates.models
     import planner.documents.models
-    import planner.meetings.models  # noqa: F401
+    import planner.meetings.models
+    import planner.speeches.models  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")

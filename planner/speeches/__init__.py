@@ -1,0 +1,1 @@
+"""Speakers lists, time control in the hall, submitted texts."""
