@@ -291,8 +291,11 @@ def delete_item(meeting_id: str, item_id: str):
             item = services.get_meeting_item(meeting, item_id, user=_user())
             children = list(item.children)
         else:
-            flash(ngettext("“%(title)s” was deleted.", "“%(title)s” and its %(items)d items were deleted.",
-                           count, title=title, items=count - 1), "success")
+            if count == 1:
+                flash(_("“%(title)s” was deleted.", title=title), "success")
+            else:
+                flash(ngettext("“%(title)s” and its %(num)d item were deleted.",
+                               "“%(title)s” and its %(num)d items were deleted.", count - 1, title=title), "success")
             return redirect(_editor_url(meeting))
     form.version.data = str(item.version)
     return _render("agenda/delete.html", meeting, form=form, item=item, children=children, in_release=in_release)

@@ -93,7 +93,16 @@ def make_conference(factory, *, role: str = "organizer", clearance: str = "secre
 
 
 @pytest.fixture
-def conf(ctx, factory) -> Conference:
+def english_ctx(app):
+    """A request context whose messages are English (API requests take Accept-Language), so that tests
+    can read the services' messages; the Vietnamese ones are checked by tests/test_translations.py."""
+    with app.test_request_context("/api/v1/", headers={"Accept-Language": "en"}):
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def conf(english_ctx, factory) -> Conference:
     return make_conference(factory)
 
 

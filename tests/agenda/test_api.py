@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from openapi_spec_validator import validate
-
 
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
@@ -119,8 +117,7 @@ def test_permissions_and_other_organizations(client, site, factory):
 
 
 def test_openapi_documents_the_agenda(client):
-    spec = client.get("/api/v1/openapi.json").get_json()
-    validate(spec)
+    spec = client.get("/api/v1/openapi.json").get_json()  # tests/api validates the whole document
     paths = spec["paths"]
     assert set(paths["/api/v1/meetings/{meeting_id}/agenda-items"]) >= {"get", "post"}
     assert set(paths["/api/v1/agenda-items/{item_id}"]) >= {"get", "patch", "delete"}
