@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import zoneinfo
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -212,8 +212,22 @@ def note_classified_view(meeting: Meeting, items: Sequence[AgendaItem], what: st
 
 # Conflicts ----------------------------------------------------------------------------------------
 
-def slots(items: Iterable[AgendaItem]) -> list[conflict_rules.Slot]:
+# Domains above the agenda feed the speakers of each item into the warnings without the agenda
+# importing them: speeches registers (items -> {item public id: [person ids]}, items -> {person id: name}).
+SPEAKER_SOURCES: list[tuple[Callable[[Sequence[AgendaItem]], Mapping[str, Iterable[int]]],
+                            Callable[[Sequence[AgendaItem]], Mapping[int, str]]]] = []
+
+
+def register_speakers(by_item: Callable[[Sequence[AgendaItem]], Mapping[str, Iterable[int]]],
+                      names: Callable[[Sequence[AgendaItem]], Mapping[int, str]]) -> None:
+    if (by_item, names) not in SPEAKER_SOURCES:
+        SPEAKER_SOURCES.append((by_item, names))
+
+
+def slots(items: Iterable[AgendaItem], speakers: Mapping[str, Iterable[int]] | None = None
+          ) -> list[conflict_rules.Slot]:
     items = list(items)
+    speakers = speakers or {}
     public = {item.id: item.public_id for item in items}
     return [
         conflict_rules.Slot(
@@ -226,6 +240,7 @@ def slots(items: Iterable[AgendaItem]) -> list[conflict_rules.Slot]:
             room_name=item.room.name if item.room is not None else "",
             parent_id=public.get(item.parent_id) if item.parent_id else None,
             presiding=frozenset(p.person_id for p in item.presiding),
+            speakers=frozenset(speakers.get(item.public_id, ())),
             status=item.status.value,
         )
         for item in items
@@ -238,7 +253,13 @@ def person_names(items: Iterable[AgendaItem]) -> dict[int, str]:
 
 def find_conflicts(items: Sequence[AgendaItem]) -> list[conflict_rules.AgendaConflict]:
     """The warnings of the items given (those the user sees): they never block saving."""
-    return conflict_rules.find_conflicts(slots(items), person_names(items))
+    speakers: dict[str, set[int]] = {}
+    names: dict[int, str] = {}
+    for by_item, speaker_names in SPEAKER_SOURCES:
+        for item_id, people in by_item(items).items():
+            speakers.setdefault(item_id, set()).update(people)
+        names.update(speaker_names(items))
+    return conflict_rules.find_conflicts(slots(items, speakers), {**names, **person_names(items)})
 
 
 # Validation ---------------------------------------------------------------------------------------

@@ -91,9 +91,10 @@ def requires(permission: Permission) -> Callable[[F], F]:
 def init_app(app: Flask) -> None:
     from planner.accounts.api import blp as organization_blp
     from planner.agenda.api import blp as agenda_blp
+    from planner.delegates.api import blp as delegates_blp
 
     api.init_app(app)
-    for blp in (organization_blp, agenda_blp):
+    for blp in (organization_blp, agenda_blp, delegates_blp):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"{PREFIX}{blp.url_prefix or ''}")
     app.before_request(_authenticate)

@@ -305,6 +305,14 @@ def get_participant(org: Organization, public_id: str, *, user: User | None) -> 
     return participant
 
 
+def people_on_list(meeting: Meeting, person_ids: list[int]) -> set[int]:
+    """Which of these people are on the meeting's list already (one query)."""
+    if not person_ids:
+        return set()
+    return set(db.session.scalars(select(Participant.person_id).where(Participant.meeting_id == meeting.id,
+                                                                      Participant.person_id.in_(person_ids))))
+
+
 def participant_by_person(meeting: Meeting, person: Person) -> Participant | None:
     return db.session.scalar(select(Participant).where(Participant.meeting_id == meeting.id,
                                                        Participant.person_id == person.id))
@@ -429,6 +437,10 @@ def remove_participant(participant: Participant) -> None:
     _commit(_("Someone else changed this participant meanwhile. Reload to see their version."))
 
 
+def attendance_editable(meeting: Meeting) -> bool:
+    return meeting.status != MeetingStatus.archived
+
+
 def ensure_attendance_editable(meeting: Meeting) -> None:
     """Attendance may still be corrected once a meeting is closed (for its minutes), not once archived."""
     if meeting.status == MeetingStatus.archived:
@@ -452,6 +464,11 @@ def meeting_days(meeting: Meeting) -> list[date]:
     """The days of the meeting, in its own time zone."""
     days = (meeting.ends_on - meeting.starts_on).days + 1
     return [meeting.starts_on + timedelta(days=n) for n in range(max(days, 1))]
+
+
+def local_time(meeting: Meeting, moment: datetime | None) -> datetime | None:
+    """A stored UTC time in the meeting's zone (API answers carry the offset)."""
+    return moment.astimezone(ZoneInfo(meeting.timezone)) if moment is not None else None
 
 
 def local_today(meeting: Meeting, now: datetime | None = None) -> date:
@@ -679,7 +696,8 @@ def participant_data(participant: Participant, meeting: Meeting | None = None,
         "attendance": record.status.value if record else None,
         "absence_reason": record.reason if record else "",
         "attendance_days": [
-            {"day": a.day, "status": a.status.value, "absence_reason": a.reason, "checked_in_at": a.checked_in_at}
+            {"day": a.day, "status": a.status.value, "absence_reason": a.reason,
+             "checked_in_at": local_time(meeting, a.checked_in_at)}
             for a in participant.attendance
         ],
         "version": participant.version,
@@ -901,10 +919,18 @@ def import_file(meeting: Meeting, data: bytes, filename: str = "", *, mapping: l
     return ImportResult(plan=plan, table=table, mapping=mapping, saved=not dry_run)
 
 
+def size_label(size: int) -> str:
+    """5 MB, 512 KB, 100 B: a limit as people read it."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} B"
+
+
 def read_import_table(data: bytes, filename: str = "", *, max_bytes: int | None = None) -> importing.Table:
     if max_bytes is not None and len(data) > max_bytes:
-        raise ValidationError(_("The file is larger than %(mb)s MB. Split the list into smaller files.",
-                                mb=f"{max_bytes / 1024 / 1024:g}"), field="file")
+        raise ValidationError(_("The file is larger than %(size)s. Split the list into smaller files.",
+                                size=size_label(max_bytes)), field="file")
     try:
         return importing.read_table(data, filename)
     except importing.ImportFileError as exc:

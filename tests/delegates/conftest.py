@@ -71,6 +71,16 @@ def delegates(app, factory) -> Delegates:
 
 
 @pytest.fixture
+def en(app):
+    """A request context in English, for tests that read the messages."""
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
 def org(factory):
     return factory.organization()
 

@@ -92,13 +92,13 @@ def test_cp1258_file_is_decoded_and_composed(ctx):
     (b"Ho va ten\nA\x81\x8aB\n", "encoding"),
     (b"Ho va ten\n", "no one"),
 ])
-def test_refused_files_say_why(ctx, data, message):
+def test_refused_files_say_why(en, data, message):
     with pytest.raises(ImportFileError) as info:
         read_table(data)
     assert message in info.value.message
 
 
-def test_zip_that_is_not_a_workbook(ctx):
+def test_zip_that_is_not_a_workbook(en):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -107,7 +107,7 @@ def test_zip_that_is_not_a_workbook(ctx):
         read_table(buffer.getvalue())
 
 
-def test_zip_bomb_is_refused_before_unpacking(ctx, monkeypatch):
+def test_zip_bomb_is_refused_before_unpacking(en, monkeypatch):
     monkeypatch.setattr(importing, "MAX_UNCOMPRESSED", 50_000)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -120,7 +120,7 @@ def test_zip_bomb_is_refused_before_unpacking(ctx, monkeypatch):
         read_table(data)
 
 
-def test_row_limit(ctx, monkeypatch):
+def test_row_limit(en, monkeypatch):
     monkeypatch.setattr(importing, "MAX_ROWS", 10)
     data = ("Họ và tên\n" + "".join(f"Người Số {i}\n" for i in range(11))).encode()
     with pytest.raises(ImportFileError, match="more than 10 rows"):
