@@ -1,0 +1,117 @@
+"""Submitted speech texts on disk: what a file really is (by its content), and where it is kept.
+
+The type of a file is read from its bytes, never taken from its name: a PDF starts with ``%PDF-``;
+a DOCX is a ZIP archive holding ``word/document.xml``. The name must then agree with the content,
+so a PDF renamed .docx, or a program renamed .pdf, is refused.
+
+Files live under the instance folder's storage (``STORAGE_PATH``) with random names, written
+atomically (a temporary file renamed into place), so that several workers can share the volume.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EXTENSIONS = {PDF: ".pdf", DOCX: ".docx"}
+SUBFOLDER = "speeches"
+# A DOCX whose entries would unpack to more than this is not a speech text but a zip bomb.
+MAX_UNPACKED = 200 * 1024 * 1024
+
+
+class FileRefused(ValueError):
+    """The file is not an acceptable speech text; ``reason`` says why (a key, see services)."""
+
+    def __init__(self, reason: str, *, detected: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.detected = detected
+
+
+@dataclass(frozen=True)
+class Checked:
+    media_type: str
+    size: int
+    sha256: str
+
+
+def sniff(data: bytes) -> str | None:
+    """PDF, DOCX, or None for anything else, from the content alone."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                if "word/document.xml" in names and "[Content_Types].xml" in names:
+                    unpacked = sum(info.file_size for info in archive.infolist())
+                    if unpacked > MAX_UNPACKED:
+                        return None
+                    return DOCX
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return None
+    return None
+
+
+def extension(filename: str) -> str:
+    return os.path.splitext(filename or "")[1].lower()
+
+
+def check(data: bytes, filename: str, *, max_bytes: int) -> Checked:
+    """The file's type, size and digest, or FileRefused with the reason."""
+    if not data:
+        raise FileRefused("empty")
+    if len(data) > max_bytes:
+        raise FileRefused("too_large")
+    media_type = sniff(data)
+    if media_type is None:
+        raise FileRefused("type")
+    if extension(filename) != EXTENSIONS[media_type]:
+        raise FileRefused("mismatch", detected=media_type)
+    return Checked(media_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def clean_filename(filename: str, media_type: str) -> str:
+    """The uploaded name without any folder part or control characters, with the right extension."""
+    name = os.path.basename((filename or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*').strip(" .")
+    stem = os.path.splitext(name)[0][:200] or "speech"
+    return stem + EXTENSIONS[media_type]
+
+
+def folder(storage_path: str | os.PathLike[str]) -> Path:
+    return Path(storage_path) / SUBFOLDER
+
+
+def path_of(storage_path: str | os.PathLike[str], stored_name: str) -> Path:
+    if not stored_name or not stored_name.isalnum():
+        raise ValueError("bad stored name")
+    return folder(storage_path) / stored_name
+
+
+def store(storage_path: str | os.PathLike[str], data: bytes) -> str:
+    """Write the bytes under a new random name; answer the name."""
+    target_folder = folder(storage_path)
+    target_folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(16)
+    temporary = target_folder / f".{stored_name}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, target_folder / stored_name)
+    return stored_name
+
+
+def discard(storage_path: str | os.PathLike[str], stored_name: str) -> None:
+    """Remove a stored file (after a failed save, or with its speech); a missing file is no error."""
+    with contextlib.suppress(ValueError, OSError):
+        path_of(storage_path, stored_name).unlink(missing_ok=True)
