@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
@@ -86,8 +86,9 @@ class ParticipantListArgs(ListArgs):
     category = ma.fields.String(validate=ma.validate.OneOf([c.value for c in ParticipantCategory]))
 
 
-class ImportFormSchema(ma.Schema):
-    dry_run = ma.fields.Boolean(load_default=False, metadata={"description": "Check only; save nothing"})
+class ImportArgs(ma.Schema):
+    dry_run = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Check only; save nothing (also accepted as a form field of the multipart body)"})
 
 
 class ImportFileSchema(ma.Schema):
@@ -184,22 +185,22 @@ class ParticipantResource(MethodView):
 @blp.route("/meetings/<meeting_id>/participants/import")
 class ParticipantImport(MethodView):
     @requires(Permission.organize)
-    @blp.arguments(ImportFormSchema, location="form")
+    @blp.arguments(ImportArgs, location="query")
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(200, ImportResultSchema)
     @blp.alt_response(422, description="Row errors as errors: [{row, column, detail}]; nothing was saved")
-    def post(self, form: dict[str, Any], files: dict[str, Any], meeting_id: str):
+    def post(self, args: dict[str, Any], files: dict[str, Any], meeting_id: str):
         """Import an XLSX or CSV delegate list; headers are recognised in Vietnamese and English. All rows
         are saved or none; re-importing the same file updates and creates nobody twice."""
         meeting = _meeting(meeting_id)
         upload = files["file"]
         limit = int(current_app.config.get("IMPORT_MAX_BYTES", 5 * 1024 * 1024))
         data = upload.read(limit + 1)
-        result = services.import_file(meeting, data, upload.filename or "", dry_run=form["dry_run"],
-                                      max_bytes=limit)
+        dry_run = args["dry_run"] or request.form.get("dry_run", "").strip().lower() in ("1", "true", "yes", "on")
+        result = services.import_file(meeting, data, upload.filename or "", dry_run=dry_run, max_bytes=limit)
         mapping = {result.table.column_label(i): name for i, name in enumerate(result.mapping)}
         return {"created": result.plan.created, "updated": result.plan.updated,
-                "unchanged": result.plan.unchanged, "dry_run": form["dry_run"], "mapping": mapping}
+                "unchanged": result.plan.unchanged, "dry_run": dry_run, "mapping": mapping}
 
 
 def _check_in_data(result: services.CheckIn) -> dict[str, Any]:

@@ -101,6 +101,9 @@ def test_import_dry_run_commit_and_errors(api, delegates, org):
     dry = _import(api, meeting, cp1258(text), "cu.csv", dry_run=True)
     assert dry.status_code == 200
     assert dry.get_json()["created"] == 2 and dry.get_json()["dry_run"] is True
+    in_query = api("POST", f"/meetings/{meeting}/participants/import?dry_run=true",
+                   data={"file": (io.BytesIO(cp1258(text)), "cu.csv")}, content_type="multipart/form-data")
+    assert in_query.get_json()["dry_run"] is True
     assert api("GET", f"/meetings/{meeting}/participants").get_json()["total"] == 0
     done = _import(api, meeting, cp1258(text), "cu.csv")
     assert (done.get_json()["created"], done.get_json()["updated"]) == (2, 0)
