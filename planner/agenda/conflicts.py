@@ -14,6 +14,9 @@ Rules that keep the warnings meaningful:
 - a session and the items it holds are not each other's conflict;
 - an item without a room of its own is in its session's room; an item without any room is in the
   meeting's main hall (the venue), so two room-less items at the same time do clash;
+- items of one session (or both outside sessions) with the very same start, end and room are the
+  parts of one slot of the programme, listed in their manual order ("8h00–8h10: chào cờ; tuyên bố lý
+  do…"), not a clash;
 - a break is everyone's pause: a break without a room clashes with an overlapping item in any room;
 - an item of a session that takes its room from the session is not compared with another session
   again (the two sessions' own warning says it once).
@@ -134,6 +137,9 @@ def _pair_conflicts(a: Slot, b: Slot, by_id: Mapping[str, Slot], names: Mapping[
     titles = (a.title, b.title)
     room_a, name_a, _inherited = _room(a, by_id)
     room_b, name_b, _inherited = _room(b, by_id)
+    if (a.parent_id == b.parent_id and a.starts_at == b.starts_at and a.ends_at == b.ends_at
+            and room_a == room_b):
+        return found  # parts of one slot, in their manual order
     if BREAK_KIND in (a.kind, b.kind):
         the_break, other = (a, b) if a.kind == BREAK_KIND else (b, a)
         break_room, other_room = (room_a, room_b) if the_break is a else (room_b, room_a)

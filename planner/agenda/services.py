@@ -185,8 +185,9 @@ def order_follows_time(meeting: Meeting, order: Sequence[str]) -> bool:
     """Whether a list of item ids (as a drop left them) is in time order."""
     if len(order) < 2:
         return True
-    starts = dict(db.session.execute(select(AgendaItem.public_id, AgendaItem.starts_at).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.public_id.in_(list(order)))).tuples())
+    rows = db.session.execute(select(AgendaItem.public_id, AgendaItem.starts_at).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.public_id.in_(list(order))))
+    starts = {public_id: start for public_id, start in rows}
     times = [starts[pid] for pid in order if pid in starts]
     return all(a <= b for a, b in itertools.pairwise(times))
 
@@ -900,5 +901,5 @@ def publish(meeting: Meeting, *, user: User | None, note: str = "", publish_meet
     if publish_meeting and meeting.status == MeetingStatus.draft:
         set_status = getattr(meeting_services, "set_status", None)
         if set_status is not None:
-            set_status(meeting, MeetingStatus.published, user=user)
+            set_status(meeting, MeetingStatus.published)
     return release

@@ -135,7 +135,7 @@ def test_a_break_inside_a_session_does_not_clash_with_the_session():
 
 def test_warnings_by_item_and_records(app):
     a = slot("a", t(8), t(9), room_id="r1", room_name="Phòng 1", title="Báo cáo chính trị")
-    b = slot("b", t(8), t(9), room_id="r1", room_name="Phòng 1", title="Tham luận")
+    b = slot("b", t(8, 30), t(9, 30), room_id="r1", room_name="Phòng 1", title="Tham luận")
     found = find_conflicts([a, b])
     index = by_item(found)
     assert set(index) == {"a", "b"}
@@ -153,3 +153,14 @@ def test_many_items_are_checked_quickly():
     started = time.perf_counter()
     find_conflicts(items)
     assert time.perf_counter() - started < 2
+
+
+def test_items_sharing_one_slot_are_its_parts_not_a_clash():
+    s = slot("s", t(8), t(11), kind="session", room_id="r1", presiding=frozenset({1}))
+    flag = slot("flag", t(8), t(8, 10), parent_id="s", kind="ceremony", presiding=frozenset({2}))
+    purpose = slot("purpose", t(8), t(8, 10), parent_id="s", kind="ceremony", presiding=frozenset({2}))
+    longer = slot("longer", t(8), t(8, 20), parent_id="s")
+    found = find_conflicts([s, flag, purpose, longer])
+    assert kinds(found) == [(ROOM, ("flag", "longer")), (ROOM, ("purpose", "longer"))]
+    elsewhere = slot("elsewhere", t(8), t(8, 10), room_id="r2", presiding=frozenset({2}))
+    assert (PERSON, ("elsewhere", "flag")) in kinds(find_conflicts([s, flag, elsewhere]))

@@ -85,3 +85,18 @@ def test_changes_are_stored_as_data_and_told_in_the_readers_language(app, conf):
         assert change_text(v2.changes[0], zone) == "Cancelled: “Báo cáo”."
     with force_locale("vi"):
         assert change_text(v2.changes[0], zone) == "Hủy: “Báo cáo”."
+
+
+def test_publishing_the_agenda_can_publish_a_draft_meeting(conf):
+    from planner.meetings import services as meetings
+
+    if not hasattr(meetings, "set_status"):
+        pytest.skip("meetings.services.set_status is not there yet")
+    conf.item("Báo cáo", "08:00", "09:00")
+    services.publish(conf.meeting, user=conf.user, publish_meeting=False)
+    assert conf.meeting.status == "draft"
+    conf.item("Bế mạc", "10:00", "10:30")
+    services.publish(conf.meeting, user=conf.user, publish_meeting=True)
+    assert conf.meeting.status == "published"
+    assert conf.meeting.public_code
+    assert services.public_meeting(conf.meeting.public_code) == conf.meeting

@@ -274,3 +274,12 @@ def test_conflicts_from_the_agenda(conf):
     assert sorted(c.kind for c in found) == ["person", "room"]
     person = next(c for c in found if c.kind == "person")
     assert person.person_name == "Nguyễn Văn An"
+
+
+def test_order_follows_time(conf):
+    a = conf.item("A", "08:00", "08:10")
+    b = conf.item("B", "08:00", "08:10")
+    c = conf.item("C", "09:00", "09:10")
+    assert services.order_follows_time(conf.meeting, [b.public_id, a.public_id, c.public_id])
+    assert not services.order_follows_time(conf.meeting, [c.public_id, a.public_id])
+    assert services.order_follows_time(conf.meeting, [c.public_id])

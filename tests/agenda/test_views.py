@@ -209,6 +209,14 @@ def test_drag_and_drop_posts_json_with_the_csrf_header(client, site):
                           headers={"X-CSRFToken": token})
     assert refused.status_code == 422 and refused.get_json()["ok"] is False
     assert "outside its session" in client.get(site.editor).get_data(as_text=True)  # flashed for the reload
+    with site.open() as conf:
+        session_item = services.get_meeting_item(conf.meeting, session, user=conf.user)
+        first = conf.item("Chào cờ", "08:00", "08:10", session=session_item).public_id
+        second = conf.item("Tuyên bố lý do", "08:00", "08:10", session=session_item).public_id
+    swapped = client.post(url, json={"item": second, "parent": session, "order": [second, first, item]},
+                          headers={"X-CSRFToken": token})
+    assert swapped.status_code == 200
+    assert titles(site)[1:3] == ["Tuyên bố lý do", "Chào cờ"]
 
 
 def test_copy_from_another_meeting(client, site):
