@@ -19,7 +19,7 @@ MORNING, AFTERNOON, EVENING = "morning", "afternoon", "evening"
 @dataclass
 class Row:
     id: str
-    number: int | None          # STT; sessions and cancelled items have none
+    number: int | None          # STT; sessions, breaks and cancelled items have none
     starts_at: datetime
     ends_at: datetime
     title: str
@@ -92,7 +92,7 @@ def build(snapshot: Mapping[str, Mapping[str, Any]], zone: ZoneInfo, *, levels: 
         is_session = e["kind"] == "session"
         cancelled = e.get("status") == "cancelled"
         number = None
-        if not is_session and not cancelled:
+        if not is_session and not cancelled and e["kind"] != "break":
             numbers[start.date()] = numbers.get(start.date(), 0) + 1
             number = numbers[start.date()]
         presiding = list(e.get("presiding") or [])
