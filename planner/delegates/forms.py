@@ -118,7 +118,7 @@ class ParticipantForm(NameFields, FlaskForm):
 
 class AttendanceForm(FlaskForm):
     day = SelectField(_l("Day"), choices=[])
-    attendance = SelectField(_l("Attendance"), choices=attendance_choices)
+    attendance = SelectField(_l("Status"), choices=attendance_choices)
     absence_reason = StringField(_l("Reason for absence"), validators=[Length(max=1000)])
 
 

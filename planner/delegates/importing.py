@@ -29,12 +29,12 @@ EMPTY_ROWS_ENOUGH = 1_000              # so many empty rows in a row: the data h
 
 # What a column can hold; the order is the order of the mapping form.
 FIELDS: dict[str, Any] = {
-    "full_name": _l("Full name (split into family, middle and given name)"),
+    "full_name": _l("Full name, to be split"),
     "family_name": _l("Family name"),
     "middle_name": _l("Middle name"),
     "given_name": _l("Given name"),
     "honorific": _l("Honorific"),
-    "title": _l("Title"),
+    "title": _l("Position"),
     "unit": _l("Unit"),
     "delegation": _l("Delegation"),
     "category": _l("Category"),

@@ -256,3 +256,22 @@ def test_exports_and_attendance_sheet(client, factory, delegates, org):
     assert sheet.status_code == 200
     assert html.index("Nguyễn Văn Nên") < html.index("Trần Văn Bình")
     assert "Lê Văn Phục" not in html and "Lê Văn Từ" not in html
+
+
+def test_long_list_pages_keep_order_search_and_meeting(client, factory, delegates, org, app):
+    from planner.delegates import services
+
+    _signed_in(client, factory, org)
+    meeting = delegates.meeting(org)
+    with app.test_request_context():
+        m = delegates.load_meeting(org, meeting)
+        rows = "".join(f"Nguyễn Văn Người{i:03d},Đơn vị {i % 3}\n" for i in range(120))
+        services.import_file(m, ("Họ và tên,Đơn vị\n" + rows).encode())
+    first = client.get(f"/meetings/{meeting}/participants?order=name&q=nguoi").get_data(as_text=True)
+    assert "Người000" in first and "Người050" not in first
+    assert f"/meetings/{meeting}/participants?order=name&amp;q=nguoi&amp;page=2" in first
+    second = client.get(f"/meetings/{meeting}/participants?order=name&q=nguoi&page=2").get_data(as_text=True)
+    assert "Người050" in second and "Người000" not in second
+    assert "page=1" in second and "page=3" in second
+    people = client.get("/people?page=3").get_data(as_text=True)
+    assert "Người100" in people and "/people?page=2" in people
