@@ -122,6 +122,12 @@ def editor(meeting_id: str):
     )
 
 
+def _delegates_url(meeting: Meeting) -> str | None:
+    """The delegates tab of the meeting, where participants (the presiding choices) are added."""
+    tab = next((t for t in meeting_tabs() if t.endpoint.startswith("delegates.")), None)
+    return url_for(tab.endpoint, meeting_id=meeting.public_id) if tab is not None else None
+
+
 def _form_choices(form: ItemForm, meeting: Meeting, items: list[AgendaItem], item: AgendaItem | None) -> list:
     participants = services.presiding_choices(meeting)
     form.day.choices = [(d.isoformat(), _day_label(d)) for d in services.meeting_days(meeting)]
@@ -241,7 +247,7 @@ def new_item(meeting_id: str):
                                         kind="report"))
             return redirect(_editor_url(meeting, item))
     return _render("agenda/item_form.html", meeting, form=form, item=None, participants=participants,
-                   current=None)
+                   current=None, delegates_url=_delegates_url(meeting))
 
 
 @bp.route("/meetings/<meeting_id>/agenda/<item_id>/edit", methods=["GET", "POST"])
@@ -274,7 +280,7 @@ def edit_item(meeting_id: str, item_id: str):
             flash(_("“%(title)s” was saved.", title=item.title), "success")
             return redirect(_editor_url(meeting, item))
     return _render("agenda/item_form.html", meeting, form=form, item=item, participants=participants,
-                   current=current)
+                   current=current, delegates_url=_delegates_url(meeting))
 
 
 @bp.route("/meetings/<meeting_id>/agenda/<item_id>/delete", methods=["GET", "POST"])

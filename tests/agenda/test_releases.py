@@ -100,3 +100,22 @@ def test_publishing_the_agenda_can_publish_a_draft_meeting(conf):
     assert conf.meeting.status == "published"
     assert conf.meeting.public_code
     assert services.public_meeting(conf.meeting.public_code) == conf.meeting
+
+
+def test_moving_a_session_to_another_day_is_told_with_the_days(conf):
+    from datetime import date
+
+    from flask_babel import force_locale
+
+    from planner.agenda.releases import change_text
+
+    session = conf.session("Phiên chuyên đề", "13:30", "17:00", room=conf.rooms[1])
+    item = conf.item("Tham luận", "14:00", "14:30", session=session)
+    services.publish(conf.meeting, user=conf.user)
+    services.move_session(session, date(2026, 12, 4), user=conf.user)
+    v2 = services.publish(conf.meeting, user=conf.user)
+    assert {(c["change"], c["item"]) for c in v2.changes} == {("retimed", session.public_id),
+                                                              ("retimed", item.public_id)}
+    with force_locale("en"):
+        texts = sorted(change_text(c, services.zone(conf.meeting)) for c in v2.changes)
+    assert texts[0] == "“Phiên chuyên đề” moved from Thu 03/12 13:30–17:00 to Fri 04/12 13:30–17:00."

@@ -336,3 +336,15 @@ def test_another_organizations_meeting_is_not_found(client, site, factory):
     client.login(other.email)
     assert client.get(site.editor).status_code == 404
     assert client.get(f"/meetings/{site.meeting_id}/programme").status_code == 404
+
+
+def test_without_participants_the_presiding_field_points_to_the_delegates(client, site):
+    from planner.delegates.models import Participant
+
+    with site.open() as conf:
+        for participant in db.session.scalars(select(Participant).where(Participant.meeting_id == conf.meeting.id)):
+            db.session.delete(participant)
+        db.session.commit()
+    html = english(client, site).get(f"{site.editor}/new").get_data(as_text=True)
+    assert "This meeting has no participants yet" in html
+    assert 'name="presiding_ids"' not in html
