@@ -562,6 +562,8 @@ def update_item(item: AgendaItem, data: dict[str, Any], *, user: User | None,
     if not changes:
         db.session.rollback()
         return item
+    if item.kind == AgendaItemKind.session and moved_days and item.children:
+        changes["items_moved_with_it"] = [child.public_id for child in item.children]
     item.updated_at = utcnow()  # presiding alone lives in another table: the version must still move
     _audit(meeting, "agenda_item.updated", item.public_id, item.title, changes)
     _commit()

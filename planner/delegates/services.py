@@ -460,10 +460,30 @@ def _commit(conflict_message: str) -> None:
 
 # Attendance and check-in ---------------------------------------------------------------------------------
 
-def meeting_days(meeting: Meeting) -> list[date]:
-    """The days of the meeting, in its own time zone."""
-    days = (meeting.ends_on - meeting.starts_on).days + 1
-    return [meeting.starts_on + timedelta(days=n) for n in range(max(days, 1))]
+# A recurring meeting (the weekly briefing) has its days around today: this far back and ahead.
+RECURRING_WINDOW = timedelta(weeks=8)
+
+
+def meeting_days(meeting: Meeting, today: date | None = None) -> list[date]:
+    """The days of the meeting, in its own time zone. For a recurring meeting: the days of its
+    occurrences (not cancelled, moved ones on their new day) from eight weeks back to eight ahead."""
+    if not meeting.recurrence:
+        count = (meeting.ends_on - meeting.starts_on).days + 1
+        return [meeting.starts_on + timedelta(days=n) for n in range(max(count, 1))]
+    from planner.meetings import recurrence
+
+    today = today or local_today(meeting)
+    occurrences = recurrence.expand(meeting, today - RECURRING_WINDOW, today + RECURRING_WINDOW,
+                                    include_cancelled=False)
+    return sorted({day for occurrence in occurrences for day in occurrence.days})
+
+
+def is_meeting_day(meeting: Meeting, day: date) -> bool:
+    if not meeting.recurrence:
+        return meeting.starts_on <= day <= meeting.ends_on
+    from planner.meetings import recurrence
+
+    return any(day in o.days for o in recurrence.expand(meeting, day, day, include_cancelled=False))
 
 
 def local_time(meeting: Meeting, moment: datetime | None) -> datetime | None:
@@ -476,9 +496,14 @@ def local_today(meeting: Meeting, now: datetime | None = None) -> date:
 
 
 def reference_day(meeting: Meeting, today: date | None = None) -> date:
-    """The day whose attendance a list shows: today while the meeting runs, else its first or last day."""
+    """The day whose attendance a list shows: today while the meeting runs, else its first or last day
+    (for a recurring meeting: today's occurrence, else the latest one, else the next)."""
     today = today or local_today(meeting)
-    return min(max(today, meeting.starts_on), meeting.ends_on)
+    if not meeting.recurrence:
+        return min(max(today, meeting.starts_on), meeting.ends_on)
+    days = meeting_days(meeting, today)
+    past = [d for d in days if d <= today]
+    return past[-1] if past else (days[0] if days else meeting.starts_on)
 
 
 def _attendance_day(meeting: Meeting, value: Any) -> date:
@@ -489,7 +514,7 @@ def _attendance_day(meeting: Meeting, value: Any) -> date:
             value = date.fromisoformat(value)
         except ValueError:
             raise ValidationError(_("Enter the day as YYYY-MM-DD."), field="day") from None
-    if not isinstance(value, date) or value not in meeting_days(meeting):
+    if not isinstance(value, date) or not is_meeting_day(meeting, value):
         raise ValidationError(_("This day is not a day of the meeting."), field="day")
     return value
 
@@ -543,7 +568,7 @@ class CheckIn:
 def check_in_day(meeting: Meeting, day: date | None = None) -> date:
     """Today, in the meeting's time zone; refused when the meeting does not sit today."""
     day = day or local_today(meeting)
-    if day not in meeting_days(meeting):
+    if not is_meeting_day(meeting, day):
         raise Conflict(_("The meeting does not take place today (%(day)s): there is no one to check in.",
                          day=day.isoformat()))
     return day

@@ -233,8 +233,8 @@ def participants(meeting_id: str):
         order=order, q=q, category=category, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)),
         first_number=(page - 1) * PAGE_SIZE + 1, counts=services.participant_counts(meeting), day=day,
         day_label=_day_label(day), attendance_counts=services.attendance_counts(meeting, day),
-        editable=_editable(meeting), multi_day=meeting.starts_on != meeting.ends_on,
-        days=services.meeting_days(meeting), AttendanceStatus=AttendanceStatus, Rsvp=Rsvp,
+        editable=_editable(meeting), multi_day=meeting.starts_on != meeting.ends_on or bool(meeting.recurrence),
+        AttendanceStatus=AttendanceStatus, Rsvp=Rsvp,
     )
 
 
@@ -328,9 +328,18 @@ def edit_participant(meeting_id: str, participant_id: str):
     _show_split(form, participant.person)
     return render_template("delegates/participant_form.html", meeting=meeting, participant=participant,
                            form=form, editable=editable, attendance_form=_attendance_form(meeting, participant),
-                           days=services.meeting_days(meeting), day_label=_day_label, delete_form=ConfirmForm(),
+                           days=_days_shown(meeting), day_label=_day_label, delete_form=ConfirmForm(),
                            can_attendance=can(Permission.take_minutes) and services.attendance_editable(meeting),
                            back=_back_to_list(meeting), active_tab="delegates.participants"), status
+
+
+def _days_shown(meeting: Meeting) -> list[date]:
+    """The days whose attendance a page shows: all of a meeting's; of a recurring one, the last few and the next."""
+    days = services.meeting_days(meeting)
+    if not meeting.recurrence:
+        return days
+    today = services.local_today(meeting)
+    return [d for d in days if d <= today][-6:] + [d for d in days if d > today][:1]
 
 
 def _back_to_list(meeting: Meeting) -> str:
@@ -341,7 +350,7 @@ def _back_to_list(meeting: Meeting) -> str:
 
 def _attendance_form(meeting: Meeting, participant: Participant) -> AttendanceForm:
     form = AttendanceForm(formdata=None)
-    days = services.meeting_days(meeting)
+    days = _days_shown(meeting)
     form.day.choices = [(d.isoformat(), _day_label(d)) for d in days]
     day = services.reference_day(meeting)
     form.day.data = day.isoformat()
