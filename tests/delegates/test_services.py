@@ -405,4 +405,3 @@ def test_list_runs_a_fixed_number_of_queries_at_100_and_3000(ctx, delegates, org
     _bulk(large, 3000)
     for kwargs in ({"order": "protocol"}, {"order": "name", "offset": 50}, {"order": "unit", "q": "nguoi00"}):
         assert _page_queries(small, **kwargs) == _page_queries(large, **kwargs) <= 4
-
