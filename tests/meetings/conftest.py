@@ -1,0 +1,119 @@
+"""Meeting test data, built through the services: an office with an organizer, meetings, participants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from planner.extensions import db
+
+MONDAY = date(2026, 11, 23)  # the Monday of the week of "today" in these tests
+
+
+@dataclass
+class Office:
+    org: Any
+    user: Any
+
+    def meeting(self, **data: Any):
+        from planner.meetings import services
+
+        data.setdefault("title", "Hội nghị tổng kết công tác năm 2026")
+        data.setdefault("kind", "conference")
+        data.setdefault("starts_on", date(2026, 12, 3))
+        return services.create_meeting(self.org, self.user, **data)
+
+    def briefing(self, **data: Any):
+        """The weekly briefing: Mondays 8:00–10:00 from MONDAY."""
+        data.setdefault("title", "Giao ban Văn phòng")
+        data.setdefault("kind", "briefing")
+        data.setdefault("starts_on", MONDAY)
+        data.setdefault("start_time", time(8, 0))
+        data.setdefault("end_time", time(10, 0))
+        data.setdefault("venue", "Phòng họp số 1")
+        data.setdefault("recurrence", "FREQ=WEEKLY;BYDAY=MO")
+        return self.meeting(**data)
+
+    def participant(self, meeting, family: str, middle: str, given: str, precedence: int = 100):
+        from planner.delegates.models import Participant, Person
+
+        person = Person(organization_id=self.org.id, family_name=family, middle_name=middle, given_name=given)
+        db.session.add(person)
+        db.session.flush()
+        participant = Participant(meeting_id=meeting.id, person_id=person.id, precedence=precedence)
+        db.session.add(participant)
+        db.session.commit()
+        return participant
+
+
+def make_office(factory, *, role: str = "organizer", clearance: str = "secret", **org: Any) -> Office:
+    from planner.accounts.models import Organization, User
+
+    org_ref = factory.organization(**org)
+    user_ref = factory.user(org_ref, role=role, clearance=clearance)
+    return Office(db.session.get(Organization, org_ref.id), db.session.get(User, user_ref.id))
+
+
+@pytest.fixture
+def office(ctx, factory) -> Office:
+    return make_office(factory)
+
+
+def audit_actions(meeting_id: int | None = None) -> list[str]:
+    from sqlalchemy import select
+
+    from planner.core.audit import AuditEntry
+
+    query = select(AuditEntry.action).order_by(AuditEntry.id)
+    if meeting_id is not None:
+        query = query.where(AuditEntry.meeting_id == meeting_id)
+    return list(db.session.scalars(query))
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _count(self, _conn, _cursor, statement, *_args):
+        self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@dataclass
+class Site:
+    """For tests through the test client: data built in its own request context, closed before requests."""
+
+    email: str
+    org_id: int
+    user_id: int
+
+
+def make_site(app, factory, *, role: str = "organizer", clearance: str = "secret", **org: Any) -> Site:
+    with app.test_request_context():
+        office = make_office(factory, role=role, clearance=clearance, **org)
+        site = Site(office.user.email, office.org.id, office.user.id)
+        db.session.remove()
+    return site
+
+
+def open_office(site: Site) -> Office:
+    from planner.accounts.models import Organization, User
+
+    return Office(db.session.get(Organization, site.org_id), db.session.get(User, site.user_id))
