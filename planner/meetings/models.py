@@ -6,7 +6,9 @@ from datetime import date, time
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
+# Lazy, but named pgettext so that pybabel extracts the context ("Meeting" the kind and "Published"
+# the status must not share a translation with the same English words elsewhere).
+from flask_babel import lazy_pgettext as pgettext
 from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,12 +31,12 @@ class MeetingKind(StrEnum):
 
 
 MEETING_KIND_LABELS = {
-    MeetingKind.conference: _l("Conference"),
-    MeetingKind.meeting: _l("Meeting"),
-    MeetingKind.seminar: _l("Seminar"),
-    MeetingKind.training: _l("Training"),
-    MeetingKind.briefing: _l("Briefing"),
-    MeetingKind.congress: _l("Congress"),
+    MeetingKind.conference: pgettext("meeting kind", "Conference"),
+    MeetingKind.meeting: pgettext("meeting kind", "Meeting"),
+    MeetingKind.seminar: pgettext("meeting kind", "Seminar"),
+    MeetingKind.training: pgettext("meeting kind", "Training"),
+    MeetingKind.briefing: pgettext("meeting kind", "Briefing"),
+    MeetingKind.congress: pgettext("meeting kind", "Congress"),
 }
 
 
@@ -47,11 +49,11 @@ class MeetingStatus(StrEnum):
 
 
 MEETING_STATUS_LABELS = {
-    MeetingStatus.draft: _l("Draft"),
-    MeetingStatus.published: _l("Published"),
-    MeetingStatus.in_progress: _l("In progress"),
-    MeetingStatus.closed: _l("Closed"),
-    MeetingStatus.archived: _l("Archived"),
+    MeetingStatus.draft: pgettext("meeting status", "Draft"),
+    MeetingStatus.published: pgettext("meeting status", "Published"),
+    MeetingStatus.in_progress: pgettext("meeting status", "In progress"),
+    MeetingStatus.closed: pgettext("meeting status", "Closed"),
+    MeetingStatus.archived: pgettext("meeting status", "Archived"),
 }
 
 # The allowed moves of the status workflow; anything else is refused with a message.
