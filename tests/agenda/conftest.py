@@ -15,24 +15,17 @@ FIRST_DAY = date(2026, 12, 3)   # a Thursday
 
 
 def add_room(meeting, name: str, position: int = 0):
-    from planner.meetings.models import Room
+    from planner.meetings import services as meetings
 
-    room = Room(meeting_id=meeting.id, name=name, position=position)
-    db.session.add(room)
-    db.session.commit()
-    return room
+    return meetings.add_room(meeting, name=name)
 
 
-def add_participant(meeting, org, family: str, middle: str, given: str, precedence: int = 100):
-    from planner.delegates.models import Participant, Person
+def add_participant(meeting, family: str, middle: str, given: str, precedence: int = 100, *, person=None):
+    from planner.delegates import services as delegates
 
-    person = Person(organization_id=org.id, family_name=family, middle_name=middle, given_name=given)
-    db.session.add(person)
-    db.session.flush()
-    participant = Participant(meeting_id=meeting.id, person_id=person.id, precedence=precedence)
-    db.session.add(participant)
-    db.session.commit()
-    return participant
+    data = {"family_name": family, "middle_name": middle, "given_name": given, "precedence": precedence}
+    return delegates.add_participant(meeting, {} if person is not None else data, person=person,
+                                     allow_duplicate=True)
 
 
 def local(day: int, clock: str) -> datetime:
@@ -84,10 +77,10 @@ def make_conference(factory, *, role: str = "organizer", clearance: str = "secre
     conf = Conference(org, user, m)
     conf.rooms = [add_room(m, name, i) for i, name in enumerate(("Hội trường A", "Phòng họp B", "Phòng họp C"))]
     conf.people = [
-        add_participant(m, org, "Nguyễn", "Văn", "An", 1),
-        add_participant(m, org, "Trần", "Thị", "Bình", 2),
-        add_participant(m, org, "Lê", "Quốc", "Cường", 3),
-        add_participant(m, org, "Phạm", "Minh", "Dũng", 4),
+        add_participant(m, "Nguyễn", "Văn", "An", 1),
+        add_participant(m, "Trần", "Thị", "Bình", 2),
+        add_participant(m, "Lê", "Quốc", "Cường", 3),
+        add_participant(m, "Phạm", "Minh", "Dũng", 4),
     ]
     return conf
 

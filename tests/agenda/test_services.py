@@ -226,9 +226,7 @@ def test_copy_agenda_maps_days_rooms_and_people(conf, factory):
     from tests.agenda.conftest import add_participant, add_room
 
     add_room(target, "hội trường a")    # matched by name, whatever the case
-    same_person = add_participant(target, conf.org, "X", "", "Y")
-    same_person.person_id = conf.people[0].person_id
-    db.session.commit()
+    same_person = add_participant(target, "", "", "", person=conf.people[0].person)
 
     copied = services.copy_agenda(conf.meeting, target, user=conf.user)
     assert len(copied) == 3
