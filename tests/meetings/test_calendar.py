@@ -1,0 +1,160 @@
+"""The work calendar: the week in mornings and afternoons, the month grid, the print view, and a fixed
+number of SQL queries whatever the number of meetings."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+
+from planner.extensions import db
+from planner.meetings import calendar, recurrence, services
+from tests.meetings.conftest import MONDAY, QueryCounter, make_site, open_office
+
+
+def _row(html: str, day: str) -> str:
+    """The <tr> of one day of the week table (by its dd/MM)."""
+    for row in re.findall(r"<tr[^>]*>.*?</tr>", html, flags=re.S):
+        if f'<span class="cal-date">{day}</span>' in row:
+            return row
+    raise AssertionError(f"no row for {day}")
+
+
+def _halves(row: str) -> tuple[str, str]:
+    cells = re.findall(r'<td class="cal-half[^"]*"[^>]*>(.*?)</td>', row, flags=re.S)
+    assert len(cells) == 2
+    return cells[0], cells[1]
+
+
+def test_the_week_in_mornings_and_afternoons_with_place_and_presiding(client, app, factory):
+    site = make_site(app, factory)
+    with app.test_request_context():
+        office = open_office(site)
+        conference = office.meeting(title="Hội nghị tổng kết", starts_on=MONDAY + timedelta(days=3),
+                                    ends_on=MONDAY + timedelta(days=4), start_time=time(7, 30), end_time=time(17),
+                                    venue="Hội trường Thành ủy")
+        chair = office.participant(conference, "Nguyễn", "Văn", "Quảng", 1)
+        services.set_presiding(conference, [chair.public_id])
+        briefing = office.briefing()
+        services.move_occurrence(briefing, MONDAY + timedelta(weeks=1), new_date=MONDAY + timedelta(weeks=1, days=1),
+                                 new_start_time=time(14), new_end_time=time(16))
+        office.meeting(title="Họp chi bộ", starts_on=MONDAY + timedelta(days=2), start_time=time(12, 0))
+    client.login(site.email)
+    html = client.get("/calendar/week?d=2026-11-25").text
+    assert "23/11/2026 – 29/11/2026" in html
+    monday_morning, monday_afternoon = _halves(_row(html, "23/11"))
+    assert "Giao ban Văn phòng" in monday_morning and "08:00–10:00" in monday_morning
+    assert "Phòng họp số 1" in monday_morning and monday_afternoon.strip().startswith("<span class=\"cal-none\"")
+    for day in ("26/11", "27/11"):  # a two-day conference shows on both days, in the morning
+        morning, _afternoon = _halves(_row(html, day))
+        assert "Hội nghị tổng kết" in morning and "Nguyễn Văn Quảng" in morning and "Hội trường Thành ủy" in morning
+    _morning, wednesday_afternoon = _halves(_row(html, "25/11"))
+    assert "Họp chi bộ" in wednesday_afternoon  # 12:00 is afternoon
+    assert 'href="/calendar/week?d=2026-11-16"' in html and 'href="/calendar/week?d=2026-11-30"' in html
+    next_week = client.get("/calendar/week?d=2026-11-30").text
+    _morning, tuesday_afternoon = _halves(_row(next_week, "01/12"))
+    assert "Giao ban Văn phòng" in tuesday_afternoon and "14:00–16:00" in tuesday_afternoon
+    assert "Giao ban Văn phòng" not in _row(next_week, "30/11")
+
+
+def test_the_month_is_a_grid_of_whole_weeks(client, app, factory):
+    site = make_site(app, factory)
+    with app.test_request_context():
+        open_office(site).briefing()
+    client.login(site.email)
+    html = client.get("/calendar/month?m=2026-12").text
+    rows = re.findall(r"<tr>\s*<td.*?</tr>", html, flags=re.S)
+    assert len(rows) == 5 and all(row.count('<td class="month-day') == 7 for row in rows)
+    assert html.count("is-other-month") == 4  # 30 Nov before, 1–3 Jan after
+    assert html.count("</span> Giao ban Văn phòng</a>") == 5  # every Monday of December 2026
+    assert 'href="/calendar/month?m=2026-11"' in html and 'href="/calendar/month?m=2027-01"' in html
+    assert client.get("/calendar/month?m=2026-13").status_code == 200  # nonsense: this month
+
+
+def test_month_grid_helper():
+    month = calendar.month(date(2027, 2, 1), [])
+    assert month.start == date(2027, 2, 1) and month.end == date(2027, 2, 28) and len(month.weeks) == 4
+    assert (month.previous, month.next) == (date(2027, 1, 1), date(2027, 3, 1))
+
+
+def test_print_view_has_the_official_header_and_the_week(client, app, factory):
+    site = make_site(app, factory, name="Văn phòng Tỉnh ủy", parent_name="Tỉnh ủy Quảng Nam", city="Tam Kỳ")
+    with app.test_request_context():
+        open_office(site).briefing()
+    client.login(site.email)
+    html = client.get("/calendar/week/print?d=2026-11-23").text
+    assert "TỈNH ỦY QUẢNG NAM" in html and "VĂN PHÒNG TỈNH ỦY" in html
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in html and "Tam Kỳ, ngày" in html
+    assert "Giao ban Văn phòng" in html and "23/11/2026" in html
+    assert 'class="week-sheet"' in html and "<script>" not in html
+
+
+def _meetings(app, site, n: int) -> None:
+    with app.test_request_context():
+        office = open_office(site)
+        for i in range(n):
+            meeting = office.meeting(title=f"Cuộc họp {i}", kind="meeting", starts_on=MONDAY + timedelta(days=i % 7),
+                                     start_time=time(8 + i % 9), venue=f"Phòng {i}")
+            for j in range(2):
+                person = office.participant(meeting, "Nguyễn", "Văn", f"Người{i}x{j}")
+                services.set_presiding(meeting, [p.public_id for p in meeting.presiding] + [person.public_id])
+            if i % 5 == 0:
+                briefing = office.briefing(title=f"Giao ban {i}")
+                services.cancel_occurrence(briefing, MONDAY + timedelta(weeks=1))
+                services.add_room(meeting, name="Hội trường")
+
+
+def _count(client, app, path: str) -> int:
+    with app.app_context():
+        engine = db.engine
+    client.get(path)  # warm up (session, translations)
+    with QueryCounter(engine) as counter:
+        response = client.get(path)
+    assert response.status_code == 200
+    return counter.count
+
+
+def test_calendar_and_list_run_a_fixed_number_of_queries(client, app, factory):
+    site = make_site(app, factory)
+    client.login(site.email)
+    _meetings(app, site, 5)
+    paths = ("/calendar/week?d=2026-11-23", "/calendar/month?m=2026-11", "/calendar/week/print?d=2026-11-23",
+             "/meetings", "/meetings?from=2026-11-23&to=2026-12-31")
+    few = {path: _count(client, app, path) for path in paths}
+    _meetings(app, site, 45)
+    many = {path: _count(client, app, path) for path in paths}
+    assert client.get("/calendar/week?d=2026-11-23").text.count("<article class=\"cal-entry") == 50 + 10
+    assert many == few
+
+
+def test_expand_all_orders_by_day_and_time(ctx, office):
+    office.meeting(title="B", starts_on=MONDAY, start_time=time(14))
+    office.meeting(title="A", starts_on=MONDAY, start_time=time(8))
+    office.briefing(title="C")
+    found = services.calendar_occurrences(office.org, office.user, MONDAY, MONDAY)
+    assert [o.meeting.title for o in found] == ["A", "C", "B"]
+    week = calendar.week(MONDAY, found)
+    assert [o.meeting.title for o in week.days[0].morning] == ["A", "C"]
+    assert [o.meeting.title for o in week.days[0].afternoon] == ["B"]
+    assert recurrence.expand_all([], MONDAY, MONDAY) == []
+
+
+def test_the_print_view_shrinks_its_type_as_the_week_fills():
+    from types import SimpleNamespace
+
+    from planner.meetings.recurrence import Occurrence
+
+    def busy(n: int):
+        found = []
+        for i in range(n):
+            meeting = SimpleNamespace(title=f"Cuộc họp chuyên đề số {i} về công tác tham mưu tổng hợp", presiding=[],
+                                      id=i, timezone="Asia/Ho_Chi_Minh")
+            day = MONDAY + timedelta(days=i % 7)
+            found.append(Occurrence(meeting=meeting, original_date=day, day=day, last_day=day,
+                                    start_time=time(8 + (i * 5) % 9), end_time=None, venue="Phòng họp số 1"))
+        return calendar.week(MONDAY, found)
+
+    levels = [busy(n).print_density() for n in (0, 10, 20, 40, 70)]
+    order = [name for name, *_ in calendar.PRINT_LEVELS]
+    assert levels[0] == "" and levels[-1] == "tiny" and len(set(levels)) >= 3
+    assert [order.index(level) for level in levels] == sorted(order.index(level) for level in levels)
+    assert busy(70).fits_one_page() and not busy(100).fits_one_page()
