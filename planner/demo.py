@@ -59,7 +59,8 @@ def seed() -> Organization:
         if accounts.user_by_email(login.email) is None:
             accounts.create_user(org, email=login.email, name=login.name, role=login.role,
                                  clearance=login.clearance, password=login.password)
-    seed_meetings(org)
+    demo_meetings = seed_meetings(org)
+    seed_agenda(demo_meetings["conference"])
     return org
 
 
@@ -121,3 +122,114 @@ def seed_meetings(org: Organization) -> dict[str, Meeting]:
         meetings.cancel_occurrence(briefing, monday + timedelta(weeks=2),
                                    note="Không tổ chức: trùng Hội nghị Ban Chấp hành Đảng bộ thành phố.")
     return {"conference": conference, "briefing": briefing}
+
+
+# Agenda ------------------------------------------------------------------------------------------
+
+def _programme(days: list, rooms: dict[str, str], chairs: list[str]) -> list[dict]:
+    """The conference's two-day programme as rows for agenda.services.create_items."""
+    from planner.core.models import new_public_id
+
+    rows: list[dict] = []
+
+    def at(day: int, clock: str) -> datetime:
+        hours, minutes = (int(part) for part in clock.split(":"))
+        return datetime.combine(days[day], time(hours, minutes))
+
+    def add(day: int, start: str, end: str, kind: str, title: str, *, session: str | None = None,
+            room: str | None = None, performer: str = "", presiding: list[str] = (),
+            classification: str = "none") -> str:
+        public_id = new_public_id()
+        rows.append({"public_id": public_id, "parent_id": session, "kind": kind, "title": title,
+                     "starts_at": at(day, start), "ends_at": at(day, end),
+                     "room_id": rooms.get(room) if room else None, "performer": performer,
+                     "presiding_ids": list(presiding), "classification": classification})
+        return public_id
+
+    hall = "Hội trường A"
+    presidium = chairs[:3]
+    # Day 1, morning: the opening session, in the order of Nghị định 145/2013.
+    s = add(0, "07:30", "11:30", "session", "Phiên khai mạc", room=hall, presiding=presidium,
+            performer="Đoàn Chủ tịch hội nghị")
+    add(0, "07:30", "08:00", "other", "Đón tiếp đại biểu", session=s, performer="Ban Tổ chức")
+    add(0, "08:00", "08:05", "ceremony", "Chào cờ", session=s, performer="Ban Tổ chức")
+    add(0, "08:05", "08:15", "ceremony", "Tuyên bố lý do, giới thiệu đại biểu", session=s,
+        performer="Lãnh đạo Văn phòng Thành ủy Đà Nẵng")
+    add(0, "08:15", "08:30", "opening", "Phát biểu khai mạc hội nghị", session=s, presiding=chairs[:1],
+        performer="Chánh Văn phòng Trung ương Đảng")
+    add(0, "08:30", "09:15", "report",
+        "Báo cáo tổng kết công tác văn phòng cấp ủy năm 2026, phương hướng, nhiệm vụ năm 2027", session=s,
+        performer="Phó Chánh Văn phòng Trung ương Đảng")
+    add(0, "09:15", "09:30", "break", "Giải lao", session=s)
+    for start, end, unit, topic in (
+        ("09:30", "09:45", "Văn phòng Thành ủy Hà Nội", "Chuyển đổi số trong công tác văn phòng cấp ủy"),
+        ("09:45", "10:00", "Văn phòng Tỉnh ủy Quảng Ninh", "Nâng cao chất lượng tham mưu tổng hợp"),
+        ("10:00", "10:15", "Văn phòng Thành ủy Thành phố Hồ Chí Minh",
+         "Bảo đảm hậu cần, lễ tân cho các hội nghị lớn"),
+        ("10:15", "10:30", "Văn phòng Tỉnh ủy Nghệ An", "Quản lý văn bản, hồ sơ và lưu trữ điện tử"),
+    ):
+        add(0, start, end, "contributed_speech", f"Tham luận: {topic}", session=s, performer=f"Đại diện {unit}")
+    add(0, "10:30", "11:30", "discussion", "Thảo luận tại hội trường", session=s,
+        performer="Đại biểu dự hội nghị")
+    add(0, "11:30", "13:30", "break", "Nghỉ trưa")
+    # Day 1, afternoon.
+    s = add(0, "13:30", "16:30", "session", "Phiên thảo luận", room=hall, presiding=chairs[1:3])
+    add(0, "13:30", "15:00", "discussion", "Thảo luận dự thảo Quy chế phối hợp giữa văn phòng cấp ủy các cấp",
+        session=s, performer="Đại biểu dự hội nghị")
+    add(0, "15:00", "15:15", "break", "Giải lao", session=s)
+    add(0, "15:15", "16:15", "discussion", "Giải đáp kiến nghị của các địa phương", session=s,
+        performer="Lãnh đạo các vụ, đơn vị Văn phòng Trung ương Đảng")
+    add(0, "16:15", "16:30", "other", "Tổng hợp ý kiến thảo luận", session=s, performer="Ban Thư ký hội nghị")
+    # Day 2, morning.
+    s = add(1, "08:00", "11:30", "session", "Phiên toàn thể", room=hall, presiding=presidium)
+    add(1, "08:00", "09:00", "report", "Báo cáo chuyên đề: Triển khai Quy định 399-QĐ/TW về thể loại, "
+        "thẩm quyền ban hành và thể thức văn bản của Đảng", session=s, performer="Vụ Hành chính - Văn thư")
+    add(1, "09:00", "10:00", "report", "Thông tin tình hình bảo vệ bí mật nhà nước trong cơ quan đảng",
+        session=s, performer="Cục Bảo vệ chính trị nội bộ", classification="internal")
+    add(1, "10:00", "10:15", "break", "Giải lao", session=s)
+    add(1, "10:15", "11:30", "discussion", "Thảo luận, thống nhất các chỉ tiêu năm 2027", session=s,
+        performer="Đại biểu dự hội nghị")
+    add(1, "11:30", "13:30", "break", "Nghỉ trưa")
+    # Day 2, afternoon: three topic sessions in parallel, one per room.
+    for (room, topic, lead), chair in zip((
+        (hall, "Chuyên đề 1: Chuyển đổi số và văn phòng điện tử", "Giới thiệu nền tảng văn phòng số dùng chung"),
+        ("Phòng họp 1", "Chuyên đề 2: Tham mưu tổng hợp, theo dõi thực hiện kết luận",
+         "Kinh nghiệm theo dõi, đôn đốc thực hiện kết luận của cấp ủy"),
+        ("Phòng họp 2", "Chuyên đề 3: Tài chính, hậu cần, lễ tân", "Định mức chi hội nghị và quản lý tài sản"),
+    ), [chairs[i:i + 1] for i in range(3)], strict=True):
+        s = add(1, "13:30", "15:30", "session", topic, room=room, presiding=chair)
+        add(1, "13:30", "14:15", "report", lead, session=s, performer="Báo cáo viên")
+        add(1, "14:15", "15:30", "discussion", "Trao đổi, thảo luận", session=s, performer="Đại biểu nhóm chuyên đề")
+    add(1, "15:30", "15:45", "break", "Giải lao")
+    s = add(1, "15:45", "17:00", "session", "Phiên bế mạc", room=hall, presiding=presidium)
+    add(1, "15:45", "16:00", "report", "Báo cáo kết quả thảo luận các nhóm chuyên đề", session=s,
+        performer="Ban Thư ký hội nghị")
+    add(1, "16:00", "16:30", "directive_speech", "Phát biểu chỉ đạo của lãnh đạo Ban Bí thư Trung ương Đảng",
+        session=s, performer="Đồng chí Thường trực Ban Bí thư")
+    add(1, "16:30", "16:45", "conclusion", "Kết luận hội nghị", session=s, presiding=chairs[:1],
+        performer="Chánh Văn phòng Trung ương Đảng")
+    add(1, "16:45", "17:00", "closing", "Bế mạc hội nghị", session=s, performer="Ban Tổ chức")
+    return rows
+
+
+def seed_agenda(conference: Meeting) -> None:
+    """The conference's programme (two days, parallel topic sessions on the second afternoon), published
+    as version 1, then one late change that staff see as "changes since version 1". Presiding persons
+    are the conference's first participants in protocol order, when the delegates are there.
+    Idempotent: an agenda that has items is left as it is."""
+    from planner.agenda import services as agenda
+    from planner.agenda.models import AgendaItem
+
+    if db.session.scalar(select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == conference.id)):
+        return
+    rooms = {room.name: room.public_id for room in agenda.rooms(conference)}
+    chairs = [p.public_id for p in agenda.presiding_choices(conference)[:3]]
+    chairs += [None] * (3 - len(chairs))
+    rows = _programme(agenda.meeting_days(conference)[:2], rooms, chairs)
+    for row in rows:
+        row["presiding_ids"] = [p for p in row["presiding_ids"] if p]
+    agenda.create_items(conference, rows, user=None)
+    agenda.publish(conference, user=None, note="Chương trình chính thức gửi các đại biểu.")
+    late = agenda.list_items(conference, None, everything=True)
+    discussion = next(i for i in late if i.title.startswith("Thảo luận dự thảo Quy chế"))
+    agenda.shift_following(conference, discussion, 15, user=None)
