@@ -121,12 +121,14 @@ def _register_blueprints(app: Flask) -> None:
     from planner.agenda import views as agenda_views
     from planner.delegates import views as delegate_views
     from planner.meetings import views as meeting_views
+    from planner.speeches import views as speech_views
 
     app.register_blueprint(home.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(agenda_views.bp)
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(delegate_views.bp)
+    app.register_blueprint(speech_views.bp)
 
     @app.get("/healthz")
     def healthz():

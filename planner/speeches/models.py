@@ -65,7 +65,7 @@ SPEECH_STATUS_LABELS = {
     SpeechStatus.requested: _l("Requested"),
     SpeechStatus.approved: _l("Approved"),
     SpeechStatus.speaking: _l("Speaking"),
-    SpeechStatus.done: _l("Done"),
+    SpeechStatus.done: _l("Delivered"),
     SpeechStatus.withdrawn: _l("Withdrawn"),
 }
 

@@ -151,6 +151,14 @@ def speaker_choices(meeting: Meeting) -> list[Participant]:
     return agenda_services.presiding_choices(meeting)
 
 
+def meeting_participant(meeting: Meeting, public_id: str) -> Participant:
+    participant = db.session.scalar(select(Participant).where(Participant.meeting_id == meeting.id,
+                                                              Participant.public_id == str(public_id)))
+    if participant is None:
+        raise NotFound(_("No such participant."))
+    return participant
+
+
 def speaker_name(participant: Participant) -> str:
     """“Đồng chí Nguyễn Văn An”: the honorific (capitalised) and the full name."""
     honorific = (participant.honorific or "").strip()
@@ -849,7 +857,7 @@ def call_next(meeting: Meeting, *, user: User | None, revision: Any = None, item
 # The hall: what the display and the control page show ----------------------------------------------
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    return value.isoformat(timespec="milliseconds") if value is not None else None
 
 
 def _withheld(item: AgendaItem, meeting: Meeting) -> str | None:

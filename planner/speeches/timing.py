@@ -137,11 +137,12 @@ class Total:
     delivered: int = 0
     planned: int = 0
     actual: float = 0.0
+    planned_delivered: int = 0     # the planned time of the delivered speeches only
 
     @property
     def difference(self) -> float:
-        """Actual minus planned: positive when over time."""
-        return self.actual - self.planned
+        """Actual minus planned, over the delivered speeches: positive when over time."""
+        return self.actual - self.planned_delivered
 
 
 def totals(rows: Iterable[TimeRow], key: Callable[[TimeRow], Hashable]) -> list[Total]:
@@ -154,6 +155,7 @@ def totals(rows: Iterable[TimeRow], key: Callable[[TimeRow], Hashable]) -> list[
         if row.delivered:
             total.delivered += 1
             total.actual += row.actual
+            total.planned_delivered += row.planned
     return list(found.values())
 
 

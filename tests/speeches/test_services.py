@@ -316,7 +316,7 @@ def test_the_hall_state(hall):
     assert current["speaker"] == "Đồng chí Nguyễn Văn An"
     assert current["position_title"] == "Bí thư Quận ủy Hải Châu"
     assert (current["status"], current["allotted_seconds"], current["started_at"]) == (
-        "speaking", 300, at(3).isoformat())
+        "speaking", 300, "2026-12-03T01:00:03.000+00:00")
     assert state["next"]["id"] == second.public_id
     assert state["revision"] == services.control_of(hall.meeting).revision
 

@@ -128,6 +128,8 @@ def test_totals_per_delegation_sum_planned_and_actual_time():
     assert hai_chau.difference == 90
     # A speech not delivered counts in the plan, not in the time spoken.
     assert (son_tra.speeches, son_tra.delivered, son_tra.planned, son_tra.actual) == (3 - 1, 1, 600, 420)
+    # Over or under time is measured on what was delivered: 420 spoken against 300 planned.
+    assert son_tra.difference == 120
 
 
 def test_totals_per_speaker_and_per_item():
