@@ -93,9 +93,10 @@ def init_app(app: Flask) -> None:
     from planner.agenda.api import blp as agenda_blp
     from planner.delegates.api import blp as delegates_blp
     from planner.meetings.api import blp as meetings_blp
+    from planner.speeches.api import blp as speeches_blp
 
     api.init_app(app)
-    for blp in (organization_blp, meetings_blp, agenda_blp, delegates_blp):
+    for blp in (organization_blp, meetings_blp, agenda_blp, delegates_blp, speeches_blp):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"{PREFIX}{blp.url_prefix or ''}")
     app.before_request(_authenticate)
