@@ -61,6 +61,7 @@ def seed() -> Organization:
                                  clearance=login.clearance, password=login.password)
     demo_meetings = seed_meetings(org)
     seed_agenda(demo_meetings["conference"])
+    seed_speeches(demo_meetings["conference"])
     return org
 
 
@@ -233,3 +234,198 @@ def seed_agenda(conference: Meeting) -> None:
     late = agenda.list_items(conference, None, everything=True)
     discussion = next(i for i in late if i.title.startswith("Thảo luận dự thảo Quy chế"))
     agenda.shift_following(conference, discussion, 15, user=None)
+
+
+# Speeches ----------------------------------------------------------------------------------------
+
+# Speakers used when the conference has no participants yet (the delegates' demo adds the real list).
+DEMO_SPEAKERS = (
+    ("Nguyễn", "Văn", "Thành", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư", "Ban Bí thư Trung ương Đảng", 1),
+    ("Trần", "Quốc", "Hưng", "Bí thư Trung ương Đảng, Chánh Văn phòng Trung ương Đảng",
+     "Văn phòng Trung ương Đảng", 2),
+    ("Lê", "Thị", "Thu", "Phó Chánh Văn phòng Trung ương Đảng", "Văn phòng Trung ương Đảng", 3),
+    ("Phạm", "Minh", "Đức", "Chánh Văn phòng Thành ủy Hà Nội", "Văn phòng Thành ủy Hà Nội", 20),
+    ("Hoàng", "Văn", "Nam", "Chánh Văn phòng Tỉnh ủy Quảng Ninh", "Văn phòng Tỉnh ủy Quảng Ninh", 21),
+    ("Võ", "Thị", "Ngọc Lan", "Chánh Văn phòng Thành ủy Thành phố Hồ Chí Minh",
+     "Văn phòng Thành ủy Thành phố Hồ Chí Minh", 22),
+    ("Đặng", "Quang", "Vinh", "Chánh Văn phòng Tỉnh ủy Nghệ An", "Văn phòng Tỉnh ủy Nghệ An", 23),
+    ("Bùi", "Thanh", "Sơn", "Phó Chánh Văn phòng Thành ủy Đà Nẵng", "Văn phòng Thành ủy Đà Nẵng", 30),
+    ("Ngô", "Thị", "Hồng", "Phó Chánh Văn phòng Tỉnh ủy Thừa Thiên Huế", "Văn phòng Tỉnh ủy Thừa Thiên Huế", 31),
+    ("Huỳnh", "Văn", "Tài", "Phó Chánh Văn phòng Tỉnh ủy Quảng Nam", "Văn phòng Tỉnh ủy Quảng Nam", 32),
+)
+
+# What the secretary wrote for each delivered speech (by the item it was given on).
+DEMO_SUMMARIES = {
+    "opening": "Đồng chí nêu rõ mục đích, yêu cầu của hội nghị; đánh giá năm 2026 văn phòng cấp ủy các cấp đã "
+               "tham mưu, phục vụ kịp thời các hội nghị quan trọng; đề nghị đại biểu tập trung thảo luận thẳng "
+               "thắn, đề xuất giải pháp đổi mới phương thức làm việc trong năm 2027.",
+    "report": "Báo cáo đánh giá kết quả nổi bật năm 2026: 100% văn bản của cấp ủy được ban hành đúng thể thức; "
+              "hoàn thành kết nối văn phòng điện tử ở 63/63 tỉnh ủy, thành ủy. Tồn tại: công tác theo dõi thực "
+              "hiện kết luận ở một số nơi còn chậm. Năm 2027 đề ra 5 nhóm nhiệm vụ, 3 khâu đột phá.",
+    "contributed_speech": "Đồng chí chia sẻ kinh nghiệm của địa phương, nêu khó khăn về nhân lực và kinh phí; "
+                          "kiến nghị Trung ương sớm ban hành hướng dẫn thống nhất và hỗ trợ đào tạo.",
+    "discussion": "Đồng chí thống nhất với dự thảo báo cáo; đề nghị bổ sung chỉ tiêu về tỷ lệ hồ sơ công việc "
+                  "được xử lý trên môi trường mạng và làm rõ trách nhiệm phối hợp giữa các cơ quan tham mưu.",
+}
+
+
+def _demo_text_docx(title: str, speaker: str, paragraphs: list[str]) -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("BÀI PHÁT BIỂU").runs[0].bold = True
+    document.add_paragraph(title).runs[0].bold = True
+    document.add_paragraph(speaker).runs[0].italic = True
+    document.add_paragraph("(Bản phát biểu khi đọc có thể thay đổi)").runs[0].italic = True
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _demo_text_pdf(title: str, speaker: str, paragraphs: list[str]) -> bytes:
+    import json
+
+    import typst
+
+    from planner.documents.render import FONTS
+
+    source = (
+        '#set page(paper: "a4", margin: (top: 20mm, bottom: 20mm, left: 30mm, right: 15mm))\n'
+        '#set text(font: "Liberation Serif", size: 14pt, lang: "vi")\n'
+        '#set par(justify: true, first-line-indent: 10mm)\n'
+        '#let d = json(bytes(sys.inputs.data))\n'
+        '#align(center)[#text(weight: "bold")[BÀI PHÁT BIỂU] \\ #text(weight: "bold")[#d.title] \\ '
+        '#emph[#d.speaker] \\ #emph[(Bản phát biểu khi đọc có thể thay đổi)]]\n'
+        '#for p in d.paragraphs [#p #parbreak()]\n'
+    )
+    data = json.dumps({"title": title, "speaker": speaker, "paragraphs": paragraphs}, ensure_ascii=False)
+    return typst.compile(source.encode("utf-8"), font_paths=[str(FONTS)], ignore_system_fonts=True,
+                         sys_inputs={"data": data})
+
+
+def _demo_speakers(conference: Meeting) -> list:
+    from planner.delegates import services as delegates
+
+    return [
+        delegates.add_participant(conference, {
+            "family_name": family, "middle_name": middle, "given_name": given, "honorific": "đồng chí",
+            "title": title, "unit": unit, "delegation": unit, "precedence": precedence, "category": "delegate",
+        }, allow_duplicate=True)
+        for family, middle, given, title, unit, precedence in DEMO_SPEAKERS
+    ]
+
+
+def seed_speeches(conference: Meeting) -> None:
+    """The conference's speakers lists, as if the first morning had run: the opening speech, the report
+    (a PDF, then a revised DOCX), four contributed speeches (one over its time, one paused) and the
+    morning discussion delivered, with their texts and the secretary's summaries; the afternoon
+    discussion waiting in the hall (three approved speakers and a delegate's request); the second
+    day's report, the directive speech and the conclusion planned with their texts under embargo.
+    Speakers are the conference's participants in protocol order (a small list is added when it has
+    none). Idempotent: a conference that has speeches is left as it is."""
+    from planner.agenda import services as agenda
+    from planner.speeches import services as speeches
+    from planner.speeches.models import Speech
+
+    if db.session.scalar(select(func.count(Speech.id)).where(Speech.meeting_id == conference.id)):
+        return
+    items = agenda.list_items(conference, None, everything=True)
+    if not items:
+        return
+    people = agenda.presiding_choices(conference) or _demo_speakers(conference)
+
+    def speaker(n: int, unit: str = "", nth: int = 0):
+        """The nth of a unit's people in protocol order (its chief first), else the nth of everyone."""
+        of_unit = [p for p in people if unit and p.unit == unit]
+        if len(of_unit) > nth:
+            return of_unit[nth]
+        return people[n % len(people)]
+
+    def item(kind: str, starts: str = "", nth: int = 0):
+        found = [i for i in items if i.kind.value == kind and i.title.startswith(starts)]
+        return found[nth] if len(found) > nth else None
+
+    def plan(on, person, minutes: float, title: str = "", **data):
+        return speeches.add_speech(on, {"participant_id": person.public_id, "title": title,
+                                        "allotted_seconds": int(minutes * 60), **data}, user=None)
+
+    def text(speech, paragraphs: list[str], *, pdf: bool = False, embargo: bool = True):
+        name = speech.participant.full_name
+        title = speech.title or speech.agenda_item.title
+        data = _demo_text_pdf(title, name, paragraphs) if pdf else _demo_text_docx(title, name, paragraphs)
+        filename = f"{title[:80]}.{'pdf' if pdf else 'docx'}"
+        speeches.upload_text(speech, data, filename, user=None, embargo=embargo)
+
+    def deliver(speech, late: int, spoken: int, pause: tuple[int, int] | None = None, summary: str = ""):
+        """Start ``late`` seconds after the item's scheduled start, speak ``spoken`` seconds."""
+        start = speech.agenda_item.starts_at + timedelta(seconds=late)
+        speeches.start(conference, speech, user=None, now=start)
+        end = start + timedelta(seconds=spoken)
+        if pause is not None:
+            at, length = pause
+            speeches.pause(conference, user=None, now=start + timedelta(seconds=at))
+            speeches.resume(conference, user=None, now=start + timedelta(seconds=at + length))
+            end += timedelta(seconds=length)
+        speeches.stop(conference, user=None, now=end)
+        if summary:
+            speeches.set_summary(speech, summary, user=None)
+
+    greeting = "Kính thưa các đồng chí lãnh đạo, thưa các đồng chí đại biểu,"
+    opening = item("opening")
+    if opening is not None:
+        s = plan(opening, speaker(1), 12, "Phát biểu khai mạc hội nghị")
+        text(s, [greeting, "Hôm nay, Văn phòng Trung ương Đảng tổ chức Hội nghị toàn quốc tổng kết công tác "
+                           "văn phòng cấp ủy năm 2026, triển khai nhiệm vụ năm 2027.",
+                 "Thay mặt Đoàn Chủ tịch, tôi tuyên bố khai mạc hội nghị."])
+        deliver(s, 30, 11 * 60 + 20, summary=DEMO_SUMMARIES["opening"])
+    report = item("report", "Báo cáo tổng kết")
+    if report is not None:
+        s = plan(report, speaker(2), 40, "Báo cáo tổng kết công tác văn phòng cấp ủy năm 2026")
+        body = [greeting, "Năm 2026, văn phòng cấp ủy các cấp đã bám sát chương trình làm việc của cấp ủy, "
+                          "tham mưu kịp thời, phục vụ chu đáo các hội nghị, sự kiện chính trị quan trọng."]
+        text(s, body, pdf=True)
+        text(s, [*body, "Phần thứ hai: phương hướng, nhiệm vụ năm 2027 (bổ sung sau góp ý của Thường trực)."])
+        deliver(s, 60, 41 * 60 + 35, summary=DEMO_SUMMARIES["report"])
+    for n in range(4):
+        contribution = item("contributed_speech", nth=n)
+        if contribution is None:
+            break
+        person = speaker(3 + n, contribution.performer.removeprefix("Đại diện "))
+        s = plan(contribution, person, 12, contribution.title.removeprefix("Tham luận: "), kind="contributed_speech")
+        text(s, [greeting, f"{person.unit or 'Đơn vị chúng tôi'} xin báo cáo kinh nghiệm về {s.title.lower()}."])
+        spoken = 13 * 60 + 40 if n == 1 else 11 * 60 + 10 * n
+        deliver(s, 20, spoken, pause=(300, 45) if n == 2 else None, summary=DEMO_SUMMARIES["contributed_speech"])
+    morning = item("discussion", "Thảo luận tại hội trường")
+    if morning is not None:
+        for n, person in enumerate((speaker(7, "Văn phòng Tỉnh ủy Thanh Hóa"),
+                                    speaker(8, "Văn phòng Thành ủy Hải Phòng"))):
+            s = plan(morning, person, 7, "Ý kiến về dự thảo báo cáo tổng kết")
+            deliver(s, 15 + n * 480, 6 * 60 + 30 + n * 75, summary=DEMO_SUMMARIES["discussion"])
+        late = plan(morning, speaker(9, "Văn phòng Tỉnh ủy Lạng Sơn"), 7, "Đăng ký phát biểu (hết thời gian)")
+        speeches.decline(late, user=None)
+    afternoon = item("discussion", "Thảo luận dự thảo Quy chế")
+    if afternoon is not None:
+        for n, (unit, topic) in enumerate((
+            ("Văn phòng Tỉnh ủy Sơn La", "Về phân cấp trách nhiệm giữa văn phòng cấp ủy các cấp"),
+            ("Văn phòng Thành ủy Huế", "Về chế độ thông tin, báo cáo định kỳ"),
+            ("Văn phòng Tỉnh ủy Khánh Hòa", "Về phối hợp chuẩn bị hội nghị trực tuyến"),
+        )):
+            plan(afternoon, speaker(4 + n, unit), 7, topic)
+        requester = speaker(9, "Văn phòng Tỉnh ủy Quảng Ngãi", nth=1)
+        if afternoon.status.value == "scheduled" and speeches.open_for_requests(afternoon):
+            speeches.request_to_speak(requester, afternoon, "Kiến nghị bổ sung quy định về lưu trữ điện tử")
+        speeches.select_item(conference, afternoon, user=None)
+    closing_texts = (
+        (item("report", "Báo cáo chuyên đề"), 2, 50, "report"),
+        (item("directive_speech"), 0, 25, "directive_speech"),
+        (item("conclusion"), 1, 12, "conclusion"),
+    )
+    for on, n, minutes, kind in closing_texts:
+        if on is None:
+            continue
+        s = plan(on, speaker(n), minutes, on.title, kind=kind)
+        text(s, [greeting, "Nội dung phát biểu đã được chuẩn bị trước và gửi Ban Tổ chức."], pdf=(kind != "report"))
