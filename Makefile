@@ -33,7 +33,13 @@ run: $(VENV)/.installed-run translations
 	@echo "Planner is at http://127.0.0.1:5000"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-dev translations
+# ical.js (Thunderbird's iCalendar parser) reads the feeds in tests/calendars; its tests skip without node.
+ICALJS := tests/calendars/node
+$(ICALJS)/node_modules/.installed: $(ICALJS)/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix $(ICALJS) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the ical.js tests will skip"; fi
+
+test: $(VENV)/.installed-dev translations $(ICALJS)/node_modules/.installed
 	$(BIN)/ruff check .
 	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest -q
 	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then \

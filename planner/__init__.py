@@ -53,6 +53,7 @@ def _import_models() -> None:
     """Every model must be known to the metadata that migrations compare against."""
     import planner.accounts.models
     import planner.agenda.models
+    import planner.calendars.models
     import planner.core.audit
     import planner.delegates.models
     import planner.documents.models
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner import home
     from planner.accounts import views as account_views
     from planner.agenda import views as agenda_views
+    from planner.calendars import views as calendar_views
     from planner.delegates import views as delegate_views
     from planner.meetings import views as meeting_views
     from planner.speeches import views as speech_views
@@ -129,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(delegate_views.bp)
     app.register_blueprint(speech_views.bp)
+    app.register_blueprint(calendar_views.bp)
 
     @app.get("/healthz")
     def healthz():

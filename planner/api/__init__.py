@@ -91,12 +91,13 @@ def requires(permission: Permission) -> Callable[[F], F]:
 def init_app(app: Flask) -> None:
     from planner.accounts.api import blp as organization_blp
     from planner.agenda.api import blp as agenda_blp
+    from planner.calendars.api import blp as calendars_blp
     from planner.delegates.api import blp as delegates_blp
     from planner.meetings.api import blp as meetings_blp
     from planner.speeches.api import blp as speeches_blp
 
     api.init_app(app)
-    for blp in (organization_blp, meetings_blp, agenda_blp, delegates_blp, speeches_blp):
+    for blp in (organization_blp, meetings_blp, agenda_blp, delegates_blp, speeches_blp, calendars_blp):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"{PREFIX}{blp.url_prefix or ''}")
     app.before_request(_authenticate)

@@ -22,6 +22,7 @@ def test_times_zone_and_metadata():
     cal = Calendar.from_ical(raw)
     assert cal["X-WR-CALNAME"] == "Hội nghị" and cal["X-WR-TIMEZONE"] == "Asia/Ho_Chi_Minh"
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in raw.decode()
+    assert "X-PUBLISHED-TTL:PT1H" in raw.decode()
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Ho_Chi_Minh"]
     ev = cal.walk("VEVENT")[0]
     assert ev.decoded("dtstart").astimezone(UTC) == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
@@ -73,3 +74,36 @@ def test_invitation_request_with_organizer_and_attendee():
     assert str(vevent["ORGANIZER"]) == "mailto:vanphong@example.vn"
     assert vevent["ATTENDEE"].params["CN"] == "Nguyễn Văn An"
     assert "REFRESH-INTERVAL" not in raw.decode()
+
+
+def test_cached_fast_output_is_byte_for_byte_what_icalendar_writes():
+    from planner.calendars import ical
+
+    long_text = "Báo cáo chính trị của Ban Chấp hành Đảng bộ tỉnh khóa XXI; tham luận \\ ^ , ; " * 3
+    events = [
+        event(uid=f"item-{n}@planner", summary=long_text[: 20 + n * 7], description=long_text * (n % 3),
+              location="Hội trường A, Trung tâm Hội nghị tỉnh", categories=["Báo cáo"], sequence=n,
+              last_modified=STAMP, tzid="Europe/Berlin" if n % 4 == 0 else "Asia/Ho_Chi_Minh",
+              start=datetime(2026, 12, 1, 8, n, tzinfo=HCM), end=datetime(2026, 12, 1, 9, n, tzinfo=HCM))
+        for n in range(40)
+    ]
+    events.append(event(uid="allday@planner", start=date(2026, 12, 1), end=date(2026, 12, 3)))
+    data = CalendarData("Hội nghị Ban Chấp hành", "Asia/Ho_Chi_Minh", events)
+    ical.EVENT_CACHE.clear()
+    cold = build_calendar(data)
+    warm = build_calendar(data)
+    assert cold == warm == ical.build_calendar_plain(data)
+    # the same instant written in another zone is another event, not a cache hit
+    moved = [event(start=datetime(2026, 12, 1, 1, 0, tzinfo=UTC), end=datetime(2026, 12, 1, 2, 0, tzinfo=UTC))]
+    assert build_calendar(CalendarData("X", "Asia/Ho_Chi_Minh", moved)) == ical.build_calendar_plain(
+        CalendarData("X", "Asia/Ho_Chi_Minh", moved))
+
+
+def test_daylight_saving_onsets_are_one_rdate_a_line():
+    """ical.js reads only the first value of an RDATE: each onset must stand on its own line."""
+    raw = build_calendar(CalendarData("X", "America/New_York", [])).decode()
+    rdates = [line for line in raw.split("\r\n") if line.startswith("RDATE")]
+    assert "RDATE:20261101T020000" in rdates and "RDATE:20260308T030000" in rdates
+    assert all("," not in line for line in rdates)
+    zone = Calendar.from_ical(raw.encode()).walk("VTIMEZONE")[0]
+    assert zone.to_tz().utcoffset(datetime(2026, 10, 30, 9, 0)).total_seconds() == -4 * 3600
