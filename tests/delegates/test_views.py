@@ -275,3 +275,31 @@ def test_long_list_pages_keep_order_search_and_meeting(client, factory, delegate
     assert "page=1" in second and "page=3" in second
     people = client.get("/people?page=3").get_data(as_text=True)
     assert "Người100" in people and "/people?page=2" in people
+
+
+def test_list_page_and_api_run_a_fixed_number_of_queries_at_100_and_3000(client, factory, delegates, org, app):
+    from planner.extensions import db as database
+    from tests.delegates.conftest import QueryCounter
+    from tests.delegates.test_services import _bulk
+
+    _signed_in(client, factory, org)
+    token = factory.token(factory.user(org, role="viewer"))
+    small, large = delegates.meeting(org), delegates.meeting(org)
+    with app.test_request_context():
+        _bulk(delegates.load_meeting(org, small), 100)
+        _bulk(delegates.load_meeting(org, large), 3000)
+
+    def queries(url: str, **kwargs) -> int:
+        with app.app_context(), QueryCounter(database.engine) as counter:
+            response = client.get(url, **kwargs)
+        assert response.status_code == 200
+        return counter.count
+
+    for suffix in ("", "?order=name&page=2", "?order=unit&q=nguoi0&category=delegate"):
+        page_small = queries(f"/meetings/{small}/participants{suffix}")
+        assert page_small == queries(f"/meetings/{large}/participants{suffix}")
+    headers = {"Authorization": f"Bearer {token}"}
+    queries(f"/api/v1/meetings/{small}/participants", headers=headers)  # the token's first use is recorded once
+    for suffix in ("?limit=100", "?order=name&q=nguyen+van&offset=50"):
+        api_small = queries(f"/api/v1/meetings/{small}/participants{suffix}", headers=headers)
+        assert api_small == queries(f"/api/v1/meetings/{large}/participants{suffix}", headers=headers)
