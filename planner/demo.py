@@ -60,6 +60,8 @@ def seed() -> Organization:
             accounts.create_user(org, email=login.email, name=login.name, role=login.role,
                                  clearance=login.clearance, password=login.password)
     demo_meetings = seed_meetings(org)
+    seed_participants(demo_meetings["conference"])
+    seed_briefing_participants(demo_meetings["briefing"])
     seed_agenda(demo_meetings["conference"])
     seed_speeches(demo_meetings["conference"])
     return org
@@ -234,6 +236,7 @@ def seed_agenda(conference: Meeting) -> None:
     late = agenda.list_items(conference, None, everything=True)
     discussion = next(i for i in late if i.title.startswith("Thảo luận dự thảo Quy chế"))
     agenda.shift_following(conference, discussion, 15, user=None)
+
 
 
 # Speeches ----------------------------------------------------------------------------------------
@@ -429,3 +432,202 @@ def seed_speeches(conference: Meeting) -> None:
             continue
         s = plan(on, speaker(n), minutes, on.title, kind=kind)
         text(s, [greeting, "Nội dung phát biểu đã được chuẩn bị trước và gửi Ban Tổ chức."], pdf=(kind != "report"))
+
+
+# Delegates ---------------------------------------------------------------------------------------
+
+DEMO_PROVINCES = (
+    ("Thành ủy", "Hà Nội"), ("Thành ủy", "Huế"), ("Tỉnh ủy", "Lai Châu"), ("Tỉnh ủy", "Điện Biên"),
+    ("Tỉnh ủy", "Sơn La"), ("Tỉnh ủy", "Lạng Sơn"), ("Tỉnh ủy", "Quảng Ninh"), ("Tỉnh ủy", "Thanh Hóa"),
+    ("Tỉnh ủy", "Nghệ An"), ("Tỉnh ủy", "Hà Tĩnh"), ("Tỉnh ủy", "Cao Bằng"), ("Tỉnh ủy", "Tuyên Quang"),
+    ("Tỉnh ủy", "Lào Cai"), ("Tỉnh ủy", "Thái Nguyên"), ("Tỉnh ủy", "Phú Thọ"), ("Tỉnh ủy", "Bắc Ninh"),
+    ("Tỉnh ủy", "Hưng Yên"), ("Thành ủy", "Hải Phòng"), ("Tỉnh ủy", "Ninh Bình"), ("Tỉnh ủy", "Quảng Trị"),
+    ("Tỉnh ủy", "Quảng Ngãi"), ("Tỉnh ủy", "Gia Lai"), ("Tỉnh ủy", "Khánh Hòa"), ("Tỉnh ủy", "Lâm Đồng"),
+    ("Tỉnh ủy", "Đắk Lắk"), ("Thành ủy", "Thành phố Hồ Chí Minh"), ("Tỉnh ủy", "Đồng Nai"),
+    ("Tỉnh ủy", "Tây Ninh"), ("Thành ủy", "Cần Thơ"), ("Tỉnh ủy", "Vĩnh Long"), ("Tỉnh ủy", "Đồng Tháp"),
+    ("Tỉnh ủy", "Cà Mau"), ("Tỉnh ủy", "An Giang"),
+)
+DEMO_FAMILY = ("Nguyễn",) * 8 + ("Trần",) * 4 + ("Lê",) * 4 + ("Phạm",) * 3 + (
+    "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương",
+    "Lương", "Mai", "Tô", "Đoàn", "Lâm", "Hà", "Ưng", "Âu", "Tạ", "Kiều", "Thái", "Quách", "Châu")
+DEMO_MIDDLE_MEN = ("Văn", "Văn", "Minh", "Quốc", "Thanh", "Hữu", "Đức", "Xuân", "Công", "Anh", "Bá", "Ngọc", "Trọng")
+DEMO_MIDDLE_WOMEN = ("Thị", "Thị", "Thị", "Thu", "Ngọc", "Minh", "Thanh", "Kim", "Hồng", "Thúy", "Bích", "Hoài")
+DEMO_GIVEN_MEN = ("Hùng", "Dũng", "Hải", "Tuấn", "Nam", "Bình", "Cường", "Đức", "Ước", "Ưng", "Ơn", "Thạch", "Thái",
+                  "Quý", "Khải", "Nên", "Sơn", "Long", "Phong", "Quang", "Thắng", "Việt", "Vinh", "Toàn", "Trung",
+                  "Lộc", "Phúc", "Đạt", "Tâm", "Hiếu", "Kiên", "Lực", "Mạnh", "Nghĩa", "Tùng", "Ân", "Ẩn")
+DEMO_GIVEN_WOMEN = ("Hà", "Lan", "Hương", "Mai", "Thủy", "Hằng", "Ngân", "Trang", "Yến", "Nhung", "Loan", "Oanh",
+                    "Uyên", "Vân", "Xuân", "Ánh", "Ảnh", "Diệp", "Giang", "Hạnh", "Liên", "Phượng", "Quyên", "Thảo")
+DEMO_GUESTS = (
+    # (full name, position, unit, category, precedence, honorific)
+    ("Nguyễn Quang Huy", "Ủy viên Bộ Chính trị, Thường trực Ban Bí thư", "Ban Chấp hành Trung ương Đảng", "guest",
+     100, "đồng chí"),
+    ("Trần Đức Thạch", "Bí thư Trung ương Đảng, Chánh Văn phòng Trung ương Đảng", "Văn phòng Trung ương Đảng",
+     "guest", 200, "đồng chí"),
+    ("Lê Minh Khải", "Ủy viên Trung ương Đảng, Phó Chánh Văn phòng Thường trực Văn phòng Trung ương Đảng",
+     "Văn phòng Trung ương Đảng", "guest", 300, "đồng chí"),
+    ("Phạm Thị Thanh Hà", "Ủy viên dự khuyết Ban Chấp hành Trung ương Đảng, Phó Chánh Văn phòng Trung ương Đảng",
+     "Văn phòng Trung ương Đảng", "guest", 350, "đồng chí"),
+    ("Hồ Văn Ước", "nguyên Ủy viên Trung ương Đảng, nguyên Chánh Văn phòng Trung ương Đảng",
+     "Văn phòng Trung ương Đảng", "guest", 350, "đồng chí"),
+    ("Đặng Quốc Bình", "Ủy viên Trung ương Đảng, Bí thư Thành ủy Đà Nẵng", "Thành ủy Đà Nẵng", "leader", 300,
+     "đồng chí"),
+    ("Lương Thị Mai", "Phó Bí thư Thường trực Thành ủy Đà Nẵng", "Thành ủy Đà Nẵng", "leader", 450, "đồng chí"),
+    ("Võ Văn Nên", "Phó Bí thư Thành ủy, Chủ tịch UBND thành phố Đà Nẵng", "UBND thành phố Đà Nẵng", "leader",
+     500, "đồng chí"),
+    ("Ngô Xuân Thắng", "Ủy viên Ban Thường vụ Thành ủy, Chủ tịch HĐND thành phố Đà Nẵng",
+     "HĐND thành phố Đà Nẵng", "leader", 600, "đồng chí"),
+    ("Trương Thị Ánh", "Ủy viên Ban Thường vụ Thành ủy, Chủ tịch Ủy ban MTTQ Việt Nam thành phố Đà Nẵng",
+     "Ủy ban MTTQ Việt Nam thành phố Đà Nẵng", "leader", 800, "đồng chí"),
+    ("Bùi Công Lực", "Thành ủy viên, Chánh Văn phòng Thành ủy Đà Nẵng", "Văn phòng Thành ủy Đà Nẵng", "leader",
+     950, "đồng chí"),
+    ("Mai Thị Thúy", "Giám đốc Sở Nội vụ thành phố Đà Nẵng", "Sở Nội vụ thành phố Đà Nẵng", "guest", 900, "bà"),
+)
+DEMO_DELEGATION_TITLES = (
+    ("{body} viên, Chánh Văn phòng {body} {place}", 1000),
+    ("Phó Chánh Văn phòng {body} {place}", 1100),
+    ("Phó Chánh Văn phòng {body} {place}", 1100),
+    ("Trưởng phòng Tổng hợp, Văn phòng {body} {place}", 1200),
+    ("Trưởng phòng Hành chính - Lưu trữ, Văn phòng {body} {place}", 1200),
+    ("Phó Trưởng phòng Tổng hợp, Văn phòng {body} {place}", None),
+    ("Chuyên viên chính, Văn phòng {body} {place}", None),
+    ("Chuyên viên, Văn phòng {body} {place}", None),
+)
+DEMO_PRESS = ("Báo Nhân Dân", "Thông tấn xã Việt Nam", "Đài Truyền hình Việt Nam", "Báo Điện tử Đảng Cộng sản Việt Nam",
+              "Tạp chí Cộng sản", "Báo Đà Nẵng", "Đài Phát thanh - Truyền hình Đà Nẵng", "Báo Thanh Niên",
+              "Báo Tuổi Trẻ", "Báo Người Lao Động", "Đài Tiếng nói Việt Nam", "Báo Quân đội Nhân dân")
+DEMO_EXCUSES = ("Đi công tác nước ngoài", "Ốm, có đơn xin phép", "Trùng lịch họp Ban Thường vụ Tỉnh ủy",
+                "Dự lớp bồi dưỡng tại Học viện Chính trị quốc gia Hồ Chí Minh")
+
+
+def _demo_name(rng, woman: bool) -> str:
+    family = rng.choice(DEMO_FAMILY)
+    middle = rng.choice(DEMO_MIDDLE_WOMEN if woman else DEMO_MIDDLE_MEN)
+    given = rng.choice(DEMO_GIVEN_WOMEN if woman else DEMO_GIVEN_MEN)
+    return f"{family} {middle} {given}"
+
+
+def demo_participant_rows() -> list[dict]:
+    """About 300 people for the national conference: leaders and guests of high rank, a delegation of
+    every province, the press, observers and the office's staff. Deterministic (same names each time)."""
+    import random
+
+    rng = random.Random(2026)  # noqa: S311 - demo names, not secrets
+    seen: set[str] = set()
+
+    def name(woman: bool) -> str:
+        while True:
+            candidate = _demo_name(rng, woman)
+            if candidate not in seen:
+                seen.add(candidate)
+                return candidate
+
+    rows = [{"full_name": n, "title": t, "unit": u, "category": c, "precedence": p, "honorific": h}
+            for n, t, u, c, p, h in DEMO_GUESTS]
+    seen.update(row["full_name"] for row in rows)
+    for body, place in DEMO_PROVINCES:
+        unit = f"Văn phòng {body} {place}"
+        for title, precedence in DEMO_DELEGATION_TITLES:
+            rows.append({"full_name": name(rng.random() < 0.4), "title": title.format(body=body, place=place),
+                         "unit": unit, "category": "delegate", "delegation": f"Đoàn {body} {place}",
+                         "precedence": precedence})
+    for outlet in DEMO_PRESS:
+        rows.append({"full_name": name(rng.random() < 0.5), "title": "Phóng viên", "unit": outlet,
+                     "category": "press"})
+    for unit in ("Học viện Chính trị khu vực III", "Trường Chính trị thành phố Đà Nẵng", "Ban Tổ chức Thành ủy",
+                 "Ban Tuyên giáo và Dân vận Thành ủy", "Ủy ban Kiểm tra Thành ủy",
+                 "Đảng ủy các cơ quan Đảng thành phố"):
+        rows.append({"full_name": name(rng.random() < 0.5), "title": "Đại biểu dự thính", "unit": unit,
+                     "category": "observer"})
+    for title in ("Phó Chánh Văn phòng Thành ủy", "Trưởng phòng Hành chính - Quản trị", "Phó Trưởng phòng Tổng hợp",
+                  "Chuyên viên Phòng Hành chính - Quản trị", "Chuyên viên Phòng Tổng hợp", "Nhân viên lễ tân",
+                  "Nhân viên kỹ thuật âm thanh", "Nhân viên phục vụ", "Nhân viên phục vụ", "Lái xe"):
+        rows.append({"full_name": name(rng.random() < 0.5), "title": title, "unit": "Văn phòng Thành ủy Đà Nẵng",
+                     "category": "staff"})
+    return rows
+
+
+def seed_participants(conference: Meeting) -> None:
+    """The conference's delegate list (about 300: leaders and guests of high rank, a delegation of each
+    province, press, observers, staff), their RSVPs, a few apologies in advance and, once the conference
+    has begun, the check-ins of its days so far. Imported as a file would be (one transaction, matched
+    with the directory). Idempotent: a conference that has its list is left as it is."""
+    import random
+
+    from planner.core.text import split_full_name
+    from planner.delegates import importing
+    from planner.delegates import services as delegates
+
+    if delegates.list_participants(conference, limit=1)[1] >= 100:
+        return
+    rows = []
+    for number, values in enumerate(demo_participant_rows(), start=2):
+        row = importing.ImportRow(row=number)
+        family, middle, given = split_full_name(values.pop("full_name"))
+        row.values = {"family_name": family, "middle_name": middle, "given_name": given,
+                      **{k: v for k, v in values.items() if v not in (None, "")}}
+        rows.append(row)
+    plan = delegates.plan_import(conference, rows, [])
+    delegates.commit_import(conference, plan, filename="danh-sach-dai-bieu.xlsx")
+
+    rng = random.Random(23)  # noqa: S311 - demo data
+    participants = delegates.all_participants(conference)
+    for participant in participants:
+        high = participant.category.value in ("guest", "leader") or participant.precedence <= 1100
+        roll = rng.random()
+        rsvp = ("accepted" if high or roll < 0.82 else "declined" if roll < 0.9 else "no_reply" if roll < 0.96
+                else "invited")
+        if rsvp != "invited":
+            delegates.update_participant(participant, {"rsvp": rsvp})
+    declined = [p for p in participants if p.rsvp.value == "declined"]
+    for participant, reason in zip(declined, DEMO_EXCUSES, strict=False):
+        delegates.set_attendance(participant, conference.starts_on, "excused", reason)
+    today = delegates.local_today(conference)
+    for day in delegates.meeting_days(conference):
+        if day > today:
+            break
+        for participant in participants:
+            if participant.rsvp.value == "accepted" and rng.random() < 0.9:
+                delegates.check_in(participant, day)
+
+
+DEMO_BRIEFING = (
+    ("Bùi Công Lực", "Chánh Văn phòng Thành ủy", "leader", 10),
+    ("Lê Thị Mai", "Phó Chánh Văn phòng Thành ủy", "leader", 20),
+    ("Trần Văn Bình", "Phó Chánh Văn phòng Thành ủy", "leader", 21),
+    ("Nguyễn Thị Thu Hà", "Trưởng phòng Tổng hợp", "delegate", 30),
+    ("Phạm Quốc Dũng", "Trưởng phòng Hành chính - Lưu trữ", "delegate", 31),
+    ("Hồ Thị Ngọc Ánh", "Trưởng phòng Tài chính - Quản trị", "delegate", 32),
+    ("Đỗ Văn Ước", "Phó Trưởng phòng Tổng hợp", "delegate", 40),
+    ("Võ Thị Thúy", "Phó Trưởng phòng Hành chính - Lưu trữ", "delegate", 41),
+    ("Đinh Quang Thạch", "Chuyên viên chính Phòng Tổng hợp", "delegate", None),
+    ("Ưng Thị Hằng", "Chuyên viên Phòng Tổng hợp", "delegate", None),
+    ("Âu Văn Toàn", "Chuyên viên Phòng Hành chính - Lưu trữ", "delegate", None),
+    ("Lương Thị Ơn", "Chuyên viên Phòng Tài chính - Quản trị", "staff", None),
+)
+
+
+def seed_briefing_participants(briefing: Meeting) -> None:
+    """The weekly briefing's regular attendance (the office's heads of department) and who came to its
+    last occurrence: all but one excused and one absent. Idempotent: a briefing with a list is left."""
+    from planner.delegates import services as delegates
+
+    if delegates.list_participants(briefing, limit=1)[1]:
+        return
+    participants = [
+        delegates.add_participant(briefing, {"full_name": name, "title": title, "unit": ORGANIZATION["name"],
+                                             "category": category, "precedence": precedence, "rsvp": "accepted"},
+                                  reuse_person=True)
+        for name, title, category, precedence in DEMO_BRIEFING
+    ]
+    today = delegates.local_today(briefing)
+    past = [day for day in delegates.meeting_days(briefing) if day < today]
+    if not past:
+        return
+    last = past[-1]
+    for number, participant in enumerate(participants):
+        if number == 4:
+            delegates.set_attendance(participant, last, "excused", "Đi công tác tại Hà Nội")
+        elif number == 9:
+            delegates.set_attendance(participant, last, "absent")
+        else:
+            delegates.check_in(participant, last)

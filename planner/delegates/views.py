@@ -44,7 +44,7 @@ from planner.delegates.models import (
 from planner.delegates.protocol import ORDER_LABELS, Order
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_tabs, register_tab
+from planner.meetings.tabs import register_tab
 
 bp = Blueprint("delegates", __name__)
 
@@ -58,7 +58,6 @@ PREVIEW_ROWS = 300
 @bp.context_processor
 def _delegate_globals() -> dict[str, Any]:
     return {
-        "meeting_tabs": meeting_tabs,
         "CLASSIFICATION_MARKS": CLASSIFICATION_MARKS,
         "CATEGORY_LABELS": PARTICIPANT_CATEGORY_LABELS,
         "RSVP_LABELS": RSVP_LABELS,

@@ -405,3 +405,27 @@ def test_list_runs_a_fixed_number_of_queries_at_100_and_3000(ctx, delegates, org
     _bulk(large, 3000)
     for kwargs in ({"order": "protocol"}, {"order": "name", "offset": 50}, {"order": "unit", "q": "nguoi00"}):
         assert _page_queries(small, **kwargs) == _page_queries(large, **kwargs) <= 4
+
+
+def test_recurring_meeting_checks_in_on_its_occurrences(ctx, delegates, org):
+    from planner.meetings import services as meetings
+
+    today = delegates.today()
+    weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[today.weekday()]
+    meeting_id = delegates.meeting(org, title="Giao ban Văn phòng", kind="briefing",
+                                   starts_on=today - timedelta(weeks=3), recurrence=f"FREQ=WEEKLY;BYDAY={weekday}")
+    meeting = delegates.load_meeting(org, meeting_id)
+    participant = services.add_participant(meeting, {"full_name": "Lê Thị Mai"})
+    last_week = today - timedelta(weeks=1)
+    assert services.is_meeting_day(meeting, today) and services.is_meeting_day(meeting, last_week)
+    assert not services.is_meeting_day(meeting, today - timedelta(days=1))
+    assert services.check_in(participant).day == today
+    services.set_attendance(participant, last_week, "excused", "Nghỉ phép")
+    assert participant.attendance_on(last_week).reason == "Nghỉ phép"
+    with pytest.raises(ValidationError):
+        services.set_attendance(participant, today - timedelta(days=2), "present")
+    days = services.meeting_days(meeting)
+    assert today in days and last_week in days and today - timedelta(days=1) not in days
+    assert services.reference_day(meeting, today + timedelta(days=2)) == today
+    meetings.cancel_occurrence(meeting, today + timedelta(weeks=1), note="Nghỉ lễ")
+    assert not services.is_meeting_day(meeting, today + timedelta(weeks=1))

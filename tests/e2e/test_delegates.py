@@ -10,11 +10,16 @@ import pytest
 from openpyxl import Workbook
 
 from tests.conftest import PASSWORD
-from tests.delegates.conftest import delegates  # noqa: F401 - the fixture
+from tests.delegates.conftest import Delegates
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.test_smoke import assert_no_sideways_scroll
 
 pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def delegates(app, factory) -> Delegates:
+    return Delegates(app, factory)
 
 
 def _workbook(path) -> None:
