@@ -655,6 +655,11 @@ def set_attendance(participant: Participant, day: date | str | None, status: Att
                               user=user)
 
 
+def set_rsvp(participant: Participant, rsvp: Rsvp | str, *, user: User | None = None) -> Participant:
+    """A participant's answer to the invitation (staff on their behalf, or the delegate's own link)."""
+    return update_participant(participant, {"rsvp": rsvp}, user=user)
+
+
 def attendance_counts(meeting: Meeting, day: date) -> dict[AttendanceStatus, int]:
     rows = db.session.execute(
         select(ParticipantAttendance.status, func.count())

@@ -182,6 +182,17 @@ def test_check_in_is_idempotent_and_only_on_a_meeting_day(ctx, delegates, org):
         services.check_in(participant, meeting.starts_on + timedelta(days=3))
 
 
+def test_rsvp_is_recorded_and_audited(ctx, delegates, org):
+    meeting = _meeting(delegates, org)
+    participant = services.add_participant(meeting, {"full_name": "Nguyễn Văn An"})
+    services.set_rsvp(participant, "declined")
+    assert participant.rsvp.value == "declined"
+    with pytest.raises(ValidationError):
+        services.set_rsvp(participant, "maybe")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "participant.updated"))
+    assert entry.changes["rsvp"] == ["invited", "declined"]
+
+
 def test_check_in_after_an_excuse_turns_it_into_presence(ctx, delegates, org):
     meeting = _meeting(delegates, org)
     participant = services.add_participant(meeting, {"full_name": "Nguyễn Văn An"})
