@@ -229,7 +229,9 @@ class MeetingResource(MethodView):
     @requires(Permission.view)
     @blp.response(200, MeetingSchema)
     def get(self, meeting_id):
-        return meeting_data(_meeting(meeting_id))
+        meeting = _meeting(meeting_id)
+        services.note_view(meeting)
+        return meeting_data(meeting)
 
     @requires(Permission.organize)
     @blp.arguments(MeetingPatchSchema(partial=True))

@@ -67,6 +67,16 @@ def get_meeting(org: Organization, public_id: str, *, user: User | None) -> Meet
     return meeting
 
 
+def note_view(meeting: Meeting) -> None:
+    """DOMAIN.md: every view of classified content (mật and above) is written to the audit log."""
+    if not Classification(meeting.classification).is_classified:
+        return
+    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                 action="meeting.viewed", object_type="meeting", object_id=meeting.public_id,
+                 summary=meeting.title)
+    db.session.commit()
+
+
 def is_editable(meeting: Meeting) -> bool:
     return meeting.status in EDITABLE_STATUSES
 

@@ -238,6 +238,7 @@ def _programme_url(meeting: Meeting) -> str | None:
 @require(Permission.view)
 def detail(meeting_id: str):
     meeting = _meeting(meeting_id)
+    services.note_view(meeting)
     upcoming = []
     if meeting.recurrence:
         upcoming = recurrence.next_occurrences(meeting, _today(), UPCOMING_OCCURRENCES)

@@ -256,3 +256,19 @@ def test_presiding_chosen_in_the_form(client, app, factory):
     assert response.status_code == 302
     page = client.get(f"/meetings/{public_id}")
     assert "Nguyễn Văn An" in page.text and "Trần Thị Bình" in page.text
+
+
+def test_viewing_a_classified_meeting_is_audited(client, app, factory):
+    site = make_site(app, factory)
+    with app.test_request_context():
+        office = open_office(site)
+        secret = office.meeting(title="Hội nghị mật", classification="confidential").public_id
+        plain = office.meeting(title="Hội nghị thường", classification="internal").public_id
+    client.login(site.email)
+    client.get(f"/meetings/{secret}")
+    client.get(f"/meetings/{plain}")
+    with app.test_request_context():
+        from planner.core.audit import AuditEntry
+
+        viewed = db.session.scalars(db.select(AuditEntry.object_id).where(AuditEntry.action == "meeting.viewed"))
+        assert list(viewed) == [secret]
