@@ -31,6 +31,12 @@ def build(app, factory) -> dict:
     return data
 
 
+def press(page, action: str) -> None:
+    """Click a control button and wait for the page it leads back to (the next click uses its revision)."""
+    with page.expect_navigation():
+        page.locator(f"button[data-action={action}]").first.click()
+
+
 def seconds(text: str) -> int:
     sign = -1 if text.startswith("+") else 1
     minutes, secs = text.lstrip("+").split(":")[-2:]
@@ -65,7 +71,7 @@ def test_run_a_speakers_list_while_the_hall_display_follows(app, page, browser, 
         expect(speaker).to_have_text("Xin chờ trong giây lát")
 
         # Call the first speaker: the hall shows them, with their full time, within about a second.
-        page.locator("button[data-action=next]").click()
+        press(page, "next")
         expect(page.locator(".live-name")).to_have_text("Nguyễn Văn An")
         expect(speaker).to_have_text("Đồng chí Nguyễn Văn An", timeout=4000)
         expect(hall.locator("[data-field=position]")).to_have_text("Bí thư Quận ủy Hải Châu")
@@ -74,7 +80,7 @@ def test_run_a_speakers_list_while_the_hall_display_follows(app, page, browser, 
         expect(hall.locator("[data-field=next]")).to_contain_text("Đồng chí Lê Quốc Cường")
 
         # Start: the clock counts down smoothly between polls.
-        page.locator("button[data-action=start]").click()
+        press(page, "start")
         expect(state).to_have_text("Đang phát biểu", timeout=4000)
         expect(clock).not_to_have_text("7:00", timeout=4000)
         first = seconds(clock.inner_text())
@@ -86,20 +92,20 @@ def test_run_a_speakers_list_while_the_hall_display_follows(app, page, browser, 
         hall.screenshot(path=str(artifacts / "speeches-hall-1920.png"))
 
         # Pause: the hall's clock stands still; resume: it runs on.
-        page.locator("button[data-action=pause]").click()
+        press(page, "pause")
         expect(state).to_have_text("Tạm dừng", timeout=4000)
         expect(screen).to_have_class(re.compile(r"hall--paused"))
         frozen = clock.inner_text()
         hall.wait_for_timeout(1500)
         expect(clock).to_have_text(frozen)
         hall.screenshot(path=str(artifacts / "speeches-hall-paused-1920.png"))
-        page.locator("button[data-action=resume]").click()
+        press(page, "resume")
         expect(state).to_have_text("Đang phát biểu", timeout=4000)
 
         # Next: the first speech ends, the second speaker (five seconds allotted) is called and started.
-        page.locator("button[data-action=next]").click()
+        press(page, "next")
         expect(speaker).to_have_text("Đồng chí Lê Quốc Cường", timeout=4000)
-        page.locator("button[data-action=start]").click()
+        press(page, "start")
         expect(state).to_have_text("Đang phát biểu", timeout=4000)
         # Past zero the time turns red and counts the overrun.
         expect(screen).to_have_class(re.compile(r"hall--over"), timeout=9000)
@@ -116,18 +122,18 @@ def test_run_a_speakers_list_while_the_hall_display_follows(app, page, browser, 
         hall_context.set_offline(True)
         expect(hall.locator("[data-field=offline]")).to_be_visible(timeout=8000)
         hall.screenshot(path=str(artifacts / "speeches-hall-reconnecting-1920.png"))
-        page.locator("button[data-action=stop]").click()
+        press(page, "stop")
         hall_context.set_offline(False)
         expect(hall.locator("[data-field=offline]")).to_be_hidden(timeout=12_000)
         expect(state).to_have_text("Đã kết thúc", timeout=4000)
         expect(hall.locator("[data-field=clock-label]")).to_have_text("Thời gian đã phát biểu")
 
         # The last speaker, then the end of the list.
-        page.locator("button[data-action=next]").click()
+        press(page, "next")
         expect(speaker).to_have_text("Đồng chí Trần Thị Bình", timeout=4000)
         expect(hall.locator("[data-field=next-wrap]")).to_be_hidden()
-        page.locator("button[data-action=start]").click()
-        page.locator("button[data-action=next]").click()
+        press(page, "start")
+        press(page, "next")
         expect(page.locator(".flashes")).to_contain_text("Không còn ai chờ phát biểu")
 
         # The list as the control page shows it afterwards: everyone delivered, times recorded.
@@ -153,7 +159,8 @@ def test_reorder_by_drag_and_by_keyboard(app, page, live_server, factory):
     # Drag the third speaker above the first.
     rows = page.locator(".speaker-row")
     expect(page.locator(".speaker-list.sortable-ready")).to_be_visible()
-    rows.nth(2).locator(".drag-handle").drag_to(rows.nth(0), target_position={"x": 40, "y": 5})
+    with page.expect_navigation():   # the page reloads once the server has saved the order
+        rows.nth(2).locator(".drag-handle").drag_to(rows.nth(0), target_position={"x": 40, "y": 5})
     expect(names).to_have_text(["Trần Thị Bình", "Nguyễn Văn An", "Lê Quốc Cường"], timeout=6000)
 
     # Without a mouse: focus the ↓ button of the first row and press Enter.
