@@ -611,7 +611,9 @@ def _user_version(feed: Feed) -> Version:
     )).one()
     user = feed.user
     assert user is not None
-    etag = strong_etag(*_common_parts(feed), user.id, user.clearance, since, *row)
+    org = feed.organization
+    etag = strong_etag(*_common_parts(feed), user.id, user.clearance, since, org.name if org else "",
+                       org.timezone if org else "", *row)
     return Version(etag, _latest(row[1], row[4]))
 
 
