@@ -140,7 +140,7 @@ def control(meeting_id: str):
     item_days: dict[Any, list[AgendaItem]] = {}
     for item in items:
         item_days.setdefault(agenda_services.local(meeting, item.starts_at).date(), []).append(item)
-    return render_template(
+    body = render_template(
         "speeches/control.html", meeting=meeting, items=items, item_days=list(item_days.items()),
         grouped=grouped, selected=selected,
         selected_speeches=grouped.get(selected.id, []) if selected is not None else [],
@@ -150,6 +150,13 @@ def control(meeting_id: str):
         requests=sum(1 for s in speeches if s.status == SpeechStatus.requested),
         can_summarize=can(Permission.take_minutes),
     )
+    _note_view(meeting, items, "speakers")
+    return body
+
+
+def _note_view(meeting: Meeting, items: list[AgendaItem], what: str) -> None:
+    """A view of classified content is audited (after rendering: the commit expires what was loaded)."""
+    agenda_services.note_classified_view(meeting, items, what)
 
 
 def _speaker_choices(meeting: Meeting) -> list[tuple[str, str]]:
@@ -321,6 +328,7 @@ def _speech_page(meeting: Meeting, speech: Speech, form: SpeechForm | None = Non
         embargoed=services.embargoed, classification=services.classification_of(speech),
         max_mb=services.text_max_bytes() // (1024 * 1024), active_tab="speeches.control",
     )
+    _note_view(meeting, [speech.agenda_item], "speech")
     return body, status
 
 
@@ -482,11 +490,13 @@ def summaries(meeting_id: str):
     items = services.speaking_items(meeting, user)
     grouped = services.by_item(services.meeting_speeches(meeting, user))
     now = utcnow()
-    return render_template(
+    body = render_template(
         "speeches/summaries.html", meeting=meeting, items=[i for i in items if grouped.get(i.id)], grouped=grouped,
         form=SummaryForm(), writable=can(Permission.take_minutes) and meeting.status != "archived",
         clock=lambda s: _clock(s, now), active_tab="speeches.control",
     )
+    _note_view(meeting, items, "speech summaries")
+    return body
 
 
 @bp.get("/meetings/<meeting_id>/speakers/statistics")
@@ -503,9 +513,11 @@ def statistics(meeting_id: str):
         found = stats.items.get(key)
         return found.title if found is not None else "?"
 
-    return render_template("speeches/statistics.html", meeting=meeting, stats=stats, active_tab="speeches.control",
+    body = render_template("speeches/statistics.html", meeting=meeting, stats=stats, active_tab="speeches.control",
                            label_delegation=lambda key: key or _("No delegation"), label_speaker=speaker,
                            label_item=item)
+    _note_view(meeting, list(stats.items.values()), "speaking time")
+    return body
 
 
 # Hall displays ------------------------------------------------------------------------------------

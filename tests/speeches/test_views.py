@@ -259,3 +259,20 @@ def test_other_organizations_see_nothing(app, site, factory):
     client = signed_in(app, other.email)
     assert client.get(f"/meetings/{site['meeting']}/speakers").status_code == 404
     assert client.get(f"/meetings/{site['meeting']}/speeches/{site['a']}").status_code == 404
+
+
+def test_viewing_a_classified_speakers_list_is_audited(app, site):
+    from planner.agenda import services as agenda
+    from planner.agenda.models import AgendaItem
+    from planner.core.audit import AuditEntry
+
+    with app.test_request_context():
+        item = db.session.scalar(select(AgendaItem).where(AgendaItem.public_id == site["item"]))
+        agenda.update_item(item, {"classification": "confidential"}, user=None)
+    client = signed_in(app, site["email"])
+    for path in ("speakers", "speakers/summaries", "speakers/statistics", f"speeches/{site['a']}"):
+        assert client.get(f"/meetings/{site['meeting']}/{path}").status_code == 200, path
+    with app.app_context():
+        entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "agenda.viewed")))
+        assert sorted(e.summary for e in entries) == sorted(["speakers", "speech summaries", "speaking time", "speech"])
+        assert all(site["item"] in e.changes["classified_items"] for e in entries)
