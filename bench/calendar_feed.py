@@ -4,7 +4,7 @@
 
 Prints the median time of: a full answer (token, version, build) with the event cache empty ("cold",
 as after a restart or when every item changed), the same with the cache filled ("warm": the usual case,
-a release changes a few items), one item changed and published again, and a 304 (If-None-Match).
+where a release changes a few items and only those are rendered again), and a 304 (If-None-Match).
 Goals: build under 40 ms, 304 under 5 ms. Wall-clock medians, and the same as CPU time of the process
 (steadier on a shared machine). The benchmark harness (make bench) may call main().
 """
