@@ -40,7 +40,7 @@ from planner.delegates.models import (
 from planner.delegates.protocol import Order, suggest_precedence
 from planner.extensions import db
 from planner.meetings.models import Meeting, MeetingStatus
-from planner.meetings.services import ensure_editable, is_editable, meetings_query
+from planner.meetings.services import ensure_editable, meetings_query
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
 PERSON_FIELDS = (*NAME_FIELDS, "honorific", "title", "unit", "email", "phone", "default_precedence")
@@ -987,7 +987,3 @@ def record_export(meeting: Meeting, name: str) -> None:
                      action="participants.exported", object_type="meeting", object_id=meeting.public_id,
                      summary=name)
         db.session.commit()
-
-
-def editable(meeting: Meeting) -> bool:
-    return is_editable(meeting)
