@@ -23,12 +23,15 @@
       given: form.querySelector("[data-name-part=given]")
     };
     if (!full || !parts.family || !parts.middle || !parts.given) { return; }
-    full.addEventListener("input", function () {
+    function fromFull() {
       var s = split(full.value);
       parts.family.value = s[0];
       parts.middle.value = s[1];
       parts.given.value = s[2];
-    });
+    }
+    full.addEventListener("input", fromFull);
+    // A name typed before this script ran (a slow phone, a quick hand) is split now.
+    if (full.value.trim() && !parts.family.value && !parts.middle.value && !parts.given.value) { fromFull(); }
     ["family", "middle", "given"].forEach(function (key) {
       parts[key].addEventListener("input", function () {
         full.value = [parts.family.value, parts.middle.value, parts.given.value]
