@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -83,9 +83,8 @@ def _agenda_globals() -> dict[str, Any]:
 
 
 def _frame() -> str:
-    """The meeting's frame from the meetings domain when its pages are there (they give the layout
-    its globals), else the agenda's own."""
-    return "meetings/_meeting.html" if "meetings.detail" in current_app.view_functions else "agenda/_frame.html"
+    """The one frame of a meeting's pages (title, status, tabs), from the meetings domain."""
+    return "meetings/_meeting.html"
 
 
 def _render(template: str, meeting: Meeting, **context: Any) -> str:
