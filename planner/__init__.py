@@ -55,6 +55,7 @@ def _import_models() -> None:
     import planner.agenda.models
     import planner.calendars.models
     import planner.core.audit
+    import planner.delegates.invitation_models
     import planner.delegates.models
     import planner.documents.models
     import planner.meetings.models
@@ -121,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     from planner.accounts import views as account_views
     from planner.agenda import views as agenda_views
     from planner.calendars import views as calendar_views
+    from planner.delegates import door as door_views
+    from planner.delegates import portal as portal_views
     from planner.delegates import views as delegate_views
     from planner.meetings import views as meeting_views
     from planner.speeches import views as speech_views
@@ -130,6 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(agenda_views.bp)
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(delegate_views.bp)
+    app.register_blueprint(portal_views.bp)
+    app.register_blueprint(door_views.bp)
     app.register_blueprint(speech_views.bp)
     app.register_blueprint(calendar_views.bp)
 

@@ -41,6 +41,16 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURES_PER_MINUTE": 10,
     "PASSWORD_MIN_LENGTH": 10,
     "INVITATION_VALID_DAYS": 7,
+    # Delegates' invitations by e-mail (delegates.invitations). An empty MAIL_SERVER turns sending off:
+    # the invitations page then offers the personal links to copy and print instead.
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,   # STARTTLS after connecting (port 587)
+    "MAIL_USE_SSL": False,   # TLS from the start (port 465)
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_FROM": "",         # the sender's address; empty: planner@<the server's host name>
+    "MAIL_TIMEOUT": 20,
     "API_TITLE": "Planner API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -1,0 +1,185 @@
+"""The check-in desk at the door: find a delegate as one types, check them in (delegates.services.check_in,
+idempotent), undo a check-in, and the live counts. Each read is a fixed number of queries, whatever the size
+of the list: the desk polls them every few seconds from several phones."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from planner.accounts.models import User
+from planner.core import audit
+from planner.core.errors import NotFound
+from planner.delegates import protocol
+from planner.delegates import services as delegate_services
+from planner.delegates.models import (
+    AttendanceStatus,
+    Participant,
+    ParticipantAttendance,
+    ParticipantCategory,
+    Rsvp,
+)
+from planner.delegates.protocol import Order
+from planner.extensions import db
+from planner.meetings.models import Meeting
+
+SEARCH_LIMIT = 20
+BADGE_CODE_LENGTH = 8
+
+
+def desk_day(meeting: Meeting) -> date:
+    """Today in the meeting's time zone (check-in is for today only; see check_in_day)."""
+    return delegate_services.local_today(meeting)
+
+
+def sits_today(meeting: Meeting, day: date | None = None) -> bool:
+    return delegate_services.is_meeting_day(meeting, day or desk_day(meeting))
+
+
+@dataclass
+class Found:
+    participant: Participant
+    attendance: ParticipantAttendance | None
+
+    @property
+    def present(self) -> bool:
+        return self.attendance is not None and self.attendance.status is AttendanceStatus.present
+
+
+def search(meeting: Meeting, q: str | None, day: date, *, limit: int = SEARCH_LIMIT) -> list[Found]:
+    """Participants whose name, title or unit match every word of ``q`` (diacritics and case ignored), or
+    whose badge code is ``q``; with their attendance of the day. One query."""
+    words = delegate_services.search_words(q)
+    code = delegate_services.normalize_badge_code(q)
+    if not words and not code:
+        return []
+    match = and_(*delegate_services.search_clauses(Participant.search_folded, q)) if words else None
+    if len(code) == BADGE_CODE_LENGTH:
+        match = or_(Participant.badge_code == code, match) if match is not None else Participant.badge_code == code
+    if match is None:
+        return []
+    attendance = ParticipantAttendance
+    rows = db.session.execute(
+        select(Participant, attendance)
+        .outerjoin(attendance, and_(attendance.participant_id == Participant.id, attendance.day == day))
+        .where(Participant.meeting_id == meeting.id, match)
+        .order_by((Participant.badge_code == code).desc(), *protocol.order_by(Order.protocol))
+        .limit(limit)
+    ).all()
+    return [Found(participant, record) for participant, record in rows]
+
+
+def found_data(found: Found, meeting: Meeting) -> dict[str, Any]:
+    p = found.participant
+    record = found.attendance
+    checked_at = delegate_services.local_time(meeting, record.checked_in_at) if record is not None else None
+    return {
+        "id": p.public_id,
+        "name": p.full_name,
+        "honorific": p.honorific,
+        "title": p.title,
+        "unit": p.unit,
+        "category": p.category.value,
+        "badge_code": p.badge_code,
+        "rsvp": p.rsvp.value,
+        "seat": p.seat,
+        "present": found.present,
+        "status": record.status.value if record is not None else None,
+        "checked_in_at": checked_at.strftime("%H:%M") if checked_at else None,
+    }
+
+
+def get_found(meeting: Meeting, participant: Participant, day: date) -> Found:
+    record = db.session.scalar(select(ParticipantAttendance).where(
+        ParticipantAttendance.participant_id == participant.id, ParticipantAttendance.day == day))
+    return Found(participant, record)
+
+
+def participant_of(meeting: Meeting, public_id: str | None) -> Participant:
+    participant = db.session.scalar(select(Participant).join(Participant.meeting)
+                                    .where(Participant.meeting_id == meeting.id,
+                                           Participant.public_id == str(public_id or ""))
+                                    .options(contains_eager(Participant.meeting)))
+    if participant is None:
+        raise NotFound(_("No such participant."))
+    return participant
+
+
+def undo_check_in(participant: Participant, day: date | None = None, *, user: User | None = None) -> bool:
+    """Take back today's check-in (a wrong tap): the attendance record of the day goes, audited. Answers
+    False when there was none to take back (another desk undid it already)."""
+    meeting = participant.meeting
+    delegate_services.ensure_attendance_editable(meeting)
+    day = day or desk_day(meeting)
+    removed = db.session.execute(
+        delete(ParticipantAttendance).where(ParticipantAttendance.participant_id == participant.id,
+                                            ParticipantAttendance.day == day,
+                                            ParticipantAttendance.status == AttendanceStatus.present)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not removed:
+        db.session.rollback()
+        return False
+    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                 action="participant.check_in_undone", object_type="participant", object_id=participant.public_id,
+                 summary=participant.full_name, changes={"day": day})
+    db.session.commit()
+    db.session.expire(participant, ["attendance"])
+    return True
+
+
+@dataclass
+class Counts:
+    day: date
+    expected: Counter[ParticipantCategory]
+    present: Counter[ParticipantCategory]
+
+    @property
+    def total_expected(self) -> int:
+        return sum(self.expected.values())
+
+    @property
+    def total_present(self) -> int:
+        return sum(self.present.values())
+
+    def rows(self) -> list[tuple[ParticipantCategory, int, int]]:
+        """(category, present, expected) for each category that has anyone, in the enumeration's order."""
+        return [(c, self.present.get(c, 0), self.expected.get(c, 0)) for c in ParticipantCategory
+                if self.expected.get(c) or self.present.get(c)]
+
+    def as_dict(self, labels: dict[Any, Any]) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "present": self.total_present,
+            "expected": self.total_expected,
+            "categories": [{"category": c.value, "label": str(labels.get(c, c.value)), "present": present,
+                            "expected": expected} for c, present, expected in self.rows()],
+        }
+
+
+def counts(meeting: Meeting, day: date) -> Counts:
+    """Present today and expected (everyone who has not declined), by category: one query."""
+    present_today = (select(func.count(ParticipantAttendance.id))
+                     .where(ParticipantAttendance.participant_id == Participant.id,
+                            ParticipantAttendance.day == day,
+                            ParticipantAttendance.status == AttendanceStatus.present)
+                     .correlate(Participant).scalar_subquery())
+    rows = db.session.execute(
+        select(Participant.category, Participant.rsvp, func.count(Participant.id), func.sum(present_today))
+        .where(Participant.meeting_id == meeting.id)
+        .group_by(Participant.category, Participant.rsvp)
+    ).all()
+    expected: Counter[ParticipantCategory] = Counter()
+    present: Counter[ParticipantCategory] = Counter()
+    for category, rsvp, number, here in rows:
+        category = ParticipantCategory(category)
+        if Rsvp(rsvp) is not Rsvp.declined:
+            expected[category] += number
+        present[category] += int(here or 0)
+    return Counts(day, expected, present)
