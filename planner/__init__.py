@@ -59,6 +59,7 @@ def _import_models() -> None:
     import planner.delegates.models
     import planner.documents.models
     import planner.meetings.models
+    import planner.minutes.models
     import planner.speeches.models  # noqa: F401
 
 
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.delegates import portal as portal_views
     from planner.delegates import views as delegate_views
     from planner.meetings import views as meeting_views
+    from planner.minutes import views as minutes_views
     from planner.speeches import views as speech_views
 
     app.register_blueprint(home.bp)
@@ -136,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(portal_views.bp)
     app.register_blueprint(door_views.bp)
     app.register_blueprint(speech_views.bp)
+    app.register_blueprint(minutes_views.bp)
     app.register_blueprint(calendar_views.bp)
 
     @app.get("/healthz")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from planner.accounts.access import require
@@ -20,4 +20,7 @@ def index():
 
 @require(Permission.view)
 def dashboard():
-    return render_template("home.html")
+    from planner.minutes import services as minutes_services
+
+    notices = minutes_services.notices_due(g.organization, current_user._get_current_object())
+    return render_template("home.html", notices=notices)

@@ -35,7 +35,7 @@ class Paragraph:
 @dataclass
 class Heading:
     text: str
-    level: int = 1
+    level: int = 1  # 0: a part of the document (NỘI DUNG, a session), centred
     kind: str = "heading"
 
 
@@ -61,7 +61,19 @@ class Table:
     kind: str = "table"
 
 
-Block = Paragraph | Heading | Table
+@dataclass
+class QrCode:
+    """A QR code of a link (the delegate's personal page), with a caption beside it.
+
+    The renderers draw the code from the link themselves (segno), so the data stays plain text.
+    """
+
+    link: str
+    caption: str = ""
+    kind: str = "qr"
+
+
+Block = Paragraph | Heading | Table | QrCode
 
 
 @dataclass
@@ -98,9 +110,36 @@ class OfficialDocument:
     recipients_label: str = "Nơi nhận:"
     marks: Marks = field(default_factory=Marks)
     document_title: str = ""  # the PDF/DOCX metadata title
+    # "Kính gửi: …" of a letter, between the title block and the body (invitations).
+    addressee: list[str] = field(default_factory=list)
 
     def as_data(self) -> dict[str, Any]:
         data = asdict(self)
         data["profile"] = self.profile.as_data()
-        data["labels"] = {"draft": "DỰ THẢO" if self.language == "vi" else "DRAFT"}
+        data["labels"] = {"draft": "DỰ THẢO" if self.language == "vi" else "DRAFT",
+                          "signed": "(Đã ký)" if self.language == "vi" else "(Signed)"}
+        for block in data["body"]:
+            if block.get("kind") == "qr":
+                block["svg"] = qr_svg(block["link"])
         return data
+
+
+def qr_svg(link: str) -> str:
+    """The QR code of a link as SVG text (black modules, no quiet zone: the layout gives the margin)."""
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="svg", scale=1, border=0, xmldecl=False, nl=False)
+    return out.getvalue().decode("ascii")
+
+
+def qr_png(link: str, scale: int = 8) -> bytes:
+    import io
+
+    import segno
+
+    out = io.BytesIO()
+    segno.make(link, error="m").save(out, kind="png", scale=scale, border=2)
+    return out.getvalue()

@@ -38,6 +38,9 @@ class DocumentSettings(IdMixin, TimestampMixin, VersionedMixin, Base):
     signatures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The organization's own DOCX letterhead, stored under the instance storage folder.
     letterhead_path: Mapped[str | None] = mapped_column(String(255))
+    letterhead_name: Mapped[str] = mapped_column(String(255), default="")
+    # Public holidays (ISO dates) skipped by working-day deadlines; None keeps core.workdays' defaults.
+    holidays: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class DocumentSequence(IdMixin, Base):

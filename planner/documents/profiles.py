@@ -30,6 +30,16 @@ class HeaderLine:
 
 
 @dataclass(frozen=True)
+class SignatureLine:
+    """The printed lines above a signature: the authority (``T/M BAN THƯỜNG VỤ``, ``THƯ KÝ``) and the
+    position (``BÍ THƯ``). The name comes from the document (who presided, who took the minutes) or
+    from the organization's settings."""
+
+    authority: str = ""
+    position: str = ""
+
+
+@dataclass(frozen=True)
 class Margins:
     """Millimetres. Two-sided print mirrors left and right on the back pages."""
 
@@ -79,6 +89,32 @@ class Profile:
     two_sided: bool = False
     # Minutes: the minute-taker signs on the left, the presiding person on the right.
     minutes_signatures: tuple[str, str] = ("secretary", "presiding")
+    # Default signature lines by document type and side ("left", "right"), in the document's language;
+    # an organization overrides them in its settings (DocumentSettings.signatures).
+    signatures_vi: dict[str, dict[str, SignatureLine]] = field(default_factory=dict)
+    signatures_en: dict[str, dict[str, SignatureLine]] = field(default_factory=dict)
+    # The blank left for the number while a document is unsigned ("Số      -BB/VPTU"): the clerk
+    # writes it by hand, or the approval fills it.
+    number_blank: str = "\u00a0" * 6
+
+    def number_placeholder(self, document_type: str, body_code: str, language: str = "vi") -> str:
+        code = DOCUMENT_TYPES[document_type]["code"]
+        pattern = self.number_format if language == "vi" else self.number_format_en
+        return pattern.format(number=self.number_blank, type_code=code, body_code=body_code)
+
+    def title(self, document_type: str, language: str = "vi") -> str:
+        return DOCUMENT_TYPES[document_type]["title_vi" if language == "vi" else "title_en"]
+
+    def signature_lines(self, document_type: str, language: str = "vi") -> dict[str, SignatureLine]:
+        table = self.signatures_vi if language == "vi" else self.signatures_en
+        return dict(table.get(document_type, {}))
+
+    def recipients_heading(self, language: str = "vi") -> str:
+        return self.recipients_label if language == "vi" else "Distribution:"
+
+    def archive_line(self, language: str = "vi") -> str:
+        """The last recipient: the file copy kept by the office."""
+        return self.recipients_last if language == "vi" else "- File."
 
     def number(self, number: int, document_type: str, body_code: str, language: str = "vi") -> str:
         code = DOCUMENT_TYPES[document_type]["code"]
@@ -100,6 +136,18 @@ class Profile:
         return asdict(self)
 
 
+def _sides(**sides: SignatureLine) -> dict[str, SignatureLine]:
+    return dict(sides)
+
+
+# Minutes: the minute-taker on the left, the presiding person on the right (Party practice; Mẫu 1.9).
+# Notice, invitation: the office signs on the right by order of the collective it serves.
+_EN_SIGNATURES = {
+    "minutes": _sides(left=SignatureLine("SECRETARY"), right=SignatureLine("CHAIR")),
+    "notice": _sides(right=SignatureLine("FOR THE OFFICE")),
+    "invitation": _sides(right=SignatureLine("FOR THE OFFICE")),
+}
+
 PARTY = Profile(
     code="party",
     national_lines=(HeaderLine("ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True),),
@@ -112,6 +160,12 @@ PARTY = Profile(
     recipients_label_style="underline",
     recipients_last="- Lưu Văn phòng.",
     margins=Margins(top=20, bottom=20, left=30, right=15),
+    signatures_vi={
+        "minutes": _sides(left=SignatureLine("THƯ KÝ"), right=SignatureLine("CHỦ TRÌ")),
+        "notice": _sides(right=SignatureLine("T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG")),
+        "invitation": _sides(right=SignatureLine("T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG")),
+    },
+    signatures_en=_EN_SIGNATURES,
 )
 
 STATE = Profile(
@@ -130,6 +184,13 @@ STATE = Profile(
     recipients_label_style="bold-italic",
     recipients_last="- Lưu: VT.",
     margins=Margins(top=20, bottom=20, left=30, right=15),
+    signatures_vi={
+        # Mẫu 1.9 (Nghị định 30/2020): THƯ KÝ on the left, CHỦ TỌA on the right.
+        "minutes": _sides(left=SignatureLine("THƯ KÝ"), right=SignatureLine("CHỦ TỌA")),
+        "notice": _sides(right=SignatureLine("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")),
+        "invitation": _sides(right=SignatureLine("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")),
+    },
+    signatures_en=_EN_SIGNATURES,
 )
 
 PLAIN = Profile(
@@ -144,6 +205,12 @@ PLAIN = Profile(
     recipients_label_style="underline",
     recipients_last="- Lưu.",
     margins=Margins(top=20, bottom=20, left=25, right=20),
+    signatures_vi={
+        "minutes": _sides(left=SignatureLine("THƯ KÝ"), right=SignatureLine("CHỦ TRÌ")),
+        "notice": _sides(right=SignatureLine("VĂN PHÒNG")),
+        "invitation": _sides(right=SignatureLine("VĂN PHÒNG")),
+    },
+    signatures_en=_EN_SIGNATURES,
 )
 
 PROFILES: dict[str, Profile] = {p.code: p for p in (PARTY, STATE, PLAIN)}

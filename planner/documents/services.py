@@ -1,0 +1,301 @@
+"""An organization's document settings: profile overrides, signature lines, numbering period,
+public holidays and the letterhead. The only code that changes them (audited, then committed)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import secrets
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from planner.accounts.models import Organization
+from planner.core import audit, workdays
+from planner.core.errors import Conflict, ValidationError
+from planner.core.text import normalize
+from planner.documents.models import DocumentSettings, NumberingPeriod
+from planner.documents.numbering import settings_for
+from planner.documents.profiles import Profile, profile_for
+from planner.extensions import db
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LETTERHEAD_FOLDER = "letterheads"
+MAX_LETTERHEAD_BYTES = 5 * 1024 * 1024
+MAX_UNPACKED = 50 * 1024 * 1024
+# Document types whose signature lines and recipients an organization sets.
+SIGNED_TYPES = ("minutes", "notice", "invitation")
+SIDES = ("left", "right")
+LINE_FIELDS = ("authority", "position", "name")
+# Values of the profile an organization may change, and the printed names of the issuing bodies.
+OVERRIDE_FIELDS = ("number_format", "recipients_last", "issuer_line", "superior_line")
+_TERM = re.compile(r"^[\w .\-–/]{1,32}$")
+
+
+def settings(org: Organization) -> DocumentSettings:
+    """The organization's settings (not yet saved when it has never changed them)."""
+    return settings_for(org.id)
+
+
+def profile(org: Organization, current: DocumentSettings | None = None) -> Profile:
+    current = current or settings(org)
+    return profile_for(org.document_profile.value, current.profile_overrides)
+
+
+def holidays(org: Organization, current: DocumentSettings | None = None) -> list[date]:
+    current = current or settings(org)
+    if current.holidays is None:
+        return list(workdays.VIETNAM_HOLIDAYS)
+    return [date.fromisoformat(day) for day in current.holidays]
+
+
+def issuer_lines(org: Organization, current: DocumentSettings | None = None) -> tuple[str, str]:
+    """(superior body, issuing body) as printed in the header block."""
+    overrides = (current or settings(org)).profile_overrides or {}
+    return (overrides.get("superior_line") or org.parent_name or "", overrides.get("issuer_line") or org.name)
+
+
+def signature_lines(org: Organization, document_type: str, language: str,
+                    current: DocumentSettings | None = None) -> dict[str, dict[str, str]]:
+    """The signature lines of a document type: the profile's defaults, then the organization's own."""
+    current = current or settings(org)
+    lines = {side: {"authority": line.authority, "position": line.position, "name": ""}
+             for side, line in profile(org, current).signature_lines(document_type, language).items()}
+    own = ((current.signatures or {}).get(document_type) or {})
+    for side in SIDES:
+        values = own.get(side) or {}
+        if any(values.get(f) for f in LINE_FIELDS):
+            base = lines.get(side, {"authority": "", "position": "", "name": ""})
+            lines[side] = {f: values.get(f) or base.get(f, "") for f in LINE_FIELDS}
+    return lines
+
+
+def recipients(org: Organization, document_type: str, current: DocumentSettings | None = None) -> list[str] | None:
+    """The organization's default recipients of a document type (None: the builder's defaults)."""
+    own = (((current or settings(org)).signatures or {}).get(document_type) or {})
+    value = own.get("recipients")
+    return list(value) if isinstance(value, list) else None
+
+
+def describe(current: DocumentSettings) -> dict[str, Any]:
+    return {
+        "numbering_period": current.numbering_period.value,
+        "term_label": current.term_label,
+        "profile_overrides": current.profile_overrides or {},
+        "signatures": current.signatures or {},
+        "holidays": current.holidays,
+        "letterhead": current.letterhead_name or None,
+    }
+
+
+def _clean_line(value: Any, limit: int = 255) -> str:
+    text = normalize(str(value or ""))
+    if len(text) > limit:
+        raise ValidationError(_("This line is too long (at most %(n)d characters).", n=limit))
+    return text
+
+
+def update_settings(org: Organization, data: dict[str, Any], *, version: int | None = None) -> DocumentSettings:
+    """Change the settings from plain data (the form's or the API's): every key optional.
+
+    ``numbering_period`` (year|term), ``term_label``, ``profile_overrides`` {field: text},
+    ``signatures`` {type: {left|right: {authority, position, name}, recipients: [lines]}},
+    ``holidays`` (a list of ISO dates, or text with one day a line; None restores the defaults).
+    """
+    current = settings(org)
+    if current.id is not None and version is not None and current.version != version:
+        raise Conflict(_("Someone else has changed these settings meanwhile. Reload the page and try again."))
+    before = describe(current) if current.id is not None else {}
+    if "numbering_period" in data:
+        try:
+            current.numbering_period = NumberingPeriod(data["numbering_period"])
+        except ValueError:
+            raise ValidationError(_("Choose how numbers are counted."), field="numbering_period") from None
+    if "term_label" in data:
+        term = _clean_line(data["term_label"], 32)
+        if term and not _TERM.match(term):
+            raise ValidationError(_("Write the term as, for example, 2025-2030."), field="term_label")
+        current.term_label = term
+    if current.numbering_period == NumberingPeriod.term and not current.term_label:
+        raise ValidationError(_("Numbering per term needs the term, for example 2025-2030."), field="term_label")
+    if "profile_overrides" in data:
+        overrides = {}
+        for key, value in (data["profile_overrides"] or {}).items():
+            if key not in OVERRIDE_FIELDS:
+                raise ValidationError(_("Unknown setting: %(name)s", name=key), field="profile_overrides")
+            text = _clean_line(value)
+            if text:
+                overrides[key] = text
+        if "number_format" in overrides:
+            _check_number_format(overrides["number_format"])
+        current.profile_overrides = overrides or None
+    if "signatures" in data:
+        current.signatures = _clean_signatures(data["signatures"] or {}) or None
+    if "holidays" in data:
+        current.holidays = _clean_holidays(data["holidays"])
+    after = describe(current)
+    changes = audit.diff(before, after)
+    if not changes and current.id is not None:
+        return current
+    db.session.add(current)
+    audit.record(db.session, organization_id=org.id, action="documents.settings_updated",
+                 object_type="organization", object_id=org.public_id, summary=_("Document settings"),
+                 changes=changes)
+    _commit()
+    return current
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(_("Someone else has changed these settings meanwhile. Reload the page and try again.")) \
+            from None
+
+
+def _check_number_format(pattern: str) -> None:
+    try:
+        sample = pattern.format(number="12", type_code="BB", body_code="VPTU")
+    except (KeyError, IndexError, ValueError):
+        sample = ""
+    if "{number}" not in pattern or "12" not in sample:
+        raise ValidationError(_("The number format must contain {number}, and may contain {type_code} and "
+                                "{body_code}, e.g. Số {number}-{type_code}/{body_code}."), field="number_format")
+
+
+def _clean_signatures(data: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for document_type, value in data.items():
+        if document_type not in SIGNED_TYPES or not isinstance(value, dict):
+            raise ValidationError(_("Unknown document type: %(name)s", name=document_type), field="signatures")
+        entry: dict[str, Any] = {}
+        for side in SIDES:
+            line = value.get(side) or {}
+            if not isinstance(line, dict):
+                raise ValidationError(_("Unknown document type: %(name)s", name=side), field="signatures")
+            fields = {f: _clean_line(line.get(f)) for f in LINE_FIELDS}
+            if any(fields.values()):
+                entry[side] = fields
+        lines = value.get("recipients")
+        if isinstance(lines, str):
+            lines = lines.splitlines()
+        if lines:
+            cleaned = [_clean_line(line) for line in lines]
+            entry["recipients"] = [line for line in cleaned if line][:40]
+        if entry:
+            clean[document_type] = entry
+    return clean
+
+
+def _clean_holidays(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        days, bad = workdays.parse_holidays(value)
+    else:
+        days, bad = [], []
+        for item in value:
+            try:
+                days.append(date.fromisoformat(str(item)))
+            except ValueError:
+                bad.append(str(item))
+    if bad:
+        raise ValidationError(_("These lines are not days: %(lines)s. Write one day a line, e.g. 2026-09-02.",
+                                lines=", ".join(bad[:5])), field="holidays")
+    return [d.isoformat() for d in sorted(set(days))]
+
+
+# The letterhead -----------------------------------------------------------------------------------------
+
+def check_letterhead(data: bytes) -> None:
+    """A Word document (by its content, not its name) that python-docx can open; no macros."""
+    if not data:
+        raise ValidationError(_("The file is empty."), field="letterhead")
+    if len(data) > MAX_LETTERHEAD_BYTES:
+        raise ValidationError(_("The letterhead is too large (at most 5 MB)."), field="letterhead")
+    message = _("This file is not a Word document (.docx). Save the letterhead from Word as .docx and try again.")
+    if not data.startswith(b"PK\x03\x04"):
+        raise ValidationError(message, field="letterhead")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+                raise ValidationError(message, field="letterhead")
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+                raise ValidationError(message, field="letterhead")
+            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+            if "macroEnabled" in types or any(name.endswith("vbaProject.bin") for name in names):
+                raise ValidationError(_("Documents with macros are not accepted; save the letterhead as a "
+                                        "plain .docx."), field="letterhead")
+    except zipfile.BadZipFile:
+        raise ValidationError(message, field="letterhead") from None
+    from docx import Document
+
+    try:
+        Document(io.BytesIO(data))
+    except Exception:  # python-docx raises many kinds for a damaged file
+        raise ValidationError(message, field="letterhead") from None
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["STORAGE_PATH"]) / LETTERHEAD_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_letterhead(org: Organization, data: bytes, filename: str) -> DocumentSettings:
+    check_letterhead(data)
+    current = settings(org)
+    old = current.letterhead_path
+    name = f"{secrets.token_hex(16)}.docx"
+    folder = _folder()
+    temporary = folder / f".{name}.tmp"
+    temporary.write_bytes(data)
+    os.replace(temporary, folder / name)
+    current.letterhead_path = name
+    current.letterhead_name = normalize(os.path.basename(filename or ""))[:255] or "letterhead.docx"
+    db.session.add(current)
+    audit.record(db.session, organization_id=org.id, action="documents.letterhead_uploaded",
+                 object_type="organization", object_id=org.public_id, summary=current.letterhead_name)
+    try:
+        _commit()
+    except Conflict:
+        (folder / name).unlink(missing_ok=True)
+        raise
+    if old:
+        with contextlib.suppress(OSError):
+            (folder / old).unlink()
+    return current
+
+
+def remove_letterhead(org: Organization) -> None:
+    current = settings(org)
+    if not current.letterhead_path:
+        return
+    old = current.letterhead_path
+    current.letterhead_path = None
+    current.letterhead_name = ""
+    audit.record(db.session, organization_id=org.id, action="documents.letterhead_removed",
+                 object_type="organization", object_id=org.public_id, summary="")
+    _commit()
+    with contextlib.suppress(OSError):
+        (_folder() / old).unlink()
+
+
+def letterhead(org: Organization, current: DocumentSettings | None = None) -> bytes | None:
+    current = current or settings(org)
+    if not current.letterhead_path:
+        return None
+    path = _folder() / os.path.basename(current.letterhead_path)
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -1,0 +1,169 @@
+"""JSON routes of the minutes and the conclusion notice, and the one download route of a meeting's files;
+thin over minutes.services (the same services as the pages)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from planner.api import requires
+from planner.core.permissions import Permission
+from planner.core.web import problem
+from planner.meetings import services as meeting_services
+from planner.meetings.models import Meeting
+from planner.minutes import exports, services
+from planner.minutes.models import MinutesKind, MinutesStatus
+
+blp = Blueprint("minutes_api", __name__, description="Minutes and conclusion notices: draft, revisions, approval")
+
+
+class DecisionSchema(ma.Schema):
+    text = ma.fields.String()
+    for_ = ma.fields.Integer(data_key="for", allow_none=True)
+    against = ma.fields.Integer(allow_none=True)
+    abstain = ma.fields.Integer(allow_none=True)
+
+
+class MinutesSchema(ma.Schema):
+    id = ma.fields.String()
+    meeting_id = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "minutes or notice"})
+    edition = ma.fields.Integer(metadata={"description": "1; a correction after approval is 2, 3…"})
+    corrects_id = ma.fields.String(allow_none=True, metadata={"description": "The approved document corrected"})
+    status = ma.fields.String(metadata={"description": "draft, submitted or approved"})
+    number = ma.fields.String(allow_none=True, metadata={"description": "Given at approval, e.g. Số 12-BB/VPTU"})
+    document_date = ma.fields.Date(allow_none=True)
+    version = ma.fields.Integer(metadata={"description": "Send it back with a change; a stale one answers 409"})
+    sections = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "In document order: {key, kind, heading, text}; items add discussion, conclusion and "
+                       "decisions [{text, for, against, abstain}]; signatures have left/right "
+                       "{authority, position, name}; recipients have text (one a line)"})
+    approved_at = ma.fields.DateTime(allow_none=True)
+    approved_by = ma.fields.String(allow_none=True)
+    submitted_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    notice_due = ma.fields.Date(allow_none=True, metadata={"description": "Notice: 5 working days after the meeting"})
+
+
+class GenerateSchema(ma.Schema):
+    version = ma.fields.Integer(metadata={"description": "To compose an existing draft anew: the version read"})
+
+
+class PatchSchema(ma.Schema):
+    version = ma.fields.Integer(required=True, metadata={"description": "The version you read"})
+    sections = ma.fields.Raw(metadata={
+        "description": "The changed sections: a list of {key, field: value…} or an object {key: {field: value}}"})
+    status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in MinutesStatus]),
+                              metadata={"description": "submitted, approved (assigns the number and locks) or "
+                                                       "draft (back from submitted)"})
+    note = ma.fields.String(validate=ma.validate.Length(max=500))
+
+
+class RevisionSchema(ma.Schema):
+    number = ma.fields.Integer()
+    kind = ma.fields.String(metadata={"description": "generated, saved, conflict (a stale save kept), restored"})
+    author = ma.fields.String(attribute="author_label")
+    created_at = ma.fields.DateTime()
+    based_on_version = ma.fields.Integer(allow_none=True)
+    note = ma.fields.String()
+    sections = ma.fields.List(ma.fields.Dict())
+
+
+class RevisionListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RevisionSchema))
+    total = ma.fields.Integer()
+
+
+def _meeting(meeting_id: str) -> Meeting:
+    return meeting_services.get_meeting(g.organization, meeting_id, user=g.api_user)
+
+
+def _conflict_response(exc: services.MinutesConflict):
+    """409 with both texts: the current one (and its version) and the refused one (kept as a revision)."""
+    response = problem(409, exc.message, errors=[
+        {"section": c["key"], "detail": exc.message, "current": c["current"], "yours": c["yours"]}
+        for c in exc.sections()])
+    body = response.get_json()
+    body.update({"current_version": exc.current_version, "revision": exc.revision})
+    response.set_data(json.dumps(body, ensure_ascii=False, default=str))
+    return response
+
+
+def _routes(kind: MinutesKind, path: str) -> None:
+    name = kind.value
+
+    class Document(MethodView):
+        @blp.response(200, MinutesSchema)
+        @requires(Permission.view)
+        def get(self, meeting_id: str) -> dict[str, Any]:
+            meeting = _meeting(meeting_id)
+            minutes = services.require_current(meeting, kind)
+            services.note_classified(meeting, f"{name}.api")
+            return services.minutes_data(minutes)
+
+        @blp.arguments(GenerateSchema)
+        @blp.response(201, MinutesSchema)
+        @requires(Permission.take_minutes)
+        def post(self, data: dict[str, Any], meeting_id: str) -> Any:
+            """Generate the draft from the meeting (201); with the version of a draft, compose it anew (200)."""
+            meeting = _meeting(meeting_id)
+            existed = services.current(meeting, kind) is not None
+            minutes = services.generate(meeting, kind, user=g.api_user, version=data.get("version"))
+            return services.minutes_data(minutes), 200 if existed else 201
+
+        @blp.arguments(PatchSchema)
+        @blp.response(200, MinutesSchema)
+        @requires(Permission.take_minutes)
+        def patch(self, data: dict[str, Any], meeting_id: str) -> Any:
+            """Save changed sections as a revision, and/or move the status (approval needs `approve`)."""
+            meeting = _meeting(meeting_id)
+            minutes = services.require_current(meeting, kind)
+            version = data["version"]
+            if data.get("sections") is not None:
+                try:
+                    minutes = services.save(minutes, data["sections"], user=g.api_user, version=version,
+                                            note=data.get("note", ""))
+                except services.MinutesConflict as exc:
+                    return _conflict_response(exc)
+                version = minutes.version
+            if data.get("status"):
+                minutes = services.set_status(minutes, data["status"], user=g.api_user, version=version)
+            return services.minutes_data(minutes)
+
+    Document.__name__ = f"{name.title()}Document"
+    blp.route(f"/meetings/<meeting_id>/{path}", endpoint=name)(Document)
+
+    @blp.route(f"/meetings/<meeting_id>/{path}/revisions", endpoint=f"{name}_revisions")
+    @blp.response(200, RevisionListSchema)
+    @requires(Permission.view)
+    def list_revisions(meeting_id: str) -> dict[str, Any]:
+        meeting = _meeting(meeting_id)
+        history = services.revisions(services.require_current(meeting, kind))
+        return {"items": history, "total": len(history)}
+
+    @blp.route(f"/meetings/<meeting_id>/{path}/correction", methods=["POST"], endpoint=f"{name}_correction")
+    @blp.response(201, MinutesSchema)
+    @requires(Permission.take_minutes)
+    def start_correction(meeting_id: str) -> dict[str, Any]:
+        """A correction of the approved document: a new draft linked to it."""
+        meeting = _meeting(meeting_id)
+        return services.minutes_data(services.correct(services.require_current(meeting, kind), user=g.api_user))
+
+
+_routes(MinutesKind.minutes, "minutes")
+_routes(MinutesKind.notice, "notice")
+
+
+@blp.route("/meetings/<meeting_id>/exports/<name>", endpoint="export")
+@blp.response(200)
+@requires(Permission.view)
+def export(meeting_id: str, name: str):
+    """A file of the meeting from the one exporter registry, with an ETag (If-None-Match answers 304)."""
+    meeting = _meeting(meeting_id)
+    return exports.send(meeting, name, g.api_user)

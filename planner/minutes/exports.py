@@ -1,0 +1,160 @@
+"""The downloads of a meeting's official documents, registered in the one exporter registry (scope
+"meeting"): minutes.docx/.pdf, notice.docx/.pdf, invitations.pdf/.docx, programme.pdf.
+
+Each exporter's ``version`` is cheap (a few aggregate values) and changes whenever the document would,
+so a client's copy is answered 304 without rendering anything; ``build`` renders, and writes the audit
+entry of a classified meeting's download.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from planner.agenda.models import AgendaItem
+from planner.core import exports
+from planner.core.errors import NotFound
+from planner.core.permissions import Classification, Permission
+from planner.delegates.models import Participant
+from planner.documents import links
+from planner.documents import services as document_services
+from planner.documents.render import official_docx, official_docx_many, official_pdf, official_pdf_many
+from planner.extensions import db
+from planner.meetings.models import Meeting, MeetingStatus
+from planner.minutes import documents, services
+from planner.minutes.models import MinutesKind
+from planner.speeches.models import Speech
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def request_user() -> Any:
+    user = getattr(g, "api_user", None)
+    if user is not None:
+        return user
+    return current_user._get_current_object() if current_user and current_user.is_authenticated else None
+
+
+def _context_version(meeting: Meeting) -> str:
+    """What every document of the meeting depends on: the meeting, the organization and its settings."""
+    org = meeting.organization
+    current = document_services.settings(org)
+    return f"m{meeting.version}:o{org.version}:s{current.version if current.id else 0}:{meeting.language}"
+
+
+def _content_version(meeting: Meeting) -> str:
+    """The participants, the agenda and the speeches as they stand: counts and latest changes."""
+    stamps = [db.session.execute(select(func.count(model.id), func.max(model.updated_at))
+                                 .where(model.meeting_id == meeting.id)).one()
+              for model in (Participant, AgendaItem, Speech)]
+    letter = services.invitation_letter(meeting)
+    return ":".join(f"{count}-{latest}" for count, latest in stamps) + f":l{letter.version or 0}"
+
+
+def _record_version(kind: MinutesKind) -> Any:
+    def version(meeting: Meeting) -> str:
+        minutes = services.require_current(meeting, kind)
+        return f"{minutes.public_id}:{minutes.version}:{_context_version(meeting)}:{services.local_today(meeting)}"
+    return version
+
+
+def _record(meeting: Meeting, kind: MinutesKind, fmt: str) -> bytes:
+    minutes = services.require_current(meeting, kind)
+    document = documents.record_document(minutes)
+    services.note_classified(meeting, f"{kind.value}.{fmt}")
+    if fmt == "pdf":
+        return official_pdf(document)
+    return official_docx(document, document_services.letterhead(meeting.organization))
+
+
+def _filename(label: Any, extension: str) -> Any:
+    def name(meeting: Meeting) -> str:
+        return f"{label} - {meeting.title}"[:120] + f".{extension}"
+    return name
+
+
+def _programme_link(meeting: Meeting) -> str | None:
+    """The public programme page of a published, unclassified meeting, for the letter for all."""
+    if not meeting.public_code or meeting.classification != Classification.none \
+            or meeting.status == MeetingStatus.draft:
+        return None
+    return url_for("agenda.public_programme", code=meeting.public_code, _external=True)
+
+
+def _invitations(meeting: Meeting, fmt: str) -> bytes:
+    letters = documents.invitation_documents(meeting, request_user(), programme_link=_programme_link(meeting))
+    if not letters:
+        raise NotFound(_("Nobody is invited yet: add the participants first."))
+    services.note_classified(meeting, f"invitations.{fmt}")
+    title = _("Invitation letters") + f" - {meeting.title}"
+    if fmt == "pdf":
+        return official_pdf_many(letters, title=title, author=letters[0].issuer)
+    return official_docx_many(letters, document_services.letterhead(meeting.organization), title=title,
+                              author=letters[0].issuer)
+
+
+def _invitations_version(meeting: Meeting) -> str:
+    return (f"{_context_version(meeting)}:{_content_version(meeting)}:{services.local_today(meeting)}:"
+            f"{links.has_provider()}")
+
+
+def _programme(meeting: Meeting) -> bytes:
+    services.note_classified(meeting, "programme.pdf")
+    return official_pdf(documents.programme_document(meeting, request_user()))
+
+
+def _programme_version(meeting: Meeting) -> str:
+    user = request_user()
+    clearance = user.clearance.value if user is not None else "none"
+    return f"{_context_version(meeting)}:{_content_version(meeting)}:{services.local_today(meeting)}:{clearance}"
+
+
+MINUTES_PDF = exports.register("meeting", exports.Exporter(
+    name="minutes.pdf", media_type=PDF, build=lambda m: _record(m, MinutesKind.minutes, "pdf"),
+    filename=_filename(pgettext("document", "Minutes"), "pdf"), version=_record_version(MinutesKind.minutes),
+    label=_l("Minutes (PDF)"), inline=True))
+MINUTES_DOCX = exports.register("meeting", exports.Exporter(
+    name="minutes.docx", media_type=DOCX, build=lambda m: _record(m, MinutesKind.minutes, "docx"),
+    filename=_filename(pgettext("document", "Minutes"), "docx"), version=_record_version(MinutesKind.minutes),
+    label=_l("Minutes (Word)")))
+NOTICE_PDF = exports.register("meeting", exports.Exporter(
+    name="notice.pdf", media_type=PDF, build=lambda m: _record(m, MinutesKind.notice, "pdf"),
+    filename=_filename(_l("Conclusion notice"), "pdf"), version=_record_version(MinutesKind.notice),
+    label=_l("Conclusion notice (PDF)"), inline=True))
+NOTICE_DOCX = exports.register("meeting", exports.Exporter(
+    name="notice.docx", media_type=DOCX, build=lambda m: _record(m, MinutesKind.notice, "docx"),
+    filename=_filename(_l("Conclusion notice"), "docx"), version=_record_version(MinutesKind.notice),
+    label=_l("Conclusion notice (Word)")))
+INVITATIONS_PDF = exports.register("meeting", exports.Exporter(
+    name="invitations.pdf", media_type=PDF, build=lambda m: _invitations(m, "pdf"),
+    filename=_filename(_l("Invitation letters"), "pdf"), version=_invitations_version,
+    permission=Permission.organize, label=_l("Invitation letters (PDF)"), inline=True))
+INVITATIONS_DOCX = exports.register("meeting", exports.Exporter(
+    name="invitations.docx", media_type=DOCX, build=lambda m: _invitations(m, "docx"),
+    filename=_filename(_l("Invitation letters"), "docx"), version=_invitations_version,
+    permission=Permission.organize, label=_l("Invitation letters (Word)")))
+PROGRAMME_PDF = exports.register("meeting", exports.Exporter(
+    name="programme.pdf", media_type=PDF, build=_programme, filename=_filename(_l("Programme"), "pdf"),
+    version=_programme_version, label=_l("Programme (PDF)"), inline=True))
+
+NAMES = ("minutes.pdf", "minutes.docx", "notice.pdf", "notice.docx", "invitations.pdf", "invitations.docx",
+         "programme.pdf")
+
+
+def send(meeting: Meeting, name: str, user: Any) -> Any:
+    """The one download route of a meeting's files (any exporter of scope "meeting")."""
+    exporter = exports.exporter("meeting", name)
+    if exporter is None:
+        raise NotFound(_("Not found."))
+    if user is None or not user.can(exporter.permission, meeting.organization_id):
+        from planner.core.errors import Forbidden
+
+        raise Forbidden(_("You may not download this file."))
+    return exports.send(exporter, meeting)

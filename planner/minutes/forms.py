@@ -1,0 +1,116 @@
+"""Forms of the minutes pages: one form per section (saved on its own, with the version read), the
+workflow buttons, the invitation letter and the organization's document settings."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields import FieldList, FormField
+from wtforms.validators import NumberRange, Optional
+
+from planner.documents.models import NUMBERING_PERIOD_LABELS
+from planner.minutes.models import INVITATION_MODE_LABELS
+
+
+class VersionForm(FlaskForm):
+    version = HiddenField()
+
+
+class TextSectionForm(VersionForm):
+    heading = StringField(_l("Heading"))
+    text = TextAreaField(_l("Text"), description=_l("One paragraph a line."))
+
+
+class HeadingSectionForm(VersionForm):
+    heading = StringField(_l("Heading"))
+
+
+class DecisionForm(Form):
+    text = TextAreaField(_l("Decision"))
+    votes_for = IntegerField(pgettext("vote", "For"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    votes_against = IntegerField(_l("Against"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    votes_abstain = IntegerField(_l("Abstaining"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+
+
+class ItemSectionForm(VersionForm):
+    heading = StringField(_l("Heading"))
+    text = TextAreaField(_l("Who spoke and what they said"), description=_l("One paragraph a line."))
+    discussion = TextAreaField(_l("Discussion"))
+    conclusion = TextAreaField(_l("Conclusion of the presiding person"))
+    decisions = FieldList(FormField(DecisionForm), min_entries=1, max_entries=50)
+
+
+class SignaturesForm(VersionForm):
+    left_authority = StringField(_l("Left: authority line"), description=_l("e.g. THƯ KÝ"))
+    left_position = StringField(_l("Left: position"))
+    left_name = StringField(_l("Left: name"))
+    right_authority = StringField(_l("Right: authority line"), description=_l("e.g. T/M BAN THƯỜNG VỤ, CHỦ TRÌ"))
+    right_position = StringField(_l("Right: position"), description=_l("e.g. BÍ THƯ"))
+    right_name = StringField(_l("Right: name"))
+
+
+class RecipientsForm(VersionForm):
+    text = TextAreaField(_l("Recipients"), description=_l("One a line, e.g. “- Thường trực Thành ủy,”. The "
+                                                          "archive line is added at the end."))
+
+
+class StatusForm(VersionForm):
+    status = HiddenField()
+
+
+class RestoreForm(VersionForm):
+    pass
+
+
+class GenerateForm(VersionForm):
+    pass
+
+
+class InvitationForm(VersionForm):
+    mode = RadioField(_l("Letters"), choices=[(k.value, v) for k, v in INVITATION_MODE_LABELS.items()])
+    addressee = StringField(_l("Addressed to (letter for all)"),
+                            description=_l("Left empty: “the participants listed in the attachment”."))
+    content = TextAreaField(_l("Content"), description=_l("Left empty: the meeting's description."))
+    preparation = TextAreaField(_l("What to prepare"))
+    contact = StringField(_l("Contact person"), description=_l("Name and telephone number"))
+
+
+class DocumentSettingsForm(VersionForm):
+    numbering_period = SelectField(_l("Numbers start again from 01"),
+                                   choices=[(k.value, v) for k, v in NUMBERING_PERIOD_LABELS.items()])
+    term_label = StringField(_l("Term (nhiệm kỳ)"), description=_l("e.g. 2025-2030; needed for numbering per term"))
+    superior_line = StringField(_l("Superior body as printed"),
+                                description=_l("Left empty: the organization's superior body"))
+    issuer_line = StringField(_l("Issuing body as printed"),
+                              description=_l("e.g. VĂN PHÒNG; left empty: the organization's name"))
+    number_format = StringField(_l("Number format"),
+                                description=_l("Left empty: the profile's. Use {number}, {type_code}, {body_code}."))
+    recipients_last = StringField(_l("Archive line"), description=_l("The last recipient, e.g. “- Lưu Văn phòng.”"))
+    minutes_left_authority = StringField(_l("Minutes, left: authority line"))
+    minutes_left_position = StringField(_l("Minutes, left: position"))
+    minutes_right_authority = StringField(_l("Minutes, right: authority line"))
+    minutes_right_position = StringField(_l("Minutes, right: position"))
+    notice_right_authority = StringField(_l("Notice, right: authority line"))
+    notice_right_position = StringField(_l("Notice, right: position"))
+    notice_right_name = StringField(_l("Notice, right: name"))
+    notice_recipients = TextAreaField(_l("Notice: recipients"), description=_l("One a line"))
+    invitation_right_authority = StringField(_l("Invitation, right: authority line"))
+    invitation_right_position = StringField(_l("Invitation, right: position"))
+    invitation_right_name = StringField(_l("Invitation, right: name"))
+    invitation_recipients = TextAreaField(_l("Invitation: recipients"), description=_l("One a line"))
+    holidays = TextAreaField(_l("Public holidays"),
+                             description=_l("One day a line (2026-09-02 or 02/09/2026), a comment may follow #. "
+                                            "Weekends are always skipped."))
+
+
+class LetterheadForm(FlaskForm):
+    letterhead = FileField(_l("Letterhead (Word .docx)"),
+                           description=_l("Its styles, page setup, header and footer are kept; the document fills "
+                                          "the paragraph that reads {{content}}, else follows its content."))
+
+
+class RemoveLetterheadForm(FlaskForm):
+    pass

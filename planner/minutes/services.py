@@ -1,0 +1,895 @@
+"""Minutes and conclusion notices: the only code that writes them, their revisions and the invitation letter.
+
+Rules kept here:
+- "Generate draft" composes the sections from the meeting (compose.py); a document exists once per
+  meeting and kind and edition; a correction after approval is a new edition linked to the old.
+- Every save is a revision (author, time). A save carries the version its author read: a stale one is
+  refused with both texts, and the refused text is kept as a ``conflict`` revision, so nothing is lost.
+- Workflow draft → submitted → approved. Writing and submitting need ``take_minutes``; approving needs
+  ``approve`` (administrators). Approval takes the next number from the database under a lock
+  (documents.numbering) in the same transaction, and locks the text for good.
+- The conclusion notice is due 5 working days after the meeting (weekends and the organization's
+  public holidays skipped).
+- Every view or download of a classified meeting's minutes is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from flask_babel import pgettext
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from planner.accounts.models import Organization, User
+from planner.agenda import services as agenda_services
+from planner.agenda.models import AgendaItem, AgendaItemStatus
+from planner.core import audit, workdays
+from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from planner.core.models import utcnow
+from planner.core.permissions import Classification, Permission
+from planner.core.text import normalize
+from planner.delegates import protocol
+from planner.delegates.models import AttendanceStatus, Participant, ParticipantCategory, Rsvp
+from planner.documents import numbering
+from planner.documents import services as document_services
+from planner.extensions import db
+from planner.meetings import services as meeting_services
+from planner.meetings.models import Meeting, MeetingKind, MeetingStatus
+from planner.minutes import compose
+from planner.minutes.models import (
+    STATUS_TRANSITIONS,
+    InvitationLetter,
+    InvitationMode,
+    Minutes,
+    MinutesKind,
+    MinutesRevision,
+    MinutesStatus,
+)
+from planner.speeches.models import Speech
+
+NOTICE_DUE_WORKING_DAYS = 5
+# Meetings that owe a conclusion notice; seminars and trainings conclude nothing to implement.
+NOTICE_KINDS = frozenset({MeetingKind.conference, MeetingKind.meeting, MeetingKind.briefing, MeetingKind.congress})
+# How far back the home page looks for notices still owed.
+NOTICE_LOOKBACK = timedelta(days=90)
+MAX_TEXT = 100_000
+MAX_HEADING = 1_000
+MAX_DECISIONS = 50
+MAX_VOTES = 1_000_000
+TEXT_FIELDS = {
+    "text": ("heading", "text"),
+    "item": ("heading", "text", "discussion", "conclusion"),
+    "session": ("heading", "text"),
+    "heading": ("heading",),
+    "recipients": ("text",),
+}
+SIGNATURE_FIELDS = ("authority", "position", "name")
+DEFAULT_RECIPIENTS = {
+    "vi": {"minutes": [], "notice": ["- Các đồng chí dự hội nghị,", "- Các cơ quan, đơn vị liên quan,"],
+           "invitation": ["- Như trên,"]},
+    "en": {"minutes": [], "notice": ["- Participants of the meeting,", "- Units concerned,"],
+           "invitation": ["- As above,"]},
+}
+
+
+class MinutesConflict(Conflict):
+    """A save based on a stale version: both texts, and the number of the revision keeping the refused one."""
+
+    def __init__(self, message: str, *, minutes: Minutes, yours: list[dict[str, Any]], revision: int,
+                 keys: list[str]):
+        super().__init__(message)
+        self.minutes = minutes
+        self.current = deepcopy(minutes.sections)
+        self.current_version = minutes.version
+        self.yours = yours
+        self.revision = revision
+        self.keys = keys
+
+    def sections(self) -> list[dict[str, Any]]:
+        """The sections in conflict: ``{key, current, yours}`` each."""
+        current = {s["key"]: s for s in self.current}
+        yours = {s["key"]: s for s in self.yours}
+        return [{"key": key, "current": current.get(key), "yours": yours.get(key)} for key in self.keys]
+
+
+# Reading --------------------------------------------------------------------------------------------
+
+def _kind(kind: MinutesKind | str) -> MinutesKind:
+    try:
+        return MinutesKind(kind)
+    except ValueError:
+        raise NotFound(_("Not found.")) from None
+
+
+def current(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes) -> Minutes | None:
+    """The current document of this kind (the latest edition), or None before its draft is generated."""
+    return db.session.scalar(
+        select(Minutes).where(Minutes.meeting_id == meeting.id, Minutes.kind == _kind(kind))
+        .order_by(Minutes.edition.desc()).limit(1))
+
+
+def require_current(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes) -> Minutes:
+    minutes = current(meeting, kind)
+    if minutes is None:
+        if _kind(kind) is MinutesKind.notice:
+            raise NotFound(_("The conclusion notice has not been drafted yet."))
+        raise NotFound(_("The minutes have not been drafted yet."))
+    return minutes
+
+
+def editions(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes) -> list[Minutes]:
+    return list(db.session.scalars(
+        select(Minutes).where(Minutes.meeting_id == meeting.id, Minutes.kind == _kind(kind))
+        .order_by(Minutes.edition.desc())))
+
+
+def zone(meeting: Meeting) -> ZoneInfo:
+    return ZoneInfo(meeting.timezone)
+
+
+def local_today(meeting: Meeting, now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(zone(meeting)).date()
+
+
+def language_of(meeting: Meeting) -> str:
+    return compose.lang(meeting.language)
+
+
+def can_write(user: User | None, meeting: Meeting) -> bool:
+    return user is not None and user.can(Permission.take_minutes, meeting.organization_id)
+
+
+def can_approve(user: User | None, meeting: Meeting) -> bool:
+    return user is not None and user.can(Permission.approve, meeting.organization_id)
+
+
+# The facts of a meeting --------------------------------------------------------------------------------
+
+def _person(participant: Participant) -> compose.Person:
+    return compose.Person(name=participant.full_name, title=participant.title or participant.unit,
+                          honorific=participant.honorific)
+
+
+def _participants(meeting: Meeting) -> list[Participant]:
+    """Everyone on the list in protocol order, with their attendance: three queries whatever the size."""
+    query = (select(Participant).where(Participant.meeting_id == meeting.id)
+             .options(selectinload(Participant.attendance))
+             .order_by(*protocol.order_by(protocol.Order.protocol)))
+    return list(db.session.scalars(query).unique())
+
+
+def _speeches(meeting: Meeting) -> dict[int, list[Speech]]:
+    rows = db.session.scalars(
+        select(Speech).where(Speech.meeting_id == meeting.id)
+        .options(joinedload(Speech.participant))
+        .order_by(Speech.agenda_item_id, Speech.position, Speech.id)).unique()
+    by_item: dict[int, list[Speech]] = {}
+    for speech in rows:
+        by_item.setdefault(speech.agenda_item_id, []).append(speech)
+    return by_item
+
+
+def speakers_by_item(meeting: Meeting) -> dict[str, list[str]]:
+    """Who speaks on each item (public id -> names in speaking order), for the programme's last column."""
+    rows = db.session.execute(
+        select(AgendaItem.public_id, Speech.participant_id, Speech.status)
+        .join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
+        .where(Speech.meeting_id == meeting.id)
+        .order_by(Speech.agenda_item_id, Speech.position, Speech.id))
+    names = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.meeting_id == meeting.id))}
+    result: dict[str, list[str]] = {}
+    for item_id, participant_id, status in rows:
+        participant = names.get(participant_id)
+        if participant is None or status.value not in compose.WRITTEN_SPEECH_STATUSES:
+            continue
+        name = compose.person_text(_person(participant), language_of(meeting), capital=True, with_title=False)
+        if name not in result.setdefault(item_id, []):
+            result[item_id].append(name)
+    return result
+
+
+def _bounds(meeting: Meeting, items: list[AgendaItem]) -> tuple[datetime | None, datetime | None]:
+    tz = zone(meeting)
+    held = [i for i in items if i.status != AgendaItemStatus.cancelled and i.kind.value != "session"]
+    start = min((i.starts_at for i in held), default=None)
+    end = max((i.ends_at for i in held), default=None)
+    starts_at = start.astimezone(tz) if start else (
+        datetime.combine(meeting.starts_on, meeting.start_time, tz) if meeting.start_time else None)
+    ends_at = end.astimezone(tz) if end else (
+        datetime.combine(meeting.ends_on, meeting.end_time, tz) if meeting.end_time else None)
+    return starts_at, ends_at
+
+
+def attendance_facts(meeting: Meeting, participants: list[Participant]) -> tuple[int, int | None, str,
+                                                                                 list[compose.Absentee]]:
+    """(expected, present or None, the attendance paragraph, the absentees with their reasons).
+
+    Expected: everyone invited who did not decline, staff excepted. Present: those checked in on any
+    day of the meeting. Absent: the expected with an absence (or excuse) recorded and no presence.
+    Without any check-in the paragraph names those expected, and the count is left to the secretary
+    (absences excused in advance are still listed).
+    """
+    expected = [p for p in participants if p.rsvp != Rsvp.declined and p.category != ParticipantCategory.staff]
+    language = language_of(meeting)
+    present = [p for p in participants if any(a.status == AttendanceStatus.present for a in p.attendance)]
+    absentees = []
+    for p in expected:
+        if any(a.status == AttendanceStatus.present for a in p.attendance):
+            continue
+        records = [a for a in p.attendance if a.status != AttendanceStatus.present]
+        if not records:
+            continue
+        reason = next((a.reason for a in records if a.reason), "")
+        excused = any(a.status == AttendanceStatus.excused for a in records)
+        absentees.append(compose.Absentee(_person(p), reason=reason, excused=excused))
+    if not present:  # nobody checked in (yet): name those expected, leave the count to the secretary
+        return len(expected), None, protocol.attendance_paragraph(expected, language), absentees
+    counted = [p for p in present if p.category != ParticipantCategory.staff]
+    return len(expected), len([p for p in counted if p in expected]), \
+        protocol.attendance_paragraph(counted, language), absentees
+
+
+def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str = MinutesKind.minutes
+                  ) -> compose.MeetingFacts:
+    """The plain facts the draft is written from: a fixed number of queries whatever the size."""
+    kind = _kind(kind)
+    org = meeting.organization
+    current_settings = document_services.settings(org)
+    language = language_of(meeting)
+    items = agenda_services.list_items(meeting, user)
+    speeches = _speeches(meeting)
+    participants = _participants(meeting)
+    expected, present, paragraph, absentees = attendance_facts(meeting, participants)
+    tz = zone(meeting)
+    parents = {i.id for i in items if i.kind.value == "session"}
+    item_facts = [
+        compose.ItemFacts(
+            id=item.public_id, title=item.title, kind=item.kind.value,
+            starts_at=item.starts_at.astimezone(tz), ends_at=item.ends_at.astimezone(tz),
+            presiding=[_person(p) for p in item.presiding],
+            speeches=[compose.SpeechFacts(_person(s.participant), s.kind.value, s.title, s.summary, s.status.value)
+                      for s in speeches.get(item.id, [])],
+            is_session=item.kind.value == "session", in_session=item.parent_id in parents,
+            cancelled=item.status == AgendaItemStatus.cancelled,
+        )
+        for item in items
+    ]
+    starts_at, ends_at = _bounds(meeting, items)
+    presiding = [_person(p) for p in meeting.presiding]
+    secretaries = [_person(p) for p in meeting.secretaries]
+    signatures = document_services.signature_lines(org, kind.value, language, current_settings)
+    if kind is MinutesKind.minutes:
+        for side, people in zip(("left", "right"), (secretaries, presiding), strict=True):
+            if side in signatures and not signatures[side].get("name") and people:
+                signatures[side]["name"] = people[0].name
+    recipients = document_services.recipients(org, kind.value, current_settings)
+    if recipients is None:
+        recipients = DEFAULT_RECIPIENTS[language][kind.value]
+    superior, issuer = document_services.issuer_lines(org, current_settings)
+    return compose.MeetingFacts(
+        title=meeting.title, kind=meeting.kind.value, language=language, profile=org.document_profile.value,
+        venue=meeting.venue, city=meeting.city or org.city, starts_at=starts_at, ends_at=ends_at,
+        first_day=meeting.starts_on, presiding=presiding, secretaries=secretaries, expected=expected,
+        present=present, attendance=paragraph, absentees=absentees, items=item_facts, signatures=signatures,
+        recipients=list(recipients), issuer=_sentence_case(issuer), organizer=superior,
+    )
+
+
+def _sentence_case(name: str) -> str:
+    return name[:1].upper() + name[1:] if name else name
+
+
+def compose_sections(meeting: Meeting, user: User | None, kind: MinutesKind | str) -> list[dict[str, Any]]:
+    kind = _kind(kind)
+    facts = meeting_facts(meeting, user, kind)
+    if kind is MinutesKind.notice:
+        source = current(meeting, MinutesKind.minutes)
+        return compose.notice_sections(facts, source.sections if source else None)
+    return compose.minutes_sections(facts)
+
+
+# Writing ------------------------------------------------------------------------------------------------
+
+def _author(user: User | None) -> tuple[int | None, str]:
+    return (user.id, user.name) if user is not None else (None, "cli")
+
+
+def _next_revision_number(minutes: Minutes) -> int:
+    last = db.session.scalar(select(func.max(MinutesRevision.number)).where(MinutesRevision.minutes_id == minutes.id))
+    return (last or 0) + 1
+
+
+def _add_revision(minutes: Minutes, sections: list[dict[str, Any]], *, user: User | None, kind: str,
+                  based_on: int | None, note: str = "") -> MinutesRevision:
+    author_id, label = _author(user)
+    revision = MinutesRevision(minutes_id=minutes.id, number=_next_revision_number(minutes), kind=kind,
+                               sections=deepcopy(sections), based_on_version=based_on, author_id=author_id,
+                               author_label=label, note=note)
+    db.session.add(revision)
+    return revision
+
+
+def _label(minutes: Minutes) -> str:
+    return _("Conclusion notice") if minutes.kind is MinutesKind.notice else pgettext("document", "Minutes")
+
+
+def _audit(minutes: Minutes, action: str, summary: str, changes: dict[str, Any] | None = None) -> None:
+    audit.record(db.session, organization_id=minutes.organization_id, meeting_id=minutes.meeting_id,
+                 action=action, object_type=minutes.kind.value, object_id=minutes.public_id,
+                 summary=summary, changes=changes)
+
+
+def _version(value: Any) -> int:
+    if value in (None, ""):
+        raise ValidationError(_("Send the version you read (field 'version')."), field="version")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The version must be a whole number."), field="version") from None
+
+
+def _ensure_writer(user: User | None, meeting: Meeting) -> None:
+    if not can_write(user, meeting):
+        raise Forbidden(_("Only secretaries, organizers and administrators may write the minutes."))
+
+
+def _ensure_meeting_open(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.archived:
+        raise Conflict(_("This meeting is archived; its documents can no longer be changed."))
+
+
+def generate(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes, *, user: User | None,
+             version: Any = None) -> Minutes:
+    """Compose the draft from the meeting. A draft that exists is composed anew only when the caller
+    sends its version (its text so far stays in the revisions); an approved one is never replaced."""
+    kind = _kind(kind)
+    _ensure_writer(user, meeting)
+    _ensure_meeting_open(meeting)
+    existing = current(meeting, kind)
+    sections = compose_sections(meeting, user, kind)
+    if existing is not None:
+        if existing.status is not MinutesStatus.draft:
+            raise Conflict(_("This document has been submitted or approved; it cannot be generated again."))
+        if version in (None, ""):
+            raise Conflict(_("The draft exists already. To compose it anew from the meeting, send its version; "
+                             "the current text stays in the revisions."))
+        if _version(version) != existing.version:
+            raise Conflict(_("Someone else has saved the draft meanwhile. Reload it before composing it anew."))
+        with _stale_is_conflict():
+            existing.sections = sections
+            _add_revision(existing, sections, user=user, kind="generated", based_on=existing.version,
+                          note=_("Composed anew from the meeting"))
+            _audit(existing, f"{kind.value}.regenerated", meeting.title)
+            db.session.commit()
+        return existing
+    author_id, _label_text = _author(user)
+    minutes = Minutes(organization_id=meeting.organization_id, meeting_id=meeting.id, kind=kind, edition=1,
+                      status=MinutesStatus.draft, sections=sections, created_by_id=author_id)
+    db.session.add(minutes)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("Someone else has just generated this draft. Reload the page.")) from None
+    _add_revision(minutes, sections, user=user, kind="generated", based_on=None, note=_("Generated from the meeting"))
+    _audit(minutes, f"{kind.value}.generated", meeting.title)
+    _commit(minutes)
+    return minutes
+
+
+def _commit(minutes: Minutes) -> None:
+    with _stale_is_conflict():
+        db.session.commit()
+
+
+@contextmanager
+def _stale_is_conflict() -> Iterator[None]:
+    """A concurrent change (stale version, a row taken meanwhile) rolls back and becomes a Conflict."""
+    try:
+        yield
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again.")) from None
+
+
+def _text(value: Any, limit: int, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(_("Expected text in %(name)s.", name=name), field=name)
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32)
+    text = "\n".join(normalize(line) for line in text.split("\n")).strip("\n")
+    if len(text) > limit:
+        raise ValidationError(_("The text is too long (at most %(n)d characters).", n=limit), field=name)
+    return text
+
+
+def _vote(value: Any, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("Votes are whole numbers (or left empty)."), field=name) from None
+    if number < 0 or number > MAX_VOTES:
+        raise ValidationError(_("Votes are whole numbers (or left empty)."), field=name)
+    return number
+
+
+def _decisions(value: Any, key: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_DECISIONS:
+        raise ValidationError(_("Decisions are a list of at most %(n)d entries.", n=MAX_DECISIONS),
+                              field=f"{key}.decisions")
+    clean = []
+    for entry in value:
+        if not isinstance(entry, dict):
+            raise ValidationError(_("Each decision has a text and optional votes."), field=f"{key}.decisions")
+        decision = {"text": _text(entry.get("text"), MAX_TEXT, f"{key}.decisions"),
+                    **{k: _vote(entry.get(k), f"{key}.decisions") for k in ("for", "against", "abstain")}}
+        if decision["text"] or any(decision[k] is not None for k in ("for", "against", "abstain")):
+            clean.append(decision)
+    return clean
+
+
+def apply_changes(sections: list[dict[str, Any]], changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The sections with the changes applied (validated). Only known sections and fields are accepted."""
+    result = deepcopy(sections)
+    by_key = {s["key"]: s for s in result}
+    for key, fields in changes.items():
+        section = by_key.get(key)
+        if section is None:
+            raise ValidationError(_("This section does not exist (any more): %(key)s", key=key), field=key)
+        if not isinstance(fields, dict):
+            raise ValidationError(_("Expected the fields of section %(key)s.", key=key), field=key)
+        kind = section.get("kind")
+        if kind == "signatures":
+            for side in ("left", "right"):
+                if side in fields:
+                    line = fields[side] or {}
+                    if not isinstance(line, dict):
+                        raise ValidationError(_("Expected the fields of section %(key)s.", key=key), field=key)
+                    section[side] = {f: _text(line.get(f, section.get(side, {}).get(f, "")), 255, f"{key}.{side}")
+                                     for f in SIGNATURE_FIELDS}
+            unknown = set(fields) - {"left", "right", "key", "kind"}
+        else:
+            allowed = TEXT_FIELDS.get(kind, ())
+            for name in allowed:
+                if name in fields:
+                    limit = MAX_HEADING if name == "heading" else MAX_TEXT
+                    section[name] = _text(fields[name], limit, f"{key}.{name}")
+            if kind == "item" and "decisions" in fields:
+                section["decisions"] = _decisions(fields["decisions"], key)
+            unknown = set(fields) - set(allowed) - {"key", "kind"} - ({"decisions"} if kind == "item" else set())
+        if unknown:
+            raise ValidationError(_("Unknown field in section %(key)s: %(names)s", key=key,
+                                    names=", ".join(sorted(unknown))), field=key)
+    return result
+
+
+def changed_keys(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[str]:
+    old = {s["key"]: s for s in before}
+    return [s["key"] for s in after if old.get(s["key"]) != s]
+
+
+def ensure_editable(minutes: Minutes) -> None:
+    if minutes.status is MinutesStatus.approved:
+        raise Conflict(_("These minutes are approved and locked. A correction is made as a new document "
+                         "linked to them."))
+    if minutes.status is MinutesStatus.submitted:
+        raise Conflict(_("This document is submitted for approval. Return it to draft to change it."))
+
+
+def save(minutes: Minutes, changes: dict[str, dict[str, Any]] | list[dict[str, Any]], *, user: User | None,
+         version: Any, note: str = "") -> Minutes:
+    """Save the changed sections as a new revision; a stale version keeps the text and raises MinutesConflict."""
+    meeting = minutes.meeting
+    _ensure_writer(user, meeting)
+    _ensure_meeting_open(meeting)
+    read = _version(version)
+    if isinstance(changes, list):
+        changes = {str(s.get("key")): {k: v for k, v in s.items() if k != "key"} for s in changes
+                   if isinstance(s, dict)}
+    if not isinstance(changes, dict):
+        raise ValidationError(_("Expected the sections to save."), field="sections")
+    ensure_editable(minutes)
+    if read != minutes.version:
+        _conflict(minutes, changes, user=user, read=read)
+    sections = apply_changes(minutes.sections, changes)
+    keys = changed_keys(minutes.sections, sections)
+    if not keys:
+        return minutes
+    try:  # a concurrent save shows up at the first flush (the UPDATE … WHERE version matches no row)
+        minutes.sections = sections
+        _add_revision(minutes, sections, user=user, kind="saved", based_on=read, note=normalize(note)[:500])
+        _audit(minutes, f"{minutes.kind.value}.saved", meeting.title, {"sections": [None, keys]})
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        db.session.refresh(minutes)
+        _conflict(minutes, changes, user=user, read=read)
+    return minutes
+
+
+def _conflict(minutes: Minutes, changes: dict[str, dict[str, Any]], *, user: User | None, read: int) -> None:
+    """Keep the refused text as a conflict revision (committed) and raise with both texts."""
+    db.session.rollback()
+    db.session.refresh(minutes)
+    try:
+        yours = apply_changes(minutes.sections, changes)
+    except ValidationError:
+        raise
+    keys = changed_keys(minutes.sections, yours) or list(changes)
+    for _attempt in range(3):
+        revision = _add_revision(minutes, yours, user=user, kind="conflict", based_on=read,
+                                 note=_("Not applied: saved from version %(v)d while the document was at %(w)d",
+                                        v=read, w=minutes.version))
+        _audit(minutes, f"{minutes.kind.value}.conflict", minutes.meeting.title,
+               {"sections": [None, keys], "based_on_version": [None, read]})
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:
+            db.session.rollback()
+            db.session.refresh(minutes)
+    author = _last_author(minutes)
+    raise MinutesConflict(
+        _("%(who)s saved this document while you were editing it. Your text has not replaced theirs; both are "
+          "shown below, and yours is kept as revision %(n)d. Merge them and save again.", who=author,
+          n=revision.number),
+        minutes=minutes, yours=yours, revision=revision.number, keys=keys)
+
+
+def _last_author(minutes: Minutes) -> str:
+    label = db.session.scalar(
+        select(MinutesRevision.author_label).where(MinutesRevision.minutes_id == minutes.id,
+                                                   MinutesRevision.kind != "conflict")
+        .order_by(MinutesRevision.number.desc()).limit(1))
+    return label or _("Someone else")
+
+
+# Workflow ---------------------------------------------------------------------------------------------------
+
+def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any) -> Minutes:
+    meeting = minutes.meeting
+    try:
+        target = MinutesStatus(target)
+    except ValueError:
+        raise ValidationError(_("Unknown status."), field="status") from None
+    read = _version(version)
+    if target is minutes.status:
+        return minutes
+    if target not in STATUS_TRANSITIONS[minutes.status]:
+        if minutes.status is MinutesStatus.approved:
+            raise Conflict(_("These minutes are approved and locked. A correction is made as a new document "
+                             "linked to them."))
+        raise Conflict(_("This change of status is not possible."))
+    if target is MinutesStatus.approved:
+        if not can_approve(user, meeting):
+            raise Forbidden(_("Only an approver (administrator) may approve documents."))
+    else:
+        _ensure_writer(user, meeting)
+    _ensure_meeting_open(meeting)
+    if read != minutes.version:
+        db.session.rollback()
+        raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))
+    before = minutes.status
+    now = utcnow()
+    try:  # the number is taken and the row updated in one transaction: a stale approval spends no number
+        if target is MinutesStatus.approved:
+            _approve(minutes, user, now)
+        elif target is MinutesStatus.submitted:
+            minutes.submitted_at, minutes.submitted_by_id = now, user.id if user else None
+        minutes.status = target
+        changes = {"status": [before.value, target.value]}
+        if minutes.number:
+            changes["number"] = [None, minutes.number]
+        _audit(minutes, f"{minutes.kind.value}.{target.value}", meeting.title, changes)
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()  # the number taken is given back with the rest of the transaction
+        raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again.")) from None
+    return minutes
+
+
+def _approve(minutes: Minutes, user: User | None, now: datetime) -> None:
+    meeting = minutes.meeting
+    org = meeting.organization
+    if not org.body_code:
+        raise ValidationError(_("The organization has no body code (ký hiệu cơ quan) yet; an administrator sets "
+                                "it in the organization settings before documents are numbered."),
+                              field="body_code")
+    today = local_today(meeting, now)
+    if minutes.kind is MinutesKind.minutes:
+        minutes.document_date = minutes.document_date or meeting.ends_on
+    else:
+        minutes.document_date = today
+    assigned = numbering.assign_number(
+        organization_id=org.id, profile=document_services.profile(org), body_code=org.body_code,
+        document_type=minutes.kind.value, on=minutes.document_date, object_type=minutes.kind.value,
+        object_id=minutes.public_id, language=language_of(meeting), meeting_id=meeting.id,
+        congress_meeting_public_id=meeting.public_id if meeting.kind == MeetingKind.congress else None,
+        issued_by_id=user.id if user else None)
+    minutes.number = assigned.formatted
+    minutes.approved_at = now
+    minutes.approved_by_id = user.id if user else None
+
+
+def correct(minutes: Minutes, *, user: User | None) -> Minutes:
+    """A correction of approved minutes: a new draft edition linked to them, starting from their text."""
+    meeting = minutes.meeting
+    _ensure_writer(user, meeting)
+    _ensure_meeting_open(meeting)
+    if minutes.status is not MinutesStatus.approved:
+        raise Conflict(_("Only an approved document is corrected by a new one; a draft is simply edited."))
+    latest = current(meeting, minutes.kind)
+    if latest is not None and latest.id != minutes.id:
+        raise Conflict(_("A correction of this document exists already."))
+    author_id, _label_text = _author(user)
+    correction = Minutes(organization_id=minutes.organization_id, meeting_id=meeting.id, kind=minutes.kind,
+                         edition=minutes.edition + 1, corrects_id=minutes.id, status=MinutesStatus.draft,
+                         sections=deepcopy(minutes.sections), created_by_id=author_id)
+    db.session.add(correction)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_("A correction of this document exists already.")) from None
+    _add_revision(correction, correction.sections, user=user, kind="generated", based_on=None,
+                  note=_("Correction of %(number)s", number=minutes.number or ""))
+    _audit(correction, f"{minutes.kind.value}.correction_started", meeting.title,
+           {"corrects": [None, minutes.number]})
+    _commit(correction)
+    return correction
+
+
+# Revisions --------------------------------------------------------------------------------------------------
+
+def revisions(minutes: Minutes) -> list[MinutesRevision]:
+    return list(db.session.scalars(select(MinutesRevision).where(MinutesRevision.minutes_id == minutes.id)
+                                   .order_by(MinutesRevision.number.desc())))
+
+
+def revision(minutes: Minutes, number: Any) -> MinutesRevision:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise NotFound(_("No such revision.")) from None
+    found = db.session.scalar(select(MinutesRevision).where(MinutesRevision.minutes_id == minutes.id,
+                                                            MinutesRevision.number == number))
+    if found is None:
+        raise NotFound(_("No such revision."))
+    return found
+
+
+@dataclass
+class SectionDiff:
+    key: str
+    heading: str
+    changed: bool
+    # (op, text) pieces: op is "same", "added" or "removed"; words of the older and newer text.
+    pieces: list[tuple[str, str]] = field(default_factory=list)
+
+
+def section_text(section: dict[str, Any] | None) -> str:
+    """A section as one text, for comparing and for showing conflicts."""
+    if not section:
+        return ""
+    kind = section.get("kind")
+    if kind == "signatures":
+        return "\n".join(" / ".join(section.get(side, {}).get(f, "") for f in SIGNATURE_FIELDS)
+                         for side in ("left", "right"))
+    parts = [section.get("heading", "")] + [section.get(name, "") for name in ("text", "discussion", "conclusion")]
+    parts += compose.decision_lines(section.get("decisions") or [], "vi")
+    return "\n".join(p for p in parts if p)
+
+
+def diff_words(old: str, new: str) -> list[tuple[str, str]]:
+    a, b = old.split(" "), new.split(" ")
+    pieces: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            pieces.append(("same", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            pieces.append(("removed", " ".join(a[i1:i2])))
+        if j2 > j1:
+            pieces.append(("added", " ".join(b[j1:j2])))
+    return pieces
+
+
+def compare(older: list[dict[str, Any]], newer: list[dict[str, Any]]) -> list[SectionDiff]:
+    """Section by section, word by word: what the newer text removed and added."""
+    old = {s["key"]: s for s in older}
+    new = {s["key"]: s for s in newer}
+    keys = [s["key"] for s in newer] + [k for k in old if k not in new]
+    result = []
+    for key in keys:
+        a, b = section_text(old.get(key)), section_text(new.get(key))
+        heading = (new.get(key) or old.get(key) or {}).get("heading") or key
+        result.append(SectionDiff(key, heading, a != b, diff_words(a, b) if a != b else [("same", b)]))
+    return result
+
+
+def diff_html(pieces: Iterable[tuple[str, str]]) -> str:
+    """The pieces as HTML with <ins> and <del> (escaped text; newlines kept by the page's CSS)."""
+    out = []
+    for op, text in pieces:
+        escaped = html.escape(text)
+        out.append(f"<ins>{escaped}</ins>" if op == "added" else f"<del>{escaped}</del>" if op == "removed"
+                   else escaped)
+    return " ".join(out)
+
+
+def restore(minutes: Minutes, number: Any, *, user: User | None, version: Any) -> Minutes:
+    """Make an earlier revision (a conflict one too) the current text, as a new revision."""
+    meeting = minutes.meeting
+    _ensure_writer(user, meeting)
+    _ensure_meeting_open(meeting)
+    ensure_editable(minutes)
+    old = revision(minutes, number)
+    if _version(version) != minutes.version:
+        raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))
+    keys = changed_keys(minutes.sections, old.sections)
+    if not keys:
+        return minutes
+    with _stale_is_conflict():
+        based_on = minutes.version
+        minutes.sections = deepcopy(old.sections)
+        _add_revision(minutes, old.sections, user=user, kind="restored", based_on=based_on,
+                      note=_("Restored from revision %(n)d", n=old.number))
+        _audit(minutes, f"{minutes.kind.value}.restored", meeting.title, {"revision": [None, old.number]})
+        db.session.commit()
+    return minutes
+
+
+# Deadlines ---------------------------------------------------------------------------------------------------
+
+def notice_due(meeting: Meeting, holidays: Iterable[date] | None = None) -> date:
+    """5 working days after the meeting's last day (weekends and public holidays skipped)."""
+    days = holidays if holidays is not None else document_services.holidays(meeting.organization)
+    return workdays.add_working_days(meeting.ends_on, NOTICE_DUE_WORKING_DAYS, days)
+
+
+def owes_notice(meeting: Meeting) -> bool:
+    return meeting.kind in NOTICE_KINDS and not meeting.recurrence
+
+
+@dataclass
+class NoticeDue:
+    meeting: Meeting
+    due: date
+    overdue: bool
+    drafted: bool
+    days_left: int
+
+
+def notices_due(org: Organization, user: User | None, *, today: date | None = None,
+                soon: int = 2) -> list[NoticeDue]:
+    """Conclusion notices owed for meetings that took place: overdue ones, and those due within ``soon`` working
+    days. Two queries whatever the number of meetings."""
+    today = today or datetime.now(UTC).astimezone(ZoneInfo(org.timezone)).date()
+    approved = exists().where(Minutes.meeting_id == Meeting.id, Minutes.kind == MinutesKind.notice,
+                              Minutes.status == MinutesStatus.approved)
+    drafted = select(Minutes.meeting_id).where(Minutes.kind == MinutesKind.notice).scalar_subquery()
+    query = (meeting_services.meetings_query(org, user)
+             .where(Meeting.ends_on <= today, Meeting.ends_on >= today - NOTICE_LOOKBACK,
+                    Meeting.kind.in_([k.value for k in NOTICE_KINDS]), Meeting.recurrence.is_(None),
+                    Meeting.status.in_([MeetingStatus.published, MeetingStatus.in_progress, MeetingStatus.closed]),
+                    ~approved)
+             .add_columns(Meeting.id.in_(drafted))
+             .order_by(Meeting.ends_on, Meeting.id))
+    holidays = document_services.holidays(org)
+    result = []
+    for meeting, has_draft in db.session.execute(query):
+        due = workdays.add_working_days(meeting.ends_on, NOTICE_DUE_WORKING_DAYS, holidays)
+        left = workdays.working_days_between(today, due, holidays)
+        if left <= soon:
+            result.append(NoticeDue(meeting, due, due < today, bool(has_draft), left))
+    return result
+
+
+# The invitation letter ------------------------------------------------------------------------------------------
+
+INVITATION_FIELDS = ("mode", "addressee", "content", "preparation", "contact")
+
+
+def invitation_letter(meeting: Meeting) -> InvitationLetter:
+    letter = db.session.scalar(select(InvitationLetter).where(InvitationLetter.meeting_id == meeting.id))
+    return letter or InvitationLetter(meeting_id=meeting.id, mode=InvitationMode.each, addressee="", content="",
+                                      preparation="", contact="")
+
+
+def save_invitation_letter(meeting: Meeting, data: dict[str, Any], *, user: User | None,
+                           version: Any = None) -> InvitationLetter:
+    if user is None or not user.can(Permission.organize, meeting.organization_id):
+        raise Forbidden(_("Only organizers and administrators may write the invitation letter."))
+    _ensure_meeting_open(meeting)
+    letter = invitation_letter(meeting)
+    if letter.id is not None and version not in (None, "") and _version(version) != letter.version:
+        raise Conflict(_("Someone else has changed the invitation letter meanwhile. Reload it and try again."))
+    before = {k: getattr(letter, k) for k in INVITATION_FIELDS}
+    clean: dict[str, Any] = {}
+    for key in INVITATION_FIELDS:
+        if key not in data:
+            continue
+        if key == "mode":
+            try:
+                clean[key] = InvitationMode(data[key] or InvitationMode.each)
+            except ValueError:
+                raise ValidationError(_("Choose one letter per participant or one for all."), field="mode") from None
+        else:
+            clean[key] = _text(data[key], 5_000, key)
+    changes = audit.diff(before, {**before, **clean})
+    if not changes and letter.id is not None:
+        return letter
+    for key, value in clean.items():
+        setattr(letter, key, value)
+    db.session.add(letter)
+    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                 action="invitation.updated", object_type="meeting", object_id=meeting.public_id,
+                 summary=meeting.title, changes=changes)
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise Conflict(_("Someone else has changed the invitation letter meanwhile. Reload it and try again.")) \
+            from None
+    return letter
+
+
+def invited(meeting: Meeting) -> list[Participant]:
+    """Who receives a letter: everyone on the list who has not declined, staff excepted, in protocol order."""
+    query = (select(Participant).where(Participant.meeting_id == meeting.id, Participant.rsvp != Rsvp.declined,
+                                       Participant.category != ParticipantCategory.staff)
+             .order_by(*protocol.order_by(protocol.Order.protocol)))
+    return list(db.session.scalars(query).unique())
+
+
+# Audit of classified views, versions for downloads, API data --------------------------------------------------------
+
+def note_classified(meeting: Meeting, what: str) -> None:
+    """Every view or download of a classified meeting's documents is written to the audit log."""
+    if not Classification(meeting.classification).is_classified:
+        return
+    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                 action="documents.viewed", object_type="meeting", object_id=meeting.public_id, summary=what)
+    db.session.commit()
+
+
+def minutes_data(minutes: Minutes) -> dict[str, Any]:
+    meeting = minutes.meeting
+    return {
+        "id": minutes.public_id,
+        "meeting_id": meeting.public_id,
+        "kind": minutes.kind.value,
+        "edition": minutes.edition,
+        "corrects_id": minutes.corrects.public_id if minutes.corrects else None,
+        "status": minutes.status.value,
+        "number": minutes.number,
+        "document_date": minutes.document_date,
+        "version": minutes.version,
+        "sections": minutes.sections,
+        "approved_at": minutes.approved_at.astimezone(zone(meeting)) if minutes.approved_at else None,
+        "approved_by": minutes.approved_by.name if minutes.approved_by else None,
+        "submitted_at": minutes.submitted_at.astimezone(zone(meeting)) if minutes.submitted_at else None,
+        "created_at": minutes.created_at.astimezone(zone(meeting)),
+        "updated_at": minutes.updated_at.astimezone(zone(meeting)),
+        "notice_due": notice_due(meeting) if minutes.kind is MinutesKind.notice else None,
+    }
+
+

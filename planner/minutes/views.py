@@ -1,0 +1,486 @@
+"""The minutes pages: the section editor of the minutes and of the conclusion notice, their workflow and
+revisions, the invitation letter, the meeting's document downloads, and the organization's document
+settings in the administration."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext
+from flask_login import current_user
+
+from planner.accounts.access import current_organization, require
+from planner.accounts.models import DOCUMENT_PROFILE_LABELS
+from planner.core import exports as core_exports
+from planner.core.errors import PlannerError
+from planner.core.permissions import CLASSIFICATION_MARKS, Permission
+from planner.documents import links
+from planner.documents import services as document_services
+from planner.documents.render import official_docx, official_pdf
+from planner.meetings import services as meeting_services
+from planner.meetings.models import Meeting
+from planner.meetings.tabs import meeting_tabs, register_tab
+from planner.minutes import compose, documents, exports, services
+from planner.minutes.forms import (
+    DocumentSettingsForm,
+    GenerateForm,
+    HeadingSectionForm,
+    InvitationForm,
+    ItemSectionForm,
+    LetterheadForm,
+    RecipientsForm,
+    RemoveLetterheadForm,
+    RestoreForm,
+    SignaturesForm,
+    StatusForm,
+    TextSectionForm,
+)
+from planner.minutes.models import (
+    MINUTES_KIND_LABELS,
+    MINUTES_STATUS_LABELS,
+    STATUS_TRANSITIONS,
+    Minutes,
+    MinutesKind,
+    MinutesStatus,
+)
+
+bp = Blueprint("minutes", __name__)
+
+register_tab("minutes.edit", pgettext("document", "Minutes"), 60)
+
+KINDS = "any(minutes, notice)"
+# Titles of the sections that have no heading of their own in the document.
+SECTION_TITLES = {
+    "time_place": _l("Time and place"),
+    "intro": _l("Introduction"),
+    "closing": _l("End of the meeting"),
+    "signatures": _l("Signatures"),
+    "recipients": _l("Recipients"),
+}
+REVISION_KIND_LABELS = {
+    "generated": _l("Generated"),
+    "saved": _l("Saved"),
+    "conflict": _l("Not applied (conflict)"),
+    "restored": _l("Restored"),
+}
+
+
+@bp.context_processor
+def _minutes_globals() -> dict[str, Any]:
+    return {
+        "meeting_tabs": meeting_tabs,
+        "CLASSIFICATION_MARKS": CLASSIFICATION_MARKS,
+        "MINUTES_STATUS_LABELS": MINUTES_STATUS_LABELS,
+        "MINUTES_KIND_LABELS": MINUTES_KIND_LABELS,
+        "REVISION_KIND_LABELS": REVISION_KIND_LABELS,
+        "MinutesStatus": MinutesStatus,
+    }
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _meeting(meeting_id: str) -> Meeting:
+    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
+    g.timezone = ZoneInfo(meeting.timezone)
+    g.meeting = meeting
+    return meeting
+
+
+# The section editor ------------------------------------------------------------------------------------------
+
+def _prefix(section: dict[str, Any]) -> str:
+    return "s-" + "".join(ch if ch.isalnum() else "-" for ch in section["key"])
+
+
+def _section_form(section: dict[str, Any], version: int, formdata: Any = None):
+    """The form of one section, filled from the section (or from the posted data)."""
+    kind = section.get("kind")
+    prefix = _prefix(section)
+    if kind == "item":
+        decisions = [{"text": d.get("text", ""), "votes_for": d.get("for"), "votes_against": d.get("against"),
+                      "votes_abstain": d.get("abstain")} for d in section.get("decisions") or []]
+        data = {"heading": section.get("heading", ""), "text": section.get("text", ""),
+                "discussion": section.get("discussion", ""), "conclusion": section.get("conclusion", ""),
+                "decisions": [*decisions, {}]}
+        form = ItemSectionForm(formdata=formdata, prefix=prefix, data=data)
+    elif kind == "signatures":
+        data = {f"{side}_{f}": (section.get(side) or {}).get(f, "") for side in ("left", "right")
+                for f in ("authority", "position", "name")}
+        form = SignaturesForm(formdata=formdata, prefix=prefix, data=data)
+    elif kind == "recipients":
+        form = RecipientsForm(formdata=formdata, prefix=prefix, data={"text": section.get("text", "")})
+    elif kind == "heading":
+        form = HeadingSectionForm(formdata=formdata, prefix=prefix, data={"heading": section.get("heading", "")})
+    else:
+        form = TextSectionForm(formdata=formdata, prefix=prefix,
+                               data={"heading": section.get("heading", ""), "text": section.get("text", "")})
+    if formdata is None:
+        form.version.data = str(version)
+    return form
+
+
+def _changes(section: dict[str, Any], form) -> dict[str, Any]:
+    """The posted form as the service's section fields."""
+    kind = section.get("kind")
+    if kind == "signatures":
+        return {side: {f: getattr(form, f"{side}_{f}").data or "" for f in ("authority", "position", "name")}
+                for side in ("left", "right")}
+    fields = {name: getattr(form, name).data or "" for name in ("heading", "text", "discussion", "conclusion")
+              if hasattr(form, name)}
+    if kind == "item":
+        fields["decisions"] = [{"text": entry.form.text.data or "", "for": entry.form.votes_for.data,
+                                "against": entry.form.votes_against.data, "abstain": entry.form.votes_abstain.data}
+                               for entry in form.decisions]
+    return fields
+
+
+def _page(meeting: Meeting, kind: MinutesKind, *, minutes: Minutes | None = None, forms: dict[str, Any] | None = None,
+          conflict: services.MinutesConflict | None = None, status: int = 200):
+    minutes = minutes if minutes is not None else services.current(meeting, kind)
+    user = _user()
+    section_forms = {}
+    if minutes is not None:
+        services.note_classified(meeting, f"{kind.value}.viewed")
+        for section in minutes.sections:
+            section_forms[section["key"]] = _section_form(section, minutes.version)
+        section_forms.update(forms or {})
+    editable = minutes is not None and minutes.status is MinutesStatus.draft and services.can_write(user, meeting)
+    moves = [s for s in STATUS_TRANSITIONS[minutes.status]] if minutes is not None else []
+    allowed = [s for s in moves if (services.can_approve(user, meeting) if s is MinutesStatus.approved
+                                    else services.can_write(user, meeting))]
+    conflicts = {c["key"]: c for c in conflict.sections()} if conflict is not None else {}
+    other_editions = [m for m in services.editions(meeting, kind) if minutes is None or m.id != minutes.id]
+    due = services.notice_due(meeting) if kind is MinutesKind.notice else None
+    return render_template(
+        "minutes/edit.html", meeting=meeting, kind=kind, minutes=minutes, section_forms=section_forms,
+        editable=editable, allowed=allowed, conflicts=conflicts, conflict=conflict, other_editions=other_editions,
+        status_form=StatusForm(), generate_form=GenerateForm(), due=due, today=services.local_today(meeting),
+        can_write=services.can_write(user, meeting), section_text=services.section_text,
+        decision_lines=lambda s: compose.decision_lines(s.get("decisions") or [], meeting.language),
+        active_tab="minutes.edit", downloads=_downloads(meeting, kind),
+        anchors={s["key"]: _prefix(s) for s in (minutes.sections if minutes is not None else [])},
+        section_titles=SECTION_TITLES,
+    ), status
+
+
+def _downloads(meeting: Meeting, kind: MinutesKind) -> list[tuple[Any, str]]:
+    names = (f"{kind.value}.pdf", f"{kind.value}.docx")
+    return [(core_exports.exporter("meeting", n).label, url_for("minutes.download", meeting_id=meeting.public_id,
+                                                                name=n)) for n in names]
+
+
+@bp.get("/meetings/<meeting_id>/minutes", defaults={"kind": "minutes"})
+@bp.get("/meetings/<meeting_id>/notice", defaults={"kind": "notice"})
+@require(Permission.view)
+def edit(meeting_id: str, kind: str):
+    meeting = _meeting(meeting_id)
+    return _page(meeting, MinutesKind(kind))
+
+
+@bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/generate")
+@require(Permission.take_minutes)
+def generate(meeting_id: str, kind: str):
+    meeting = _meeting(meeting_id)
+    kind_ = MinutesKind(kind)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        flash(_("The form has expired. Please try again."), "error")
+        return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
+    try:
+        services.generate(meeting, kind_, user=_user(), version=form.version.data or None)
+    except PlannerError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("The draft has been composed from the meeting. Edit it section by section."), "success")
+    return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
+
+
+@bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/sections/<key>")
+@require(Permission.take_minutes)
+def save_section(meeting_id: str, kind: str, key: str):
+    meeting = _meeting(meeting_id)
+    kind_ = MinutesKind(kind)
+    minutes = services.require_current(meeting, kind_)
+    section = next((s for s in minutes.sections if s["key"] == key), None)
+    if section is None:
+        flash(_("This section does not exist (any more): %(key)s", key=key), "error")
+        return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
+    form = _section_form(section, minutes.version, formdata=request.form)
+    if not form.validate_on_submit():
+        return _page(meeting, kind_, minutes=minutes, forms={key: form}, status=422)
+    try:
+        services.save(minutes, {key: _changes(section, form)}, user=_user(), version=form.version.data)
+    except services.MinutesConflict as exc:
+        form.version.data = str(exc.current_version)
+        return _page(meeting, kind_, minutes=exc.minutes, forms={key: form}, conflict=exc, status=409)
+    except PlannerError as exc:
+        flash(exc.message, "error")
+        return _page(meeting, kind_, minutes=minutes, forms={key: form},
+                     status=exc.status if exc.status in (403, 409, 422) else 422)
+    flash(_("Saved."), "success")
+    return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind, _anchor=_prefix(section)))
+
+
+@bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/status")
+@require(Permission.take_minutes)
+def change_status(meeting_id: str, kind: str):
+    meeting = _meeting(meeting_id)
+    minutes = services.require_current(meeting, MinutesKind(kind))
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.set_status(minutes, form.status.data, user=_user(), version=form.version.data)
+        except PlannerError as exc:
+            flash(exc.message, "error")
+        else:
+            messages = {
+                MinutesStatus.submitted: _("Submitted for approval."),
+                MinutesStatus.draft: _("Returned to draft; it can be edited again."),
+                MinutesStatus.approved: _("Approved as %(number)s. The text is now locked.", number=minutes.number),
+            }
+            flash(messages[minutes.status], "success")
+    return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
+
+
+@bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/correction")
+@require(Permission.take_minutes)
+def correction(meeting_id: str, kind: str):
+    meeting = _meeting(meeting_id)
+    minutes = services.require_current(meeting, MinutesKind(kind))
+    if GenerateForm().validate_on_submit():
+        try:
+            services.correct(minutes, user=_user())
+        except PlannerError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("A correction has been started as a new draft linked to %(number)s.", number=minutes.number),
+                  "success")
+    return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
+
+
+# Revisions ---------------------------------------------------------------------------------------------------
+
+@bp.get(f"/meetings/<meeting_id>/<{KINDS}:kind>/revisions")
+@require(Permission.view)
+def revisions(meeting_id: str, kind: str):
+    meeting = _meeting(meeting_id)
+    minutes = services.require_current(meeting, MinutesKind(kind))
+    history = services.revisions(minutes)
+    diff = None
+    older = newer = None
+    if len(history) >= 2 or request.args.get("a"):
+        a = request.args.get("a", type=int) or history[1].number
+        b = request.args.get("b", type=int) or history[0].number
+        try:
+            older, newer = services.revision(minutes, min(a, b)), services.revision(minutes, max(a, b))
+        except PlannerError as exc:
+            flash(exc.message, "error")
+        else:
+            diff = services.compare(older.sections, newer.sections)
+    services.note_classified(meeting, f"{kind}.revisions")
+    return render_template("minutes/revisions.html", meeting=meeting, kind=MinutesKind(kind), minutes=minutes,
+                           history=history, diff=diff, older=older, newer=newer, diff_html=services.diff_html,
+                           restore_form=RestoreForm(), can_write=services.can_write(_user(), meeting),
+                           active_tab="minutes.edit")
+
+
+@bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/revisions/<int:number>/restore")
+@require(Permission.take_minutes)
+def restore(meeting_id: str, kind: str, number: int):
+    meeting = _meeting(meeting_id)
+    minutes = services.require_current(meeting, MinutesKind(kind))
+    form = RestoreForm()
+    if form.validate_on_submit():
+        try:
+            services.restore(minutes, number, user=_user(), version=form.version.data)
+        except PlannerError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("minutes.revisions", meeting_id=meeting.public_id, kind=kind))
+        flash(_("Revision %(n)d is the current text again (saved as a new revision).", n=number), "success")
+    return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
+
+
+# The invitation letter ---------------------------------------------------------------------------------------
+
+@bp.route("/meetings/<meeting_id>/invitation", methods=["GET", "POST"])
+@require(Permission.organize)
+def invitation(meeting_id: str):
+    meeting = _meeting(meeting_id)
+    letter = services.invitation_letter(meeting)
+    form = InvitationForm(obj=letter) if request.method == "GET" else InvitationForm()
+    if request.method == "GET":
+        form.mode.data = letter.mode.value
+        form.version.data = str(letter.version or "")
+    status = 200
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in services.INVITATION_FIELDS}
+        try:
+            services.save_invitation_letter(meeting, data, user=_user(), version=form.version.data)
+        except PlannerError as exc:
+            flash(exc.message, "error")
+            status = exc.status if exc.status in (403, 409, 422) else 422
+        else:
+            flash(_("The invitation letter has been saved."), "success")
+            return redirect(url_for("minutes.invitation", meeting_id=meeting.public_id))
+    elif request.method == "POST":
+        status = 422
+    downloads = [(core_exports.exporter("meeting", n).label,
+                  url_for("minutes.download", meeting_id=meeting.public_id, name=n))
+                 for n in ("invitations.pdf", "invitations.docx")]
+    return render_template("minutes/invitation.html", meeting=meeting, form=form, downloads=downloads,
+                           invited=len(services.invited(meeting)), has_links=links.has_provider(),
+                           active_tab="minutes.edit"), status
+
+
+# Downloads ---------------------------------------------------------------------------------------------------
+
+@bp.get("/meetings/<meeting_id>/exports/<name>")
+@require(Permission.view)
+def download(meeting_id: str, name: str) -> Response:
+    meeting = _meeting(meeting_id)
+    return exports.send(meeting, name, _user())
+
+
+# The organization's document settings -----------------------------------------------------------------------------
+
+SIGNATURE_FORM_FIELDS = (
+    ("minutes", "left", ("authority", "position")),
+    ("minutes", "right", ("authority", "position")),
+    ("notice", "right", ("authority", "position", "name")),
+    ("invitation", "right", ("authority", "position", "name")),
+)
+
+
+def _settings_form(org) -> DocumentSettingsForm:
+    current = document_services.settings(org)
+    form = DocumentSettingsForm()
+    if request.method == "GET":
+        overrides = current.profile_overrides or {}
+        form.numbering_period.data = current.numbering_period.value
+        form.term_label.data = current.term_label
+        for name in document_services.OVERRIDE_FIELDS:
+            getattr(form, name).data = overrides.get(name, "")
+        signatures = current.signatures or {}
+        for document_type, side, fields in SIGNATURE_FORM_FIELDS:
+            line = (signatures.get(document_type) or {}).get(side) or {}
+            for f in fields:
+                getattr(form, f"{document_type}_{side}_{f}").data = line.get(f, "")
+        for document_type in ("notice", "invitation"):
+            getattr(form, f"{document_type}_recipients").data = "\n".join(
+                (signatures.get(document_type) or {}).get("recipients") or [])
+        form.holidays.data = "\n".join(d.isoformat() for d in document_services.holidays(org, current))
+        form.version.data = str(current.version or "")
+    return form
+
+
+def _settings_data(form: DocumentSettingsForm) -> dict[str, Any]:
+    signatures: dict[str, Any] = {}
+    for document_type, side, fields in SIGNATURE_FORM_FIELDS:
+        signatures.setdefault(document_type, {})[side] = {
+            f: getattr(form, f"{document_type}_{side}_{f}").data or "" for f in fields}
+    for document_type in ("notice", "invitation"):
+        signatures[document_type]["recipients"] = (getattr(form, f"{document_type}_recipients").data or "")
+    return {
+        "numbering_period": form.numbering_period.data,
+        "term_label": form.term_label.data or "",
+        "profile_overrides": {name: getattr(form, name).data or "" for name in document_services.OVERRIDE_FIELDS},
+        "signatures": signatures,
+        "holidays": form.holidays.data or "",
+    }
+
+
+@bp.route("/admin/documents", methods=["GET", "POST"])
+@require(Permission.manage_organization)
+def settings():
+    org = current_organization()
+    form = _settings_form(org)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                version = int(form.version.data) if form.version.data else None
+                document_services.update_settings(org, _settings_data(form), version=version)
+            except PlannerError as exc:
+                field = getattr(form, exc.field, None) if exc.field else None
+                if field is not None:
+                    field.errors = [*field.errors, exc.message]
+                else:
+                    flash(exc.message, "error")
+                status = exc.status if exc.status in (409, 422) else 422
+            else:
+                flash(_("The document settings have been saved."), "success")
+                return redirect(url_for("minutes.settings"))
+        else:
+            status = 422
+    current = document_services.settings(org)
+    profile = document_services.profile(org, current)
+    _show_defaults(form, profile, org)
+    return render_template("minutes/settings.html", form=form, org=org, current=current, profile=profile,
+                           profile_label=DOCUMENT_PROFILE_LABELS[org.document_profile],
+                           letterhead_form=LetterheadForm(), remove_form=RemoveLetterheadForm(),
+                           sample_number=profile.number(12, "minutes", org.body_code or "…"),
+                           sample_date=compose.day_text(date.today(), "vi")), status
+
+
+def _show_defaults(form: DocumentSettingsForm, profile, org) -> None:
+    """The profile's own values as the placeholders of the fields left empty."""
+    defaults = {"number_format": profile.number_format, "recipients_last": profile.recipients_last,
+                "issuer_line": org.name, "superior_line": org.parent_name}
+    for document_type, side, fields in SIGNATURE_FORM_FIELDS:
+        line = profile.signature_lines(document_type).get(side)
+        for f in fields:
+            value = getattr(line, f, "") if line is not None else ""
+            defaults[f"{document_type}_{side}_{f}"] = value
+    for name, value in defaults.items():
+        if value:
+            getattr(form, name).render_kw = {"placeholder": value}
+
+
+@bp.post("/admin/documents/letterhead")
+@require(Permission.manage_organization)
+def upload_letterhead():
+    org = current_organization()
+    form = LetterheadForm()
+    if form.validate_on_submit():
+        upload = request.files.get("letterhead")
+        data = upload.read(document_services.MAX_LETTERHEAD_BYTES + 1) if upload else b""
+        try:
+            document_services.store_letterhead(org, data, upload.filename if upload else "")
+        except PlannerError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The letterhead has been saved; Word downloads use it from now on."), "success")
+    return redirect(url_for("minutes.settings"))
+
+
+@bp.post("/admin/documents/letterhead/remove")
+@require(Permission.manage_organization)
+def remove_letterhead():
+    org = current_organization()
+    if RemoveLetterheadForm().validate_on_submit():
+        document_services.remove_letterhead(org)
+        flash(_("The letterhead has been removed."), "success")
+    return redirect(url_for("minutes.settings"))
+
+
+@bp.get("/admin/documents/sample.<any(pdf, docx):fmt>")
+@require(Permission.manage_organization)
+def sample(fmt: str) -> Response:
+    """A sample of the organization's minutes in its current settings, to check them before real use."""
+    org = current_organization()
+    document = documents.sample_document(org)
+    if fmt == "pdf":
+        body, media = official_pdf(document), exports.PDF
+    else:
+        body, media = official_docx(document, document_services.letterhead(org)), exports.DOCX
+    response = Response(body, mimetype=media)
+    response.headers["Content-Disposition"] = core_exports.content_disposition(f"sample.{fmt}", fmt == "pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
