@@ -14,13 +14,14 @@ from typing import Any
 
 import typst
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from planner.documents.model import OfficialDocument, Paragraph, Run, Table
+from planner.documents.model import OfficialDocument, Paragraph, QrCode, Run, Table, qr_png
 
 HERE = Path(__file__).resolve().parent
 FONTS = HERE / "fonts"
@@ -60,6 +61,12 @@ def official_pdf(document: OfficialDocument) -> bytes:
     return render_pdf("official.typ", document.as_data())
 
 
+def official_pdf_many(documents: list[OfficialDocument], *, title: str = "", author: str = "") -> bytes:
+    """Several documents in one PDF (the letters of a meeting), each from a new page, numbered anew."""
+    data = {"title": title, "author": author, "documents": [d.as_data() for d in documents]}
+    return render_pdf("batch.typ", data)
+
+
 # DOCX ---------------------------------------------------------------------------------------------
 
 _ALIGN = {
@@ -74,9 +81,19 @@ def official_docx(document: OfficialDocument, template: bytes | None = None) -> 
     """The same document as an editable Word file; an organization's own template supplies styles.
 
     With a template (the organization's letterhead .docx), its styles, page setup and headers are
-    kept and the document's content is appended to its body.
+    kept and the document's content fills it: in place of a paragraph that reads ``{{content}}``, or
+    after the template's own content.
     """
-    profile = document.profile
+    return official_docx_many([document], template, title=document.document_title, author=document.issuer)
+
+
+def official_docx_many(documents: list[OfficialDocument], template: bytes | None = None, *, title: str = "",
+                       author: str = "") -> bytes:
+    """Several documents in one Word file, each in a section of its own (new page, page numbers from 1)."""
+    if not documents:
+        raise ValueError("no documents to render")
+    first = documents[0]
+    profile = first.profile
     doc = Document(io.BytesIO(template)) if template else Document()
     sizes = profile.sizes
     section = doc.sections[0]
@@ -94,11 +111,39 @@ def official_docx(document: OfficialDocument, template: bytes | None = None) -> 
         _east_asian_font(normal, profile.font)
         normal.paragraph_format.space_after = Pt(profile.paragraph_spacing_pt)
         normal.paragraph_format.space_before = Pt(0)
-    _page_header(section, document)
+    anchor = _content_anchor(doc) if template else None
+    _page_header(section, first)
+    _restart_page_numbers(section)
 
-    usable = section.page_width - section.left_margin - section.right_margin
+    body_start = len(doc.element.body)
+    for index, document in enumerate(documents):
+        if index > 0:
+            section = doc.add_section(WD_SECTION.NEW_PAGE)
+            _restart_page_numbers(section)
+        usable = section.page_width - section.left_margin - section.right_margin
+        _write_document(doc, document, usable)
+
+    if anchor is not None:
+        _move_content_to(doc, anchor, body_start)
+    doc.core_properties.title = title
+    doc.core_properties.author = author
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_document(doc, document: OfficialDocument, usable) -> None:
+    profile = document.profile
+    sizes = profile.sizes
     _header_blocks(doc, document, usable)
     _title_block(doc, document)
+    for line in document.addressee:
+        para = doc.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.space_after = Pt(0)
+        para.add_run(_docx_text(line))
+    if document.addressee:
+        doc.paragraphs[-1].paragraph_format.space_after = Pt(profile.paragraph_spacing_pt)
     for block in document.body:
         if isinstance(block, Paragraph):
             para = doc.add_paragraph()
@@ -107,19 +152,62 @@ def official_docx(document: OfficialDocument, template: bytes | None = None) -> 
                 para.paragraph_format.first_line_indent = Mm(profile.first_line_indent_mm)
             _add_runs(para, block.runs)
         elif isinstance(block, Table):
-            _table(doc, block, sizes.table)
-        else:  # Heading
+            _table(doc, block, sizes.table, usable)
+        elif isinstance(block, QrCode):
+            _qr(doc, block, sizes.recipients)
+        else:  # Heading (level 0: centred)
             para = doc.add_paragraph()
+            if block.level == 0:
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             para.paragraph_format.keep_with_next = True
             para.paragraph_format.space_before = Pt(6)
-            para.add_run(block.text).bold = True
+            para.add_run(_docx_text(block.text)).bold = True
     _signatures(doc, document, usable)
 
-    doc.core_properties.title = document.document_title
-    doc.core_properties.author = document.issuer
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+
+def _restart_page_numbers(section) -> None:
+    sect_pr = section._sectPr
+    element = sect_pr.find(qn("w:pgNumType"))
+    if element is None:
+        element = OxmlElement("w:pgNumType")
+        sect_pr.append(element)
+    element.set(qn("w:start"), "1")
+
+
+CONTENT_MARK = "{{content}}"
+
+
+def _content_anchor(doc):
+    """The template's ``{{content}}`` paragraph, if it has one."""
+    for para in doc.paragraphs:
+        if para.text.replace(" ", "") == CONTENT_MARK:
+            return para._p
+    return None
+
+
+def _move_content_to(doc, anchor, body_start: int) -> None:
+    """Move what was written after the template's content to the ``{{content}}`` paragraph's place."""
+    body = doc.element.body
+    written = [el for el in list(body)[body_start:] if el.tag != qn("w:sectPr")]
+    for element in written:
+        anchor.addprevious(element)
+    anchor.getparent().remove(anchor)
+
+
+def _qr(doc, block: QrCode, size: float) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    _no_borders(table)
+    image_cell, text_cell = table.rows[0].cells
+    _set_widths(table, [Mm(32), Mm(120)])
+    para = image_cell.paragraphs[0]
+    para.paragraph_format.first_line_indent = Mm(0)
+    para.add_run().add_picture(io.BytesIO(qr_png(block.link)), width=Mm(28))
+    caption = text_cell.paragraphs[0]
+    caption.paragraph_format.first_line_indent = Mm(0)
+    caption.add_run(_docx_text(block.caption)).font.size = Pt(size)
+    link = text_cell.add_paragraph()
+    link.paragraph_format.first_line_indent = Mm(0)
+    link.add_run(_docx_text(block.link)).font.size = Pt(size)
 
 
 def _add_runs(paragraph, runs: list[Run], size: float | None = None) -> None:
@@ -231,8 +319,8 @@ def _header_blocks(doc, document: OfficialDocument, usable) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     has_national = bool(profile.national_lines)
-    left.width = int(usable * (0.44 if has_national else 0.6))
-    right.width = usable - left.width
+    share = 0.6 if not has_national else 0.38 if len(profile.national_lines) > 1 else 0.44
+    _set_widths(table, [int(usable * share), usable - int(usable * share)])
     first = True
     if document.superior:
         _cell_paragraph(left, document.superior.upper(), size=sizes.header, first=True)
@@ -285,7 +373,7 @@ def _title_block(doc, document: OfficialDocument) -> None:
     rule.paragraph_format.space_after = Pt(6)
 
 
-def _table(doc, block: Table, size: float) -> None:
+def _table(doc, block: Table, size: float, usable: int) -> None:
     table = doc.add_table(rows=1, cols=len(block.columns))
     table.style = "Table Grid"
     total = sum(c.width for c in block.columns)
@@ -295,8 +383,8 @@ def _table(doc, block: Table, size: float) -> None:
         run = para.add_run(column.label)
         run.bold = True
         run.font.size = Pt(size)
-        cell.width = Mm(160 * column.width / total)
     _repeat_header(table.rows[0])
+    widths = [int(usable * column.width / total) for column in block.columns]
     for row in block.rows:
         cells = table.add_row().cells
         if row.group is not None:
@@ -316,7 +404,22 @@ def _table(doc, block: Table, size: float) -> None:
                 for run in para.runs:
                     run.font.strike = True
                     run.font.color.rgb = RGBColor(0x6E, 0x6E, 0x6E)
+    _set_widths(table, widths)
     doc.add_paragraph()
+
+
+def _set_widths(table, widths: list[int]) -> None:
+    """Column widths that Word and LibreOffice both honour: the grid's and every cell's, fixed layout."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        spans: dict[int, tuple[Any, int]] = {}
+        for cell, width in zip(row.cells, widths, strict=False):
+            key = id(cell._tc)
+            spans[key] = (cell, spans.get(key, (cell, 0))[1] + width)
+        for cell, width in spans.values():
+            cell.width = width
 
 
 def _repeat_header(row) -> None:
@@ -341,7 +444,7 @@ def _signatures(doc, document: OfficialDocument, usable) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
-    left.width = right.width = int(usable / 2)
+    _set_widths(table, [int(usable / 2), usable - int(usable / 2)])
 
     def signature(cell, sig) -> None:
         first = True
@@ -351,7 +454,8 @@ def _signatures(doc, document: OfficialDocument, usable) -> None:
         if sig.position:
             _cell_paragraph(cell, sig.position.upper(), bold=True, first=first)
             first = False
-        space = _cell_paragraph(cell, "(Đã ký)" if sig.signed else "", italic=True, first=first)
+        signed = "(Đã ký)" if document.language == "vi" else "(Signed)"
+        space = _cell_paragraph(cell, signed if sig.signed else "", italic=True, first=first)
         space.paragraph_format.space_before = Pt(6 if sig.signed else 60)
         _cell_paragraph(cell, sig.name, bold=True).paragraph_format.space_before = Pt(6)
 
