@@ -53,6 +53,7 @@ def _import_models() -> None:
     """Every model must be known to the metadata that migrations compare against."""
     import planner.accounts.models
     import planner.agenda.models
+    import planner.booklets.models
     import planner.calendars.models
     import planner.core.audit
     import planner.delegates.invitation_models
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner import home
     from planner.accounts import views as account_views
     from planner.agenda import views as agenda_views
+    from planner.booklets import views as booklet_views
     from planner.calendars import views as calendar_views
     from planner.delegates import door as door_views
     from planner.delegates import portal as portal_views
@@ -140,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(speech_views.bp)
     app.register_blueprint(minutes_views.bp)
     app.register_blueprint(calendar_views.bp)
+    app.register_blueprint(booklet_views.bp)
 
     @app.get("/healthz")
     def healthz():
