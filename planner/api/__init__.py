@@ -67,6 +67,27 @@ def _authenticate() -> None:
     g.api_user = token.user
     g.organization = token.organization
     g.membership = token.user.membership_in(token.organization_id)
+    # The role is checked before the body is read: a caller without the permission gets 403 whatever
+    # it sends, not a 422 that tells it the route's schema (the view's own check stays, for direct calls).
+    permission = _required_permission()
+    if permission is not None and not token.user.can(permission, token.organization_id):
+        abort(403)
+
+
+def _required_permission() -> Permission | None:
+    """The permission that `requires` put on the view (or on the method of a MethodView) of this request."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, request.method.lower(), None)
+    while view is not None:
+        permission = getattr(view, "required_permission", None)
+        if permission is not None:
+            return permission
+        view = getattr(view, "__wrapped__", None)
+    return None
 
 
 def requires(permission: Permission) -> Callable[[F], F]:

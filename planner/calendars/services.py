@@ -250,12 +250,18 @@ def _token_options() -> list[Any]:
             .lazyload(User.memberships)]
 
 
-def get_token(org: Organization, public_id: str, *, meeting: Meeting | None = None) -> FeedToken:
-    """A token of the organization (of this meeting, when given: its own and its delegates'), else 404."""
+def get_token(org: Organization, public_id: str, *, meeting: Meeting | None = None,
+              user: User | None = None) -> FeedToken:
+    """A token of the organization (of this meeting, when given: its own and its delegates'), else 404.
+    With a user, a token of a meeting above the user's clearance is not found either, as on the list."""
     query = select(FeedToken).where(FeedToken.organization_id == org.id, FeedToken.public_id == str(public_id))
     token = db.session.scalar(query.options(*_token_options()))
     if token is None or (meeting is not None and _meeting_id_of(token) != meeting.id):
         raise NotFound(_("No such feed."))
+    if user is not None and (meeting_id := _meeting_id_of(token)) is not None:
+        classification = db.session.scalar(select(Meeting.classification).where(Meeting.id == meeting_id))
+        if classification not in visible_levels(user.clearance):
+            raise NotFound(_("No such feed."))
     return token
 
 

@@ -281,6 +281,6 @@ def update_settings():
 @require(Permission.manage_organization)
 def revoke_feed(token_id: str):
     if ConfirmForm().validate_on_submit():
-        services.revoke(services.get_token(current_organization(), token_id))
+        services.revoke(services.get_token(current_organization(), token_id, user=current_user))
         flash(_("The feed link was revoked: it no longer works."), "success")
     return redirect(url_for("calendars.feeds", page=request.args.get("page", type=int) or None))

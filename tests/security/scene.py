@@ -1,0 +1,186 @@
+"""One organization with everything in it, built through the services, for the authorization matrix and
+the confidentiality scan: a published unclassified meeting M (with a classified item inside it), a
+classified meeting C, agenda items, participants, speeches, a speech text, minutes and notice drafts, an
+agenda release, a hall display, feed tokens, a delegate link, API tokens (one revoked) — and a second
+organization whose admin must find none of it.
+
+Classified titles and descriptions carry MARKER, so that a response can be scanned for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import select
+
+from planner.extensions import db
+from tests.conftest import PASSWORD
+
+MARKER = "ZQXSECRETMARK"
+DAY = date(2026, 12, 10)  # after "today": the meetings stay editable
+
+# The roles of the matrix: who signs in (None: anonymous).
+ROLES = ("anonymous", "viewer", "secretary", "organizer", "admin", "other_admin", "uncleared")
+
+
+@dataclass
+class Ids:
+    """The URL parameters of one meeting's objects."""
+
+    meeting_id: str
+    item_id: str
+    participant_id: str
+    person_id: str
+    speech_id: str
+    room_id: str = ""
+    text_id: str = ""
+    display_id: str = ""
+    feed_token_id: str = ""
+    delegate_token: str = ""
+    public_code: str = ""
+
+
+@dataclass
+class SecurityScene:
+    users: dict[str, Any]                 # role -> user ref (anonymous: None)
+    tokens: dict[str, str]                # role -> API bearer secret; "revoked" too
+    m: Ids                                # the published, unclassified meeting
+    c: Ids                                # the classified (confidential) meeting
+    classified_item_id: str               # the secret item inside M
+    hall_token: str = ""
+    user_feed: str = ""                   # the viewer's own organization feed (u)
+    meeting_feed: str = ""                # M's secret meeting feed (m)
+    personal_feed: str = ""               # a delegate of M's personal feed (p)
+    classified_delegate_token: str = ""   # a delegate link of C
+    api_token_public_id: str = ""         # the admin's own API token (account page)
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _meeting(org, user, title: str, classification: str, description: str):
+    from planner.meetings import services as meetings
+
+    return meetings.create_meeting(
+        org, user, title=title, kind="conference", starts_on=DAY, ends_on=DAY, venue="Hội trường A",
+        city="Đà Nẵng", classification=classification, description=description)
+
+
+def _docx(text: str) -> bytes:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) -> tuple[Ids, str]:
+    """Items, participants, speeches, a room and minutes drafts in a meeting; the ids to put in URLs."""
+    from planner.agenda import services as agenda
+    from planner.delegates import invitations
+    from planner.delegates import services as delegates
+    from planner.meetings import services as meetings
+    from planner.minutes import services as minutes
+    from planner.speeches import services as speeches
+
+    tag = f" {MARKER}" if secret_titles else ""
+    room = meetings.add_room(meeting, name=f"Phòng họp B{tag}")
+    people = [delegates.add_participant(meeting, {
+        "family_name": family, "middle_name": middle, "given_name": given, "title": "Bí thư Quận ủy",
+        "honorific": "đồng chí", "email": f"{given.lower()}@example.vn"}, allow_duplicate=True)
+        for family, middle, given in (("Nguyễn", "Văn", "Nen"), ("Tô", "Huy", "Rua"), ("Bùi", "Văn", "Thach"))]
+    item = agenda.create_item(meeting, {
+        "title": f"Báo cáo kết quả năm 2026{tag}", "kind": "report", "room_id": room.public_id,
+        "description": f"Nội dung báo cáo{tag}",
+        "starts_at": datetime.combine(DAY, time(8, 0)), "ends_at": datetime.combine(DAY, time(9, 0))}, user=user)
+    speech = speeches.add_speech(item, {"participant_id": people[0].public_id, "kind": "report",
+                                        "title": f"Báo cáo tổng kết{tag}", "summary": f"Tóm tắt{tag}"}, user=user)
+    classified_id = ""
+    if classified_item:
+        secret = agenda.create_item(meeting, {
+            "title": f"Phương án nhân sự {MARKER}", "kind": "discussion", "classification": "confidential",
+            "description": f"Thảo luận kín {MARKER}",
+            "starts_at": datetime.combine(DAY, time(9, 0)), "ends_at": datetime.combine(DAY, time(10, 0))},
+            user=user)
+        speeches.add_speech(secret, {"participant_id": people[1].public_id, "kind": "discussion",
+                                     "title": f"Ý kiến về nhân sự {MARKER}", "summary": f"Kín {MARKER}"}, user=user)
+        classified_id = secret.public_id
+    text = speeches.upload_text(speech, _docx(f"Toàn văn bài phát biểu{tag}"), "bai-phat-bieu.docx", user=user)
+    minutes.generate(meeting, "minutes", user=user)
+    minutes.generate(meeting, "notice", user=user)
+    link = invitations.ensure_link(people[0], user=user)
+    ids = Ids(meeting_id=meeting.public_id, item_id=item.public_id, participant_id=people[0].public_id,
+              person_id=people[0].person.public_id, speech_id=speech.public_id, room_id=room.public_id,
+              text_id=text.public_id, delegate_token=link)
+    return ids, classified_id
+
+
+def build(app, factory) -> SecurityScene:
+    from planner.accounts import services as accounts
+    from planner.accounts.models import ApiToken, Organization, User
+    from planner.agenda import services as agenda
+    from planner.calendars import services as calendars
+    from planner.delegates.models import Participant
+    from planner.meetings import services as meetings
+    from planner.speeches import services as speeches
+
+    org_ref = factory.organization(name="Văn phòng Thành ủy Đà Nẵng", city="Đà Nẵng")
+    other_ref = factory.organization(name="Văn phòng Tỉnh ủy Quảng Nam", city="Tam Kỳ")
+    users = {
+        "anonymous": None,
+        "viewer": factory.user(org_ref, role="viewer", clearance="top_secret", email="viewer@example.vn"),
+        "secretary": factory.user(org_ref, role="secretary", clearance="top_secret", email="secretary@example.vn"),
+        "organizer": factory.user(org_ref, role="organizer", clearance="top_secret", email="organizer@example.vn"),
+        "admin": factory.user(org_ref, role="admin", clearance="top_secret", email="admin@example.vn"),
+        "other_admin": factory.user(other_ref, role="admin", clearance="top_secret", email="other@example.vn"),
+        # Every permission but the clearance: an admin cleared only for internal content.
+        "uncleared": factory.user(org_ref, role="admin", clearance="internal", email="uncleared@example.vn"),
+    }
+    tokens = {role: factory.token(ref) for role, ref in users.items() if ref is not None}
+    revoked = factory.token(users["admin"])
+    with app.test_request_context():
+        org = db.session.get(Organization, org_ref.id)
+        admin = db.session.get(User, users["admin"].id)
+        token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == admin.id).order_by(ApiToken.id.desc()))
+        accounts.revoke_api_token(token)
+        tokens["revoked"] = revoked
+        api_token_id = db.session.scalar(select(ApiToken.public_id).where(
+            ApiToken.user_id == admin.id, ApiToken.revoked_at.is_(None)))
+
+        m = _meeting(org, admin, "Hội nghị tổng kết công tác năm 2026", "none", "Đánh giá kết quả năm 2026")
+        m_ids, classified_item = _fill(m, admin, secret_titles=False, classified_item=True)
+        agenda.publish(m, user=admin, publish_meeting=True)
+        meetings.set_status(m, "published")
+        c = _meeting(org, admin, f"Hội nghị cán bộ chủ chốt {MARKER}", "confidential", f"Nội dung mật {MARKER}")
+        c_ids, _ = _fill(c, admin, secret_titles=True)
+        agenda.publish(c, user=admin, publish_meeting=True)
+
+        m = meetings.get_meeting(org, m_ids.meeting_id, user=admin)
+        m_ids.public_code = m.public_code or ""
+        display, hall = speeches.create_display(m, user=admin)
+        m_ids.display_id = display.public_id
+        c_display, _c_hall = speeches.create_display(c, user=admin)
+        c_ids.display_id = c_display.public_id
+        feed, meeting_feed = calendars.issue_meeting_feed(m, user=admin)
+        m_ids.feed_token_id = feed.public_id
+        c_feed, _secret = calendars.issue_meeting_feed(c, user=admin)
+        c_ids.feed_token_id = c_feed.public_id
+        participant = db.session.scalar(select(Participant).where(Participant.public_id == m_ids.participant_id))
+        _token, personal = calendars.issue_personal_feed(participant, user=admin)
+        viewer = db.session.get(User, users["viewer"].id)
+        _token, user_feed = calendars.issue_user_feed(viewer, org)
+        c_ids.public_code = ""
+        return SecurityScene(users=users, tokens=tokens, m=m_ids, c=c_ids, classified_item_id=classified_item,
+                             hall_token=hall, user_feed=user_feed, meeting_feed=meeting_feed,
+                             personal_feed=personal, classified_delegate_token=c_ids.delegate_token,
+                             api_token_public_id=api_token_id or "")
+
+
+def login(client, scene: SecurityScene, role: str) -> None:
+    client.cookie_jar.clear() if hasattr(client, "cookie_jar") else None
+    ref = scene.users[role]
+    if ref is not None:
+        client.login(ref.email, PASSWORD)
