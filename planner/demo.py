@@ -64,6 +64,7 @@ def seed() -> Organization:
     seed_briefing_participants(demo_meetings["briefing"])
     seed_agenda(demo_meetings["conference"])
     seed_speeches(demo_meetings["conference"])
+    seed_print(demo_meetings["conference"])
     return org
 
 
@@ -631,3 +632,36 @@ def seed_briefing_participants(briefing: Meeting) -> None:
             delegates.set_attendance(participant, last, "absent")
         else:
             delegates.check_in(participant, last)
+
+
+# Print: the booklet's settings and the seats -------------------------------------------------------------
+
+DEMO_FOREWORD = (
+    "Hội nghị toàn quốc tổng kết công tác văn phòng cấp ủy năm 2026 là dịp để các văn phòng cấp ủy trong cả "
+    "nước nhìn lại một năm thực hiện nhiệm vụ tham mưu, giúp việc, phục vụ cấp ủy; trao đổi kinh nghiệm và "
+    "thống nhất phương hướng, nhiệm vụ năm 2027.\n\n"
+    "Ban Tổ chức trân trọng cảm ơn các đồng chí đại biểu đã về dự hội nghị."
+)
+DEMO_PRACTICAL = (
+    "Đại biểu có mặt tại hội trường trước giờ khai mạc 15 phút; xuất trình thẻ đại biểu tại cửa.\n\n"
+    "- Xe đưa đón đại biểu khởi hành từ khách sạn lúc 7 giờ 00.\n"
+    "- Ăn trưa tại Nhà khách Thành ủy, 12 giờ 00.\n"
+    "- Liên hệ Ban Tổ chức: đồng chí Trần Văn Bình, 0236 3821 234."
+)
+
+
+def seed_print(conference: Meeting) -> None:
+    """The conference's booklet (A5, every section) and its seats given out by protocol order.
+    Idempotent: a conference whose booklet settings exist is left as it is."""
+    from planner.booklets import services as booklets
+    from planner.booklets.models import Section
+
+    if booklets.settings_of(conference).id is not None:
+        return
+    booklets.save_settings(conference, {
+        "paper": "a5", "sections": [s.value for s in Section], "programme_source": "release",
+        "foreword": DEMO_FOREWORD, "foreword_signature": "BAN TỔ CHỨC", "practical_info": DEMO_PRACTICAL,
+    }, user=None)
+    booklets.save_plan(conference, {"rows": 15, "seats_per_row": 20, "presidium_size": 7, "mode": "protocol"},
+                       user=None)
+    booklets.assign_seats(conference, user=None)
