@@ -493,6 +493,56 @@ def add_speech(item: AgendaItem, data: dict[str, Any], *, user: User | None,
     return speech
 
 
+def add_speeches(item: AgendaItem, rows: Sequence[dict[str, Any]], *, user: User | None) -> list[Speech]:
+    """Put several speakers on an item's list at once, in the given order after those already there:
+    the same checks as add_speech for every row, one lock, one audit entry, one commit; all or none
+    (a row at fault is named by its number)."""
+    meeting = item.meeting
+    _ensure_list_editable(meeting)
+    if not can_hold_speeches(item):
+        raise ValidationError(_("Sessions and breaks have no speakers list: add the speech to an item."))
+    participants = {p.public_id: p for p in db.session.scalars(select(Participant).where(
+        Participant.meeting_id == meeting.id,
+        Participant.public_id.in_({str(row.get("participant_id")) for row in rows})))}
+    cleaned = []
+    for number, row in enumerate(rows, start=1):
+        data = {k: v for k, v in row.items() if k != "participant_id"}
+        data.setdefault("kind", default_kind(item).value)
+        data.setdefault("status", SpeechStatus.approved.value)
+        try:
+            clean = _clean(meeting, data)
+            participant = participants.get(str(row.get("participant_id")))
+            if participant is None:
+                raise ValidationError(_("Choose the speaker among the meeting's participants."),
+                                      field="participant_id")
+            if clean["status"] not in (SpeechStatus.requested, SpeechStatus.approved):
+                raise ValidationError(_("A new speech is requested or approved; it is started from the live "
+                                        "control."), field="status")
+            if "position" in clean:
+                raise ValidationError(_("Unknown fields: %(fields)s", fields="position"), field="position")
+        except ValidationError as exc:
+            db.session.rollback()
+            raise ValidationError(_("Speech %(n)d: %(message)s", n=number, message=exc.message),
+                                  field=exc.field) from None
+        cleaned.append((participant, clean))
+    control = _lock(meeting)
+    last = db.session.scalar(select(func.max(Speech.position)).where(Speech.agenda_item_id == item.id)) or 0
+    added = []
+    for offset, (participant, clean) in enumerate(cleaned, start=1):
+        speech = Speech(meeting_id=meeting.id, agenda_item_id=item.id, participant=participant,
+                        kind=clean["kind"], title=clean.get("title", ""), status=clean["status"],
+                        allotted_seconds=clean.get("allotted_seconds"), summary=clean.get("summary", ""),
+                        requested_by_delegate=False, paused_seconds=0, position=last + offset)
+        db.session.add(speech)
+        added.append(speech)
+    db.session.flush()
+    _bump(control)
+    _audit(meeting, "speeches.added", item.public_id, item.title,
+           {"speeches": [[None, _summary_label(s)] for s in added]}, object_type="agenda_item")
+    _commit()
+    return added
+
+
 def update_speech(speech: Speech, data: dict[str, Any], *, user: User | None, version: Any = None,
                   now: datetime | None = None) -> Speech:
     """Change a speech's fields; a change of ``status`` goes through the status rules (and the clock
