@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, literal, or_, select, update
+from sqlalchemy import Select, func, literal, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -185,11 +185,31 @@ class DuplicatePerson(ValidationError):
         self.matches = matches
 
 
+_DIRECTORY_LOCK = 0x504C4452  # "PLDR": the advisory lock class of an organization's directory of people
+
+
+def lock_directory(organization_id: int) -> None:
+    """Take the organization's directory for this transaction, so that two writers cannot both find a person
+    missing and both create them (two instances importing one list at the same moment).
+
+    People have no natural unique key (namesakes in one unit are real), so no constraint can refuse the
+    second copy: the writers take turns instead, and each looks for matches only once it holds the lock.
+    PostgreSQL: a transaction-scoped advisory lock (it blocks no other write). SQLite: a no-op UPDATE takes
+    the database's one write lock, so the reads that follow are serialized.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :org)"),
+                           {"kind": _DIRECTORY_LOCK, "org": organization_id})
+    else:
+        db.session.execute(text("UPDATE organizations SET id = id WHERE id = :org"), {"org": organization_id})
+
+
 def create_person(org: Organization, data: dict[str, Any], *, allow_duplicate: bool = False) -> Person:
     clean = _clean_person_fields(data)
     if clean.get("default_precedence") is None:
         clean["default_precedence"] = suggest_precedence(clean.get("title")) or DEFAULT_PRECEDENCE
     if not allow_duplicate:
+        lock_directory(org.id)
         matches = similar_people(org, **{k: clean.get(k, "") for k in (*NAME_FIELDS, "unit", "email")})
         if matches:
             raise DuplicatePerson(matches)
@@ -357,6 +377,8 @@ def add_participant(meeting: Meeting, data: dict[str, Any], *, person: Person | 
     own = _clean_participant_fields(data)
     if person is None:
         clean = _clean_person_fields(data)
+        if not allow_duplicate:
+            lock_directory(meeting.organization_id)
         matches = [] if allow_duplicate else similar_people(
             meeting.organization, **{k: clean.get(k, "") for k in (*NAME_FIELDS, "unit", "email")})
         if matches and not reuse_person:
@@ -755,6 +777,8 @@ class PlannedRow:
 class ImportPlan:
     rows: list[PlannedRow]
     errors: list[RowError]
+    # What the plan was made from: commit_import plans again from them once it holds the directory's lock.
+    source: tuple[list[ImportRow], list[RowError]] | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -850,7 +874,8 @@ def plan_import(meeting: Meeting, rows: list[ImportRow], errors: list[RowError])
             continue
         item.changes = _import_changes(item.participant, values)
         item.action = "update" if item.changes else "unchanged"
-    return ImportPlan(rows=planned, errors=sorted(all_errors, key=lambda e: (e.row, e.column)))
+    return ImportPlan(rows=planned, errors=sorted(all_errors, key=lambda e: (e.row, e.column)),
+                      source=(list(rows), list(errors)))
 
 
 _IMPORT_PERSON_FIELDS = (*NAME_FIELDS, "honorific", "email", "phone", "title", "unit")
@@ -875,8 +900,16 @@ def _import_changes(participant: Participant, values: dict[str, Any]) -> dict[st
 
 
 def commit_import(meeting: Meeting, plan: ImportPlan, *, filename: str = "") -> ImportPlan:
-    """Save every row of a plan without errors, in one transaction with one audit entry; else nothing."""
+    """Save every row of a plan without errors, in one transaction with one audit entry; else nothing.
+
+    The plan is made again under the directory's lock: an import that finished meanwhile (the same file
+    sent twice, from two instances) turns this one's "create" rows into "unchanged" instead of copies.
+    Answers the plan that was saved."""
     ensure_editable(meeting)
+    if plan.source is not None:
+        lock_directory(meeting.organization_id)
+        db.session.expire_all()  # what others committed before we held the lock must be read afresh
+        plan = plan_import(meeting, *plan.source)
     if plan.errors:
         raise ValidationError(_("The file has %(n)d error(s); nothing was imported. Correct them and try again.",
                                 n=len(plan.errors)), errors=[e.as_dict() for e in plan.errors])
@@ -943,7 +976,7 @@ def import_file(meeting: Meeting, data: bytes, filename: str = "", *, mapping: l
         raise ValidationError(_("The file has %(n)d error(s); nothing was imported. Correct them and try again.",
                                 n=len(plan.errors)), errors=[e.as_dict() for e in plan.errors])
     if not dry_run:
-        commit_import(meeting, plan, filename=filename)
+        plan = commit_import(meeting, plan, filename=filename)
     else:
         db.session.rollback()
     return ImportResult(plan=plan, table=table, mapping=mapping, saved=not dry_run)

@@ -483,7 +483,7 @@ def import_preview(meeting_id: str, key: str):
     if request.method == "POST" and form.validate_on_submit():
         meeting_services.ensure_editable(meeting)
         try:
-            services.commit_import(meeting, plan, filename=upload.filename)
+            plan = services.commit_import(meeting, plan, filename=upload.filename)
         except PlannerError as exc:
             flash(exc.message, "error")
         else:

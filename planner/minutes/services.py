@@ -534,18 +534,24 @@ def _conflict(minutes: Minutes, changes: dict[str, dict[str, Any]], *, user: Use
     except ValidationError:
         raise
     keys = changed_keys(minutes.sections, yours) or list(changes)
-    for _attempt in range(3):
-        revision = _add_revision(minutes, yours, user=user, kind="conflict", based_on=read,
-                                 note=_("Not applied: saved from version %(v)d while the document was at %(w)d",
-                                        v=read, w=minutes.version))
-        _audit(minutes, f"{minutes.kind.value}.conflict", minutes.meeting.title,
-               {"sections": [None, keys], "based_on_version": [None, read]})
+    title = minutes.meeting.title
+    for _attempt in range(5):
         try:
+            # The minutes row is locked while the next revision number is taken (PostgreSQL; SQLite has one
+            # writer anyway), so concurrent savers queue instead of colliding on the number.
+            db.session.execute(select(Minutes.id).where(Minutes.id == minutes.id).with_for_update())
+            revision = _add_revision(minutes, yours, user=user, kind="conflict", based_on=read,
+                                     note=_("Not applied: saved from version %(v)d while the document was at %(w)d",
+                                            v=read, w=minutes.version))
+            _audit(minutes, f"{minutes.kind.value}.conflict", title,
+                   {"sections": [None, keys], "based_on_version": [None, read]})
             db.session.commit()
             break
-        except IntegrityError:
+        except IntegrityError:  # a revision number taken meanwhile (SQLite): take the next one
             db.session.rollback()
             db.session.refresh(minutes)
+    else:
+        raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))
     author = _last_author(minutes)
     raise MinutesConflict(
         _("%(who)s saved this document while you were editing it. Your text has not replaced theirs; both are "
