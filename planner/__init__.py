@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner.delegates import views as delegate_views
     from planner.meetings import views as meeting_views
     from planner.minutes import views as minutes_views
+    from planner.reports import views as report_views
     from planner.speeches import views as speech_views
 
     app.register_blueprint(home.bp)
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(minutes_views.bp)
     app.register_blueprint(calendar_views.bp)
     app.register_blueprint(booklet_views.bp)
+    app.register_blueprint(report_views.bp)
 
     @app.get("/healthz")
     def healthz():

@@ -1,4 +1,4 @@
-"""The staff's start page."""
+"""The staff's start page: the meetings of the coming days and what needs doing, each linked."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ def index():
 
 @require(Permission.view)
 def dashboard():
-    from planner.minutes import services as minutes_services
+    from planner.reports import services as reports
 
-    notices = minutes_services.notices_due(g.organization, current_user._get_current_object())
-    return render_template("home.html", notices=notices)
+    user = current_user._get_current_object()
+    today = reports.local_today(g.organization)
+    return render_template("home.html", today=today, week=reports.this_week(g.organization, user, today=today),
+                           todos=reports.todos(g.organization, user, today=today))

@@ -874,6 +874,30 @@ def pending_changes(meeting: Meeting, items: Sequence[AgendaItem] | None = None
     return latest, release_rules.diff(latest.snapshot if latest else {}, current)
 
 
+# What the audit log calls a change of the agenda: every writer above records one of these.
+AGENDA_CHANGE_ACTIONS = ("agenda_item.created", "agenda_item.updated", "agenda_item.deleted",
+                         "agenda_item.reordered", "agenda_session.moved", "agenda.shifted",
+                         "agenda.items_created", "agenda.copied")
+
+
+def unpublished_change_counts(meeting_ids: Sequence[int]) -> dict[int, int]:
+    """For each meeting, how many changes of its agenda were made since its latest release (all of them
+    when it has none): one query for any number of meetings, read from the audit log that every change
+    writes, so a deleted item counts as well as a new one. Meetings without such changes are left out."""
+    if not meeting_ids:
+        return {}
+    latest = (select(AgendaRelease.meeting_id, func.max(AgendaRelease.created_at).label("at"))
+              .where(AgendaRelease.meeting_id.in_(meeting_ids)).group_by(AgendaRelease.meeting_id).subquery())
+    entry = audit.AuditEntry
+    rows = db.session.execute(
+        select(entry.meeting_id, func.count(entry.id))
+        .outerjoin(latest, latest.c.meeting_id == entry.meeting_id)
+        .where(entry.meeting_id.in_(meeting_ids), entry.action.in_(AGENDA_CHANGE_ACTIONS),
+               (latest.c.at.is_(None)) | (entry.created_at > latest.c.at))
+        .group_by(entry.meeting_id))
+    return {meeting_id: count for meeting_id, count in rows}
+
+
 def publish(meeting: Meeting, *, user: User | None, note: str = "", publish_meeting: bool = False) -> AgendaRelease:
     """Freeze the agenda as version N with its changelog against N−1."""
     meeting_services.ensure_editable(meeting)

@@ -116,10 +116,12 @@ def init_app(app: Flask) -> None:
     from planner.delegates.api import blp as delegates_blp
     from planner.meetings.api import blp as meetings_blp
     from planner.minutes.api import blp as minutes_blp
+    from planner.reports.api import blp as reports_blp
     from planner.speeches.api import blp as speeches_blp
 
     api.init_app(app)
-    for blp in (organization_blp, meetings_blp, agenda_blp, delegates_blp, speeches_blp, calendars_blp, minutes_blp):
+    for blp in (organization_blp, meetings_blp, agenda_blp, delegates_blp, speeches_blp, calendars_blp, minutes_blp,
+                reports_blp):
         csrf.exempt(blp)
         api.register_blueprint(blp, url_prefix=f"{PREFIX}{blp.url_prefix or ''}")
     app.before_request(_authenticate)

@@ -180,7 +180,7 @@ def test_home_page_warns_of_overdue_notices(client, app, factory, monkeypatch):
     client.login(scene.secretary.email)
     html = page(client, "/")
     assert "Hội nghị Ban Chấp hành Đảng bộ thành phố lần thứ 12" in html
-    assert "home-notices" in html and "is-overdue" in html
+    assert "home-todos" in html and "is-overdue" in html
 
 
 def test_revisions_compare_and_restore(client, site):
