@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app planner
 export PLANNER_ENV ?= development
 
-.PHONY: run test lint translations extract-messages clean
+.PHONY: run test lint translations extract-messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ test: $(VENV)/.installed-dev translations $(ICALJS)/node_modules/.installed
 		echo "== the same suite on PostgreSQL"; \
 		$(BIN)/pytest -q; \
 	fi
+
+# Benchmarks on dataset L (README, Benchmarks): SQLite, or PostgreSQL with PLANNER_BENCH_DATABASE_URL.
+# wrk drives the load against gunicorn; without it (and without root to install it) a Python client does.
+bench: $(VENV)/.installed-run translations
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk not found: a threaded Python client measures the load instead"
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
