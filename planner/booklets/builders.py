@@ -435,7 +435,11 @@ def seating_data(meeting: Meeting, plan: SeatingPlan, participants: Sequence[Par
                  "seats": [{"label": label, "number": s + 1, "name": _short_name(by_seat.get(label))}
                            for s, label in enumerate(labels)]}
                 for r, labels in enumerate(seating.hall_labels(plan.rows, plan.seats_per_row))]
-        seated = sum(1 for p in participants if p.seat)
+        # Out of those who are to sit (not staff, the press or who declined, unless given a seat anyway):
+        # the printed chart must not read as if the press had been forgotten.
+        expected = [p for p in participants
+                    if p.seat or (p.category in SEATED_CATEGORIES and p.rsvp != Rsvp.declined)]
+        seated = sum(1 for p in expected if p.seat)
         return {
             "document_title": f"{_('Seating chart')} – {meeting.title}",
             "language": lang,
@@ -449,7 +453,7 @@ def seating_data(meeting: Meeting, plan: SeatingPlan, participants: Sequence[Par
             "labels": {"presidium": _("Presidium"), "hall": pgettext("seating", "Hall"),
                        "row": pgettext("seating", "Row"),
                        "summary": _("%(seated)d of %(total)d participants have a seat.", seated=seated,
-                                    total=len(participants))},
+                                    total=len(expected))},
             "presidium": presidium,
             "rows": rows,
             "seats_per_row": plan.seats_per_row,

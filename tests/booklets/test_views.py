@@ -3,6 +3,7 @@ the cached path's few queries, the audit of classified downloads, the forms."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -264,6 +265,20 @@ def test_the_seating_editor_gives_out_seats_and_edits_one(client, site):
         assert delegates.participant_data(participant)["seat"] == "A-3"
 
 
+def test_the_seat_shows_on_the_delegates_own_page(client, site):
+    from planner.delegates import invitations
+
+    client.login(site.email)
+    assert client.post_form(site.url("/print/seating/seat"), {"participant": site.people["Võ Thị Ê"],
+                                                               "seat": "B-7"}).status_code == 302
+    client.logout()
+    with site.open() as (meeting, _user):
+        participant = next(p for p in services.chart_participants(meeting) if p.full_name == "Võ Thị Ê")
+        _link, secret = invitations.issue_link(participant)
+    page = client.get(f"/d/{secret}").get_data(as_text=True)
+    assert '<dd class="delegate-seat">B-7</dd>' in page
+
+
 def test_the_api_serves_the_same_files(client, site, factory):
     from planner.accounts.models import User
 
@@ -274,3 +289,89 @@ def test_the_api_serves_the_same_files(client, site, factory):
     response = client.get(f"/api/v1/meetings/{site.meeting_id}/exports/booklet.pdf",
                           headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+
+
+def test_every_print_download_is_in_the_one_exporter_registry(app):
+    from planner.core import exports
+
+    for name in NAMES:
+        found = exports.exporter("meeting", name)
+        assert found is not None and found.media_type == "application/pdf" and found.inline, name
+
+
+def test_the_printable_programme_page_has_its_print_stylesheet(client, site, app):
+    import re
+    from pathlib import Path
+
+    client.login(site.email)
+    html = client.get(site.url("/programme")).get_data(as_text=True)
+    assert 'class="programme-page"' in html and 'class="programme"' in html
+    assert "Báo cáo tình hình kinh tế - xã hội năm 2026" in html
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+app\.css)', html).group(1)
+    css = (Path(app.static_folder) / "css" / "app.css").read_text(encoding="utf-8")
+    assert stylesheet.startswith("/static/css/app.css")
+    # A print rule that lays the programme out on A4 without the screen's navigation.
+    rules = [block for block in css.split("@media print")[1:] if "body.programme-page" in block.split("\n}\n")[0]]
+    assert rules and "@page" in rules[0] and "size: A4" in rules[0]
+    assert re.search(r"\.no-print[^{]*\{\s*display:\s*none", rules[0])
+
+
+@needs_poppler
+def test_the_seating_chart_counts_only_those_who_are_to_sit(client, site):
+    with site.open() as (meeting, user):
+        services.save_plan(meeting, {"rows": 3, "seats_per_row": 6, "presidium_size": 3, "mode": "protocol"},
+                           user=user)
+        services.assign_seats(meeting, user=user)
+    client.login(site.email)
+    text = flat("\n".join(pdf_pages(client.get(site.export("seating-chart.pdf")).data)))
+    # Six leaders, guests and delegates; the staff member and the reporter sit nowhere and are not missed.
+    assert "6 trên 6 đại biểu đã có chỗ ngồi." in text
+
+
+@needs_poppler
+def test_a_long_name_on_a_place_card_shrinks_to_one_line_on_the_card(client, site):
+    import subprocess
+
+    with site.open() as (meeting, _user):
+        from planner.delegates import services as delegates
+
+        person = next(p for p in services.chart_participants(meeting) if p.full_name == "Nguyễn Văn Nên")
+        delegates.update_participant(person, {"full_name": "Hoàng Minh Quang Hưởng"})
+    client.login(site.email)
+    pdf = client.get(site.export("place-cards.pdf")).data
+    boxes = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", "-", "-"], input=pdf, capture_output=True,
+                           check=True).stdout.decode()
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    words = [(float(x0), float(y0), float(x1), word) for x0, y0, x1, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]+)</word>', boxes)]
+    name = [w for w in words if w[3] in ("HOÀNG", "MINH", "QUANG", "HƯỞNG")]
+    assert len(name) == 8, "the front and the back"
+    # Each face holds the name on one line (two heights: the back's and the front's), inside the card.
+    assert len({round(y) for _, y, _, _ in name}) == 2, name
+    assert all(x0 >= 0 and x1 <= width for x0, _, x1, _ in name)
+
+
+@needs_poppler
+def test_a_long_office_makes_its_row_of_the_attendance_sheet_taller(client, site):
+    import subprocess
+
+    long_title = ("Phó Chủ tịch Thường trực Hội đồng nhân dân tỉnh, Trưởng Ban Tổ chức Tỉnh ủy kiêm Giám đốc "
+                  "Sở Nội vụ tỉnh Quảng Nam")
+    with site.open() as (meeting, _user):
+        from planner.delegates import services as delegates
+
+        person = next(p for p in services.chart_participants(meeting) if p.full_name == "Trần Thị Bình")
+        delegates.update_participant(person, {"title": long_title})
+    client.login(site.email)
+    pdf = client.get(site.export("attendance-sheet.pdf") + "?day=2026-12-03").data
+    boxes = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    words = [(float(x0), float(y0), float(y1), word) for x0, y0, y1, word in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', boxes)]
+    # Trần Thị Bình is number 2; her office runs over several lines between the numbers 2 and 3.
+    numbers = {word: (y0 + y1) / 2 for x0, y0, y1, word in words if x0 < 110 and word.isdigit()}
+    office = [(y0, y1) for x0, y0, y1, word in words if x0 > 200 and numbers["2"] - 40 < y0 < numbers["3"] + 40
+              and word in ("Thường", "trực", "Trưởng", "kiêm", "Giám", "Nội", "vụ")]
+    top, bottom = min(y0 for y0, _ in office), max(y1 for _, y1 in office)
+    assert bottom - top > 30, "the office takes three lines or more"
+    # The office stays within its row, clear of the rows above and below (whose numbers are centred).
+    assert numbers["1"] + 10 < top and bottom < numbers["3"] - 10, (numbers, top, bottom)
