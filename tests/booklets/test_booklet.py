@@ -109,9 +109,14 @@ def test_an_a5_booklet_has_a_page_count_divisible_by_four(conf):
 
 
 @needs_poppler
-def test_fonts_are_embedded(conf):
+@pytest.mark.parametrize("document", ["booklet", "badges", "place_cards", "seating", "attendance"])
+def test_fonts_are_embedded(conf, document):
     _everything(conf)
-    listing = subprocess.run(["pdffonts", "-"], input=_booklet(conf), capture_output=True, check=True).stdout.decode()
+    services.save_plan(conf.meeting, {"rows": 2, "seats_per_row": 4, "presidium_size": 3, "mode": "protocol"},
+                       user=conf.user)
+    services.assign_seats(conf.meeting, user=conf.user)
+    pdf = _booklet(conf) if document == "booklet" else getattr(services, f"{document}_pdf")(conf.meeting, conf.user)
+    listing = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     rows = [line.split() for line in listing.splitlines()[2:] if line.strip()]
     assert rows, listing
     assert all("Liberation" in row[0] for row in rows), listing
