@@ -125,16 +125,25 @@ def handle_planner_error(exc: PlannerError) -> Response:
 def handle_database_outage(exc: Exception) -> Response:
     """The database is away: say so kindly; the pool's pre-ping reconnects once it returns."""
     log.warning("database unavailable: %s", exc)
-    from planner.extensions import db
+    from planner.extensions import db, login_manager
 
     try:
         db.session.rollback()
     except Exception:  # the rollback itself may fail on a dead connection; the session is reset anyway
         db.session.remove()
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    # The page must not need the database: the signed-in user cannot be loaded now, so it is drawn as for
+    # a visitor (and kept out of caches all the same).
+    g._login_user = login_manager.anonymous_user()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
     if is_api_request():
         return problem(503, str(ERROR_TEXTS[503][1]), headers=headers)
-    return error_page(503, headers=headers)
+    try:
+        return error_page(503, headers=headers)
+    except Exception:  # something else on the page wanted the database: say it in plain text
+        log.warning("the 503 page could not be drawn", exc_info=True)
+        db.session.remove()
+        title, detail = ERROR_TEXTS[503]
+        return Response(f"{title}\n\n{detail}\n", status=503, mimetype="text/plain", headers=headers)
 
 
 def handle_unexpected(exc: Exception) -> Response:

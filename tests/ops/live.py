@@ -153,6 +153,10 @@ class Proxy:
         self._sockets: set[socket.socket] = set()
         self._listener: socket.socket | None = None
         self._stop = threading.Event()
+        # When the client sends bytes containing this, everything is cut before they reach the server:
+        # an outage in the middle of a transaction, at a chosen statement.
+        self.cut_when: bytes | None = None
+        self.cuts = 0
         self.restore()
 
     def restore(self) -> None:
@@ -164,6 +168,7 @@ class Proxy:
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def cut(self) -> None:
+        self.cuts += 1
         listener, self._listener = self._listener, None
         if listener is not None:
             with contextlib.suppress(OSError):
@@ -207,6 +212,10 @@ class Proxy:
                 for sock in readable:
                     data = sock.recv(65536)
                     if not data:
+                        return
+                    if sock is a and self.cut_when is not None and self.cut_when in data:
+                        self.cut_when = None
+                        self.cut()
                         return
                     pair[sock].sendall(data)
         except (OSError, ValueError):
