@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from planner.accounts import services
 from planner.accounts.models import DocumentProfile
-from planner.api import requires
+from planner.api import Integer, requires
 from planner.core.permissions import Permission
 
 blp = Blueprint("organization", __name__, url_prefix="/organization",
@@ -25,7 +25,7 @@ class OrganizationSchema(ma.Schema):
     body_code = ma.fields.String(validate=ma.validate.Length(max=32))
     timezone = ma.fields.String(validate=ma.validate.Length(max=64))
     language = ma.fields.String(validate=ma.validate.OneOf(["vi", "en"]))
-    version = ma.fields.Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
+    version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
 
 
 class OrganizationPatchSchema(OrganizationSchema):

@@ -13,7 +13,7 @@ from planner.agenda import conflicts as conflict_rules
 from planner.agenda import releases as release_rules
 from planner.agenda import services
 from planner.agenda.models import AgendaItem, AgendaItemKind, AgendaItemStatus, AgendaRelease
-from planner.api import ListArgs, page, requires
+from planner.api import Integer, ListArgs, page, requires
 from planner.core.permissions import Classification, Permission, visible_levels
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
@@ -37,10 +37,10 @@ class AgendaItemSchema(ma.Schema):
     ends_at = ma.fields.DateTime(metadata={"description": DATETIME_HELP})
     room_id = ma.fields.String(allow_none=True)
     presiding_ids = ma.fields.List(ma.fields.String(), metadata={"description": "Participant ids, in order"})
-    position = ma.fields.Integer(metadata={"description": "Order among items that start at the same time"})
+    position = Integer(metadata={"description": "Order among items that start at the same time"})
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in AgendaItemStatus]))
     classification = ma.fields.String(validate=ma.validate.OneOf([c.value for c in Classification]))
-    version = ma.fields.Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
+    version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
 
 
 class AgendaItemCreateSchema(AgendaItemSchema):
@@ -58,7 +58,7 @@ class AgendaItemPatchSchema(AgendaItemSchema):
 
 class AgendaItemListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(AgendaItemSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 class DeleteArgs(ma.Schema):
@@ -74,7 +74,7 @@ class ConflictSchema(ma.Schema):
 
 class ConflictListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(ConflictSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 class ChangeSchema(ma.Schema):
@@ -91,7 +91,7 @@ class ChangeSchema(ma.Schema):
 
 class ReleaseSchema(ma.Schema):
     id = ma.fields.String(dump_only=True)
-    number = ma.fields.Integer(dump_only=True)
+    number = Integer(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     note = ma.fields.String()
     changes = ma.fields.List(ma.fields.Nested(ChangeSchema), dump_only=True)
@@ -105,7 +105,7 @@ class ReleaseCreateSchema(ma.Schema):
 
 class ReleaseListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(ReleaseSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 def _meeting(meeting_id: str) -> Meeting:

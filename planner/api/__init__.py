@@ -6,14 +6,17 @@ registers them, authenticates every request and serves the OpenAPI document gene
 
 from __future__ import annotations
 
+import http
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Flask, abort, g, request
 from flask_babel import gettext as _
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 
 from planner.accounts import services as account_services
 from planner.core.permissions import Permission
@@ -23,14 +26,43 @@ F = TypeVar("F", bound=Callable[..., Any])
 PREFIX = "/api/v1"
 
 
+class Integer(ma.fields.Integer):
+    """A whole number: 7 in JSON or "7" in a query string, never 1.75 silently cut down to 1."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details, the one error format of the API."""
+    """RFC 9457 problem details, the one error format of the API. Some problems carry extension
+    members (a minutes conflict adds ``current_version`` and ``revision``), as the RFC allows."""
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     type = ma.fields.String()
     title = ma.fields.String()
-    status = ma.fields.Integer()
+    status = Integer()
     detail = ma.fields.String(metadata={"description": "What went wrong, for a person to read"})
     errors = ma.fields.List(ma.fields.Dict(), metadata={"description": "[{field, detail}] or [{row, column, detail}]"})
+
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_CONTENT = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+class ProblemResponsesPlugin(BasePlugin):
+    """Every documented error answer is a problem+json document, as core.web sends it: an error
+    response that a route documents with a description only gets the Problem body."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs: Any) -> None:
+        for operation in (operations or {}).values():
+            for status, response in operation.get("responses", {}).items():
+                is_error = status == "default" or str(status)[:1] in ("4", "5")
+                if is_error and isinstance(response, dict) and "content" not in response:
+                    response["content"] = PROBLEM_CONTENT
 
 
 class PlannerApi(Api):
@@ -39,13 +71,25 @@ class PlannerApi(Api):
     def _register_error_handlers(self) -> None:
         """core.web answers every error, as problem+json under /api/."""
 
+    def _register_responses(self) -> None:
+        """flask-smorest documents its shared error responses as application/json; ours are problem+json."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
-api = PlannerApi()
+
+api = PlannerApi(spec_kwargs={"extra_plugins": [ProblemResponsesPlugin()]})
 
 
 class ListArgs(ma.Schema):
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    limit = Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
+    offset = Integer(load_default=0, validate=ma.validate.Range(min=0))
 
 
 def page(items: list[Any], total: int) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
-from planner.api import ListArgs, page, requires
+from planner.api import Integer, ListArgs, page, requires
 from planner.core.permissions import Permission
 from planner.delegates import services
 from planner.delegates.models import AttendanceStatus, ParticipantCategory, Rsvp
@@ -44,8 +44,8 @@ class ParticipantSchema(ma.Schema):
     unit = ma.fields.String(validate=ma.validate.Length(max=500))
     category = ma.fields.String(validate=ma.validate.OneOf([c.value for c in ParticipantCategory]))
     delegation = ma.fields.String(validate=ma.validate.Length(max=255))
-    precedence = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=99_999),
-                                   metadata={"description": "1 is the highest rank; null takes the default"})
+    precedence = Integer(allow_none=True, validate=ma.validate.Range(min=1, max=99_999),
+                         metadata={"description": "1 is the highest rank; null takes the default"})
     seat = ma.fields.String(validate=ma.validate.Length(max=32))
     email = ma.fields.String(validate=ma.validate.Length(max=255))
     phone = ma.fields.String(validate=ma.validate.Length(max=64))
@@ -59,7 +59,7 @@ class ParticipantSchema(ma.Schema):
                                   metadata={"description": "present, excused or absent on `day`; null clears it"})
     absence_reason = ma.fields.String(validate=ma.validate.Length(max=1000))
     attendance_days = ma.fields.List(ma.fields.Nested(AttendanceDaySchema), dump_only=True)
-    version = ma.fields.Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
+    version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
 
 
 class ParticipantCreateSchema(ParticipantSchema):
@@ -74,7 +74,7 @@ class ParticipantPatchSchema(ParticipantSchema):
 
 class ParticipantListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(ParticipantSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 class ParticipantListArgs(ListArgs):
@@ -96,9 +96,9 @@ class ImportFileSchema(ma.Schema):
 
 
 class ImportResultSchema(ma.Schema):
-    created = ma.fields.Integer()
-    updated = ma.fields.Integer()
-    unchanged = ma.fields.Integer()
+    created = Integer()
+    updated = Integer()
+    unchanged = Integer()
     dry_run = ma.fields.Boolean()
     mapping = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(allow_none=True),
                              metadata={"description": "What each header of the file was read as"})

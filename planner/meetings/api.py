@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from planner.api import ListArgs, page, requires
+from planner.api import Integer, ListArgs, page, requires
 from planner.core.errors import ValidationError
 from planner.core.permissions import Classification, Permission
 from planner.meetings import recurrence, services
@@ -56,7 +56,7 @@ class MeetingSchema(ma.Schema):
                                                               "meetings), else null"})
     feed_url = ma.fields.String(dump_only=True, allow_none=True,
                                 metadata={"description": "The meeting's calendar feed (null for now)"})
-    version = ma.fields.Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
+    version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
     created_at = ma.fields.DateTime(dump_only=True)
     updated_at = ma.fields.DateTime(dump_only=True)
 
@@ -90,15 +90,15 @@ class MeetingListArgs(ListArgs):
 
 class MeetingListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(MeetingSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 class MeetingRoomSchema(ma.Schema):
     id = ma.fields.String(dump_only=True)
     name = ma.fields.String(validate=ma.validate.Length(min=1, max=255))
-    capacity = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1),
-                                 metadata={"description": "Seats; at least 1, or null if unknown"})
-    version = ma.fields.Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
+    capacity = Integer(allow_none=True, validate=ma.validate.Range(min=1),
+                       metadata={"description": "Seats; at least 1, or null if unknown"})
+    version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
 
 
 class MeetingRoomCreateSchema(MeetingRoomSchema):
@@ -114,11 +114,11 @@ class MeetingRoomPatchSchema(MeetingRoomSchema):
 
 class MeetingRoomListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(MeetingRoomSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 class MeetingRoomDeletedSchema(ma.Schema):
-    agenda_items_without_room = ma.fields.Integer(
+    agenda_items_without_room = Integer(
         metadata={"description": "Agenda items that were in the room; they stay in the programme without a room"})
 
 
@@ -138,7 +138,7 @@ class OccurrenceSchema(ma.Schema):
 
 class OccurrenceListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(OccurrenceSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 class OccurrenceArgs(ListArgs):

@@ -11,7 +11,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from planner.api import requires
+from planner.api import Integer, requires
 from planner.core.permissions import Permission
 from planner.core.web import problem
 from planner.meetings import services as meeting_services
@@ -24,21 +24,21 @@ blp = Blueprint("minutes_api", __name__, description="Minutes and conclusion not
 
 class DecisionSchema(ma.Schema):
     text = ma.fields.String()
-    for_ = ma.fields.Integer(data_key="for", allow_none=True)
-    against = ma.fields.Integer(allow_none=True)
-    abstain = ma.fields.Integer(allow_none=True)
+    for_ = Integer(data_key="for", allow_none=True)
+    against = Integer(allow_none=True)
+    abstain = Integer(allow_none=True)
 
 
 class MinutesSchema(ma.Schema):
     id = ma.fields.String()
     meeting_id = ma.fields.String()
     kind = ma.fields.String(metadata={"description": "minutes or notice"})
-    edition = ma.fields.Integer(metadata={"description": "1; a correction after approval is 2, 3…"})
+    edition = Integer(metadata={"description": "1; a correction after approval is 2, 3…"})
     corrects_id = ma.fields.String(allow_none=True, metadata={"description": "The approved document corrected"})
     status = ma.fields.String(metadata={"description": "draft, submitted or approved"})
     number = ma.fields.String(allow_none=True, metadata={"description": "Given at approval, e.g. Số 12-BB/VPTU"})
     document_date = ma.fields.Date(allow_none=True)
-    version = ma.fields.Integer(metadata={"description": "Send it back with a change; a stale one answers 409"})
+    version = Integer(metadata={"description": "Send it back with a change; a stale one answers 409"})
     sections = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "In document order: {key, kind, heading, text}; items add discussion, conclusion and "
                        "decisions [{text, for, against, abstain}]; signatures have left/right "
@@ -52,11 +52,11 @@ class MinutesSchema(ma.Schema):
 
 
 class GenerateSchema(ma.Schema):
-    version = ma.fields.Integer(metadata={"description": "To compose an existing draft anew: the version read"})
+    version = Integer(metadata={"description": "To compose an existing draft anew: the version read"})
 
 
 class PatchSchema(ma.Schema):
-    version = ma.fields.Integer(required=True, metadata={"description": "The version you read"})
+    version = Integer(required=True, metadata={"description": "The version you read"})
     sections = ma.fields.Raw(metadata={
         "description": "The changed sections: a list of {key, field: value…} or an object {key: {field: value}}"})
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in MinutesStatus]),
@@ -66,18 +66,18 @@ class PatchSchema(ma.Schema):
 
 
 class RevisionSchema(ma.Schema):
-    number = ma.fields.Integer()
+    number = Integer()
     kind = ma.fields.String(metadata={"description": "generated, saved, conflict (a stale save kept), restored"})
     author = ma.fields.String(attribute="author_label")
     created_at = ma.fields.DateTime()
-    based_on_version = ma.fields.Integer(allow_none=True)
+    based_on_version = Integer(allow_none=True)
     note = ma.fields.String()
     sections = ma.fields.List(ma.fields.Dict())
 
 
 class RevisionListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(RevisionSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 def _meeting(meeting_id: str) -> Meeting:
@@ -109,6 +109,7 @@ def _routes(kind: MinutesKind, path: str) -> None:
 
         @blp.arguments(GenerateSchema)
         @blp.response(201, MinutesSchema)
+        @blp.alt_response(200, schema=MinutesSchema, description="The draft existed and was composed anew")
         @requires(Permission.take_minutes)
         def post(self, data: dict[str, Any], meeting_id: str) -> Any:
             """Generate the draft from the meeting (201); with the version of a draft, compose it anew (200)."""

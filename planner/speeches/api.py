@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from planner.agenda import services as agenda_services
-from planner.api import ListArgs, page, requires
+from planner.api import Integer, ListArgs, page, requires
 from planner.core.models import utcnow
 from planner.core.permissions import Permission
 from planner.speeches import services, timing
@@ -22,10 +22,10 @@ blp = Blueprint("speeches_api", __name__, description="Speakers lists: who speak
 
 class SpeechTextSchema(ma.Schema):
     id = ma.fields.String(dump_only=True)
-    number = ma.fields.Integer(dump_only=True, metadata={"description": "Version 1, 2, …"})
+    number = Integer(dump_only=True, metadata={"description": "Version 1, 2, …"})
     filename = ma.fields.String(dump_only=True)
     media_type = ma.fields.String(dump_only=True)
-    size = ma.fields.Integer(dump_only=True)
+    size = Integer(dump_only=True)
     sha256 = ma.fields.String(dump_only=True)
     uploaded_at = ma.fields.DateTime(dump_only=True)
     check_against_delivery = ma.fields.Boolean(dump_only=True)
@@ -41,9 +41,9 @@ class SpeechSchema(ma.Schema):
     speaker = ma.fields.String(dump_only=True, metadata={"description": "The speaker's full name"})
     kind = ma.fields.String(validate=ma.validate.OneOf([k.value for k in SpeechKind]))
     title = ma.fields.String(validate=ma.validate.Length(max=1000))
-    position = ma.fields.Integer(validate=ma.validate.Range(min=1),
-                                 metadata={"description": "1 is the first on the item's list"})
-    allotted_seconds = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=4 * 3600))
+    position = Integer(validate=ma.validate.Range(min=1),
+                       metadata={"description": "1 is the first on the item's list"})
+    allotted_seconds = Integer(allow_none=True, validate=ma.validate.Range(min=1, max=4 * 3600))
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in SpeechStatus]),
                               metadata={"description": "requested → approved → speaking → done, or withdrawn. "
                                                        "speaking starts the clock, done stops it."})
@@ -53,10 +53,10 @@ class SpeechSchema(ma.Schema):
     started_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     ended_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     paused_at = ma.fields.DateTime(dump_only=True, allow_none=True)
-    paused_seconds = ma.fields.Integer(dump_only=True)
-    spoken_seconds = ma.fields.Integer(dump_only=True, metadata={"description": "Speaking time without pauses"})
+    paused_seconds = Integer(dump_only=True)
+    spoken_seconds = Integer(dump_only=True, metadata={"description": "Speaking time without pauses"})
     texts = ma.fields.List(ma.fields.Nested(SpeechTextSchema), dump_only=True)
-    version = ma.fields.Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
+    version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
 
 
 class SpeechCreateSchema(SpeechSchema):
@@ -76,7 +76,7 @@ class SpeechPatchSchema(SpeechSchema):
 
 class SpeechListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(SpeechSchema))
-    total = ma.fields.Integer()
+    total = Integer()
 
 
 class SpeechRequestSchema(ma.Schema):

@@ -1,0 +1,163 @@
+"""Schemathesis against /api/v1/openapi.json: every operation, as an organizer and as an admin, on a
+seeded scene so that path parameters reach real objects. No answer may be a 5xx, every answer must be
+documented and match its schema, every error must be problem+json, and data that breaks the schema must
+be refused.
+
+`make test` runs a few examples per operation (PLANNER_FUZZ_EXAMPLES, default 6); `make fuzz` many more.
+Each run prints how many requests it made.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from typing import Any
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed (pip install -e '.[dev]')")
+
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from schemathesis import GenerationMode  # noqa: E402
+from schemathesis.checks import not_a_server_error  # noqa: E402
+from schemathesis.specs.openapi.checks import (  # noqa: E402
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from planner import create_app  # noqa: E402
+
+EXAMPLES = int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "6"))
+ROLES = ("organizer", "admin")
+EXPORTS = ("programme.pdf", "participants.xlsx", "participants.csv", "calendar.ics", "minutes.docx", "no-such.file")
+
+
+def _operations() -> list[tuple[str, str]]:
+    """(method, path) of every operation, read from the document at collection time (no database needed)."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "collect", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "INSTANCE_PATH": tempfile.mkdtemp(prefix="planner-fuzz-")})
+    document = app.test_client().get("/api/v1/openapi.json").get_json()
+    return [(method.upper(), path) for path, item in document["paths"].items()
+            for method in item if method in ("get", "post", "put", "patch", "delete")]
+
+
+OPERATIONS = _operations()
+# Real objects of the scene, by path parameter name; read at generation time by the hook below.
+KNOWN: dict[str, list[str]] = {}
+REQUESTS: Counter[str] = Counter()
+STATUSES: Counter[int] = Counter()
+
+
+@pytest.fixture(scope="module")
+def api_schema(app):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    # The bearer token is ours to send (the authorization matrix tests tokens); unknown query parameters
+    # are ignored by design, as HTTP clients add cache busters.
+    schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)
+
+    @schema.hook
+    def flatmap_path_parameters(context, path_parameters: dict[str, Any]):
+        """Most cases aim at an object that exists; the rest keep the generated (unknown) value."""
+        if not path_parameters:
+            return st.just(path_parameters)
+        strategies = {}
+        for name, value in path_parameters.items():
+            known = KNOWN.get(name)
+            strategies[name] = st.sampled_from([*known, value]) if known else st.just(value)
+        return st.fixed_dictionaries(strategies)
+
+    return schema
+
+
+def _seed(client, headers: dict[str, str]) -> dict[str, list[str]]:
+    """A meeting with everything under it, made through the API itself (so every id is a public one)."""
+    def post(url: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = client.post(url, json=body, headers=headers)
+        assert response.status_code == 201, (url, response.status_code, response.get_json())
+        return response.get_json()
+
+    meeting = post("/api/v1/meetings", {"title": "Hội nghị Ban Chấp hành", "kind": "conference",
+                                        "starts_on": "2026-12-01", "ends_on": "2026-12-02",
+                                        "classification": "confidential"})
+    weekly = post("/api/v1/meetings", {"title": "Giao ban tuần", "kind": "briefing", "starts_on": "2026-12-07",
+                                       "start_time": "08:00", "end_time": "09:00",
+                                       "recurrence": "FREQ=WEEKLY;BYDAY=MO;COUNT=6"})
+    m = meeting["id"]
+    room = post(f"/api/v1/meetings/{m}/rooms", {"name": "Hội trường A", "capacity": 200})
+    item = post(f"/api/v1/meetings/{m}/agenda-items", {"title": "Khai mạc", "kind": "opening", "room_id": room["id"],
+                                                      "starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T08:30"})
+    discussion = post(f"/api/v1/meetings/{m}/agenda-items", {"title": "Thảo luận", "kind": "discussion",
+                                                            "starts_at": "2026-12-01T08:30",
+                                                            "ends_at": "2026-12-01T10:00"})
+    people = [post(f"/api/v1/meetings/{m}/participants", {"family_name": family, "middle_name": middle,
+                                                          "given_name": given, "category": "delegate"})
+              for family, middle, given in (("Nguyễn", "Văn", "An"), ("Trần", "Thị", "Bình"))]
+    speech = post(f"/api/v1/agenda-items/{discussion['id']}/speeches",
+                  {"participant_id": people[0]["id"], "kind": "discussion", "title": "Ý kiến"})
+    post(f"/api/v1/meetings/{m}/minutes", {})
+    occurrences = client.get(f"/api/v1/meetings/{weekly['id']}/occurrences", headers=headers).get_json()["items"]
+    return {
+        "meeting_id": [m, weekly["id"]],
+        "room_id": [room["id"]],
+        "item_id": [item["id"], discussion["id"]],
+        "participant_id": [p["id"] for p in people],
+        "speech_id": [speech["id"]],
+        "original_date": [o["original_date"] for o in occurrences[:2]],
+        "name": list(EXPORTS),
+    }
+
+
+def _problem_json(ctx, response, case) -> bool | None:
+    """Every error of the API is an RFC 9457 problem with a detail for a person to read."""
+    if response.status_code < 400:
+        return None
+    media = (response.headers.get("content-type") or [""])[0]
+    assert media.startswith("application/problem+json"), f"error {response.status_code} answered as {media!r}"
+    body = response.json()
+    assert isinstance(body.get("detail"), str) and body["detail"], f"problem without detail: {body!r}"
+    assert body.get("status") == response.status_code, f"problem says {body.get('status')} in a {response.status_code}"
+    return True
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          negative_data_rejection, _problem_json]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_api_operation(app, factory, api_schema, method: str, path: str, role: str):
+    org = factory.organization(name=f"Văn phòng fuzz {role}")
+    user = factory.user(org, role=role, clearance="top_secret")
+    headers = {"Authorization": f"Bearer {factory.token(user)}"}
+    client = app.test_client()
+    KNOWN.clear()
+    KNOWN.update(_seed(client, headers))
+
+    operation = api_schema[path][method]
+    # Positive data must pass the schema and may meet business rules (4xx); negative data must be refused.
+    strategy = st.one_of(operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+                         operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+
+    @given(case=strategy)
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=EXAMPLES <= 10,
+              phases=[Phase.generate, Phase.shrink] if EXAMPLES > 10 else [Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    def run(case) -> None:
+        REQUESTS[role] += 1
+        response = case.call(headers=headers)
+        STATUSES[response.status_code] += 1
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+    run()
+
+
+def test_zz_report_request_count(capsys):
+    """Not a check: says how many requests the fuzz made (pytest -s or the -ra summary shows it)."""
+    total = sum(REQUESTS.values())
+    with capsys.disabled():
+        print(f"\nAPI fuzz: {total} requests over {len(OPERATIONS)} operations ({dict(REQUESTS)}), "
+              f"{EXAMPLES} examples per operation and role; statuses {sorted(STATUSES.items())}")
