@@ -76,6 +76,41 @@ def create_token(email: str, name: str, org_name: str | None) -> None:
     click.echo(secret)
 
 
+@planner_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Write a backup (database, stored files, manifest) to PATH, a .tar.gz; safe while Planner runs."""
+    from planner.core import backup
+
+    try:
+        summary = backup.backup(path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(summary.tables.values())
+    click.echo(f"Backup written to {summary.path}: {summary.database} database at schema {summary.revision}, "
+               f"{len(summary.tables)} tables, {rows} rows, {summary.files} stored files.")
+
+
+@planner_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the current data.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database and stored files with those of the backup at PATH. Stop the other instances
+    first; the backup is checked completely before anything is replaced."""
+    from planner.core import backup
+
+    try:
+        manifest = backup.read_manifest(path)
+        if not yes:
+            click.confirm(f"Replace ALL current data with the backup of {manifest.get('created_at')} "
+                          f"({manifest.get('database')}, schema {manifest.get('alembic_revision')})?", abort=True)
+        summary = backup.restore(path)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored {summary.path}: {sum(summary.tables.values())} rows in {len(summary.tables)} tables, "
+               f"{summary.files} stored files.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(planner_cli)
 
