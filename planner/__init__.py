@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("PLANNER_INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     config_module.load(app, config)
+    _trust_proxies(app)
 
     from planner.extensions import babel, csrf, db, limiter, migrate
 
@@ -47,6 +48,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     _template_context(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address, scheme and host from their
+    X-Forwarded-* headers (so that login limits count clients, not the proxy); never without the setting,
+    or anyone could claim any address."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def _import_models() -> None:

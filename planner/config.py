@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     # HSTS only where TLS is terminated in front of us (see README, Security and operations).
     "HSTS_SECONDS": 0,
+    # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host; 0: those headers are ignored.
+    "TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,
     "BABEL_DEFAULT_LOCALE": "vi",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
