@@ -54,8 +54,11 @@ def test_choose_the_booklet_and_give_out_the_seats(app, page, live_server, facto
     expect(page.locator(".booklet-pages img").first).to_be_visible()
     assert page.locator(".booklet-pages img").count() >= 6
     page.locator(".booklet-pages img").last.scroll_into_view_if_needed()
-    page.wait_for_function("Array.from(document.querySelectorAll('.booklet-pages img')).every(i => i.complete && "
-                           "i.naturalWidth > 0)")
+    # Every preview image loaded (asked property by property: the CSP forbids wait_for_function's eval).
+    images = page.locator(".booklet-pages img")
+    for index in range(images.count()):
+        expect(images.nth(index)).to_have_js_property("complete", True)
+        assert images.nth(index).evaluate("image => image.naturalWidth") > 0
     screenshot("booklets-booklet-desktop")
     booklet = page.request.get(live_server(site.export("booklet.pdf")))
     assert booklet.ok and booklet.headers["content-type"] == "application/pdf"
