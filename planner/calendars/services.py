@@ -386,7 +386,12 @@ def _token_statement() -> Any:
             .outerjoin(Membership, (Membership.user_id == FeedToken.user_id)
                        & (Membership.organization_id == FeedToken.organization_id))
             .where(FeedToken.token_hash == bindparam("hash"), FeedToken.kind == bindparam("kind"))
-            .options(joinedload(FeedToken.meeting), joinedload(FeedToken.participant).joinedload(Participant.meeting),
+            # The participant's person as a plain outer join: the relationship's own inner join would nest
+            # "(participants JOIN people)" inside the outer join, which SQLite materializes by reading every
+            # participant of every meeting on each poll (40 ms on dataset L instead of 0.2 ms).
+            .options(joinedload(FeedToken.meeting),
+                     joinedload(FeedToken.participant).joinedload(Participant.person, innerjoin=False),
+                     joinedload(FeedToken.participant).joinedload(Participant.meeting),
                      joinedload(FeedToken.user).lazyload(User.memberships), joinedload(FeedToken.organization)))
 
 

@@ -45,9 +45,9 @@ from planner.core.permissions import (
     cleared_for,
     visible_levels,
 )
-from planner.core.text import normalize
+from planner.core.text import full_name, normalize
 from planner.core.tokens import new_token, token_hash
-from planner.delegates.models import Participant
+from planner.delegates.models import Participant, Person
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingStatus
@@ -199,10 +199,14 @@ def speaker_names(items: Sequence[AgendaItem]) -> dict[int, str]:
     ids = [item.id for item in items]
     if not ids:
         return {}
-    speakers = db.session.scalars(
-        select(Participant).join(Speech, Speech.participant_id == Participant.id)
-        .where(Speech.agenda_item_id.in_(ids), Speech.status != SpeechStatus.withdrawn)).unique()
-    return {p.person_id: p.full_name for p in speakers}
+    # The name's columns only: loading 600 speakers as participants with their people cost a third of
+    # the agenda editor's time on a congress.
+    rows = db.session.execute(
+        select(Person.id, Person.family_name, Person.middle_name, Person.given_name).distinct()
+        .join(Participant, Participant.person_id == Person.id)
+        .join(Speech, Speech.participant_id == Participant.id)
+        .where(Speech.agenda_item_id.in_(ids), Speech.status != SpeechStatus.withdrawn))
+    return {person_id: full_name(family, middle, given) for person_id, family, middle, given in rows}
 
 
 # The lock and the revision ------------------------------------------------------------------------
