@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from planner.accounts import services as accounts
 from planner.accounts.models import DocumentProfile, Organization
 from planner.core.permissions import Classification, Role
+from planner.demo_history import seed_history
 from planner.extensions import db
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ def seed() -> Organization:
     seed_agenda(demo_meetings["conference"])
     seed_speeches(demo_meetings["conference"])
     seed_print(demo_meetings["conference"])
+    seed_history(org, accounts.user_by_email(LOGINS[0].email))
     return org
 
 

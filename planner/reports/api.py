@@ -30,6 +30,7 @@ class FiguresSchema(ma.Schema):
     meetings = ma.fields.Integer()
     by_kind = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     invited = ma.fields.Integer()
+    invited_recorded = ma.fields.Integer(metadata={"description": "Invited to meetings where attendance was taken"})
     present = ma.fields.Integer()
     attendance_rate = ma.fields.Float(allow_none=True)
     speeches = ma.fields.Integer()

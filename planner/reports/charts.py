@@ -27,14 +27,17 @@ class Series:
     values: Sequence[float]
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10ⁿ not below ``value``: a round top for the axis."""
+def nice_step(value: float, *, integer: bool = False) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10ⁿ not below ``value`` (for whole counts 1, 2, 3, 4 or 5 × 10ⁿ, at least
+    1): the distance between grid lines, so that the axis reads in round numbers without much empty room."""
     if value <= 0:
         return 1
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
+    steps = (1, 2, 3, 4, 5, 10) if integer else (1, 2, 2.5, 5, 10)
+    for step in steps:
         if value <= step * power + 1e-9:
-            return step * power
+            found = step * power
+            return max(found, 1) if integer else found
     return 10 * power
 
 
@@ -43,12 +46,13 @@ def _number(value: float) -> str:
 
 
 def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str,
-              fmt: Callable[[float], str] = _number, top: float | None = None, chart_id: str = "chart") -> Markup:
-    """Bars per label; several series stack. ``top`` fixes the axis (1.0 for rates), else it is rounded up
-    from the highest stack."""
+              fmt: Callable[[float], str] = _number, top: float | None = None, integer: bool = False,
+              chart_id: str = "chart") -> Markup:
+    """Bars per label; several series stack. ``top`` fixes the axis (1.0 for rates), else four round steps
+    cover the highest stack (whole steps for counts: ``integer``)."""
     count = max(len(labels), 1)
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
-    axis_top = top if top is not None else nice_ceiling(max(totals, default=0))
+    axis_top = top if top is not None else 4 * nice_step(max(totals, default=0) / 4, integer=integer)
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / count

@@ -19,7 +19,8 @@ def workbook(stats: Statistics) -> bytes:
     kinds = [MeetingKind(k) for k in stats.kinds] or list(MeetingKind)
     header = [_("Period"), _("Meetings held"),
               *[str(MEETING_KIND_LABELS[k]) for k in kinds],
-              _("Participants invited"), _("Participants present"), _("Attendance rate (%)"),
+              _("Participants invited"), _("Invited where attendance was taken"), _("Participants present"),
+              _("Attendance rate (%)"),
               _("Speeches delivered"), _("Speaking time (minutes)"),
               _("Meetings owing minutes"), _("Minutes approved"),
               _("Notices on time"), _("Notices late"), _("Notices missing")]
@@ -29,7 +30,7 @@ def workbook(stats: Statistics) -> bytes:
         rows.append([
             presenting.period_label(row.period, stats.grouping) if row.period else _("Total"), row.meetings,
             *[row.by_kind.get(k.value, 0) for k in kinds],
-            row.invited, row.present, round(rate * 100, 1) if rate is not None else None,
+            row.invited, row.invited_recorded, row.present, round(rate * 100, 1) if rate is not None else None,
             row.speeches, round(row.speaking_seconds / 60, 1),
             row.minutes_due, row.minutes_approved, row.notices_on_time, row.notices_late, row.notices_missing,
         ])

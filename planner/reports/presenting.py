@@ -36,7 +36,7 @@ def statistics_charts(stats: Statistics) -> dict[str, object]:
     meetings = charts.bar_chart(
         labels, [charts.Series(str(MEETING_KIND_LABELS[k]), [r.by_kind.get(k.value, 0) for r in stats.rows])
                  for k in kinds] or [charts.Series(_("Meetings held"), [0] * len(labels))],
-        title=_("Meetings held"), chart_id="chart-meetings")
+        title=_("Meetings held"), integer=True, chart_id="chart-meetings")
     attendance = charts.bar_chart(
         labels, [charts.Series(_("Attendance rate"), [r.attendance_rate or 0 for r in stats.rows])],
         title=_("Attendance rate"), fmt=lambda v: f"{v * 100:.0f}%", top=1.0, chart_id="chart-attendance")
@@ -47,6 +47,6 @@ def statistics_charts(stats: Statistics) -> dict[str, object]:
         labels, [charts.Series(_("On time"), [r.notices_on_time for r in stats.rows]),
                  charts.Series(_("Late"), [r.notices_late for r in stats.rows]),
                  charts.Series(_("Missing"), [r.notices_missing for r in stats.rows])],
-        title=_("Conclusion notices"), chart_id="chart-notices")
+        title=_("Conclusion notices"), integer=True, chart_id="chart-notices")
     return {"labels": labels, "kinds": kinds, "meetings": meetings, "attendance": attendance,
             "speaking": speaking, "notices": notices}

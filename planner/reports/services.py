@@ -207,6 +207,7 @@ class Figures:
     meetings: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     invited: int = 0
+    invited_recorded: int = 0      # invited to meetings where attendance was taken: the rate's base
     present: int = 0
     speeches: int = 0
     speaking_seconds: int = 0
@@ -218,15 +219,15 @@ class Figures:
 
     @property
     def attendance_rate(self) -> float | None:
-        return self.present / self.invited if self.invited else None
+        return self.present / self.invited_recorded if self.invited_recorded else None
 
     @property
     def notices_due(self) -> int:
         return self.notices_on_time + self.notices_late + self.notices_missing
 
     def add(self, other: Figures) -> None:
-        for name in ("meetings", "invited", "present", "speeches", "speaking_seconds", "minutes_approved",
-                     "minutes_due", "notices_on_time", "notices_late", "notices_missing"):
+        for name in ("meetings", "invited", "invited_recorded", "present", "speeches", "speaking_seconds",
+                     "minutes_approved", "minutes_due", "notices_on_time", "notices_late", "notices_missing"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for kind, count in other.by_kind.items():
             self.by_kind[kind] = self.by_kind.get(kind, 0) + count
@@ -281,9 +282,10 @@ def statistics(org: Organization, user: User | None, *, start: date | None = Non
 
     A meeting counts in the period of its first day; each occurrence of a recurring meeting counts once.
     Invited: its participants other than staff; present: those of them checked in (or marked present) on a
-    day of that occurrence. Speeches: those delivered, in the period of the day they were given, with their
-    time without pauses. Minutes and notices: single meetings of the kinds that owe them, in the period of
-    their first day like the meeting; a notice is on time when approved by its due day (5 working days after
+    day of that occurrence; the attendance rate counts only occurrences where attendance was taken.
+    Speeches: those delivered, in the period of the day they were given, with their time without pauses.
+    Minutes and notices: single meetings of the kinds that owe them, in the period of their first day like
+    the meeting; a notice is on time when approved by its due day (5 working days after
     the meeting).
     """
     today = today or local_today(org)
@@ -326,23 +328,30 @@ def _count_attendance(rows: dict[date, Figures], occurrences: list[recurrence.Oc
         select(Participant.meeting_id, func.count(Participant.id))
         .where(Participant.meeting_id.in_(ids), Participant.category.in_(INVITED_CATEGORIES))
         .group_by(Participant.meeting_id)).all())
-    # (meeting, day) → participants present that day; an occurrence counts each participant once.
+    # (meeting, day) → participants present that day; an occurrence counts each participant once. A day with
+    # no attendance row at all was not taken (a briefing nobody checked in at): it does not lower the rate.
     present_on: dict[tuple[int, date], set[int]] = defaultdict(set)
-    for meeting_id, day, participant_id in db.session.execute(
-        select(Participant.meeting_id, ParticipantAttendance.day, Participant.id)
+    taken: set[tuple[int, date]] = set()
+    for meeting_id, day, participant_id, status in db.session.execute(
+        select(Participant.meeting_id, ParticipantAttendance.day, Participant.id, ParticipantAttendance.status)
         .join(ParticipantAttendance, ParticipantAttendance.participant_id == Participant.id)
-        .where(Participant.meeting_id.in_(ids), Participant.category.in_(INVITED_CATEGORIES),
-               ParticipantAttendance.status == AttendanceStatus.present)):
-        present_on[(meeting_id, day)].add(participant_id)
+        .where(Participant.meeting_id.in_(ids), Participant.category.in_(INVITED_CATEGORIES))):
+        taken.add((meeting_id, day))
+        if status == AttendanceStatus.present:
+            present_on[(meeting_id, day)].add(participant_id)
     for occurrence in occurrences:
         row = rows[period_of(occurrence.day, group)]
         meeting_id = occurrence.meeting.id
         row.invited += invited.get(meeting_id, 0)
         present: set[int] = set()
+        recorded = False
         day = occurrence.day
         while day <= occurrence.last_day:
             present |= present_on.get((meeting_id, day), set())
+            recorded = recorded or (meeting_id, day) in taken
             day += timedelta(days=1)
+        if recorded:
+            row.invited_recorded += invited.get(meeting_id, 0)
         row.present += len(present)
 
 

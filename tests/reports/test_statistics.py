@@ -36,6 +36,11 @@ def sql_figures(office) -> dict[str, dict[int, int]]:
         "meetings": by_month(run(select(month, func.count(Meeting.id)).where(*single).group_by(month))),
         "invited": by_month(run(select(month, func.count(Participant.id)).join(Participant.meeting)
                                 .where(*single, invited).group_by(month))),
+        "invited_recorded": by_month(run(
+            select(month, func.count(Participant.id)).join(Participant.meeting)
+            .where(*single, invited, Meeting.id.in_(
+                select(Participant.meeting_id).join(ParticipantAttendance).where(invited)))
+            .group_by(month))),
         "present": by_month(run(select(month, func.count(distinct(Participant.id)))
                                 .select_from(ParticipantAttendance).join(Participant).join(Participant.meeting)
                                 .where(*single, invited, ParticipantAttendance.status == AttendanceStatus.present)
@@ -67,11 +72,13 @@ def test_monthly_figures_match_sql(app, office):
             assert row.meetings == expected["meetings"].get(m, 0) + weekly[m], m
             assert row.invited == expected["invited"].get(m, 0), m
             assert row.present == expected["present"].get(m, 0), m
+            assert row.invited_recorded == expected["invited_recorded"].get(m, 0), m
             assert row.speeches == expected["speeches"].get(m, 0), m
             assert row.speaking_seconds == 360 * row.speeches, "7 minutes each, one of them paused"
             assert row.minutes_approved == expected["minutes_approved"].get(m, 0), m
             assert row.minutes_due == expected["minutes_due"].get(m, 0), m
         assert stats.total.meetings == sum(r.meetings for r in stats.rows) > 10
+        assert stats.total.invited > stats.total.invited_recorded, "some meetings took no attendance"
         assert stats.total.present > 0 and stats.total.speeches > 0 and stats.total.minutes_approved > 0
         assert stats.rows[-1].meetings == 0, "December has not come yet"
 

@@ -1,0 +1,43 @@
+"""The demo's past year gives the statistics and the home page something true to show; seeding it twice
+adds nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.meetings.models import Meeting
+from planner.reports import services
+from planner.reports.services import ToDoKind
+
+
+def test_the_demo_history_fills_a_year_of_statistics(ctx):
+    from planner import demo
+    from planner.accounts import services as accounts
+    from planner.demo_history import seed_history
+
+    org = accounts.create_organization(**demo.ORGANIZATION)
+    admin, _setup = accounts.create_user(org, email="quantri@example.vn", name="Quản trị", role="admin",
+                                         clearance="secret", password=None)
+    seed_history(org, admin)
+    count = db.session.scalar(select(func.count(Meeting.id)))
+    assert count == 11 + 4 + 2, "monthly meetings, quarterly conferences, two trainings"
+
+    today = services.local_today(org)
+    stats = services.statistics(org, admin, start=today - timedelta(days=366), end=today, grouping="quarter")
+    total = stats.total
+    assert total.meetings == count
+    assert 0.75 < total.attendance_rate < 1
+    assert total.speeches > 40 and total.speaking_seconds > total.speeches * 4 * 60
+    assert total.minutes_approved == total.minutes_due == 15
+    assert (total.notices_late, total.notices_missing) == (2, 1)
+    assert total.notices_on_time == 12
+
+    # Last month's notice was never issued: the home page says so.
+    overdue = [t for t in services.todos(org, admin) if t.kind is ToDoKind.notice]
+    assert len(overdue) == 1 and overdue[0].overdue and not overdue[0].drafted
+
+    seed_history(org, admin)
+    assert db.session.scalar(select(func.count(Meeting.id))) == count
