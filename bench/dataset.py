@@ -59,6 +59,9 @@ class Size:
 SIZES = {
     "S": Size(history_months=1, future_months=1, items=20, speeches=30, participants=100, personal_feeds=5,
               check_ins=40, standing_people=12, conference_people=30),
+    # S with three times the rows: the query budget test compares it with S (no N+1 anywhere).
+    "S3": Size(history_months=3, future_months=1, items=60, speeches=90, participants=300, personal_feeds=10,
+               check_ins=120, standing_people=14, conference_people=40),
     "M": Size(history_months=12, future_months=2, items=120, speeches=180, participants=900, personal_feeds=20,
               check_ins=150, standing_people=15, conference_people=60),
     "L": Size(history_months=60, future_months=3, items=400, speeches=600, participants=3000, personal_feeds=50,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from planner.agenda import services
 from planner.extensions import db
 from tests.agenda.conftest import Site, local
+from tests.queries import counting
 
 
 def build_agenda(site: Site, n: int) -> None:
@@ -45,22 +44,6 @@ def build_agenda(site: Site, n: int) -> None:
         # an unpublished change, so that the "changes since" panel has work to do
         first = services.list_items(conf.meeting, conf.user)[1]
         services.update_item(first, {"title": first.title + " (sửa)"}, user=conf.user)
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def queries(client, app, url: str) -> int:

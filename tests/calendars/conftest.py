@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from planner.extensions import db
+from tests.queries import QueryCounter
 
 FIRST_DAY = date(2026, 12, 3)      # a Thursday
 MONDAY = date(2026, 11, 2)         # the first Monday of the weekly briefing
@@ -232,26 +233,6 @@ def utc(ev, name: str = "dtstart") -> datetime:
 
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _count(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
 
 
 @pytest.fixture

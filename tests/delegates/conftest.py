@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from planner.extensions import db
+from tests.queries import QueryCounter  # noqa: F401 - the one counter; tests import it from here too
 
 
 class Delegates:
@@ -105,23 +105,3 @@ def cp1258(text: str) -> bytes:
         out.append(unicodedata.normalize("NFC", base + "".join(quality)).encode("cp1258"))
         out.append("".join(tones).encode("cp1258"))
     return b"".join(out)
-
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def _count(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)

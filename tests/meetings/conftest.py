@@ -7,9 +7,9 @@ from datetime import date, time
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from planner.extensions import db
+from tests.queries import QueryCounter  # noqa: F401 - the one counter; tests import it from here too
 
 MONDAY = date(2026, 11, 23)  # the Monday of the week of "today" in these tests
 
@@ -72,28 +72,6 @@ def audit_actions(meeting_id: int | None = None) -> list[str]:
     if meeting_id is not None:
         query = query.where(AuditEntry.meeting_id == meeting_id)
     return list(db.session.scalars(query))
-
-
-class QueryCounter:
-    """Counts the SQL statements sent while active."""
-
-    def __init__(self, engine):
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _count(self, _conn, _cursor, statement, *_args):
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
 
 
 @dataclass

@@ -5,7 +5,6 @@ queries whatever the length of the lists."""
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select
@@ -15,6 +14,7 @@ from planner.extensions import db
 from planner.meetings.models import Meeting
 from planner.speeches import services
 from planner.speeches.models import Speech, SpeechControl, SpeechStatus
+from tests.queries import counting
 from tests.speeches.conftest import make_hall
 
 WORKERS = 4
@@ -114,22 +114,6 @@ def test_the_control_row_is_locked_with_select_for_update(app, factory, ctx):
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert any("speech_controls" in s and "FOR UPDATE" in s for s in statements), statements
-
-
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_control_page_runs_a_fixed_number_of_queries(app, factory):
