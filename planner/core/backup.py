@@ -245,6 +245,16 @@ def _extract(path: Path, manifest: dict[str, Any], into: Path) -> None:
             raise BackupError(f"{path} is damaged: {name} does not match its checksum.")
 
 
+def _drop_tables_not_in(manifest: dict[str, Any]) -> None:
+    """Tables the backup's schema does not have (a later migration made them) would stay beside the restored
+    ones, which ``--clean`` replaces, and stop the upgrade that follows: they go first."""
+    keep = set(manifest.get("tables") or {})
+    with _db().engine.begin() as conn:
+        for name in inspect(conn).get_table_names():
+            if name not in keep:
+                conn.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
+
+
 def restore(path: str | os.PathLike[str]) -> Summary:
     """Replace the database and the stored files with the backup's (see the module's docstring)."""
     source = Path(path)
@@ -273,6 +283,7 @@ def restore(path: str | os.PathLike[str]) -> Summary:
                 target.close()
                 dump.close()
         else:
+            _drop_tables_not_in(manifest)
             conninfo, env = _libpq(url)
             _run([restore_tool or "pg_restore", "--clean", "--if-exists", "--no-owner", "--no-acl",
                   "--single-transaction", "--exit-on-error", f"--dbname={conninfo}",

@@ -71,6 +71,9 @@ def test_backup_and_restore_bring_back_every_row_and_file(app, factory, runner, 
 
     factory.organization(name="Tổ chức tạo sau khi sao lưu")
     wipe(app)
+    with app.app_context(), db.engine.begin() as conn:  # as a later migration would: restore must drop it
+        conn.execute(text("CREATE TABLE later_feature (id INTEGER PRIMARY KEY, note VARCHAR(20))"))
+        conn.execute(text("INSERT INTO later_feature VALUES (1, 'after the backup')"))
     (clean_storage / "speeches" / "bai-phat-bieu.bin").write_bytes(b"changed")
     (clean_storage / "letterheads" / "tiêu đề.docx").unlink()
     (clean_storage / "new.txt").write_text("added after the backup")
