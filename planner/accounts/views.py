@@ -85,8 +85,12 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    user = current_user._get_current_object()
     logout_user()
     session.clear()
+    # A copy of the cookie (a shared computer, a stolen one) must not sign in again: the session's nonce
+    # changes, which also signs this user out in their other browsers.
+    services.end_all_sessions(user)
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
 
