@@ -310,6 +310,7 @@ def audit_log():
         until=datetime.combine(day_to, time.max, tz) if day_to else None,
         limit=per_page,
         offset=(page - 1) * per_page,
+        clearance=current_user.clearance,
     )
     return render_template("accounts/audit.html", entries=entries, total=total, page=page,
                            pages=max((total + per_page - 1) // per_page, 1), actions=audit.actions(org.id))

@@ -34,7 +34,7 @@ from planner.agenda.models import (
     AgendaRelease,
     agenda_item_presiding,
 )
-from planner.core import audit
+from planner.core import audit, exports
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.models import new_public_id, utcnow
 from planner.core.permissions import Classification, cleared_for, visible_levels
@@ -209,6 +209,34 @@ def note_classified_view(meeting: Meeting, items: Sequence[AgendaItem], what: st
     _audit(meeting, "agenda.viewed", meeting.public_id, what,
            {"classified_items": [i.public_id for i in classified]}, object_type="meeting")
     db.session.commit()
+
+
+CLASSIFIED_LEVELS = [c.value for c in Classification if c.is_classified]
+
+
+def classified_item_ids(meeting: Meeting, user: User | None) -> list[str]:
+    """The meeting's items marked mật and above that this user's clearance admits (one query)."""
+    levels = [level for level in visible_levels(user.clearance if user is not None else None)
+              if level in CLASSIFIED_LEVELS]
+    if not levels:
+        return []
+    return list(db.session.scalars(select(AgendaItem.public_id).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.classification.in_(levels)).order_by(AgendaItem.id)))
+
+
+def audit_download(exporter: exports.Exporter, meeting: Meeting, user: User | None) -> None:
+    """DOMAIN.md: every download of classified content is written to the audit log. The exporter
+    registry calls this for each file of a meeting it builds (web and API alike): a classified meeting,
+    or one holding classified items the reader is cleared for (the file may carry them)."""
+    items = classified_item_ids(meeting, user)
+    if not items and not Classification(meeting.classification).is_classified:
+        return
+    _audit(meeting, "export.downloaded", meeting.public_id, exporter.name,
+           {"classified_items": items} if items else None, object_type="meeting")
+    db.session.commit()
+
+
+exports.audit_builds("meeting", audit_download)
 
 
 # Conflicts ----------------------------------------------------------------------------------------

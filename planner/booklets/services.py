@@ -35,7 +35,7 @@ from planner.booklets.models import (
     SeatingPlan,
     Section,
 )
-from planner.core import audit
+from planner.core import audit, exports
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.permissions import Classification
 from planner.delegates import protocol
@@ -495,8 +495,9 @@ def version(meeting: Meeting, kind: str, user: User | None = None, *extra: Any) 
 
 
 def note_download(meeting: Meeting, name: str, *, classified: bool) -> None:
-    """A download of classified content is written to the audit log (DOMAIN.md, Confidentiality)."""
-    if not classified:
+    """A view of classified content is written to the audit log (DOMAIN.md, Confidentiality). Files of
+    the exporter registry are audited by the registry itself; this notes the booklet page's previews."""
+    if not classified or exports.exporter("meeting", name) is not None:
         return
     audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
                  action="booklets.downloaded", object_type="meeting", object_id=meeting.public_id, summary=name)

@@ -31,7 +31,7 @@ register_tab("calendars.meeting_feeds", _l("Calendar"), 70)
 PAGE_SIZE = 50
 # Feeds are polled by calendar apps and proxies: they may keep a copy but must ask again (304 is cheap).
 # A secret link stays out of shared caches; the public feed may sit in them.
-TOKEN_CACHE_CONTROL = "private, no-cache"  # noqa: S105 - a header value
+TOKEN_CACHE_CONTROL = "private, no-cache"  # noqa: S105 - a header value  # nosec B105
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 
 
@@ -119,7 +119,7 @@ def _meeting(meeting_id: str) -> Meeting:
 @bp.get("/meetings/<meeting_id>/calendar.ics")
 @require(Permission.view)
 def meeting_download(meeting_id: str):
-    return exports.send(CALENDAR, _meeting(meeting_id))
+    return exports.send(CALENDAR, _meeting(meeting_id), current_user._get_current_object())
 
 
 @bp.get("/meetings/<meeting_id>/agenda/<item_id>/calendar.ics")

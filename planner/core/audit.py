@@ -77,6 +77,11 @@ def record(
         address=address,
     )
     session.add(entry)
+    if meeting_id is not None and has_request_context():
+        from flask import g
+
+        # for the page-view audit: a request that already wrote about this meeting needs no second entry
+        g.setdefault("audited_meetings", set()).add(meeting_id)
     return entry
 
 
@@ -115,9 +120,14 @@ def entries(
     until: datetime | None = None,
     limit: int = 50,
     offset: int = 0,
+    clearance: str | None = None,
 ) -> tuple[list[AuditEntry], int]:
-    """One organization's entries, newest first, with the total for paging."""
+    """One organization's entries, newest first, with the total for paging. With a clearance, the
+    entries about meetings and agenda items classified above it are left out: their summaries carry
+    titles that the reader may not see."""
     query = select(AuditEntry).where(AuditEntry.organization_id == organization_id)
+    if clearance is not None:
+        query = query.where(*_within_clearance(clearance))
     if action:
         query = query.where(AuditEntry.action == action)
     if actor:
@@ -133,6 +143,26 @@ def entries(
         query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
     )
     return list(rows), total
+
+
+def _within_clearance(clearance: str) -> list[Any]:
+    """Conditions that keep out entries of classified meetings and items above the clearance. The
+    tables are taken by name from the metadata: core imports no domain."""
+    from planner.core.permissions import visible_levels
+
+    levels = visible_levels(clearance)
+    tables = db.metadata.tables
+    meetings, items = tables["meetings"], tables["agenda_items"]
+    hidden_meetings = select(meetings.c.id).where(meetings.c.classification.not_in(levels))
+    hidden_items = select(items.c.public_id).where(items.c.classification.not_in(levels))
+    conditions = [AuditEntry.meeting_id.is_(None) | AuditEntry.meeting_id.not_in(hidden_meetings),
+                  ~((AuditEntry.object_type == "agenda_item") & AuditEntry.object_id.in_(hidden_items))]
+    speeches = tables.get("speeches")
+    if speeches is not None:
+        hidden_speeches = (select(speeches.c.public_id).join(items, items.c.id == speeches.c.agenda_item_id)
+                           .where(items.c.classification.not_in(levels)))
+        conditions.append(~((AuditEntry.object_type == "speech") & AuditEntry.object_id.in_(hidden_speeches)))
+    return conditions
 
 
 def actions(organization_id: int) -> list[str]:

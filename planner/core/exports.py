@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
@@ -32,14 +32,24 @@ class Exporter:
     permission: Permission = Permission.view
     label: Any = ""                             # for lists of downloads
     inline: bool = False                        # shown in the browser (PDF) instead of saved
+    scope: str = ""                             # set by register()
 
 
 _REGISTRY: dict[str, dict[str, Exporter]] = {}
+# scope -> what to note when a file of that scope is built for a reader (the audit of classified downloads)
+_AUDITORS: dict[str, Callable[[Exporter, Any, Any], None]] = {}
 
 
 def register(scope: str, exporter: Exporter) -> Exporter:
+    exporter = replace(exporter, scope=scope)
     _REGISTRY.setdefault(scope, {})[exporter.name] = exporter
     return exporter
+
+
+def audit_builds(scope: str, auditor: Callable[[Exporter, Any, Any], None]) -> None:
+    """auditor(exporter, subject, user) runs each time a file of this scope is built for a reader
+    (not for a 304): the one place where downloads of classified content reach the audit log."""
+    _AUDITORS[scope] = auditor
 
 
 def exporter(scope: str, name: str) -> Exporter | None:
@@ -92,12 +102,19 @@ def content_disposition(filename: str, inline: bool = False) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def send(exporter: Exporter, subject: Any) -> Response:
-    """Answer a download of this exporter for this subject (a meeting, say)."""
+def send(exporter: Exporter, subject: Any, user: Any = None) -> Response:
+    """Answer a download of this exporter for this subject (a meeting, say), for this reader."""
     etag = strong_etag(exporter.name, exporter.version(subject))
+
+    def build() -> bytes | Iterable[bytes]:
+        auditor = _AUDITORS.get(exporter.scope)
+        if auditor is not None:
+            auditor(exporter, subject, user)
+        return exporter.build(subject)
+
     return conditional(
         etag,
-        lambda: exporter.build(subject),
+        build,
         media_type=exporter.media_type,
         headers={
             "Content-Disposition": content_disposition(exporter.filename(subject), exporter.inline),

@@ -515,7 +515,6 @@ def _export_filename(meeting: Meeting, extension: str) -> str:
 def _build(meeting: Meeting, kind: str) -> bytes:
     participants = services.all_participants(meeting)
     rows = exporting.participant_rows(participants)
-    services.record_export(meeting, f"participants.{kind}")
     if kind == "csv":
         return exporting.to_csv(exporting.headers(), rows)
     return exporting.to_xlsx(exporting.headers(), rows, sheet_title=_("Delegates"))
@@ -550,7 +549,7 @@ def export(meeting_id: str, kind: str):
     exporter = {"xlsx": XLSX, "csv": CSV}.get(kind)
     if exporter is None:
         raise NotFound(_("Not found."))
-    return exports.send(exporter, meeting)
+    return exports.send(exporter, meeting, _user())
 
 
 @bp.get("/meetings/<meeting_id>/participants/attendance-sheet")

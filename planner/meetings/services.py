@@ -77,6 +77,18 @@ def note_view(meeting: Meeting) -> None:
     db.session.commit()
 
 
+def note_page_view(meeting: Meeting, page: str) -> None:
+    """DOMAIN.md: every view of classified content is written to the audit log. Called once per page
+    of a classified meeting (whatever domain's page it is) unless the page wrote its own entry."""
+    from flask import g
+
+    if not Classification(meeting.classification).is_classified or meeting.id in g.get("audited_meetings", ()):
+        return
+    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                 action="meeting.viewed", object_type="meeting", object_id=meeting.public_id, summary=page)
+    db.session.commit()
+
+
 def is_editable(meeting: Meeting) -> bool:
     return meeting.status in EDITABLE_STATUSES
 

@@ -31,6 +31,17 @@ from planner.meetings.tabs import meeting_tabs, register_tab
 
 bp = Blueprint("meetings", __name__)
 
+
+@bp.after_app_request
+def _audit_classified_page(response):
+    """Every page of a classified meeting a signed-in user reads is audited, in this one place: each
+    domain's meeting lookup leaves the meeting in g.meeting. (JSON polls of a page are not pages.)"""
+    meeting = g.get("meeting")
+    if (meeting is not None and request.method == "GET" and response.status_code == 200
+            and response.mimetype == "text/html" and current_user.is_authenticated):
+        services.note_page_view(meeting, request.path)
+    return response
+
 register_tab("meetings.detail", _l("Overview"), 10)
 register_tab("meetings.rooms", _l("Rooms"), 80)
 

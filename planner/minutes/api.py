@@ -84,6 +84,13 @@ def _meeting(meeting_id: str) -> Meeting:
     return meeting_services.get_meeting(g.organization, meeting_id, user=g.api_user)
 
 
+def _document_meeting(meeting_id: str) -> Meeting:
+    """The meeting of a minutes or notice route: its documents need clearance for all of its items."""
+    meeting = _meeting(meeting_id)
+    services.ensure_readable(meeting, g.api_user)
+    return meeting
+
+
 def _conflict_response(exc: services.MinutesConflict):
     """409 with both texts: the current one (and its version) and the refused one (kept as a revision)."""
     response = problem(409, exc.message, errors=[
@@ -102,7 +109,7 @@ def _routes(kind: MinutesKind, path: str) -> None:
         @blp.response(200, MinutesSchema)
         @requires(Permission.view)
         def get(self, meeting_id: str) -> dict[str, Any]:
-            meeting = _meeting(meeting_id)
+            meeting = _document_meeting(meeting_id)
             minutes = services.require_current(meeting, kind)
             services.note_classified(meeting, f"{name}.api")
             return services.minutes_data(minutes)
@@ -113,7 +120,7 @@ def _routes(kind: MinutesKind, path: str) -> None:
         @requires(Permission.take_minutes)
         def post(self, data: dict[str, Any], meeting_id: str) -> Any:
             """Generate the draft from the meeting (201); with the version of a draft, compose it anew (200)."""
-            meeting = _meeting(meeting_id)
+            meeting = _document_meeting(meeting_id)
             existed = services.current(meeting, kind) is not None
             minutes = services.generate(meeting, kind, user=g.api_user, version=data.get("version"))
             return services.minutes_data(minutes), 200 if existed else 201
@@ -123,7 +130,7 @@ def _routes(kind: MinutesKind, path: str) -> None:
         @requires(Permission.take_minutes)
         def patch(self, data: dict[str, Any], meeting_id: str) -> Any:
             """Save changed sections as a revision, and/or move the status (approval needs `approve`)."""
-            meeting = _meeting(meeting_id)
+            meeting = _document_meeting(meeting_id)
             minutes = services.require_current(meeting, kind)
             version = data["version"]
             if data.get("sections") is not None:
@@ -144,7 +151,7 @@ def _routes(kind: MinutesKind, path: str) -> None:
     @blp.response(200, RevisionListSchema)
     @requires(Permission.view)
     def list_revisions(meeting_id: str) -> dict[str, Any]:
-        meeting = _meeting(meeting_id)
+        meeting = _document_meeting(meeting_id)
         history = services.revisions(services.require_current(meeting, kind))
         return {"items": history, "total": len(history)}
 
@@ -153,7 +160,7 @@ def _routes(kind: MinutesKind, path: str) -> None:
     @requires(Permission.take_minutes)
     def start_correction(meeting_id: str) -> dict[str, Any]:
         """A correction of the approved document: a new draft linked to it."""
-        meeting = _meeting(meeting_id)
+        meeting = _document_meeting(meeting_id)
         return services.minutes_data(services.correct(services.require_current(meeting, kind), user=g.api_user))
 
 

@@ -2,8 +2,8 @@
 "meeting"): minutes.docx/.pdf, notice.docx/.pdf, invitations.pdf/.docx, programme.pdf.
 
 Each exporter's ``version`` is cheap (a few aggregate values) and changes whenever the document would,
-so a client's copy is answered 304 without rendering anything; ``build`` renders, and writes the audit
-entry of a classified meeting's download.
+so a client's copy is answered 304 without rendering anything; ``build`` renders. The registry writes the
+audit entry of a download of classified content (agenda.services.audit_download).
 """
 
 from __future__ import annotations
@@ -66,9 +66,9 @@ def _record_version(kind: MinutesKind) -> Any:
 
 
 def _record(meeting: Meeting, kind: MinutesKind, fmt: str) -> bytes:
+    services.ensure_readable(meeting, request_user())
     minutes = services.require_current(meeting, kind)
     document = documents.record_document(minutes)
-    services.note_classified(meeting, f"{kind.value}.{fmt}")
     if fmt == "pdf":
         return official_pdf(document)
     return official_docx(document, document_services.letterhead(meeting.organization))
@@ -92,7 +92,6 @@ def _invitations(meeting: Meeting, fmt: str) -> bytes:
     letters = documents.invitation_documents(meeting, request_user(), programme_link=_programme_link(meeting))
     if not letters:
         raise NotFound(_("Nobody is invited yet: add the participants first."))
-    services.note_classified(meeting, f"invitations.{fmt}")
     title = _("Invitation letters") + f" - {meeting.title}"
     if fmt == "pdf":
         return official_pdf_many(letters, title=title, author=letters[0].issuer)
@@ -106,7 +105,6 @@ def _invitations_version(meeting: Meeting) -> str:
 
 
 def _programme(meeting: Meeting) -> bytes:
-    services.note_classified(meeting, "programme.pdf")
     return official_pdf(documents.programme_document(meeting, request_user()))
 
 
@@ -157,4 +155,4 @@ def send(meeting: Meeting, name: str, user: Any) -> Any:
         from planner.core.errors import Forbidden
 
         raise Forbidden(_("You may not download this file."))
-    return exports.send(exporter, meeting)
+    return exports.send(exporter, meeting, user)

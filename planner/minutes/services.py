@@ -38,7 +38,7 @@ from planner.agenda.models import AgendaItem, AgendaItemStatus
 from planner.core import audit, workdays
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
-from planner.core.permissions import Classification, Permission
+from planner.core.permissions import Classification, Permission, visible_levels
 from planner.core.text import normalize
 from planner.delegates import protocol
 from planner.delegates.models import AttendanceStatus, Participant, ParticipantCategory, Rsvp
@@ -118,6 +118,17 @@ def current(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes) -> 
     return db.session.scalar(
         select(Minutes).where(Minutes.meeting_id == meeting.id, Minutes.kind == _kind(kind))
         .order_by(Minutes.edition.desc()).limit(1))
+
+
+def ensure_readable(meeting: Meeting, user: User | None) -> None:
+    """The minutes and the notice record every item of the meeting, so they are read only by a user
+    cleared for all of them: a meeting holding an item classified above the user's clearance keeps its
+    minutes from that user (the agenda merely leaves the item out)."""
+    levels = visible_levels(user.clearance if user is not None else None)
+    above = db.session.scalar(select(AgendaItem.id).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.classification.not_in(levels)).limit(1))
+    if above is not None:
+        raise Forbidden(_("The minutes of this meeting cover classified items above your clearance."))
 
 
 def require_current(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes) -> Minutes:

@@ -93,6 +93,13 @@ def _meeting(meeting_id: str) -> Meeting:
     return meeting
 
 
+def _document_meeting(meeting_id: str) -> Meeting:
+    """The meeting of a minutes or notice route: its documents need clearance for all of its items."""
+    meeting = _meeting(meeting_id)
+    services.ensure_readable(meeting, _user())
+    return meeting
+
+
 # The section editor ------------------------------------------------------------------------------------------
 
 def _prefix(section: dict[str, Any]) -> str:
@@ -180,14 +187,14 @@ def _downloads(meeting: Meeting, kind: MinutesKind) -> list[tuple[Any, str]]:
 @bp.get("/meetings/<meeting_id>/notice", defaults={"kind": "notice"})
 @require(Permission.view)
 def edit(meeting_id: str, kind: str):
-    meeting = _meeting(meeting_id)
+    meeting = _document_meeting(meeting_id)
     return _page(meeting, MinutesKind(kind))
 
 
 @bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/generate")
 @require(Permission.take_minutes)
 def generate(meeting_id: str, kind: str):
-    meeting = _meeting(meeting_id)
+    meeting = _document_meeting(meeting_id)
     kind_ = MinutesKind(kind)
     form = GenerateForm()
     if not form.validate_on_submit():
@@ -205,7 +212,7 @@ def generate(meeting_id: str, kind: str):
 @bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/sections/<key>")
 @require(Permission.take_minutes)
 def save_section(meeting_id: str, kind: str, key: str):
-    meeting = _meeting(meeting_id)
+    meeting = _document_meeting(meeting_id)
     kind_ = MinutesKind(kind)
     minutes = services.require_current(meeting, kind_)
     section = next((s for s in minutes.sections if s["key"] == key), None)
@@ -231,7 +238,7 @@ def save_section(meeting_id: str, kind: str, key: str):
 @bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/status")
 @require(Permission.take_minutes)
 def change_status(meeting_id: str, kind: str):
-    meeting = _meeting(meeting_id)
+    meeting = _document_meeting(meeting_id)
     minutes = services.require_current(meeting, MinutesKind(kind))
     form = StatusForm()
     if form.validate_on_submit():
@@ -252,7 +259,7 @@ def change_status(meeting_id: str, kind: str):
 @bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/correction")
 @require(Permission.take_minutes)
 def correction(meeting_id: str, kind: str):
-    meeting = _meeting(meeting_id)
+    meeting = _document_meeting(meeting_id)
     minutes = services.require_current(meeting, MinutesKind(kind))
     if GenerateForm().validate_on_submit():
         try:
@@ -270,7 +277,7 @@ def correction(meeting_id: str, kind: str):
 @bp.get(f"/meetings/<meeting_id>/<{KINDS}:kind>/revisions")
 @require(Permission.view)
 def revisions(meeting_id: str, kind: str):
-    meeting = _meeting(meeting_id)
+    meeting = _document_meeting(meeting_id)
     minutes = services.require_current(meeting, MinutesKind(kind))
     history = services.revisions(minutes)
     diff = None
@@ -294,7 +301,7 @@ def revisions(meeting_id: str, kind: str):
 @bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/revisions/<int:number>/restore")
 @require(Permission.take_minutes)
 def restore(meeting_id: str, kind: str, number: int):
-    meeting = _meeting(meeting_id)
+    meeting = _document_meeting(meeting_id)
     minutes = services.require_current(meeting, MinutesKind(kind))
     form = RestoreForm()
     if form.validate_on_submit():

@@ -114,7 +114,7 @@ def test_a_classified_meetings_downloads_are_audited(client, app, factory):
     client.login(scene.organizer.email)
     assert client.get(f"/meetings/{scene.meeting_id}/exports/programme.pdf").status_code == 200
     with app.app_context():
-        actions = db.session.scalars(select(AuditEntry.summary).where(AuditEntry.action == "documents.viewed")).all()
+        actions = db.session.scalars(select(AuditEntry.summary).where(AuditEntry.action == "export.downloaded")).all()
     assert "programme.pdf" in actions
 
 
