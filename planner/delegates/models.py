@@ -205,10 +205,11 @@ _NAME_FIELDS = ("family_name", "middle_name", "given_name")
 @event.listens_for(Session, "before_flush")
 def _keep_participant_keys(session: Session, _context, _instances) -> None:
     """New or changed participants, and every participant of a renamed person, get fresh keys."""
-    for obj in (*session.new, *session.dirty):
+    dirty = session.dirty  # computed anew on each access: once, or an import of 3,000 rows is quadratic
+    for obj in (*session.new, *dirty):
         if isinstance(obj, Participant):
             derive_participant_keys(obj)
-        elif isinstance(obj, Person) and obj in session.dirty:
+        elif isinstance(obj, Person) and obj in dirty:
             state = inspect(obj)
             if any(state.attrs[name].history.has_changes() for name in _NAME_FIELDS):
                 for participant in obj.participations:
