@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from planner.core.errors import PlannerError
+from planner.core.inputs import check_request
 
 log = logging.getLogger(__name__)
 
@@ -146,10 +147,29 @@ def handle_database_outage(exc: Exception) -> Response:
         return Response(f"{title}\n\n{detail}\n", status=503, mimetype="text/plain", headers=headers)
 
 
+def _rollback() -> None:
+    from planner.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection: the session is reset anyway
+        db.session.remove()
+
+
+def handle_unstorable_value(exc: DataError) -> Response:
+    """The database refused a value (too long for its column, say) that a form or schema let through:
+    a gap in validation to close, but the user gets a clear 422 and nothing is half-saved."""
+    log.exception("the database refused a value on %s %s", request.method, request.path)
+    _rollback()
+    detail = _("A value is too long or not valid for storage. Shorten the longest texts and send again.")
+    return problem(422, detail) if is_api_request() else error_page(422, detail)
+
+
 def handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return handle_http_exception(exc)
     log.exception("unhandled error on %s %s", request.method, request.path)
+    _rollback()  # else the error page's own queries fail on the broken transaction
     return handle_http_exception(InternalServerError())
 
 
