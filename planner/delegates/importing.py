@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from planner.core.text import fold, normalize, split_full_name
+from planner.core.zipfiles import OfficeFileRefused, check_office_file
 from planner.delegates.models import ParticipantCategory
 
 MAX_ROWS = 20_000
@@ -145,12 +145,16 @@ def detect_kind(data: bytes) -> str:
         raise ImportFileError(_("The file is empty."))
     if data.startswith(b"PK\x03\x04"):
         try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except (zipfile.BadZipFile, ValueError):
+            check_office_file(data, required=("[Content_Types].xml", "xl/workbook.xml"), parse=("xl/workbook.xml",),
+                              max_unpacked=MAX_UNCOMPRESSED)
+        except OfficeFileRefused as exc:
+            if exc.reason == "parts_missing":
+                raise ImportFileError(_("This is not an Excel workbook. Upload an XLSX or CSV file.")) from None
+            if exc.reason == "too_large":
+                raise ImportFileError(_("The workbook unpacks to more data than allowed. Remove what is not the "
+                                        "list (other sheets, pictures) and upload it again.")) from None
             raise ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from None
-        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            return "xlsx"
-        raise ImportFileError(_("This is not an Excel workbook. Upload an XLSX or CSV file."))
+        return "xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(_("This is an old Excel file (XLS). Open it in Excel and save it as XLSX, then "
                                 "upload it again."))
@@ -225,10 +229,7 @@ def _limited(rows: Any):
 
 
 def _rows_of_xlsx(data: bytes) -> list[list[Any]]:
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-        raise ImportFileError(_("The workbook unpacks to more data than allowed. Remove what is not the list "
-                                "(other sheets, pictures) and upload it again."))
+    # detect_kind has checked the archive (parts, unpacked size, ratio) before this reads it.
     from openpyxl import load_workbook
 
     try:

@@ -21,6 +21,7 @@ from planner.accounts.models import Organization
 from planner.core import audit, workdays
 from planner.core.errors import Conflict, ValidationError
 from planner.core.text import normalize
+from planner.core.zipfiles import OfficeFileRefused, check_office_file
 from planner.documents.models import DocumentSettings, NumberingPeriod
 from planner.documents.numbering import settings_for
 from planner.documents.profiles import Profile, profile_for
@@ -222,21 +223,16 @@ def check_letterhead(data: bytes) -> None:
     if len(data) > MAX_LETTERHEAD_BYTES:
         raise ValidationError(_("The letterhead is too large (at most 5 MB)."), field="letterhead")
     message = _("This file is not a Word document (.docx). Save the letterhead from Word as .docx and try again.")
-    if not data.startswith(b"PK\x03\x04"):
-        raise ValidationError(message, field="letterhead")
     try:
+        names = check_office_file(data, required=("[Content_Types].xml", "word/document.xml"),
+                                  parse=("[Content_Types].xml", "word/document.xml"), max_unpacked=MAX_UNPACKED)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-                raise ValidationError(message, field="letterhead")
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-                raise ValidationError(message, field="letterhead")
             types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-            if "macroEnabled" in types or any(name.endswith("vbaProject.bin") for name in names):
-                raise ValidationError(_("Documents with macros are not accepted; save the letterhead as a "
-                                        "plain .docx."), field="letterhead")
-    except zipfile.BadZipFile:
+    except OfficeFileRefused:
         raise ValidationError(message, field="letterhead") from None
+    if "macroEnabled" in types or any(name.endswith("vbaProject.bin") for name in names):
+        raise ValidationError(_("Documents with macros are not accepted; save the letterhead as a "
+                                "plain .docx."), field="letterhead")
     from docx import Document
 
     try:

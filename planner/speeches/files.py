@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
 import secrets
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from planner.core.zipfiles import OfficeFileRefused, check_office_file
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -49,15 +49,11 @@ def sniff(data: bytes) -> str | None:
         return PDF
     if data.startswith(b"PK\x03\x04"):
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = set(archive.namelist())
-                if "word/document.xml" in names and "[Content_Types].xml" in names:
-                    unpacked = sum(info.file_size for info in archive.infolist())
-                    if unpacked > MAX_UNPACKED:
-                        return None
-                    return DOCX
-        except (zipfile.BadZipFile, ValueError, OSError):
+            check_office_file(data, required=("[Content_Types].xml", "word/document.xml"),
+                              parse=("word/document.xml",), max_unpacked=MAX_UNPACKED)
+        except OfficeFileRefused:
             return None
+        return DOCX
     return None
 
 
