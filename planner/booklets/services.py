@@ -194,10 +194,32 @@ def _svg_ok(data: bytes) -> bool:
     if _SVG_REFUSED.search(data):
         return False
     try:
-        root = ET.fromstring(data)  # noqa: S314 - DTDs and entities refused above
+        root = ET.fromstring(data)  # noqa: S314 - DTDs and entities refused above  # nosec B314
     except ET.ParseError:
         return False
-    return root.tag in ("svg", "{http://www.w3.org/2000/svg}svg")
+    if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
+        return False
+    # The parsed values too: character references (&#106;avascript:) are undone only by the parser.
+    for element in root.iter():
+        local = str(element.tag).rsplit("}", 1)[-1].lower()
+        if local in ("script", "foreignobject", "iframe", "object", "embed"):
+            return False
+        if local == "style" and _SVG_EXTERNAL_URL.search(element.text or ""):
+            return False
+        for name, value in element.attrib.items():
+            attribute = name.rsplit("}", 1)[-1].lower()
+            if attribute.startswith("on"):
+                return False
+            if attribute in ("href", "src") and not value.strip().startswith(_SVG_INNER_REFERENCES):
+                return False
+            if _SVG_EXTERNAL_URL.search(value):
+                return False
+    return True
+
+
+# url(...) pointing anywhere but inside the drawing (url(#gradient)).
+_SVG_INNER_REFERENCES = ("#", "data:image/png", "data:image/jpeg")
+_SVG_EXTERNAL_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.I)
 
 
 def _logo_dir() -> Path:
