@@ -78,12 +78,16 @@ def _import_models() -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite enforces foreign keys only when asked, and waits for locks instead of failing."""
+    """SQLite enforces foreign keys only when asked, and waits for locks instead of failing. Write-ahead
+    logging lets readers go on while one writes (several workers, the door at 7:30) and makes a commit one
+    append instead of several syncs: synchronous=NORMAL is the safe setting in that mode."""
     module = type(dbapi_connection).__module__
     if module.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")  # an in-memory database answers "memory" and stays so
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 
