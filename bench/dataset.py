@@ -25,12 +25,13 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import random
 import sys
 import time as clock
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -109,6 +110,19 @@ class Dataset:
     @property
     def programme_path(self) -> str:
         return f"/p/{self.congress_code}"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), default=str, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> Dataset:
+        """A dataset saved by ``--save`` (load once, measure many times)."""
+        data = json.loads(text)
+        data["anchor"] = date.fromisoformat(data["anchor"])
+        data["congress_days"] = [date.fromisoformat(d) for d in data["congress_days"]]
+        data["week_start"] = date.fromisoformat(data["week_start"])
+        data["users"] = {role: Login(**login) for role, login in data["users"].items()}
+        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -575,6 +589,7 @@ def main(argv: list[str] | None = None) -> Dataset:
     parser.add_argument("--anchor", type=date.fromisoformat, help="the congress's second day (default: today)")
     parser.add_argument("--upgrade", action=argparse.BooleanOptionalAction, default=True,
                         help="migrate the database first (default: yes)")
+    parser.add_argument("--save", metavar="FILE", help="write the Dataset (ids, logins, feed paths) as JSON")
     args = parser.parse_args(argv)
 
     import tempfile
@@ -591,6 +606,9 @@ def main(argv: list[str] | None = None) -> Dataset:
         print(f"loading dataset {args.size} (seed {args.seed}) into {url.split('@')[-1]}", file=sys.stderr)
         dataset = build(args.size, args.seed, anchor=args.anchor, quiet=False)
     print(f"dataset {args.size}: {dataset.counts} loaded in {dataset.seconds:.1f} s")
+    if args.save:
+        with open(args.save, "w", encoding="utf-8") as out:
+            out.write(dataset.to_json())
     return dataset
 
 
