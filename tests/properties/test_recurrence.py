@@ -4,9 +4,7 @@ in order, without the cancelled occurrences when asked, with moved ones on their
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from typing import Any
 
 import pytest
 from hypothesis import assume, given
@@ -14,40 +12,12 @@ from hypothesis import strategies as st
 
 from planner.meetings import recurrence
 from planner.meetings.recurrence import RecurrenceError, RuleFields
+from tests.meetings.test_recurrence import Change, Series  # plain stand-ins for a Meeting
 from tests.properties.strategies import bounded
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 ZONES = ["Asia/Ho_Chi_Minh", "UTC", "Europe/Berlin", "America/New_York", "Pacific/Kiritimati"]
-
-
-@dataclass
-class Change:
-    original_date: date
-    cancelled: bool = False
-    new_date: date | None = None
-    new_start_time: time | None = None
-    new_end_time: time | None = None
-    new_venue: str | None = None
-    note: str = ""
-
-
-@dataclass
-class Series:
-    """Stands in for a Meeting: only what expansion reads."""
-
-    recurrence: str | None
-    starts_on: date
-    ends_on: date
-    start_time: time | None = time(8, 0)
-    end_time: time | None = time(10, 0)
-    timezone: str = "Asia/Ho_Chi_Minh"
-    venue: str = "Phòng họp số 1"
-    title: str = "Giao ban"
-    id: int = 1
-    occurrence_changes: list[Any] = field(default_factory=list)
-
-
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31))
 rule_fields = st.builds(
     RuleFields,
