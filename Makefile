@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app planner
 export PLANNER_ENV ?= development
 
-.PHONY: run test lint translations extract-messages clean bench
+.PHONY: run test fuzz lint translations extract-messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,7 @@ $(ICALJS)/node_modules/.installed: $(ICALJS)/package-lock.json
 
 test: $(VENV)/.installed-dev translations $(ICALJS)/node_modules/.installed
 	$(BIN)/ruff check .
+	$(BIN)/bandit -c pyproject.toml -r planner -q
 	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest -q
 	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL"; \
@@ -54,8 +55,22 @@ bench: $(VENV)/.installed-run translations
 		echo "wrk not found: a threaded Python client measures the load instead"
 	$(BIN)/python bench/run.py
 
+# The long fuzz: many more schemathesis examples per API operation and role, and many more property
+# examples, on SQLite and (when PLANNER_TEST_DATABASE_URL is set) on PostgreSQL. Each run prints its request count.
+FUZZ_EXAMPLES ?= 150
+FUZZ_FACTOR ?= 20
+FUZZ_TESTS := tests/security/test_api_fuzz.py tests/properties
+fuzz: $(VENV)/.installed-dev translations
+	env -u PLANNER_TEST_DATABASE_URL PLANNER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PLANNER_FUZZ_FACTOR=$(FUZZ_FACTOR) \
+		$(BIN)/pytest -q -p no:randomly -s $(FUZZ_TESTS)
+	@if [ -n "$$PLANNER_TEST_DATABASE_URL" ]; then \
+		echo "== the API fuzz on PostgreSQL"; \
+		PLANNER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:randomly -s tests/security/test_api_fuzz.py; \
+	fi
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/bandit -c pyproject.toml -r planner -q
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

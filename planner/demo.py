@@ -514,7 +514,7 @@ def demo_participant_rows() -> list[dict]:
     every province, the press, observers and the office's staff. Deterministic (same names each time)."""
     import random
 
-    rng = random.Random(2026)  # noqa: S311 - demo names, not secrets
+    rng = random.Random(2026)  # noqa: S311 - demo names, not secrets  # nosec B311
     seen: set[str] = set()
 
     def name(woman: bool) -> str:
@@ -572,7 +572,7 @@ def seed_participants(conference: Meeting) -> None:
     plan = delegates.plan_import(conference, rows, [])
     delegates.commit_import(conference, plan, filename="danh-sach-dai-bieu.xlsx")
 
-    rng = random.Random(23)  # noqa: S311 - demo data
+    rng = random.Random(23)  # noqa: S311 - demo data  # nosec B311
     participants = delegates.all_participants(conference)
     for participant in participants:
         high = participant.category.value in ("guest", "leader") or participant.precedence <= 1100

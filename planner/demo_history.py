@@ -43,7 +43,7 @@ def seed_history(org: Organization, admin) -> None:
     if db.session.scalar(select(Meeting.id).where(Meeting.organization_id == org.id,
                                                   Meeting.description.contains(HISTORY_TAG)).limit(1)):
         return
-    rng = random.Random(2026)  # noqa: S311 - demo data, not secrets
+    rng = random.Random(2026)  # noqa: S311 - demo data, not secrets  # nosec B311
     zone = ZoneInfo(org.timezone)
     today = datetime.now(zone).date()
     people: dict[tuple[str, str, str], object] = {}

@@ -72,7 +72,7 @@ MIN_REFRESH_MINUTES, MAX_REFRESH_MINUTES = 15, 24 * 60
 # The organization feed leaves out meetings that ended before the first day of the month a year ago.
 USER_FEED_MONTHS = 12
 SPEAKING = (SpeechStatus.approved, SpeechStatus.speaking, SpeechStatus.done)
-TOKEN_PREFIX = "f_"  # noqa: S105 - the prefix of feed secrets, not a secret
+TOKEN_PREFIX = "f_"  # noqa: S105 - the prefix of feed secrets, not a secret  # nosec B105
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 
 

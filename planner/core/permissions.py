@@ -53,8 +53,8 @@ class Classification(StrEnum):
     none = "none"
     internal = "internal"
     confidential = "confidential"   # mật
-    secret = "secret"  # noqa: S105 - tối mật, a classification level
-    top_secret = "top_secret"  # noqa: S105 - tuyệt mật
+    secret = "secret"  # noqa: S105 - tối mật, a classification level  # nosec B105
+    top_secret = "top_secret"  # noqa: S105 - tuyệt mật  # nosec B105
 
     @property
     def rank(self) -> int:
