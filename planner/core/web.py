@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
@@ -84,15 +85,39 @@ def _validation_errors(exc: HTTPException) -> list[dict]:
             for key, value in node.items():
                 walk(value, [*path, str(key)] if key not in ("json", "form", "query", "files") else path)
         elif isinstance(node, list) and all(isinstance(v, str) for v in node):
-            flat.extend({"field": ".".join(path), "detail": v} for v in node)
+            flat.extend({"field": ".".join(path), "detail": _translated(v)} for v in node)
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 walk(value, [*path, str(i)])
         else:
-            flat.append({"field": ".".join(path), "detail": str(node)})
+            flat.append({"field": ".".join(path), "detail": _translated(str(node))})
 
     walk(messages, [])
     return flat
+
+
+# marshmallow's own messages, as the API's user reads them (the rest pass through unchanged).
+_SCHEMA_MESSAGES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+     _l("Length must be between %(min)s and %(max)s characters.")),
+    (re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"), _l("At most %(max)s characters.")),
+    (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"), _l("At least %(min)s characters.")),
+    (re.compile(r"^Unknown field\.$"), _l("Unknown field.")),
+    (re.compile(r"^Missing data for required field\.$"), _l("This field is required.")),
+    (re.compile(r"^Field may not be null\.$"), _l("This field may not be empty (null).")),
+    (re.compile(r"^Not a valid string\.$"), _l("Not a valid text.")),
+    (re.compile(r"^Not a valid integer\.$"), _l("Not a valid whole number.")),
+    (re.compile(r"^Not a valid (?:date|datetime)\.$"), _l("Not a valid date or time.")),
+    (re.compile(r"^Must be one of: (?P<choices>.*)\.$"), _l("Must be one of: %(choices)s.")),
+]
+
+
+def _translated(message: str) -> str:
+    for pattern, text in _SCHEMA_MESSAGES:
+        match = pattern.match(message)
+        if match:
+            return str(text) % match.groupdict() if match.groupdict() else str(text)
+    return message
 
 
 def handle_http_exception(exc: HTTPException) -> Response:

@@ -147,3 +147,15 @@ def test_text_longer_than_its_field_is_refused_by_the_field_not_the_database(cli
     refused_by_database = [r.getMessage() for r in caplog.records if "database refused" in r.getMessage()]
     assert not refused_by_database, refused_by_database
     assert len(outcomes) == sum(len(v) for v in fields.values())
+
+
+def test_a_value_longer_than_its_field_is_refused_in_the_users_language(client, site):
+    response = client.post(f"/api/v1/meetings/{site['meeting']}/rooms", json={"name": "Ư" * 256},
+                           headers=site["headers"])
+    assert response.status_code == 422
+    errors = response.get_json()["errors"]
+    assert errors == [{"field": "name", "detail": "Độ dài phải từ 1 đến 255 ký tự."}], errors
+    response = client.post(f"/api/v1/meetings/{site['meeting']}/rooms", json={"name": "Phòng 2", "colour": "đỏ"},
+                           headers=site["headers"])
+    assert response.get_json()["errors"] == [{"field": "colour", "detail": "Trường không được hỗ trợ."}]
+    assert client.get(f"/api/v1/meetings/{site['meeting']}/rooms", headers=site["headers"]).get_json()["total"] == 0
