@@ -195,13 +195,14 @@ def lock_directory(organization_id: int) -> None:
     People have no natural unique key (namesakes in one unit are real), so no constraint can refuse the
     second copy: the writers take turns instead, and each looks for matches only once it holds the lock.
     PostgreSQL: a transaction-scoped advisory lock (it blocks no other write). SQLite: a no-op UPDATE takes
-    the database's one write lock, so the reads that follow are serialized.
+    the database's one write lock (a column that is no key: no foreign-key checks), so the reads that
+    follow are serialized.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:kind, :org)"),
                            {"kind": _DIRECTORY_LOCK, "org": organization_id})
     else:
-        db.session.execute(text("UPDATE organizations SET id = id WHERE id = :org"), {"org": organization_id})
+        db.session.execute(text("UPDATE organizations SET name = name WHERE id = :org"), {"org": organization_id})
 
 
 def create_person(org: Organization, data: dict[str, Any], *, allow_duplicate: bool = False) -> Person:
