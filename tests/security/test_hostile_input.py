@@ -313,6 +313,14 @@ class Scene:
         links = re.findall(r'https?://[^"<\s]+/d/[A-Za-z0-9_-]+', printed)
         self.portal_urls += sorted({urlsplit(u).path for u in links})[:3]
         assert len(self.portal_urls) >= 2, "no delegate link was made"
+        # What a delegate types on their own page, with no account: the RSVP note and a request to speak.
+        self.delegate_fields = 0
+        for i, url in enumerate(self.portal_urls[1:]):
+            rsvp = self.client.post_form(f"{url}/rsvp", {"rsvp": "accepted", "note": self.s(i + 20)})
+            speak = self.client.post_form(f"{url}/speak/{items[i]}", {"title": self.s(i + 30)})
+            assert rsvp.status_code == 302 and speak.status_code in (302, 409), (rsvp.status_code, speak.status_code)
+            self.delegate_fields += 1 + (speak.status_code == 302)
+        self.fields += self.delegate_fields
 
 
 @pytest.fixture
@@ -407,6 +415,10 @@ def test_hostile_strings_are_inert_in_every_output(scene, client, tmp_path, reco
             continue
         data = response.get_data()
         count(exporter.name.rsplit(".", 1)[-1])
+        disposition = response.headers.get("Content-Disposition", "")
+        fallback = re.search(r'filename="([^"]*)"', disposition)
+        if not fallback or re.search(r'[/\\\r\n<>]', fallback.group(1)) or ".." in fallback.group(1):
+            failures.append(f"{where}: unsafe Content-Disposition {disposition[:120]!r}")
         if exporter.name.endswith(".pdf"):
             text = pdf_text(data, tmp_path)
             if hostile.SENTINEL in text or "root:x:0" in text:
