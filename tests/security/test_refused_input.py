@@ -159,3 +159,12 @@ def test_a_value_longer_than_its_field_is_refused_in_the_users_language(client, 
                            headers=site["headers"])
     assert response.get_json()["errors"] == [{"field": "colour", "detail": "Trường không được hỗ trợ."}]
     assert client.get(f"/api/v1/meetings/{site['meeting']}/rooms", headers=site["headers"]).get_json()["total"] == 0
+
+
+def test_a_search_with_a_nul_answers_422_not_a_database_error(client, site):
+    m = site["meeting"]
+    page = client.get(f"/meetings/{m}/participants?q=An%00")
+    assert page.status_code == 422 and "không thể lưu" in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/meetings/{m}/participants?q=An%00", headers=site["headers"])
+    assert api.status_code == 422 and api.get_json()["errors"][0]["field"] == "q"
+    assert client.get(f"/meetings/{m}/participants?q=An").status_code == 200
