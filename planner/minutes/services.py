@@ -29,7 +29,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
@@ -41,6 +41,7 @@ from planner.core.models import utcnow
 from planner.core.permissions import Classification, Permission, visible_levels
 from planner.core.text import normalize
 from planner.delegates import protocol
+from planner.delegates import services as delegate_services
 from planner.delegates.models import AttendanceStatus, Participant, ParticipantCategory, Rsvp
 from planner.documents import numbering
 from planner.documents import services as document_services
@@ -176,7 +177,7 @@ def _person(participant: Participant) -> compose.Person:
 def _participants(meeting: Meeting) -> list[Participant]:
     """Everyone on the list in protocol order, with their attendance: three queries whatever the size."""
     query = (select(Participant).where(Participant.meeting_id == meeting.id)
-             .options(selectinload(Participant.attendance))
+             .options(delegate_services.attendance_loading(None))
              .order_by(*protocol.order_by(protocol.Order.protocol)))
     return list(db.session.scalars(query).unique())
 
