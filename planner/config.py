@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
     "LOGIN_FAILURES_PER_MINUTE": 10,
-    "PASSWORD_MIN_LENGTH": 10,  # a rule, not a password  # nosec B105
+    # PASSWORD_MIN_LENGTH: below, with MAIL_PASSWORD
     "INVITATION_VALID_DAYS": 7,
     # Delegates' invitations by e-mail (delegates.invitations). An empty MAIL_SERVER turns sending off:
     # the invitations page then offers the personal links to copy and print instead.
@@ -50,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USE_TLS": False,   # STARTTLS after connecting (port 587)
     "MAIL_USE_SSL": False,   # TLS from the start (port 465)
     "MAIL_USERNAME": "",
-    "MAIL_PASSWORD": "",  # empty: set it in the environment, never here  # nosec B105
+    # MAIL_PASSWORD: below (empty; set it in the environment or instance/config.py)
     "MAIL_FROM": "",         # the sender's address; empty: planner@<the server's host name>
     "MAIL_TIMEOUT": 20,
     "API_TITLE": "Planner API",
@@ -66,6 +66,9 @@ DEFAULTS: dict[str, Any] = {
         "security": [{"bearerAuth": []}],
     },
 }
+# Named "password" but no secret (a rule; an empty default that the environment fills): on one line, so
+# that bandit's answer stays on it.
+DEFAULTS.update(PASSWORD_MIN_LENGTH=10, MAIL_PASSWORD="")  # nosec B106
 
 
 def _coerce(raw: str) -> Any:
