@@ -85,7 +85,7 @@ class Database:
     cleanup: Callable[[], None]
 
 
-def make_database(workdir: Path) -> Database:
+def make_database(workdir: Path, name: str = "bench") -> Database:
     raw = os.environ.get("PLANNER_BENCH_DATABASE_URL", "").strip()
     if not raw:
         return Database(f"sqlite:///{workdir / 'bench.db'}", "sqlite", lambda: None)
@@ -94,7 +94,7 @@ def make_database(workdir: Path) -> Database:
     from planner.config import database_url
 
     # A schema of our own: the benchmark never touches what else lives in that database.
-    schema = f"bench_{datetime.now(UTC):%Y%m%d%H%M%S}_{os.getpid()}"
+    schema = f"{name}_{datetime.now(UTC):%Y%m%d%H%M%S}_{os.getpid()}"
     base = database_url(raw)
     engine = create_engine(base)
     with engine.begin() as conn:
@@ -445,6 +445,27 @@ def _empty_meeting(app, scene: Scene) -> str:
         return meeting.public_id
 
 
+def full_booklet_rows(workdir: Path, runs: int) -> list[Row]:
+    """bench/booklet.py's booklet with every section (the delegate list of 3,000 by delegation among
+    them), in a database of its own: its first build, a build after a change, cached, and 304."""
+    import booklet
+
+    _progress("in process: the full booklet (bench/booklet.py, its own scene)")
+    db = make_database(workdir, "bench_booklet")
+    try:
+        found = booklet.measure(max(3, runs // 4), None if db.kind == "sqlite" else db.url)
+    finally:
+        db.cleanup()
+    rows = []
+    for row in found:
+        goal = row.get("goal_ms")
+        rows.append(Row(name=f"full booklet: {row['name'].removeprefix('booklet ')}", median_ms=row["median_ms"],
+                        p95_ms=row["p95_ms"], cpu_ms=row.get("cpu_median_ms"), queries=str(row["queries"]),
+                        goal=f"< {goal:g} ms" if goal else "", met=row["median_ms"] < goal if goal else None,
+                        note="bench/booklet.py: every section, A5"))
+    return rows
+
+
 # Against gunicorn -------------------------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -725,6 +746,8 @@ def main() -> int:
                 continue
             _progress(f"in process: {case.name}")
             rows.append(measure(case, args.runs))
+        if not only or "booklet" in only:
+            rows.extend(full_booklet_rows(workdir, args.runs))
         floor = rows[0]
         for row in rows[1:]:
             row.ratio = row.median_ms / floor.median_ms if floor.median_ms else None
