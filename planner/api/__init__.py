@@ -27,12 +27,19 @@ PREFIX = "/api/v1"
 
 
 class Integer(ma.fields.Integer):
-    """A whole number: 7 in JSON or "7" in a query string, never 1.75 silently cut down to 1."""
+    """A whole number: 7 in JSON or "7" in a query string, never 1.75 silently cut down to 1, and never
+    beyond what a database integer holds (an offset of 10**26 was a 500 on SQLite)."""
+
+    default_error_messages = {"range": "Must be between -2147483648 and 2147483647."}
+    LIMIT = 2**31
 
     def _validated(self, value: Any) -> int:
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
-        return super()._validated(value)
+        number = super()._validated(value)
+        if not -self.LIMIT <= number < self.LIMIT:
+            raise self.make_error("range")
+        return number
 
 
 class ProblemSchema(ma.Schema):

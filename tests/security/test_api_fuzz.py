@@ -161,3 +161,22 @@ def test_zz_report_request_count(capsys):
     with capsys.disabled():
         print(f"\nAPI fuzz: {total} requests over {len(OPERATIONS)} operations ({dict(REQUESTS)}), "
               f"{EXAMPLES} examples per operation and role; statuses {sorted(STATUSES.items())}")
+
+
+def test_findings_of_the_fuzz_stay_fixed(app, factory):
+    """What the fuzz found once, asked directly: each was a 500 or a silent misreading."""
+    user = factory.user(factory.organization(), role="organizer", clearance="top_secret")
+    headers = {"Authorization": f"Bearer {factory.token(user)}"}
+    client = app.test_client()
+    meeting = client.post("/api/v1/meetings", headers=headers,
+                          json={"title": "Giao ban", "starts_on": "2026-12-01"}).get_json()
+    huge = client.get(f"/api/v1/meetings/{meeting['id']}/participants?offset=138226726026283997112303616",
+                      headers=headers)   # was an OverflowError in SQLite: 500
+    assert huge.status_code == 422 and huge.mimetype == "application/problem+json"
+    assert huge.get_json()["errors"][0]["field"] == "offset"
+    fraction = client.patch(f"/api/v1/meetings/{meeting['id']}", headers=headers,
+                            json={"title": "Giao ban tuần", "version": 1.75})   # was read as version 1
+    assert fraction.status_code == 422 and fraction.get_json()["errors"][0]["field"] == "version"
+    whole = client.patch(f"/api/v1/meetings/{meeting['id']}", headers=headers,
+                         json={"title": "Giao ban tuần", "version": 1.0})
+    assert whole.status_code == 200
