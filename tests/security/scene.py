@@ -118,7 +118,7 @@ def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) 
     return ids, classified_id
 
 
-def build(app, factory) -> SecurityScene:
+def build(app, factory, logins: tuple[str, ...] = ROLES) -> SecurityScene:
     from planner.accounts import services as accounts
     from planner.accounts.models import ApiToken, Organization, User
     from planner.agenda import services as agenda
@@ -129,15 +129,20 @@ def build(app, factory) -> SecurityScene:
 
     org_ref = factory.organization(name="Văn phòng Thành ủy Đà Nẵng", city="Đà Nẵng")
     other_ref = factory.organization(name="Văn phòng Tỉnh ủy Quảng Nam", city="Tam Kỳ")
+    def user(role: str, org, kind: str, clearance: str, email: str):
+        # a password (slow to hash) only for the roles that sign in
+        return factory.user(org, role=kind, clearance=clearance, email=email,
+                            password=PASSWORD if role in logins else None)
+
     users = {
         "anonymous": None,
-        "viewer": factory.user(org_ref, role="viewer", clearance="top_secret", email="viewer@example.vn"),
-        "secretary": factory.user(org_ref, role="secretary", clearance="top_secret", email="secretary@example.vn"),
-        "organizer": factory.user(org_ref, role="organizer", clearance="top_secret", email="organizer@example.vn"),
-        "admin": factory.user(org_ref, role="admin", clearance="top_secret", email="admin@example.vn"),
-        "other_admin": factory.user(other_ref, role="admin", clearance="top_secret", email="other@example.vn"),
+        "viewer": user("viewer", org_ref, "viewer", "top_secret", "viewer@example.vn"),
+        "secretary": user("secretary", org_ref, "secretary", "top_secret", "secretary@example.vn"),
+        "organizer": user("organizer", org_ref, "organizer", "top_secret", "organizer@example.vn"),
+        "admin": user("admin", org_ref, "admin", "top_secret", "admin@example.vn"),
+        "other_admin": user("other_admin", other_ref, "admin", "top_secret", "other@example.vn"),
         # Every permission but the clearance: an admin cleared only for internal content.
-        "uncleared": factory.user(org_ref, role="admin", clearance="internal", email="uncleared@example.vn"),
+        "uncleared": user("uncleared", org_ref, "admin", "internal", "uncleared@example.vn"),
     }
     tokens = {role: factory.token(ref) for role, ref in users.items() if ref is not None}
     revoked = factory.token(users["admin"])
@@ -178,9 +183,3 @@ def build(app, factory) -> SecurityScene:
                              personal_feed=personal, classified_delegate_token=c_ids.delegate_token,
                              api_token_public_id=api_token_id or "")
 
-
-def login(client, scene: SecurityScene, role: str) -> None:
-    client.cookie_jar.clear() if hasattr(client, "cookie_jar") else None
-    ref = scene.users[role]
-    if ref is not None:
-        client.login(ref.email, PASSWORD)
