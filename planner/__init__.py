@@ -139,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from planner import home
     from planner.accounts import views as account_views
     from planner.agenda import views as agenda_views
+    from planner.archive import views as archive_views
     from planner.booklets import views as booklet_views
     from planner.calendars import views as calendar_views
     from planner.delegates import door as door_views
@@ -160,6 +161,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(minutes_views.bp)
     app.register_blueprint(calendar_views.bp)
     app.register_blueprint(booklet_views.bp)
+    app.register_blueprint(archive_views.bp)
     app.register_blueprint(report_views.bp)
 
     @app.get("/healthz")

@@ -303,9 +303,10 @@ def _letter_body(meeting: Meeting, ctx: Context, letter: InvitationLetter, parti
 
 
 def invitation_documents(meeting: Meeting, user: User | None, *, programme_link: str | None = None,
-                         today: date | None = None) -> list[OfficialDocument]:
+                         today: date | None = None, mode: InvitationMode | None = None) -> list[OfficialDocument]:
     """One letter per invited participant (with their personal link as a QR code, when the delegates' link
-    service gives one), or one letter for all with the list of invitees."""
+    service gives one), or one letter for all with the list of invitees. ``mode`` overrides the letter's own:
+    the dossier files the letter for all (one copy and its list, no personal links issued)."""
     ctx = Context(meeting)
     language = ctx.language
     letter = minutes_services.invitation_letter(meeting)
@@ -323,7 +324,7 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
     people = minutes_services.invited(meeting)
     summary = [meeting.title]
 
-    if letter.mode is InvitationMode.all:
+    if (mode or letter.mode) is InvitationMode.all:
         body = _letter_body(meeting, ctx, letter, None, facts, programme_link)
         rows = [TableRow(cells=[runs(str(n)), runs(compose.person_text(_person(p), language, capital=True,
                                                                        with_title=False)),

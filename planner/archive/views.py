@@ -1,0 +1,46 @@
+"""The Dossier tab of a meeting: what the dossier will hold, with counts, what is missing and why, and the
+button that builds it (a streamed download; see static/js/dossier.js for its progress)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from planner.accounts.access import current_organization, require
+from planner.agenda import services as agenda_services
+from planner.archive import exports as _exports  # noqa: F401 - registers dossier.zip
+from planner.archive import services
+from planner.core.permissions import Permission
+from planner.meetings import services as meeting_services
+from planner.meetings.models import Meeting
+from planner.meetings.tabs import register_tab
+
+bp = Blueprint("archive", __name__)
+
+register_tab("archive.dossier", _l("Dossier"), 65, Permission.organize)
+
+
+def _user() -> Any:
+    return current_user._get_current_object()
+
+
+def _meeting(meeting_id: str) -> Meeting:
+    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
+    g.meeting = meeting
+    g.timezone = agenda_services.zone(meeting)
+    return meeting
+
+
+@bp.get("/meetings/<meeting_id>/dossier", endpoint="dossier")
+@require(Permission.organize)
+def dossier(meeting_id: str):
+    meeting = _meeting(meeting_id)
+    meeting_services.note_view(meeting)
+    user = _user()
+    planned = services.plan(meeting, user)
+    return render_template("archive/dossier.html", meeting=meeting, plan=planned,
+                           refusal=services.refusal(meeting, user), ended=services.ended(meeting),
+                           mark=services.mark(meeting), zip_name=services.zip_name(meeting))
