@@ -1,7 +1,7 @@
 """Query budgets: every page and feed of the benchmark list runs as many SQL statements on dataset S as
-on a larger one (bench/dataset.py, S and S+: three times the agenda and speeches, six times the
-participants, more than SQLAlchemy loads in one selectin batch), so nothing grows with the meeting: no
-N+1 anywhere. The datasets are loaded through the services, as in `make bench`.
+on a larger one (bench/dataset.py, S and S+: three times the agenda, six times the participants and
+eighteen times the speeches, more than SQLAlchemy loads in one selectin batch), so nothing grows with the
+meeting: no N+1 anywhere. The datasets are loaded through the services, as in `make bench`.
 
 Each page is asked once to warm what a process caches, then counted. The counts of both datasets are
 taken once for the module (loading is the slow part); each page is its own test.
@@ -104,6 +104,8 @@ def visit_all(app: Flask, dataset) -> dict[str, Visit]:
         return lambda: staff.post_form(f"{meeting}/door/check-in", {"participant_id": public_id},
                                        headers={"Accept": "application/json"})
     visits["check-in"] = _count(app, check_in(arrivals[1]), warm=check_in(arrivals[0]))
+    for what in ("speakers", "speakers/summaries", "speakers/statistics"):
+        page(what.replace("/", " "), staff, f"{meeting}/{what}")
     page("personal feed", anyone, dataset.personal_feed_path)
     page("meeting feed", anyone, dataset.meeting_feed_path)
     etag = anyone.get(dataset.meeting_feed_path).headers["ETag"]
@@ -144,7 +146,8 @@ def budgets(loaded) -> dict[str, dict[str, Visit]]:
 PAGES = {"agenda editor": 200, "programme page (public)": 200, "delegate list": 200, "delegate search": 200,
          "check-in search": 200, "check-in": 200, "personal feed": 200, "meeting feed": 200,
          "meeting feed 304": 304, "public feed": 200, "user feed": 200, "work calendar week": 200,
-         "minutes generation": 302, "booklet data": 200, "participants XLSX export": 200}
+         "minutes generation": 302, "booklet data": 200, "participants XLSX export": 200,
+         "speakers": 200, "speakers summaries": 200, "speakers statistics": 200}
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -181,5 +184,5 @@ def test_the_datasets_differ_in_size(loaded):
     """The comparison means something only when S+ really holds more."""
     small, large = (loaded["datasets"][size].counts for size in SIZES)
     assert large["participants"] == 6 * small["participants"] == 600
-    assert large["items"] == 3 * small["items"] and large["speeches"] == 3 * small["speeches"]
+    assert large["items"] == 3 * small["items"] and large["speeches"] == 18 * small["speeches"] > 500
     assert large["meetings"] > small["meetings"]

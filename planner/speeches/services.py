@@ -29,7 +29,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
@@ -82,8 +82,11 @@ def _levels(user: User | None) -> list[str]:
     return visible_levels(user.clearance if user is not None else Classification.none)
 
 
-def _speech_options() -> list[Any]:
-    return [joinedload(Speech.participant).joinedload(Participant.person), selectinload(Speech.texts)]
+def _speech_options(*, whole_meeting: bool = False) -> list[Any]:
+    # selectinload asks for 500 speeches' texts per query: a whole congress (600) loads them through its
+    # own query instead, in one, whatever its size.
+    texts = subqueryload(Speech.texts) if whole_meeting else selectinload(Speech.texts)
+    return [joinedload(Speech.participant).joinedload(Participant.person), texts]
 
 
 def can_hold_speeches(item: AgendaItem) -> bool:
@@ -107,7 +110,7 @@ def meeting_speeches(meeting: Meeting, user: User | None) -> list[Speech]:
     orders the items): one query for the speeches with their speakers, one for the texts."""
     visible = {item.id for item in agenda_services.list_items(meeting, user)}
     rows = db.session.scalars(
-        select(Speech).where(Speech.meeting_id == meeting.id).options(*_speech_options())
+        select(Speech).where(Speech.meeting_id == meeting.id).options(*_speech_options(whole_meeting=True))
         .order_by(Speech.agenda_item_id, Speech.position, Speech.id)).unique()
     return [speech for speech in rows if speech.agenda_item_id in visible]
 
