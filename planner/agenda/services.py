@@ -111,6 +111,15 @@ def list_items(meeting: Meeting, user: User | None, *, everything: bool = False)
     return [item for item in items if item.parent_id is None or item.parent_id in ids]
 
 
+def visible_items(everything: Sequence[AgendaItem], user: User | None) -> list[AgendaItem]:
+    """What ``list_items(meeting, user)`` answers, from the whole agenda already loaded: a page that
+    needs both (the editor: the user's view and the changes since the release) reads the agenda once."""
+    levels = set(_levels(user))
+    items = [item for item in everything if item.classification in levels]
+    ids = {item.id for item in items}
+    return [item for item in items if item.parent_id is None or item.parent_id in ids]
+
+
 def _levels(user: User | None) -> list[str]:
     return visible_levels(user.clearance if user is not None else Classification.none)
 

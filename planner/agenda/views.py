@@ -101,12 +101,13 @@ def _render(template: str, meeting: Meeting, **context: Any) -> str:
 @require(Permission.view)
 def editor(meeting_id: str):
     meeting = _meeting(meeting_id)
-    items = services.list_items(meeting, _user())
+    everything = services.list_items(meeting, _user(), everything=True)
+    items = services.visible_items(everything, _user())
     services.note_classified_view(meeting, items, "agenda")
     found = services.find_conflicts(items)
     warnings = {pid: [conflict_rules.describe(c, about=pid) for c in cs]
                 for pid, cs in conflict_rules.by_item(found).items()}
-    latest, pending = services.pending_changes(meeting)
+    latest, pending = services.pending_changes(meeting, everything)
     pending = release_rules.visible_changes(pending, _levels())
     days = services.by_day(meeting, items)
     day_choices = [(d.isoformat(), _day_label(d)) for d in services.meeting_days(meeting)]
