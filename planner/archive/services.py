@@ -20,7 +20,6 @@ need them all, are written last.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import zipfile
@@ -318,23 +317,16 @@ def changelog_pdf(meeting: Meeting, user: User | None) -> bytes:
 # Pages and hashes -------------------------------------------------------------------------------------------
 
 _PAGES_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", re.S)
-_DOCX_PAGES = re.compile(rb"<Pages>(\d+)</Pages>")
 
 
 def page_count(data: bytes, filename: str) -> int | None:
-    """Pages of a PDF (its page tree's root holds the largest count) or of a DOCX that states them; None when
-    the file does not say (a spreadsheet, a PDF with a compressed page tree)."""
-    if filename.endswith(".pdf"):
-        counts = [int(a or b) for a, b in _PAGES_COUNT.findall(data)]
-        return max(counts) if counts else None
-    if filename.endswith(".docx"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as docx:
-                found = _DOCX_PAGES.search(docx.read("docProps/app.xml"))
-        except (KeyError, zipfile.BadZipFile):
-            return None
-        return int(found.group(1)) if found and int(found.group(1)) > 0 else None
-    return None
+    """Pages of a PDF: its page tree's root holds the largest count. None for other files (a Word file's pages
+    depend on the program that lays it out; its app.xml states what its writer last saw, or the template's)
+    and for a PDF whose page tree is compressed in an object stream."""
+    if not filename.endswith(".pdf"):
+        return None
+    counts = [int(a or b) for a, b in _PAGES_COUNT.findall(data)]
+    return max(counts) if counts else None
 
 
 # The ZIP, streamed -------------------------------------------------------------------------------------------
