@@ -48,6 +48,7 @@ class SecurityScene:
     m: Ids                                # the published, unclassified meeting
     c: Ids                                # the classified (confidential) meeting
     classified_item_id: str               # the secret item inside M
+    classified_speech_id: str             # a speech on it
     hall_token: str = ""
     user_feed: str = ""                   # the viewer's own organization feed (u)
     meeting_feed: str = ""                # M's secret meeting feed (m)
@@ -105,9 +106,10 @@ def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) 
             "description": f"Thảo luận kín {MARKER}",
             "starts_at": datetime.combine(DAY, time(9, 0)), "ends_at": datetime.combine(DAY, time(10, 0))},
             user=user)
-        speeches.add_speech(secret, {"participant_id": people[1].public_id, "kind": "discussion",
-                                     "title": f"Ý kiến về nhân sự {MARKER}", "summary": f"Kín {MARKER}"}, user=user)
-        classified_id = secret.public_id
+        secret_speech = speeches.add_speech(secret, {"participant_id": people[1].public_id, "kind": "discussion",
+                                                     "title": f"Ý kiến về nhân sự {MARKER}",
+                                                     "summary": f"Kín {MARKER}"}, user=user)
+        classified_id = f"{secret.public_id} {secret_speech.public_id}"
     text = speeches.upload_text(speech, _docx(f"Toàn văn bài phát biểu{tag}"), "bai-phat-bieu.docx", user=user)
     minutes.generate(meeting, "minutes", user=user)
     minutes.generate(meeting, "notice", user=user)
@@ -156,7 +158,8 @@ def build(app, factory, logins: tuple[str, ...] = ROLES) -> SecurityScene:
             ApiToken.user_id == admin.id, ApiToken.revoked_at.is_(None)))
 
         m = _meeting(org, admin, "Hội nghị tổng kết công tác năm 2026", "none", "Đánh giá kết quả năm 2026")
-        m_ids, classified_item = _fill(m, admin, secret_titles=False, classified_item=True)
+        m_ids, classified = _fill(m, admin, secret_titles=False, classified_item=True)
+        classified_item, classified_speech = classified.split()
         agenda.publish(m, user=admin, publish_meeting=True)
         meetings.set_status(m, "published")
         c = _meeting(org, admin, f"Hội nghị cán bộ chủ chốt {MARKER}", "confidential", f"Nội dung mật {MARKER}")
@@ -179,6 +182,7 @@ def build(app, factory, logins: tuple[str, ...] = ROLES) -> SecurityScene:
         _token, user_feed = calendars.issue_user_feed(viewer, org)
         c_ids.public_code = ""
         return SecurityScene(users=users, tokens=tokens, m=m_ids, c=c_ids, classified_item_id=classified_item,
+                             classified_speech_id=classified_speech,
                              hall_token=hall, user_feed=user_feed, meeting_feed=meeting_feed,
                              personal_feed=personal, classified_delegate_token=c_ids.delegate_token,
                              api_token_public_id=api_token_id or "")
