@@ -6,7 +6,8 @@ The congress has 3,000 delegates (all checked in on its 3 days), 60 agenda items
 submitted speech texts, approved minutes and conclusion notice. The dossier is downloaded through the one
 download route of the JSON API, reading the streamed body chunk by chunk as a client would. ``measure``
 returns one row (``name, median_ms, p95_ms, queries, goal_ms``, and ``peak_mb``: the peak of Python
-allocations during one build, by tracemalloc, and ``zip_mb``), the goal being 10 s. The harness may call
+allocations during one build, by tracemalloc, ``zip_mb``, and ``first_ms``: the first build in the process),
+the goal being 10 s. The harness may call
 ``measure(runs)``.
 """
 
@@ -133,7 +134,9 @@ def measure(runs: int = 3, database_url: str | None = None) -> list[dict[str, An
         response.close()
         return size
 
-    build()  # the first: fonts loaded, templates compiled
+    start = time.perf_counter()
+    build()  # the first: fonts loaded, templates compiled, the attendance sheet not yet in the booklets' cache
+    first_ms = (time.perf_counter() - start) * 1000
     times = []
     size = 0
     for _ in range(runs):
@@ -150,7 +153,7 @@ def measure(runs: int = 3, database_url: str | None = None) -> list[dict[str, An
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return [{"name": f"dossier.zip ({PARTICIPANTS} participants)", "median_ms": statistics.median(times),
              "p95_ms": p95, "queries": statements[0], "goal_ms": GOAL_MS, "peak_mb": peak / 1048576,
-             "zip_mb": size / 1048576}]
+             "zip_mb": size / 1048576, "first_ms": first_ms}]
 
 
 if __name__ == "__main__":
