@@ -30,15 +30,14 @@ class Integer(ma.fields.Integer):
     """A whole number: 7 in JSON or "7" in a query string, never 1.75 silently cut down to 1, and never
     beyond what a database integer holds (an offset of 10**26 was a 500 on SQLite)."""
 
-    default_error_messages = {"range": "Must be between -2147483648 and 2147483647."}
-    LIMIT = 2**31
+    LIMIT = 2**31  # beyond it: "Not a valid whole number.", translated like marshmallow's other messages
 
     def _validated(self, value: Any) -> int:
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
         number = super()._validated(value)
         if not -self.LIMIT <= number < self.LIMIT:
-            raise self.make_error("range")
+            raise self.make_error("invalid", input=value)
         return number
 
 
