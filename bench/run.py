@@ -759,6 +759,7 @@ def main() -> int:
             rows.extend(more)
     finally:
         db.cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
     elapsed = time.perf_counter() - started
     print()
     print(f"Planner benchmark, dataset {args.size}, {db.kind}, {datetime.now():%Y-%m-%d %H:%M}, "
