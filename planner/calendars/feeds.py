@@ -255,6 +255,9 @@ class MeetingTimes:
     start: datetime | date
     end: datetime | date
     stamp: datetime                                   # last change of the meeting (or of its series)
+    # Raised by every change of the meeting and of any of its occurrences (meetings.services makes each
+    # cancel, move and restore a new version of the meeting): the series' SEQUENCE; its overrides have one
+    # more, so a moved occurrence's SEQUENCE rises with each move and is never below the series'.
     sequence: int = 0
     rrule: str | None = None
     exdates: tuple[datetime | date, ...] = ()

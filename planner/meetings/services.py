@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.accounts.models import Organization, User
 from planner.core import audit
 from planner.core.errors import Conflict, NotFound, ValidationError
-from planner.core.models import Base
+from planner.core.models import Base, utcnow
 from planner.core.permissions import Classification, visible_levels
 from planner.core.text import fold, normalize
 from planner.extensions import db
@@ -513,6 +513,12 @@ def _ensure_occurrence(meeting: Meeting, original_date: Any) -> date:
 
 
 def _record_occurrence(meeting: Meeting, action: str, original_date: date, changes: dict[str, Any]) -> None:
+    # A change of one occurrence is a change of the series: the meeting's version and updated_at rise with
+    # it, also when it deletes a row (a restore). Calendars take the series' SEQUENCE and LAST-MODIFIED
+    # from them, so that a client honouring SEQUENCE takes every cancel, move and restore (an override's
+    # SEQUENCE rises with each move of its occurrence); two changes at once conflict instead of one
+    # silently winning.
+    meeting.updated_at = utcnow()
     audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id, action=action,
                  object_type="meeting", object_id=meeting.public_id,
                  summary=f"{meeting.title} ({original_date.isoformat()})", changes=changes)

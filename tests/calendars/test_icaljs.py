@@ -102,3 +102,39 @@ def test_retimed_and_cancelled_items_in_the_personal_feed(scene, client, icaljs)
     assert second[item][0]["start"] == "2026-12-03T02:15:00.000Z"
     assert second[item][0]["sequence"] > first[item][0]["sequence"]
     assert second[dropped][0]["status"] == "CANCELLED"
+
+
+def test_sequences_of_a_series_rise_with_every_change_of_an_occurrence(scene, client, icaljs):
+    """Moved twice, the occurrence's override has a higher SEQUENCE each time; cancelled and restored, the
+    series has a higher SEQUENCE each time and the occurrence is back (ical.js, as Thunderbird reads it)."""
+    briefing = scene.briefing()
+    url = scene.user_feed()
+
+    def read() -> list[dict]:
+        return _by_uid(icaljs(client.get(url).data))[f"meeting-{briefing}"]
+
+    def on(found: list[dict], recurrence_id: str) -> dict:
+        return next(e for e in found if e["recurrence_id"] == recurrence_id)
+
+    moved = "2026-11-16T01:00:00.000Z"
+    scene.move_occurrence(briefing, date(2026, 11, 16), new_date=date(2026, 11, 17))
+    first = on(read(), moved)
+    scene.move_occurrence(briefing, date(2026, 11, 16), new_date=date(2026, 11, 18))
+    second = on(read(), moved)
+    assert second["start"] == "2026-11-18T01:00:00.000Z"
+    assert second["sequence"] > first["sequence"]
+
+    ninth = "2026-11-09T01:00:00.000Z"
+    before = on(read(), ninth)["sequence"]
+    scene.cancel_occurrence(briefing, date(2026, 11, 9))
+    cancelled = read()
+    assert all(e["start"] != ninth for e in cancelled)
+    master = cancelled[0]["sequence"]
+    assert master > before
+    with scene.open():
+        from planner.meetings import services as meetings
+
+        meetings.restore_occurrence(scene.meeting_row(briefing), date(2026, 11, 9))
+    restored = on(read(), ninth)
+    assert restored["sequence"] > master and restored["start"] == ninth
+    assert on(read(), moved)["sequence"] >= restored["sequence"]
