@@ -18,6 +18,9 @@ is its series, whatever its agenda.
 Polling is cheap: a feed's version comes from the data's version (release number, meeting version,
 the speakers lists', occurrences' and settings' versions) in at most two small queries (the token or
 code, then one statement of aggregates), so that an unchanged feed answers 304 without being built.
+Its Last-Modified is the latest time of what the feed shows, deletions included (their time is read
+from the audit log), so that a client revalidating with If-Modified-Since alone is never wrongly told
+304. A series' SEQUENCE is its meeting's version: every cancel, move and restore of an occurrence raises it.
 Tokens are random, shown once, kept as a SHA-256 hash, and revocable; last-polled is written at most
 once a minute per token.
 """
@@ -51,6 +54,7 @@ from planner.calendars.models import (
     FeedToken,
 )
 from planner.core import audit
+from planner.core.audit import AuditEntry
 from planner.core.errors import NotFound, ValidationError
 from planner.core.exports import strong_etag
 from planner.core.models import utcnow
@@ -83,6 +87,7 @@ class Settings:
     classified: str = ClassifiedMode.withhold.value
     refresh_minutes: int = DEFAULT_REFRESH_MINUTES
     version: int = 0
+    updated_at: datetime | None = None
 
     @property
     def policy_mode(self) -> str:
@@ -93,7 +98,7 @@ def _settings(row: CalendarSettings | None) -> Settings:
     if row is None:
         return Settings()
     return Settings(classified=ClassifiedMode(row.classified).value, refresh_minutes=row.refresh_minutes,
-                    version=row.version)
+                    version=row.version, updated_at=row.updated_at)
 
 
 def settings_row(organization_id: int) -> CalendarSettings | None:
@@ -461,8 +466,30 @@ def note_poll(feed: Feed, now: datetime | None = None) -> None:
 
 # The version of a feed (the second query) ------------------------------------------------------------
 
+# A deletion leaves no row whose time the version could read, so Last-Modified takes it from the audit log
+# (append-only, one entry per change): else a client that revalidates with If-Modified-Since alone would
+# keep a feed that still shows a deleted speaker or a removed delegate's items. Per meeting: the actions
+# that delete something its feed shows; per organization: the removals that take a meeting out of a
+# personal feed (the person's participation) or out of the organization's feed (the meeting).
+MEETING_DELETIONS = ("speech.deleted", "participant.removed", "meeting.occurrence_restored")
+PERSONAL_DELETIONS = ("participant.removed",)
+ORGANIZATION_DELETIONS = ("meeting.deleted",)
+
+
+def _deleted_at(*, actions: Sequence[str], meeting_id: Any = None, organization_id: Any = None) -> Any:
+    """The time of the latest audited deletion: one lookup in an index of (meeting or organization, action,
+    created_at)."""
+    query = select(func.max(AuditEntry.created_at)).where(AuditEntry.action.in_(actions))
+    if meeting_id is not None:
+        query = query.where(AuditEntry.meeting_id == meeting_id)
+    if organization_id is not None:
+        query = query.where(AuditEntry.organization_id == organization_id)
+    return query.scalar_subquery()
+
+
 def _state_columns(meeting_id: Any) -> list[Any]:
-    """Correlated aggregates that change whenever what a meeting's feed shows could change."""
+    """Correlated aggregates that change whenever what a meeting's feed shows could change (the counts
+    for the ETag; the times, deletions' included, for Last-Modified)."""
     speakers = (select(func.max(Person.updated_at)).select_from(Speech)
                 .join(Participant, Participant.id == Speech.participant_id)
                 .join(Person, Person.id == Participant.person_id)
@@ -480,6 +507,7 @@ def _state_columns(meeting_id: Any) -> list[Any]:
         .scalar_subquery().label("changes"),
         select(func.max(OccurrenceChange.updated_at)).where(OccurrenceChange.meeting_id == meeting_id)
         .scalar_subquery().label("changes_at"),
+        _deleted_at(actions=MEETING_DELETIONS, meeting_id=meeting_id).label("deleted_at"),
     ]
 
 
@@ -493,6 +521,7 @@ class MeetingState:
     speakers_at: datetime | None
     changes: int
     changes_at: datetime | None
+    deleted_at: datetime | None
     participant_id: int | None = None
     presiding: tuple[str, ...] = ()
     speaking: tuple[str, ...] = ()
@@ -500,10 +529,12 @@ class MeetingState:
 
     def parts(self) -> tuple[Any, ...]:
         return (self.meeting_id, self.release, self.released_at, self.speeches, self.speeches_at, self.speakers_at,
-                self.changes, self.changes_at, self.participant_id, self.presiding, self.speaking, self.invited)
+                self.changes, self.changes_at, self.deleted_at, self.participant_id, self.presiding, self.speaking,
+                self.invited)
 
     def times(self) -> list[datetime]:
-        return [t for t in (self.released_at, self.speeches_at, self.speakers_at, self.changes_at) if t is not None]
+        return [t for t in (self.released_at, self.speeches_at, self.speakers_at, self.changes_at, self.deleted_at)
+                if t is not None]
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -559,7 +590,7 @@ def _meeting_version(feed: Feed) -> Version:
     row = db.session.execute(_meeting_state_statement(), {"meeting_id": meeting.id}).one()
     state = MeetingState(meeting.id, *row)
     etag = strong_etag(*_common_parts(feed), meeting.id, meeting.version, *state.parts())
-    return Version(etag, _latest(meeting.updated_at, *state.times()), [state])
+    return Version(etag, _latest(feed.settings.updated_at, meeting.updated_at, *state.times()), [state])
 
 
 def _personal_version(feed: Feed) -> Version:
@@ -572,27 +603,35 @@ def _personal_version(feed: Feed) -> Version:
     spoken = (select(func.aggregate_strings(cast(AgendaItem.public_id, String), ","))
               .select_from(Speech).join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
               .where(Speech.participant_id == Participant.id, Speech.status.in_(SPEAKING)).scalar_subquery())
-    rows = db.session.execute(
-        select(Meeting.id, Meeting.version, Meeting.updated_at, *_state_columns(Meeting.id), Participant.id,
-               presided, spoken)
+    # Meetings in draft are read too (their state left out) so that one going back to draft, and leaving
+    # the feed, moves Last-Modified; the removals of the person from a meeting come from the audit log.
+    removed_at = _deleted_at(actions=PERSONAL_DELETIONS, organization_id=feed.organization_id).label("removed_at")
+    state_columns = _state_columns(Meeting.id)
+    width = len(state_columns)
+    found = db.session.execute(
+        select(Meeting.id, Meeting.version, Meeting.updated_at, *state_columns, Participant.id,
+               presided, spoken, Meeting.status == MeetingStatus.draft, removed_at)
         .select_from(Participant).join(Meeting, Meeting.id == Participant.meeting_id)
-        .where(Participant.person_id == participant.person_id, Meeting.organization_id == feed.organization_id,
-               Meeting.status != MeetingStatus.draft)
+        .where(Participant.person_id == participant.person_id, Meeting.organization_id == feed.organization_id)
         .order_by(Meeting.starts_on, Meeting.id)).all()
+    rows = [row for row in found if not row[6 + width]]
     states = []
     invited: dict[int, set[str]] = {}
-    participant_ids = [row[10] for row in rows]
+    participant_ids = [row[3 + width] for row in rows]
     for source in INVITED_ITEM_SOURCES:
         for pid, items in source(participant_ids).items():
             invited.setdefault(pid, set()).update(items)
     for row in rows:
-        state = MeetingState(row[0], *row[3:10], participant_id=row[10], presiding=_split(row[11]),
-                             speaking=_split(row[12]), invited=tuple(sorted(invited.get(row[10], ()))))
+        pid, presided_ids, spoken_ids = row[3 + width:6 + width]
+        state = MeetingState(row[0], *row[3:3 + width], participant_id=pid, presiding=_split(presided_ids),
+                             speaking=_split(spoken_ids), invited=tuple(sorted(invited.get(pid, ()))))
         states.append(state)
     parts = [(row[0], row[1]) for row in rows]
     etag = strong_etag(*_common_parts(feed), participant.id, participant.person.updated_at,
                        *(p for pair in zip(parts, (s.parts() for s in states), strict=True) for p in pair))
-    stamp = _latest(participant.person.updated_at, *(row[2] for row in rows), *(t for s in states for t in s.times()))
+    removed = found[0][-1] if found else None
+    stamp = _latest(feed.settings.updated_at, participant.person.updated_at, removed, *(row[2] for row in found),
+                    *(t for s in states for t in s.times()))
     return Version(etag, stamp, states, rows)
 
 
@@ -619,13 +658,22 @@ def _user_version(feed: Feed) -> Version:
         func.count(visible.c.id), func.max(visible.c.updated_at), func.coalesce(func.sum(visible.c.version), 0),
         select(func.count(OccurrenceChange.id)).where(OccurrenceChange.meeting_id.in_(ids)).scalar_subquery(),
         select(func.max(OccurrenceChange.updated_at)).where(OccurrenceChange.meeting_id.in_(ids)).scalar_subquery(),
+        # For Last-Modified only: a meeting that left the feed by a change (classified above the user's
+        # clearance, moved out of the window) is no longer among the visible ones; a deleted one is gone.
+        select(func.max(Meeting.updated_at)).where(Meeting.organization_id == feed.organization_id)
+        .scalar_subquery(),
+        _deleted_at(actions=ORGANIZATION_DELETIONS, organization_id=feed.organization_id),
     )).one()
     user = feed.user
     assert user is not None
     org = feed.organization
     etag = strong_etag(*_common_parts(feed), user.id, user.clearance, since, org.name if org else "",
-                       org.timezone if org else "", *row)
-    return Version(etag, _latest(row[1], row[4]))
+                       org.timezone if org else "", *row[:5])
+    # The window moves on the first of each month, leaving out the meetings that ended before it.
+    today = datetime.now(UTC).date()
+    window_moved = datetime(today.year, today.month, 1, tzinfo=UTC)
+    return Version(etag, _latest(feed.settings.updated_at, org.updated_at if org else None, window_moved,
+                                 row[1], row[4], row[5], row[6]))
 
 
 # Building ------------------------------------------------------------------------------------------

@@ -16,7 +16,13 @@ from planner.extensions import db
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_org_time", "organization_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_audit_entries_org_time", "organization_id", "created_at"),
+        # The time of the latest entry of some actions, per meeting or per organization, is one index
+        # lookup: calendar feeds take the time of a deletion (which leaves no row behind) from here.
+        Index("ix_audit_entries_meeting_action_time", "meeting_id", "action", "created_at"),
+        Index("ix_audit_entries_org_action_time", "organization_id", "action", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int | None] = mapped_column(
