@@ -42,10 +42,12 @@ def store_files(app) -> None:
 
 @pytest.fixture
 def clean_storage(app):
-    storage = Path(app.config["STORAGE_PATH"])
-    yield storage
+    """An empty storage folder: the session's app shares it, and earlier tests leave cached booklets there."""
     import shutil
 
+    storage = Path(app.config["STORAGE_PATH"])
+    shutil.rmtree(storage, ignore_errors=True)
+    yield storage
     shutil.rmtree(storage, ignore_errors=True)
 
 
