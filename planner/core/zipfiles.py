@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from xml.etree import ElementTree as ET  # only for parts checked free of DTDs and entities  # nosec B405
 
 # Real Office parts pack at most a few hundred to one (repetitive XML); a bomb packs a thousand to one.
@@ -51,7 +52,8 @@ def check_office_file(data: bytes, *, required: tuple[str, ...], parse: tuple[st
     except OfficeFileRefused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ET.ParseError, ValueError, OSError, EOFError,
-            NotImplementedError, RuntimeError):
-        # NotImplementedError: an unknown compression; RuntimeError: an encrypted member.
+            NotImplementedError, RuntimeError, zlib.error):
+        # NotImplementedError: an unknown compression; RuntimeError: an encrypted member; zlib.error: a
+        # damaged deflate stream (one flipped byte of a workbook was a 500 before).
         raise OfficeFileRefused("damaged") from None
     return names
