@@ -918,12 +918,25 @@ def commit_import(meeting: Meeting, plan: ImportPlan, *, filename: str = "") -> 
     The plan is made again under the directory's lock: an import that finished meanwhile (the same file
     sent twice, from two instances) turns this one's "create" rows into "unchanged" instead of copies.
     Answers the plan that was saved."""
-    ensure_editable(meeting)
     if plan.source is not None:
-        lock_directory(meeting.organization_id)
-        db.session.expire_all()  # what others committed before we held the lock must be read afresh
-        plan = plan_import(meeting, *plan.source)
+        return save_import(meeting, *plan.source, filename=filename)
+    ensure_editable(meeting)
+    return _save_plan(meeting, plan, filename)
+
+
+def save_import(meeting: Meeting, rows: list[ImportRow], errors: list[RowError], *,
+                filename: str = "") -> ImportPlan:
+    """Plan the rows under the directory's lock and save them (as commit_import): the one plan of an
+    import that is saved at once, instead of a plan for the preview and another one under the lock."""
+    ensure_editable(meeting)
+    lock_directory(meeting.organization_id)
+    db.session.expire_all()  # what others committed before we held the lock must be read afresh
+    return _save_plan(meeting, plan_import(meeting, rows, errors), filename)
+
+
+def _save_plan(meeting: Meeting, plan: ImportPlan, filename: str) -> ImportPlan:
     if plan.errors:
+        db.session.rollback()  # nothing to save: let the directory's lock go at once
         raise ValidationError(_("The file has %(n)d error(s); nothing was imported. Correct them and try again.",
                                 n=len(plan.errors)), errors=[e.as_dict() for e in plan.errors])
     try:
@@ -984,15 +997,15 @@ def import_file(meeting: Meeting, data: bytes, filename: str = "", *, mapping: l
     if problems:
         raise ValidationError(" ".join(problems), field="mapping")
     rows, row_errors = importing.parse_rows(table, mapping)
+    if not dry_run:
+        plan = save_import(meeting, rows, row_errors, filename=filename)
+        return ImportResult(plan=plan, table=table, mapping=mapping, saved=True)
     plan = plan_import(meeting, rows, row_errors)
+    db.session.rollback()
     if plan.errors:
         raise ValidationError(_("The file has %(n)d error(s); nothing was imported. Correct them and try again.",
                                 n=len(plan.errors)), errors=[e.as_dict() for e in plan.errors])
-    if not dry_run:
-        plan = commit_import(meeting, plan, filename=filename)
-    else:
-        db.session.rollback()
-    return ImportResult(plan=plan, table=table, mapping=mapping, saved=not dry_run)
+    return ImportResult(plan=plan, table=table, mapping=mapping, saved=False)
 
 
 def size_label(size: int) -> str:

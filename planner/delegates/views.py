@@ -478,12 +478,12 @@ def import_preview(meeting_id: str, key: str):
             flash(problem, "error")
         return redirect(url_for("delegates.import_mapping", meeting_id=meeting.public_id, key=key))
     rows, row_errors = importing.parse_rows(table, mapping)
-    plan = services.plan_import(meeting, rows, row_errors)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         meeting_services.ensure_editable(meeting)
         try:
-            plan = services.commit_import(meeting, plan, filename=upload.filename)
+            # planned once, under the directory's lock; the preview below plans only when it is shown again
+            plan = services.save_import(meeting, rows, row_errors, filename=upload.filename)
         except PlannerError as exc:
             flash(exc.message, "error")
         else:
@@ -491,6 +491,7 @@ def import_preview(meeting_id: str, key: str):
             flash(_("The list has been imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
                     created=plan.created, updated=plan.updated, unchanged=plan.unchanged), "success")
             return redirect(url_for("delegates.participants", meeting_id=meeting.public_id))
+    plan = services.plan_import(meeting, rows, row_errors)
     shown = sorted(plan.rows, key=lambda r: (r.action != "error", r.row))[:PREVIEW_ROWS]
     return render_template("delegates/import_preview.html", meeting=meeting, upload=upload, plan=plan,
                            rows=shown, form=form, key=key, active_tab="delegates.participants")

@@ -314,6 +314,23 @@ def test_import_then_reimport_creates_no_duplicates(ctx, delegates, org):
     assert entries[0].changes["created"] == 3
 
 
+def test_an_import_sends_as_many_statements_for_60_rows_as_for_20(ctx, delegates, org):
+    """The people and participants of an import go in multi-row INSERTs (and the rows are planned once),
+    on SQLite as on PostgreSQL: not one INSERT per row."""
+    counts = []
+    for n in (20, 60):
+        meeting = _meeting(delegates, org)
+        rows = [f"{i},Trần Văn Người{n}x{i},Chuyên viên,Đơn vị {i % 7},đại biểu,m{n}x{i}@example.vn"
+                for i in range(1, n + 1)]
+        with QueryCounter(db.engine) as counter:
+            result = services.import_file(meeting, _csv(rows), "ds.csv")
+        assert result.plan.created == n
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+    assert db.session.scalar(select(func.count(Participant.id))) == 80
+    assert len({p.public_id for p in db.session.scalars(select(Participant))}) == 80
+
+
 def test_import_refuses_the_same_person_twice_in_a_file(ctx, delegates, org):
     meeting = _meeting(delegates, org)
     data = _csv(["1,Nguyễn Văn An,,Sở Y tế,,", "2,Trần Văn Bình,,,,b@example.vn", "3,NGUYEN VAN AN,,Sở Y Tế,,",
