@@ -88,10 +88,11 @@ def _frame() -> str:
 
 
 def _render(template: str, meeting: Meeting, **context: Any) -> str:
+    # span() runs once per row: the zone and the language are looked up once per page
+    zone, language = services.zone(meeting), _language()
     return render_template(template, meeting=meeting, editable=_editable(meeting), day_label=_day_label,
                            meeting_frame=_frame(),
-                           span=lambda a, b: programme_rules.span(services.local(meeting, a),
-                                                                  services.local(meeting, b), _language()),
+                           span=lambda a, b: programme_rules.span(a.astimezone(zone), b.astimezone(zone), language),
                            **context)
 
 
@@ -119,6 +120,8 @@ def editor(meeting_id: str):
         moves=services.can_move(items), latest=latest, pending=pending,
         pending_texts=[release_rules.change_text(c, g.timezone) for c in pending[:20]],
         shift_form=ShiftForm(), move_form=move_form, day_choices=day_choices,
+        # translated once per page, not once per row (a lazy string translates each time it is shown)
+        kind_labels={kind: str(label) for kind, label in AGENDA_ITEM_KIND_LABELS.items()},
     )
 
 

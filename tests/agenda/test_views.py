@@ -348,3 +348,28 @@ def test_without_participants_the_presiding_field_points_to_the_delegates(client
     html = english(client, site).get(f"{site.editor}/new").get_data(as_text=True)
     assert "This meeting has no participants yet" in html
     assert 'name="presiding_ids"' not in html
+
+
+def test_row_buttons_submit_the_pages_one_action_form_to_their_own_address(client, site):
+    """The ↑ ↓ and cancel buttons of a row have no form of their own: what a browser sends when one is
+    pressed (the action form's fields, the button's name and value, to its formaction) does the change."""
+    import lxml.html
+
+    with site.open() as conf:
+        a = conf.item("Chào cờ", "08:00", "08:10", kind="ceremony").public_id
+        b = conf.item("Tuyên bố lý do", "08:00", "08:10", kind="ceremony").public_id
+    english(client, site)
+    html = lxml.html.fromstring(client.get(site.editor).get_data(as_text=True))
+    [form] = html.xpath('//form[@id="agenda-action"]')
+    fields = {i.get("name"): i.get("value") for i in form.xpath(".//input")}
+    assert fields.keys() == {"csrf_token"} and fields["csrf_token"]
+
+    def press(item_id: str, value: str):
+        [button] = html.xpath(f'//li[@id="item-{item_id}"]//button[@value="{value}"]')
+        assert button.get("form") == "agenda-action" and button.get("disabled") is None
+        return client.post(button.get("formaction"), data={**fields, button.get("name"): value})
+
+    assert press(b, "up").status_code == 302
+    assert titles(site)[:2] == ["Tuyên bố lý do", "Chào cờ"]
+    assert press(a, "cancelled").status_code == 302
+    assert item_state(site, a)["status"] == "cancelled"
