@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -87,13 +88,15 @@ def _frame() -> str:
     return "meetings/_meeting.html"
 
 
-def _render(template: str, meeting: Meeting, **context: Any) -> str:
-    # span() runs once per row: the zone and the language are looked up once per page
+def _spanner(meeting: Meeting) -> Callable[[datetime, datetime], str]:
+    """span(start, end) in the meeting's time zone and the reader's language, both looked up once."""
     zone, language = services.zone(meeting), _language()
+    return lambda a, b: programme_rules.span(a.astimezone(zone), b.astimezone(zone), language)
+
+
+def _render(template: str, meeting: Meeting, **context: Any) -> str:
     return render_template(template, meeting=meeting, editable=_editable(meeting), day_label=_day_label,
-                           meeting_frame=_frame(),
-                           span=lambda a, b: programme_rules.span(a.astimezone(zone), b.astimezone(zone), language),
-                           **context)
+                           meeting_frame=_frame(), span=_spanner(meeting), **context)
 
 
 # The editor ---------------------------------------------------------------------------------------
@@ -114,6 +117,7 @@ def editor(meeting_id: str):
     day_choices = [(d.isoformat(), _day_label(d)) for d in services.meeting_days(meeting)]
     move_form = MoveSessionForm()
     move_form.day.choices = day_choices
+    span = _spanner(meeting)
     return _render(
         "agenda/editor.html", meeting,
         days=days, items=items, warnings=warnings, conflict_count=len(found),
@@ -122,6 +126,7 @@ def editor(meeting_id: str):
         shift_form=ShiftForm(), move_form=move_form, day_choices=day_choices,
         # translated once per page, not once per row (a lazy string translates each time it is shown)
         kind_labels={kind: str(label) for kind, label in AGENDA_ITEM_KIND_LABELS.items()},
+        times={item.id: span(item.starts_at, item.ends_at) for item in items},
     )
 
 
