@@ -34,7 +34,7 @@ from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permi
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingStatus
-from planner.meetings.tabs import meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
 
 bp = Blueprint("agenda", __name__)
 
@@ -51,13 +51,6 @@ def _user() -> User:
 
 def _levels() -> list[str]:
     return visible_levels(current_user.clearance)
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.timezone = services.zone(meeting)
-    g.meeting = meeting
-    return meeting
 
 
 def _editable(meeting: Meeting) -> bool:
@@ -104,7 +97,7 @@ def _render(template: str, meeting: Meeting, **context: Any) -> str:
 @bp.get("/meetings/<meeting_id>/agenda")
 @require(Permission.view)
 def editor(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     everything = services.list_items(meeting, _user(), everything=True)
     items = services.visible_items(everything, _user())
     services.note_classified_view(meeting, items, "agenda")
@@ -235,7 +228,7 @@ def _form_error(form, exc: PlannerError) -> None:
 @bp.route("/meetings/<meeting_id>/agenda/new", methods=["GET", "POST"])
 @require(Permission.organize)
 def new_item(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     meeting_services.ensure_editable(meeting)
     items = services.list_items(meeting, _user())
     form = ItemForm()
@@ -261,7 +254,7 @@ def new_item(meeting_id: str):
 @bp.route("/meetings/<meeting_id>/agenda/<item_id>/edit", methods=["GET", "POST"])
 @require(Permission.organize)
 def edit_item(meeting_id: str, item_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     meeting_services.ensure_editable(meeting)
     item = services.get_meeting_item(meeting, item_id, user=_user())
     items = services.list_items(meeting, _user())
@@ -294,7 +287,7 @@ def edit_item(meeting_id: str, item_id: str):
 @bp.route("/meetings/<meeting_id>/agenda/<item_id>/delete", methods=["GET", "POST"])
 @require(Permission.organize)
 def delete_item(meeting_id: str, item_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     meeting_services.ensure_editable(meeting)
     item = services.get_meeting_item(meeting, item_id, user=_user())
     children = list(item.children)
@@ -325,7 +318,7 @@ def delete_item(meeting_id: str, item_id: str):
 @bp.post("/meetings/<meeting_id>/agenda/<item_id>/status")
 @require(Permission.organize)
 def set_status(meeting_id: str, item_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     item = services.get_meeting_item(meeting, item_id, user=_user())
     status = request.form.get("status", "")
     try:
@@ -345,7 +338,7 @@ def set_status(meeting_id: str, item_id: str):
 @bp.post("/meetings/<meeting_id>/agenda/<item_id>/move")
 @require(Permission.organize)
 def move_item(meeting_id: str, item_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     item = services.get_meeting_item(meeting, item_id, user=_user())
     try:
         moved = services.move(item, request.form.get("direction", ""), user=_user())
@@ -361,7 +354,7 @@ def move_item(meeting_id: str, item_id: str):
 @bp.post("/meetings/<meeting_id>/agenda/<item_id>/shift")
 @require(Permission.organize)
 def shift(meeting_id: str, item_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     item = services.get_meeting_item(meeting, item_id, user=_user())
     form = ShiftForm()
     if not form.validate_on_submit():
@@ -380,7 +373,7 @@ def shift(meeting_id: str, item_id: str):
 @bp.post("/meetings/<meeting_id>/agenda/<item_id>/day")
 @require(Permission.organize)
 def move_session(meeting_id: str, item_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     item = services.get_meeting_item(meeting, item_id, user=_user())
     try:
         day = date.fromisoformat(request.form.get("day", ""))
@@ -399,7 +392,7 @@ def move_session(meeting_id: str, item_id: str):
 def reorder(meeting_id: str):
     """Drag and drop (static/js/agenda.js): {item, parent, order}. The page reloads after it, so the
     answer's message is also flashed."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     data = request.get_json(silent=True) or {}
     order = [str(x) for x in data.get("order") or [] if x]
     try:
@@ -418,7 +411,7 @@ def reorder(meeting_id: str):
 @bp.route("/meetings/<meeting_id>/agenda/copy", methods=["GET", "POST"])
 @require(Permission.organize)
 def copy(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     meeting_services.ensure_editable(meeting)
     form = CopyForm()
     sources = services.copy_sources(meeting, _user())
@@ -450,7 +443,7 @@ def _creators(releases) -> dict[int, str]:
 @bp.route("/meetings/<meeting_id>/releases", methods=["GET", "POST"])
 @require(Permission.view)
 def releases(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = PublishForm()
     if request.method == "POST":
         if not _editable(meeting):
@@ -481,7 +474,7 @@ def releases(meeting_id: str):
 @bp.get("/meetings/<meeting_id>/releases/<int:number>")
 @require(Permission.view)
 def release(meeting_id: str, number: int):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     found = services.get_release(meeting, number)
     levels = _levels()
     changes = release_rules.visible_changes(found.changes, levels)
@@ -505,7 +498,7 @@ def _programme_helpers(meeting: Meeting) -> dict[str, Any]:
 @require(Permission.view)
 def programme(meeting_id: str):
     """The programme as staff see it: the live agenda (or a published version) in the printed form."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     levels = _levels()
     version = request.args.get("version", type=int)
     shown_release = services.get_release(meeting, version) if version else None

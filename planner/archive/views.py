@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from planner.accounts.access import current_organization, require
-from planner.agenda import services as agenda_services
+from planner.accounts.access import require
 from planner.archive import exports as _exports  # noqa: F401 - registers dossier.zip
 from planner.archive import services
 from planner.core.permissions import Permission
 from planner.meetings import services as meeting_services
-from planner.meetings.models import Meeting
-from planner.meetings.tabs import register_tab
+from planner.meetings.tabs import meeting_page, register_tab
 
 bp = Blueprint("archive", __name__)
 
@@ -27,17 +25,10 @@ def _user() -> Any:
     return current_user._get_current_object()
 
 
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.meeting = meeting
-    g.timezone = agenda_services.zone(meeting)
-    return meeting
-
-
 @bp.get("/meetings/<meeting_id>/dossier", endpoint="dossier")
 @require(Permission.organize)
 def dossier(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     meeting_services.note_view(meeting)
     user = _user()
     planned = services.plan(meeting, user)

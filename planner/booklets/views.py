@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from planner.accounts.access import can, current_organization, require
+from planner.accounts.access import can, require
 from planner.agenda import services as agenda_services
 from planner.booklets import exports, seating, services
 from planner.booklets.forms import BookletForm, ConfirmForm, LogoForm, SeatForm, SeatingPlanForm
@@ -23,7 +23,7 @@ from planner.core.permissions import Permission
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, ParticipantCategory
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import register_tab
+from planner.meetings.tabs import meeting_page, register_tab
 
 bp = Blueprint("booklets", __name__)
 
@@ -34,13 +34,6 @@ THUMBNAIL_PAGES = 8
 
 def _user() -> Any:
     return current_user._get_current_object()
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.meeting = meeting
-    g.timezone = agenda_services.zone(meeting)
-    return meeting
 
 
 def _editable(meeting: Meeting) -> bool:
@@ -64,7 +57,7 @@ def _day_label(day: Any) -> str:
 @bp.get("/meetings/<meeting_id>/print", endpoint="print")
 @require(Permission.view)
 def print_(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     settings = services.settings_of(meeting)
     participants = services.chart_participants(meeting)
     counts: dict[str, int] = {}
@@ -87,7 +80,7 @@ def print_(meeting_id: str):
 @bp.route("/meetings/<meeting_id>/print/booklet", methods=["GET", "POST"])
 @require(Permission.view)
 def booklet(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     settings = services.settings_of(meeting)
     organizer = can(Permission.organize)
     form = BookletForm(obj=settings) if request.method == "GET" else BookletForm()
@@ -133,7 +126,7 @@ def booklet(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/print/booklet/logo")
 @require(Permission.organize)
 def upload_logo(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = LogoForm()
     if form.validate_on_submit():
         upload = form.logo.data
@@ -154,7 +147,7 @@ def upload_logo(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/print/booklet/logo/delete")
 @require(Permission.organize)
 def delete_logo(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if ConfirmForm().validate_on_submit():
         services.remove_logo(meeting, user=_user())
         flash(_("The logo has been removed from the cover."), "success")
@@ -164,7 +157,7 @@ def delete_logo(meeting_id: str):
 @bp.get("/meetings/<meeting_id>/print/booklet/logo")
 @require(Permission.view)
 def logo(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     settings = services.settings_of(meeting)
     path = services.logo_path(settings)
     if path is None:
@@ -178,7 +171,7 @@ def logo(meeting_id: str):
 @bp.get("/meetings/<meeting_id>/print/booklet/pages/<name>")
 @require(Permission.view)
 def thumbnail(meeting_id: str, name: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     path = services.thumbnail_path(meeting, _user(), name, links=exports.meeting_links(meeting))
     return send_file(path, mimetype="image/png", max_age=3600, conditional=True)
 
@@ -188,7 +181,7 @@ def thumbnail(meeting_id: str, name: str):
 @bp.route("/meetings/<meeting_id>/print/seating", methods=["GET", "POST"])
 @require(Permission.view)
 def seating_chart(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     plan = services.plan_of(meeting)
     editable = _editable(meeting)
     form = SeatingPlanForm(obj=plan) if request.method == "GET" else SeatingPlanForm()
@@ -238,7 +231,7 @@ def _seating_page(meeting: Meeting, plan: Any, form: SeatingPlanForm, seat_form:
 @bp.post("/meetings/<meeting_id>/print/seating/assign")
 @require(Permission.organize)
 def assign(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if ConfirmForm().validate_on_submit():
         try:
             counts = services.assign_seats(meeting, user=_user(), mode=request.form.get("mode") or None)
@@ -256,7 +249,7 @@ def assign(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/print/seating/clear")
 @require(Permission.organize)
 def clear(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if ConfirmForm().validate_on_submit():
         try:
             cleared = services.clear_seats(meeting, user=_user())
@@ -270,7 +263,7 @@ def clear(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/print/seating/seat")
 @require(Permission.organize)
 def set_seat(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     plan = services.plan_of(meeting)
     seat_form = SeatForm()
     participants = services.chart_participants(meeting)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,9 +20,8 @@ from planner.core import exports
 from planner.core.errors import NotFound, PlannerError
 from planner.core.permissions import Classification, Permission
 from planner.delegates import services as delegate_services
-from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
 
 bp = Blueprint("calendars", __name__)
 
@@ -110,22 +109,16 @@ CALENDAR = exports.register("meeting", exports.Exporter(
 ))
 
 
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.meeting = meeting
-    return meeting
-
-
 @bp.get("/meetings/<meeting_id>/calendar.ics")
 @require(Permission.view)
 def meeting_download(meeting_id: str):
-    return exports.send(CALENDAR, _meeting(meeting_id), current_user._get_current_object())
+    return exports.send(CALENDAR, meeting_page(meeting_id), current_user._get_current_object())
 
 
 @bp.get("/meetings/<meeting_id>/agenda/<item_id>/calendar.ics")
 @require(Permission.view)
 def item_download(meeting_id: str, item_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     body = services.item_ics(meeting, item_id, staff=True)  # NotFound (404) when not in the published programme
     return _ics_download(services.item_download_version(meeting, item_id, staff=True), lambda: body,
                          f"{item_id}.ics", "private, no-cache")
@@ -162,13 +155,13 @@ def _render_meeting(meeting: Meeting, *, new_links: links.FeedLinks | None = Non
 @bp.get("/meetings/<meeting_id>/calendar")
 @require(Permission.view)
 def meeting_feeds(meeting_id: str):
-    return _render_meeting(_meeting(meeting_id))
+    return _render_meeting(meeting_page(meeting_id))
 
 
 @bp.post("/meetings/<meeting_id>/calendar/links")
 @require(Permission.organize)
 def create_meeting_feed(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = MeetingFeedForm()
     if not form.validate_on_submit():
         return _render_meeting(meeting, link_form=form, status=422)
@@ -183,7 +176,7 @@ def create_meeting_feed(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/calendar/personal")
 @require(Permission.organize)
 def create_personal_feed(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = PersonalFeedForm()
     form.participant_id.choices = _participant_choices(meeting)
     if not form.validate_on_submit():
@@ -199,7 +192,7 @@ def create_personal_feed(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/calendar/<token_id>/revoke")
 @require(Permission.organize)
 def revoke_meeting_feed(meeting_id: str, token_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if ConfirmForm().validate_on_submit():
         services.revoke(services.get_token(current_organization(), token_id, meeting=meeting))
         flash(_("The feed link was revoked: it no longer works."), "success")

@@ -10,15 +10,14 @@ routes below. Every POST carries the CSRF token (a form field, or the X-CSRFToke
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from planner.accounts.access import current_organization, require
+from planner.accounts.access import require
 from planner.accounts.models import User
 from planner.core.errors import PlannerError
 from planner.core.permissions import Permission
@@ -26,9 +25,8 @@ from planner.delegates import checkin
 from planner.delegates import services as delegate_services
 from planner.delegates.invitation_forms import ConfirmForm
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS
-from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import register_tab
+from planner.meetings.tabs import meeting_page, register_tab
 
 bp = Blueprint("door", __name__)
 
@@ -39,13 +37,6 @@ POLL_SECONDS = 5
 
 def _user() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.timezone = ZoneInfo(meeting.timezone)
-    g.meeting = meeting
-    return meeting
 
 
 def _wants_json() -> bool:
@@ -64,7 +55,7 @@ def _counts(meeting: Meeting) -> dict[str, Any]:
 @bp.get("/meetings/<meeting_id>/door")
 @require(Permission.organize)
 def desk(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     day = checkin.desk_day(meeting)
     q = request.args.get("q", "").strip()[:200]
     found = checkin.search(meeting, q, day) if q else []
@@ -81,7 +72,7 @@ def desk(meeting_id: str):
 @require(Permission.organize)
 def search(meeting_id: str):
     """JSON: up to 20 matches of ``q`` with today's attendance, and the counts (two queries and the meeting)."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     day = checkin.desk_day(meeting)
     q = request.args.get("q", "").strip()[:200]
     items = [_item(f, meeting) for f in checkin.search(meeting, q, day)]
@@ -91,7 +82,7 @@ def search(meeting_id: str):
 @bp.get("/meetings/<meeting_id>/door/counts")
 @require(Permission.organize)
 def counts(meeting_id: str):
-    return jsonify(_counts(_meeting(meeting_id)))
+    return jsonify(_counts(meeting_page(meeting_id)))
 
 
 def _answer(meeting: Meeting, message: str, *, found: checkin.Found | None = None, status: int = 200,
@@ -117,7 +108,7 @@ def _posted(name: str) -> str:
 @require(Permission.organize)
 def check_in(meeting_id: str):
     """Check in a participant (``participant_id``) or a badge code (``code``), today; twice counts once."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     q = _posted("q")
     if not _wants_json() and not ConfirmForm().validate_on_submit():
         abort(400)
@@ -146,7 +137,7 @@ def check_in(meeting_id: str):
 @require(Permission.organize)
 def undo(meeting_id: str):
     """Take back today's check-in of a participant."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     q = _posted("q")
     if not _wants_json() and not ConfirmForm().validate_on_submit():
         abort(400)

@@ -59,7 +59,7 @@ from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS, P
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
-from planner.meetings.tabs import register_tab
+from planner.meetings.tabs import meeting_page, register_tab
 from planner.speeches import services as speech_services
 from planner.speeches.models import SPEECH_STATUS_LABELS, SpeechStatus
 
@@ -251,13 +251,6 @@ def _user() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.timezone = ZoneInfo(meeting.timezone)
-    g.meeting = meeting
-    return meeting
-
-
 def _participant(meeting: Meeting, participant_id: str) -> Participant:
     participant = delegate_services.get_participant(current_organization(), participant_id, user=_user())
     if participant.meeting_id != meeting.id:
@@ -286,7 +279,7 @@ def _back(meeting: Meeting) -> str:
 @bp.get("/meetings/<meeting_id>/invitations", endpoint="invitations")
 @require(Permission.organize)
 def invitations_page(meeting_id: str):
-    return _render_invitations(_meeting(meeting_id))
+    return _render_invitations(meeting_page(meeting_id))
 
 
 def _render_invitations(meeting: Meeting, form: SendForm | None = None, status: int = 200):
@@ -311,7 +304,7 @@ def _render_invitations(meeting: Meeting, form: SendForm | None = None, status: 
 @bp.post("/meetings/<meeting_id>/invitations/send")
 @require(Permission.organize)
 def send(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = SendForm()
     if not form.validate_on_submit():
         return _render_invitations(meeting, form, 422)
@@ -328,7 +321,7 @@ def send(meeting_id: str):
 @bp.get("/meetings/<meeting_id>/invitations/batches/<batch_id>")
 @require(Permission.organize)
 def batch_status(meeting_id: str, batch_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     return jsonify(invitations.progress(invitations.get_batch(meeting, batch_id)).as_dict())
 
 
@@ -336,7 +329,7 @@ def batch_status(meeting_id: str, batch_id: str):
 @require(Permission.organize)
 def batch_continue(meeting_id: str, batch_id: str):
     """The next chunk of a sending: JSON for the page's script (n/N), else back to the page."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     batch = invitations.get_batch(meeting, batch_id)
     try:
         result = invitations.send_chunk(batch, user=_user())
@@ -355,7 +348,7 @@ def batch_continue(meeting_id: str, batch_id: str):
 @bp.post("/meetings/<meeting_id>/invitations/batches/<batch_id>/stop")
 @require(Permission.organize)
 def batch_stop(meeting_id: str, batch_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     batch = invitations.get_batch(meeting, batch_id)
@@ -369,7 +362,7 @@ def batch_stop(meeting_id: str, batch_id: str):
 @require(Permission.organize)
 def new_link(meeting_id: str, participant_id: str):
     """Make a personal link, or a new one in place of the current one (which stops working)."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     participant = _participant(meeting, participant_id)
@@ -386,7 +379,7 @@ def new_link(meeting_id: str, participant_id: str):
 @bp.post("/meetings/<meeting_id>/invitations/<participant_id>/revoke")
 @require(Permission.organize)
 def revoke_link(meeting_id: str, participant_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     participant = _participant(meeting, participant_id)
@@ -402,7 +395,7 @@ PRINT_CHOICES = ("no_email", "all")
 @require(Permission.organize)
 def make_links(meeting_id: str):
     """Make the missing links of those to be printed, then show the printable list."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     which = request.form.get("which", "no_email")
@@ -415,7 +408,7 @@ def make_links(meeting_id: str):
 @require(Permission.organize)
 def print_links(meeting_id: str):
     """The personal links to print and hand over (with a QR code each), for those without e-mail or all."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     which = request.args.get("which", "no_email")
     which = which if which in PRINT_CHOICES else "no_email"
     people = invitations.chosen_participants(meeting, which)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -44,7 +43,7 @@ from planner.delegates.models import (
 from planner.delegates.protocol import ORDER_LABELS, Order
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import register_tab
+from planner.meetings.tabs import meeting_page, register_tab
 
 bp = Blueprint("delegates", __name__)
 
@@ -70,13 +69,6 @@ def _delegate_globals() -> dict[str, Any]:
 
 def _user() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.timezone = ZoneInfo(meeting.timezone)
-    g.meeting = meeting
-    return meeting
 
 
 def _participant(meeting: Meeting, participant_id: str) -> Participant:
@@ -213,7 +205,7 @@ def delete_person(person_id: str):
 @bp.get("/meetings/<meeting_id>/participants")
 @require(Permission.view)
 def participants(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     filters = ListFilterForm(request.args)
     order = request.args.get("order", Order.protocol.value)
     if order not in {o.value for o in Order}:
@@ -240,7 +232,7 @@ def participants(meeting_id: str):
 @bp.route("/meetings/<meeting_id>/participants/new", methods=["GET", "POST"])
 @require(Permission.organize)
 def new_participant(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     meeting_services.ensure_editable(meeting)
     form = ParticipantForm()
     status = 200
@@ -278,7 +270,7 @@ def new_participant(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/participants/add")
 @require(Permission.organize)
 def add_person(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = AddPersonForm()
     if not form.validate_on_submit():
         flash(_("The form has expired. Try again."), "error")
@@ -297,7 +289,7 @@ def add_person(meeting_id: str):
 @bp.route("/meetings/<meeting_id>/participants/<participant_id>", methods=["GET", "POST"])
 @require(Permission.view)
 def edit_participant(meeting_id: str, participant_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     participant = _participant(meeting, participant_id)
     editable = _editable(meeting)
     form = ParticipantForm() if request.method == "POST" else ParticipantForm(obj=participant)
@@ -362,7 +354,7 @@ def _attendance_form(meeting: Meeting, participant: Participant) -> AttendanceFo
 @bp.post("/meetings/<meeting_id>/participants/<participant_id>/attendance")
 @require(Permission.take_minutes)
 def set_attendance(meeting_id: str, participant_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     participant = _participant(meeting, participant_id)
     form = AttendanceForm()
     form.day.choices = [(d.isoformat(), d.isoformat()) for d in services.meeting_days(meeting)]
@@ -383,7 +375,7 @@ def set_attendance(meeting_id: str, participant_id: str):
 @bp.post("/meetings/<meeting_id>/participants/<participant_id>/delete")
 @require(Permission.organize)
 def remove_participant(meeting_id: str, participant_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     participant = _participant(meeting, participant_id)
     name = participant.full_name
     try:
@@ -405,7 +397,7 @@ def _max_bytes() -> int:
 @bp.route("/meetings/<meeting_id>/participants/import", methods=["GET", "POST"])
 @require(Permission.organize)
 def import_upload(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     meeting_services.ensure_editable(meeting)
     form = UploadForm()
     status = 200
@@ -440,7 +432,7 @@ def _upload(meeting: Meeting, key: str) -> uploads.Upload:
 @bp.route("/meetings/<meeting_id>/participants/import/<key>", methods=["GET", "POST"])
 @require(Permission.organize)
 def import_mapping(meeting_id: str, key: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     upload = _upload(meeting, key)
     table = services.read_import_table(upload.data, upload.filename)
     mapping = upload.mapping or importing.guess_mapping(table.headers)
@@ -467,7 +459,7 @@ def import_mapping(meeting_id: str, key: str):
 @bp.route("/meetings/<meeting_id>/participants/import/<key>/preview", methods=["GET", "POST"])
 @require(Permission.organize)
 def import_preview(meeting_id: str, key: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     upload = _upload(meeting, key)
     table = services.read_import_table(upload.data, upload.filename)
     mapping = (list(upload.mapping or importing.guess_mapping(table.headers)) + [None] * len(table.headers))
@@ -500,7 +492,7 @@ def import_preview(meeting_id: str, key: str):
 @bp.post("/meetings/<meeting_id>/participants/import/<key>/cancel")
 @require(Permission.organize)
 def import_cancel(meeting_id: str, key: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if ConfirmForm().validate_on_submit():
         uploads.discard(key)
         flash(_("The import has been cancelled; nothing was changed."), "info")
@@ -546,7 +538,7 @@ CSV = exports.register("meeting", exports.Exporter(
 @bp.get("/meetings/<meeting_id>/participants/export.<kind>")
 @require(Permission.view)
 def export(meeting_id: str, kind: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     exporter = {"xlsx": XLSX, "csv": CSV}.get(kind)
     if exporter is None:
         raise NotFound(_("Not found."))
@@ -556,7 +548,7 @@ def export(meeting_id: str, kind: str):
 @bp.get("/meetings/<meeting_id>/participants/attendance-sheet")
 @require(Permission.view)
 def attendance_sheet(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     days = services.meeting_days(meeting)
     try:
         day = date.fromisoformat(request.args.get("day", ""))

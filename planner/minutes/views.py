@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext
@@ -22,9 +21,8 @@ from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.documents import links
 from planner.documents import services as document_services
 from planner.documents.render import official_docx, official_pdf
-from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
 from planner.minutes import compose, documents, exports, services
 from planner.minutes.forms import (
     DocumentSettingsForm,
@@ -86,16 +84,9 @@ def _user():
     return current_user._get_current_object()
 
 
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.timezone = ZoneInfo(meeting.timezone)
-    g.meeting = meeting
-    return meeting
-
-
 def _document_meeting(meeting_id: str) -> Meeting:
     """The meeting of a minutes or notice route: its documents need clearance for all of its items."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     services.ensure_readable(meeting, _user())
     return meeting
 
@@ -319,7 +310,7 @@ def restore(meeting_id: str, kind: str, number: int):
 @bp.route("/meetings/<meeting_id>/invitation", methods=["GET", "POST"])
 @require(Permission.organize)
 def invitation(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     letter = services.invitation_letter(meeting)
     form = InvitationForm(obj=letter) if request.method == "GET" else InvitationForm()
     if request.method == "GET":
@@ -351,7 +342,7 @@ def invitation(meeting_id: str):
 @bp.get("/meetings/<meeting_id>/exports/<name>")
 @require(Permission.view)
 def download(meeting_id: str, name: str) -> Response:
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     return exports.send(meeting, name, _user())
 
 

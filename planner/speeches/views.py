@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from planner.accounts.access import can, current_organization, require
+from planner.accounts.access import can, require
 from planner.accounts.models import User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem
@@ -25,7 +25,7 @@ from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
 from planner.speeches import services, timing
 from planner.speeches.forms import (
     ControlForm,
@@ -59,13 +59,6 @@ def _speech_globals() -> dict[str, Any]:
 
 def _user() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    meeting = meeting_services.get_meeting(current_organization(), meeting_id, user=_user())
-    g.timezone = agenda_services.zone(meeting)
-    g.meeting = meeting
-    return meeting
 
 
 def _speech(meeting: Meeting, speech_id: str) -> Speech:
@@ -115,7 +108,7 @@ def _state_response(state: dict[str, Any]) -> Response:
 @bp.get("/meetings/<meeting_id>/speakers")
 @require(Permission.view)
 def control(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     user = _user()
     items = services.speaking_items(meeting, user)
     speeches = services.meeting_speeches(meeting, user)
@@ -177,7 +170,7 @@ CONTROL_ACTIONS = frozenset({"call", "start", "pause", "resume", "stop", "next",
 @require(Permission.organize)
 def control_action(meeting_id: str):
     """Every button of the control page: one action of the live control or of a row of the list."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = ControlForm()
     back_item = form.item.data or None
     if not form.validate_on_submit() or form.action.data not in CONTROL_ACTIONS:
@@ -256,7 +249,7 @@ def _act(meeting: Meeting, action: str, speech: Speech | None, item_id: str | No
 @require(Permission.organize)
 def reorder(meeting_id: str):
     """Drag and drop (static/js/speeches.js): {item, order, revision}; the page reloads after it."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     data = request.get_json(silent=True) or {}
     order = [str(x) for x in data.get("order") or [] if x]
     try:
@@ -273,14 +266,14 @@ def reorder(meeting_id: str):
 @require(Permission.view)
 def live(meeting_id: str):
     """The live state for the control page (the same data as the hall display's)."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     return _state_response(services.hall_state(meeting))
 
 
 @bp.post("/meetings/<meeting_id>/agenda/<item_id>/speakers")
 @require(Permission.organize)
 def add(meeting_id: str, item_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     item = _item(meeting, item_id)
     form = SpeechForm()
     form.participant_id.choices = _speaker_choices(meeting)
@@ -335,7 +328,7 @@ def _speech_page(meeting: Meeting, speech: Speech, form: SpeechForm | None = Non
 @bp.route("/meetings/<meeting_id>/speeches/<speech_id>", methods=["GET", "POST"])
 @require(Permission.view)
 def speech(meeting_id: str, speech_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     found = _speech(meeting, speech_id)
     if request.method == "GET":
         return _speech_page(meeting, found)
@@ -366,7 +359,7 @@ def speech(meeting_id: str, speech_id: str):
 @bp.post("/meetings/<meeting_id>/speeches/<speech_id>/delete")
 @require(Permission.organize)
 def delete(meeting_id: str, speech_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     found = _speech(meeting, speech_id)
     item, name = found.agenda_item, found.participant.full_name
     form = DeleteForm()
@@ -385,7 +378,7 @@ def delete(meeting_id: str, speech_id: str):
 @bp.post("/meetings/<meeting_id>/speeches/<speech_id>/summary")
 @require(Permission.take_minutes)
 def summary(meeting_id: str, speech_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     found = _speech(meeting, speech_id)
     form = SummaryForm()
     back = request.form.get("back") == "summaries"
@@ -416,7 +409,7 @@ def summary(meeting_id: str, speech_id: str):
 @bp.post("/meetings/<meeting_id>/speeches/<speech_id>/texts")
 @require(Permission.organize)
 def upload_text(meeting_id: str, speech_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     found = _speech(meeting, speech_id)
     form = TextForm()
     if not form.validate_on_submit():
@@ -438,7 +431,7 @@ def upload_text(meeting_id: str, speech_id: str):
 @bp.get("/meetings/<meeting_id>/speeches/<speech_id>/texts/<text_id>")
 @require(Permission.view)
 def download_text(meeting_id: str, speech_id: str, text_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     found = _speech(meeting, speech_id)
     text = services.get_text(found, text_id)
     path = services.open_text(text, user=_user())
@@ -459,7 +452,7 @@ def file_response(text: Any, path: Any) -> Response:
 @bp.post("/meetings/<meeting_id>/speeches/<speech_id>/texts/<text_id>/flags")
 @require(Permission.organize)
 def text_flags(meeting_id: str, speech_id: str, text_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     found = _speech(meeting, speech_id)
     text = services.get_text(found, text_id)
     form = TextFlagsForm()
@@ -485,7 +478,7 @@ def text_flags(meeting_id: str, speech_id: str, text_id: str):
 @bp.get("/meetings/<meeting_id>/speakers/summaries")
 @require(Permission.view)
 def summaries(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     user = _user()
     items = services.speaking_items(meeting, user)
     grouped = services.by_item(services.meeting_speeches(meeting, user))
@@ -502,7 +495,7 @@ def summaries(meeting_id: str):
 @bp.get("/meetings/<meeting_id>/speakers/statistics")
 @require(Permission.view)
 def statistics(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     stats = services.statistics(meeting, _user())
 
     def speaker(key: Any) -> str:
@@ -525,7 +518,7 @@ def statistics(meeting_id: str):
 @bp.route("/meetings/<meeting_id>/speakers/displays", methods=["GET", "POST"])
 @require(Permission.view)
 def displays(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     editable = _editable(meeting)
     form = DisplayForm()
     if request.method == "POST":
@@ -550,7 +543,7 @@ def displays(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/speakers/displays/<display_id>/revoke")
 @require(Permission.organize)
 def revoke_display(meeting_id: str, display_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     display = services.get_display(meeting, display_id)
     if not DeleteForm().validate_on_submit():
         abort(400)
