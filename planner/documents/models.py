@@ -71,3 +71,29 @@ class IssuedNumber(IdMixin, Base):
     meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class FrozenRecord(IdMixin, Base):
+    """One approved or issued document as it was rendered at that moment: its bytes, kept under their
+    SHA-256 in the instance storage (documents/records.py), never rendered again.
+
+    ``owner_type`` and ``owner_id`` name what the record is of (``minutes`` and a minutes row's public id,
+    say); ``kind`` what it is (``minutes``, ``notice``, ``invitation``…); ``format`` its file type. One
+    record per owner, kind and format: frozen once.
+    """
+
+    __tablename__ = "frozen_records"
+    __table_args__ = (UniqueConstraint("owner_type", "owner_id", "kind", "format",
+                                       name="uq_frozen_records_owner_kind_format"),)
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    owner_type: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(8))
+    media_type: Mapped[str] = mapped_column(String(120))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
