@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app planner
 export PLANNER_ENV ?= development
 
-.PHONY: run test fuzz lint translations extract-messages clean bench
+.PHONY: run test fuzz lint translations assets extract-messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,15 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 translations: $(VENV)/.installed-run
 	$(BIN)/pybabel -q compile --use-fuzzy -d planner/translations
 
+# The served static files: hashed names, gzip and brotli copies, a manifest (README, Operations).
+assets: $(VENV)/.installed-run
+	$(FLASK) planner assets
+
 extract-messages: $(VENV)/.installed-run
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot .
 	$(BIN)/pybabel -q update -N -i planner/translations/messages.pot -d planner/translations
 
-run: $(VENV)/.installed-run translations
+run: $(VENV)/.installed-run translations assets
 	$(FLASK) db upgrade
 	$(FLASK) planner seed-demo --if-empty
 	@echo "Planner is at http://127.0.0.1:5000"
@@ -39,7 +43,7 @@ $(ICALJS)/node_modules/.installed: $(ICALJS)/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix $(ICALJS) --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the ical.js tests will skip"; fi
 
-test: $(VENV)/.installed-dev translations $(ICALJS)/node_modules/.installed
+test: $(VENV)/.installed-dev translations assets $(ICALJS)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/bandit -c pyproject.toml -r planner -q
 	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest -q
@@ -73,5 +77,5 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/bandit -c pyproject.toml -r planner -q
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache planner/static_build
 	find planner/translations -name '*.mo' -delete

@@ -47,6 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     _template_context(app)
+
+    from planner.core import assets
+
+    assets.init_app(app)
     return app
 
 

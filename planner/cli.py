@@ -34,6 +34,19 @@ def seed_demo(if_empty: bool) -> None:
         click.echo(f"  {login.email:<28} {login.password:<24} {login.role.value}")
 
 
+@planner_cli.command("assets")
+def build_assets() -> None:
+    """Build the served static files: hashed names, gzip and brotli copies, the manifest (README, Operations)."""
+    from flask import current_app
+
+    from planner.core import assets
+
+    assert current_app.static_folder is not None
+    target = assets.build_path(current_app)
+    manifest = assets.build(current_app.static_folder, target)
+    click.echo(f"{len(manifest['files'])} static files built in {target}")
+
+
 @user_cli.command("create")
 @click.argument("email")
 @click.option("--password", required=True, help="The user's password.")

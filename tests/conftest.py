@@ -91,6 +91,8 @@ def app_config(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> d
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
+        # The sources, served by Flask: tests/core/test_assets.py builds and checks the compressed copies.
+        "STATIC_BUILD_PATH": str(tmp_path_factory.mktemp("no-static-build")),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
     }
