@@ -3,6 +3,25 @@
 The rules change (Quy định 66-QĐ/TW gave way to 399-QĐ/TW in 2026), so nothing about a layout is
 written into a template: the renderers read a profile and draw what it says. An organization
 picks a profile and may override its codes and signature lines in settings.
+
+Sources of the values:
+- Party (``PARTY``): Hướng dẫn 36-HD/VPTW (2018) on Quy định 66-QĐ/TW, same elements under Quy định
+  399-QĐ/TW: ``ĐẢNG CỘNG SẢN VIỆT NAM`` 15 bold with a rule of its length; issuing body 14 bold
+  (the superior body above it 14 regular) with a ``*``; number 14; place and date 14 italic; the
+  document type 15–16 bold, the summary 14–15 bold; body 14–15; ``Nơi nhận:`` 14 underlined, its
+  lines 12; page numbers 14, centred at the top from page 2.
+- State (``STATE``): Nghị định 30/2020/NĐ-CP, Phụ lục I: Quốc hiệu 12–13 bold capitals; Tiêu ngữ
+  13–14 bold with a rule of its length; issuing body 12–13 bold with a rule of 1/3–1/2 of it, the
+  governing body 12–13 regular; ``Số:`` and the symbol 13; place and date 13–14 italic; type and
+  summary 13–14 bold; body 13–14; authority and position 13–14 bold capitals, the name 13–14 bold;
+  ``Nơi nhận:`` 12 bold italic, its lines 11, the last ``- Lưu: VT, <drafting unit>, <copies>.``
+  (Điều 8 khoản 3 điểm c: the drafter's code and the number of copies); page numbers 13–14.
+- Both: the classification mark (ô 10a of the layout, Phụ lục I of Nghị định 30/2020) under the
+  number and symbol, capitals, bold, red, in a frame with a double border (the stamp of Thông tư
+  24/2020/TT-BCA); the signer's block leaves about 30 mm to sign and seal.
+- The PDF embeds Liberation Serif (metric-compatible with Times New Roman, shipped in
+  ``documents/fonts``); the DOCX declares Times New Roman, which Word has and LibreOffice maps to
+  the same metrics.
 """
 
 from __future__ import annotations
@@ -27,6 +46,7 @@ class HeaderLine:
     text: str
     bold: bool = False
     underline: bool = False  # a rule of the same length as the text, just below it
+    size: float | None = None  # points; None: the profile's ``sizes.national``
 
 
 @dataclass(frozen=True)
@@ -51,17 +71,24 @@ class Margins:
 
 @dataclass(frozen=True)
 class Sizes:
-    """Points."""
+    """Points, one value per element of the page."""
 
     body: float = 14
-    header: float = 13
-    national: float = 13
-    title: float = 14
-    summary: float = 14
+    header: float = 13          # what the header block prints beyond the named lines (urgency)
+    superior: float = 13        # the superior (governing) body, regular capitals
+    issuer: float = 13          # the issuing body, bold capitals
+    number: float = 13          # "Số 12-BB/VPTU"
+    date: float = 14            # the place and date line, italic
+    national: float = 13        # the first national / Party heading line
+    title: float = 14           # the document type
+    summary: float = 14         # the summary line (trích yếu)
+    signature: float = 14       # the authority line and the position, bold capitals
+    signature_name: float = 14  # the signer's name, bold
     recipients_label: float = 12
     recipients: float = 11
     page_number: float = 13
     table: float = 13
+    mark: float = 13            # classification, urgency and draft marks
 
 
 @dataclass(frozen=True)
@@ -82,7 +109,12 @@ class Profile:
     recipients_last: str  # the archive line that ends the list
     margins: Margins
     sizes: Sizes = field(default_factory=Sizes)
-    font: str = "Liberation Serif"
+    font: str = "Liberation Serif"  # the PDF's embedded face (metric-compatible with Times New Roman)
+    docx_font: str = "Times New Roman"  # what the Word file declares
+    # Room left between the position and the name to sign and seal (millimetres).
+    signature_space_mm: float = 30
+    # The ink of the classification and urgency marks (hex RGB): red.
+    mark_color: str = "D00000"
     first_line_indent_mm: float = 10
     paragraph_spacing_pt: float = 6
     page_numbers_from: int = 2
@@ -112,9 +144,19 @@ class Profile:
     def recipients_heading(self, language: str = "vi") -> str:
         return self.recipients_label if language == "vi" else "Distribution:"
 
-    def archive_line(self, language: str = "vi") -> str:
-        """The last recipient: the file copy kept by the office."""
-        return self.recipients_last if language == "vi" else "- File."
+    def archive_line(self, language: str = "vi", *, drafter: str = "", copies: int | None = None) -> str:
+        """The last recipient: the file copy kept by the office, then the drafter's code and the number of
+        copies when given (``- Lưu: VT, P1 (05 bản).``; Nghị định 30/2020 Điều 8 khoản 3 điểm c and
+        Phụ lục I; a classified document must state both)."""
+        line = self.recipients_last if language == "vi" else "- File."
+        if not drafter and not copies:
+            return line
+        line = line.rstrip().rstrip(".")
+        if drafter:
+            line += f", {drafter}"
+        if copies:
+            line += f" ({copies:02d} bản)" if language == "vi" else f" ({copies:02d} copies)"
+        return line + "."
 
     def number(self, number: int, document_type: str, body_code: str, language: str = "vi") -> str:
         code = DOCUMENT_TYPES[document_type]["code"]
@@ -160,6 +202,10 @@ PARTY = Profile(
     recipients_label_style="underline",
     recipients_last="- Lưu Văn phòng.",
     margins=Margins(top=20, bottom=20, left=30, right=15),
+    # Hướng dẫn 36-HD/VPTW.
+    sizes=Sizes(body=14, header=14, superior=14, issuer=14, number=14, date=14, national=15, title=16,
+                summary=14, signature=14, signature_name=14, recipients_label=14, recipients=12, page_number=14,
+                table=13, mark=13),
     signatures_vi={
         "minutes": _sides(left=SignatureLine("THƯ KÝ"), right=SignatureLine("CHỦ TRÌ")),
         "notice": _sides(right=SignatureLine("T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG")),
@@ -171,8 +217,8 @@ PARTY = Profile(
 STATE = Profile(
     code="state",
     national_lines=(
-        HeaderLine("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True),
-        HeaderLine("Độc lập - Tự do - Hạnh phúc", bold=True, underline=True),
+        HeaderLine("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12),
+        HeaderLine("Độc lập - Tự do - Hạnh phúc", bold=True, underline=True, size=13),
     ),
     issuer_mark="rule",
     number_format="Số: {number}/{type_code}-{body_code}",
@@ -184,6 +230,10 @@ STATE = Profile(
     recipients_label_style="bold-italic",
     recipients_last="- Lưu: VT.",
     margins=Margins(top=20, bottom=20, left=30, right=15),
+    # Nghị định 30/2020/NĐ-CP, Phụ lục I.
+    sizes=Sizes(body=14, header=13, superior=13, issuer=13, number=13, date=14, national=12, title=14,
+                summary=14, signature=14, signature_name=14, recipients_label=12, recipients=11, page_number=13,
+                table=13, mark=13),
     signatures_vi={
         # Mẫu 1.9 (Nghị định 30/2020): THƯ KÝ on the left, CHỦ TỌA on the right.
         "minutes": _sides(left=SignatureLine("THƯ KÝ"), right=SignatureLine("CHỦ TỌA")),

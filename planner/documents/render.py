@@ -16,10 +16,10 @@ import typst
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 
 from planner.documents.model import OfficialDocument, Paragraph, QrCode, Run, Table, qr_png
 
@@ -71,6 +71,28 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+_MEASURE = b"""
+#let items = json(bytes(sys.inputs.data))
+#context [#metadata(items.map(i => measure(text(font: i.font, size: i.size * 1pt,
+  weight: if i.bold { "bold" } else { "regular" }, i.text)).width.mm())) <widths>]
+"""
+
+
+def text_widths(items: list[tuple[str, float, bool]], font: str) -> list[float]:
+    """The printed widths (millimetres) of lines of text in the profile's face, measured by typst with the
+    same metrics as the PDF (Liberation Serif is metric-compatible with the Times New Roman of the DOCX)."""
+    if not items:
+        return []
+    data = json.dumps([{"text": t, "size": size, "bold": bold, "font": font} for t, size, bold in items],
+                      ensure_ascii=False)
+    try:
+        answer = typst.query(_MEASURE, "<widths>", field="value", one=True, font_paths=[str(FONTS)],
+                             ignore_system_fonts=True, sys_inputs={"data": data})
+    except typst.TypstError as exc:
+        raise RenderError(f"measuring text failed: {exc}") from exc
+    return [float(w) for w in json.loads(answer)]
+
+
 def official_pdf(document: OfficialDocument) -> bytes:
     return render_pdf("official.typ", document.as_data())
 
@@ -120,19 +142,21 @@ def official_docx_many(documents: list[OfficialDocument], template: bytes | None
             doc.settings.odd_and_even_pages_header_footer = False
             _mirror_margins(doc)
         normal = doc.styles["Normal"]
-        normal.font.name = profile.font
+        normal.font.name = profile.docx_font
         normal.font.size = Pt(sizes.body)
-        _east_asian_font(normal, profile.font)
+        _east_asian_font(normal, profile.docx_font)
         normal.paragraph_format.space_after = Pt(profile.paragraph_spacing_pt)
         normal.paragraph_format.space_before = Pt(0)
     anchor = _content_anchor(doc) if template else None
-    _page_header(section, first)
+    usable = section.page_width - section.left_margin - section.right_margin
+    _page_header(section, first, usable)
     _restart_page_numbers(section)
 
     body_start = len(doc.element.body)
     for index, document in enumerate(documents):
         if index > 0:
             section = doc.add_section(WD_SECTION.NEW_PAGE)
+            section.different_first_page_header_footer = profile.page_numbers_from > 1
             _restart_page_numbers(section)
         usable = section.page_width - section.left_margin - section.right_margin
         _write_document(doc, document, usable)
@@ -158,15 +182,19 @@ def _write_document(doc, document: OfficialDocument, usable) -> None:
         para.add_run(_docx_text(line))
     if document.addressee:
         doc.paragraphs[-1].paragraph_format.space_after = Pt(profile.paragraph_spacing_pt)
-    for block in document.body:
+    for index, block in enumerate(document.body):
+        last = index == len(document.body) - 1
         if isinstance(block, Paragraph):
             para = doc.add_paragraph()
             para.alignment = _ALIGN[block.align]
             if block.indent:
                 para.paragraph_format.first_line_indent = Mm(profile.first_line_indent_mm)
+            # The last lines of the body go with the signatures: a signature never stands alone on a page.
+            para.paragraph_format.keep_with_next = last or None
+            para.paragraph_format.widow_control = True
             _add_runs(para, block.runs)
         elif isinstance(block, Table):
-            _table(doc, block, sizes.table, usable)
+            _table(doc, block, sizes.table, usable, keep_with_next=last)
         elif isinstance(block, QrCode):
             _qr(doc, block, sizes.recipients)
         else:  # Heading (level 0: centred)
@@ -268,25 +296,48 @@ def _field(paragraph, instruction: str) -> None:
         run._r.append(element)
 
 
-def _page_header(section, document: OfficialDocument) -> None:
-    """Page number from page 2, centred at the top; classification and draft marks on every page."""
+def _stamp(run, color: str, *, double: bool = True) -> None:
+    """A border around the run's text, red ink: the classification stamp (double border) or the urgency
+    mark (single), as character borders that Word and LibreOffice both draw."""
+    run.bold = True
+    run.font.color.rgb = RGBColor.from_string(color)
+    border = OxmlElement("w:bdr")
+    for key, value in (("w:val", "double" if double else "single"), ("w:sz", "6"), ("w:space", "1"),
+                       ("w:color", color)):
+        border.set(qn(key), value)
+    run._r.get_or_add_rPr().append(border)
+
+
+def _page_header(section, document: OfficialDocument, usable) -> None:
+    """Page number from page 2, centred at the top; the classification stamp at the left of every later page
+    (the first carries it under the number), the draft mark at the right of every page."""
     profile = document.profile
     section.different_first_page_header_footer = profile.page_numbers_from > 1
     headers = [section.header]
     if profile.page_numbers_from > 1:
         headers.append(section.first_page_header)
+    draft = ("DỰ THẢO" if document.language == "vi" else "DRAFT") if document.marks.draft else None
     for index, header in enumerate(headers):
         para = header.paragraphs[0]
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        marks = [m for m in (document.marks.classification, "DỰ THẢO" if document.marks.draft else None) if m]
-        if marks:
-            mark_run = para.add_run("   ".join(marks))
-            mark_run.bold = True
-            mark_run.font.size = Pt(profile.sizes.header)
-            if index == 0:
-                mark_run.add_break(WD_BREAK.LINE)
-        if index == 0:  # not the first page's header
+        para.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        stops = para.paragraph_format.tab_stops
+        stops.add_tab_stop(int(usable / 2), WD_TAB_ALIGNMENT.CENTER)
+        stops.add_tab_stop(int(usable), WD_TAB_ALIGNMENT.RIGHT)
+        later = index == 0
+        if later and document.marks.classification:
+            run = para.add_run(document.marks.classification)
+            run.font.size = Pt(profile.sizes.mark)
+            _stamp(run, profile.mark_color)
+        para.add_run("\t")
+        if later:
+            run = para.add_run()
+            run.font.size = Pt(profile.sizes.page_number)
             _field(para, "PAGE")
+        para.add_run("\t")
+        if draft:
+            run = para.add_run(draft)
+            run.bold = True
+            run.font.size = Pt(profile.sizes.mark)
 
 
 def _cell_paragraph(cell, text: str = "", bold: bool = False, italic: bool = False, size: float | None = None,
@@ -325,6 +376,31 @@ def _no_borders(table) -> None:
     tbl_pr.append(borders)
 
 
+def _lines(text: str) -> list[str]:
+    """A body name with its manual line breaks (set between words in the settings)."""
+    return [line.strip() for line in (text or "").split("\n") if line.strip()]
+
+
+def header_widths(document: OfficialDocument, usable_mm: float) -> tuple[float, float]:
+    """(left, right) column widths in millimetres: the left as wide as its longest line, within what the
+    national heading leaves, so that a body name breaks only where it must (and then between words)."""
+    profile = document.profile
+    sizes = profile.sizes
+    left = [(line.upper(), sizes.superior, False) for line in _lines(document.superior)]
+    left += [(line.upper(), sizes.issuer, True) for line in _lines(document.issuer)]
+    if document.number:
+        left.append((document.number, sizes.number, False))
+    right = [(line.text, line.size or sizes.national, line.bold) for line in profile.national_lines]
+    right.append((document.place_date, sizes.date, False))
+    widths = text_widths(left + right, profile.font)
+    left_need = max(widths[:len(left)], default=0) + 8
+    right_room = max(widths[len(left):], default=0) + 6 if profile.national_lines else 0
+    width = max(min(left_need, usable_mm - right_room - 2), usable_mm * 0.3)
+    if not profile.national_lines:
+        width = usable_mm * 0.6
+    return width, usable_mm - width
+
+
 def _header_blocks(doc, document: OfficialDocument, usable) -> None:
     profile = document.profile
     sizes = profile.sizes
@@ -333,30 +409,44 @@ def _header_blocks(doc, document: OfficialDocument, usable) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = table.rows[0].cells
     has_national = bool(profile.national_lines)
-    share = 0.6 if not has_national else 0.38 if len(profile.national_lines) > 1 else 0.44
-    _set_widths(table, [int(usable * share), usable - int(usable * share)])
+    left_mm, _right_mm = header_widths(document, Emu(usable).mm)
+    _set_widths(table, [Mm(left_mm), usable - Mm(left_mm)])
     first = True
-    if document.superior:
-        _cell_paragraph(left, document.superior.upper(), size=sizes.header, first=True)
+    for line in _lines(document.superior):
+        _cell_paragraph(left, line.upper(), size=sizes.superior, first=first)
         first = False
-    issuer = _cell_paragraph(left, document.issuer.upper(), bold=True, size=sizes.header, first=first)
+    issuer = None
+    for line in _lines(document.issuer):
+        issuer = _cell_paragraph(left, line.upper(), bold=True, size=sizes.issuer, first=first)
+        first = False
     if profile.issuer_mark == "star":
-        _cell_paragraph(left, "*", size=sizes.header)
-    elif profile.issuer_mark == "rule":
+        _cell_paragraph(left, "*", size=sizes.issuer)
+    elif profile.issuer_mark == "rule" and issuer is not None:
         _underline_paragraph(issuer)
     if document.number:
-        _cell_paragraph(left, document.number, size=sizes.header)
+        _cell_paragraph(left, document.number, size=sizes.number).paragraph_format.space_before = Pt(4)
+    if document.marks.classification:
+        # The stamp under the number and symbol (ô 10a, Phụ lục I of Nghị định 30/2020/NĐ-CP).
+        para = _cell_paragraph(left)
+        para.paragraph_format.space_before = Pt(6)
+        run = para.add_run(document.marks.classification)
+        run.font.size = Pt(sizes.mark)
+        _stamp(run, profile.mark_color)
     if document.marks.urgency:
-        _cell_paragraph(left, document.marks.urgency, bold=True, size=sizes.header)
+        para = _cell_paragraph(left)
+        para.paragraph_format.space_before = Pt(4)
+        run = para.add_run(document.marks.urgency)
+        run.font.size = Pt(sizes.mark)
+        _stamp(run, profile.mark_color, double=False)
 
     first = True
     for line in profile.national_lines:
-        para = _cell_paragraph(right, line.text, bold=line.bold, size=sizes.national, first=first)
+        para = _cell_paragraph(right, line.text, bold=line.bold, size=line.size or sizes.national, first=first)
         first = False
         if line.underline:
             for run in para.runs:
                 run.underline = True
-    date_para = _cell_paragraph(right, document.place_date, italic=True, size=sizes.header, first=first)
+    date_para = _cell_paragraph(right, document.place_date, italic=True, size=sizes.date, first=first)
     if has_national:
         date_para.paragraph_format.space_before = Pt(6)
     else:
@@ -387,7 +477,7 @@ def _title_block(doc, document: OfficialDocument) -> None:
     rule.paragraph_format.space_after = Pt(6)
 
 
-def _table(doc, block: Table, size: float, usable: int) -> None:
+def _table(doc, block: Table, size: float, usable: int, *, keep_with_next: bool = False) -> None:
     table = doc.add_table(rows=1, cols=len(block.columns))
     table.style = "Table Grid"
     total = sum(c.width for c in block.columns)
@@ -419,7 +509,20 @@ def _table(doc, block: Table, size: float, usable: int) -> None:
                     run.font.strike = True
                     run.font.color.rgb = RGBColor(0x6E, 0x6E, 0x6E)
     _set_widths(table, widths)
-    doc.add_paragraph()
+    if keep_with_next:  # the table's last row goes with the signatures
+        _cant_split(table.rows[-1])
+        for cell in table.rows[-1].cells:
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
+    spacer = doc.add_paragraph()
+    spacer.paragraph_format.keep_with_next = keep_with_next or None
+
+
+def _cant_split(row) -> None:
+    """A table row that Word never breaks across pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.append(OxmlElement("w:cantSplit"))
 
 
 def _set_widths(table, widths: list[int]) -> None:
@@ -455,23 +558,29 @@ def _signatures(doc, document: OfficialDocument, usable) -> None:
     sizes = document.profile.sizes
     left_sig = next((s for s in document.signatures if s.side == "left"), None)
     right_sig = next((s for s in document.signatures if s.side == "right"), None)
+    profile = document.profile
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
+    _cant_split(table.rows[0])
     left, right = table.rows[0].cells
     _set_widths(table, [int(usable / 2), usable - int(usable / 2)])
+    two = left_sig is not None and right_sig is not None
 
     def signature(cell, sig) -> None:
+        """The authority line, the position in capitals, about 30 mm to sign and seal, the name in bold.
+        Side by side, both blocks keep the same rows so that the names stand on one line."""
         first = True
-        if sig.authority:
-            _cell_paragraph(cell, sig.authority.upper(), bold=True, first=True)
-            first = False
-        if sig.position:
-            _cell_paragraph(cell, sig.position.upper(), bold=True, first=first)
-            first = False
+        for line in (sig.authority, sig.position):
+            if line or two:
+                para = _cell_paragraph(cell, line.upper(), bold=True, size=sizes.signature, first=first)
+                para.paragraph_format.keep_with_next = True
+                first = False
         signed = "(Đã ký)" if document.language == "vi" else "(Signed)"
         space = _cell_paragraph(cell, signed if sig.signed else "", italic=True, first=first)
-        space.paragraph_format.space_before = Pt(6 if sig.signed else 60)
-        _cell_paragraph(cell, sig.name, bold=True).paragraph_format.space_before = Pt(6)
+        space.paragraph_format.space_before = Pt(6) if sig.signed else Mm(profile.signature_space_mm - 6)
+        space.paragraph_format.keep_with_next = True
+        name = _cell_paragraph(cell, sig.name, bold=True, size=sizes.signature_name)
+        name.paragraph_format.space_before = Pt(6)
 
     def recipients(cell, first: bool) -> None:
         label = cell.paragraphs[0] if first else cell.add_paragraph()
