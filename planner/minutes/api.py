@@ -49,6 +49,10 @@ class MinutesSchema(ma.Schema):
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
     notice_due = ma.fields.Date(allow_none=True, metadata={"description": "Notice: 5 working days after the meeting"})
+    pdf_sha256 = ma.fields.String(allow_none=True, metadata={
+        "description": "Approved: the SHA-256 of the PDF rendered at approval, served unchanged from then on"})
+    docx_sha256 = ma.fields.String(allow_none=True, metadata={
+        "description": "Approved: the SHA-256 of the DOCX rendered at approval, served unchanged from then on"})
 
 
 class GenerateSchema(ma.Schema):
@@ -162,6 +166,15 @@ def _routes(kind: MinutesKind, path: str) -> None:
         """A correction of the approved document: a new draft linked to it."""
         meeting = _document_meeting(meeting_id)
         return services.minutes_data(services.correct(services.require_current(meeting, kind), user=g.api_user))
+
+
+    @blp.route(f"/meetings/<meeting_id>/{path}/editions/<int:edition>.<any(pdf, docx):fmt>",
+               endpoint=f"{name}_edition_file")
+    @blp.response(200)
+    @requires(Permission.view)
+    def edition_file(meeting_id: str, edition: int, fmt: str):
+        """An approved edition's file exactly as approved (ETag: its SHA-256); corrected editions stay."""
+        return exports.send_edition(_meeting(meeting_id), name, edition, fmt, g.api_user)
 
 
 _routes(MinutesKind.minutes, "minutes")

@@ -31,6 +31,7 @@ from planner.documents.model import (
     TableRow,
     runs,
 )
+from planner.documents.render import official_docx, official_pdf
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.minutes import compose
 from planner.minutes import services as minutes_services
@@ -252,6 +253,13 @@ def record_document(minutes: Minutes) -> OfficialDocument:
         body=section_blocks(sections, language), signatures=_signatures(_section(sections, "signatures"),
                                                                         signed=False),
         recipients=recipients, draft=not approved)
+
+
+def render_record(minutes: Minutes) -> dict[str, bytes]:
+    """The minutes or the notice rendered as PDF and DOCX: at approval, once (minutes.services freezes them)."""
+    document = record_document(minutes)
+    letterhead = document_services.letterhead(minutes.meeting.organization)
+    return {"pdf": official_pdf(document), "docx": official_docx(document, letterhead)}
 
 
 # Invitation letters -------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from planner.documents.render import official_docx, official_docx_many, official
 from planner.extensions import db
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.minutes import documents, services
-from planner.minutes.models import MinutesKind
+from planner.minutes.models import MinutesKind, MinutesStatus
 from planner.speeches.models import Speech
 
 PDF = "application/pdf"
@@ -61,13 +61,18 @@ def _content_version(meeting: Meeting) -> str:
 def _record_version(kind: MinutesKind) -> Any:
     def version(meeting: Meeting) -> str:
         minutes = services.require_current(meeting, kind)
+        if minutes.status is MinutesStatus.approved:  # the frozen bytes: nothing else can change them
+            return f"record:{minutes.public_id}:{minutes.pdf_sha256}:{minutes.docx_sha256}"
         return f"{minutes.public_id}:{minutes.version}:{_context_version(meeting)}:{services.local_today(meeting)}"
     return version
 
 
 def _record(meeting: Meeting, kind: MinutesKind, fmt: str) -> bytes:
+    """The approved document's frozen bytes; a draft rendered as it stands (marked DỰ THẢO)."""
     services.ensure_readable(meeting, request_user())
     minutes = services.require_current(meeting, kind)
+    if minutes.status is MinutesStatus.approved:
+        return services.record_bytes(minutes, fmt)
     document = documents.record_document(minutes)
     if fmt == "pdf":
         return official_pdf(document)
@@ -144,6 +149,27 @@ PROGRAMME_PDF = exports.register("meeting", exports.Exporter(
 
 NAMES = ("minutes.pdf", "minutes.docx", "notice.pdf", "notice.docx", "invitations.pdf", "invitations.docx",
          "programme.pdf")
+
+
+def send_edition(meeting: Meeting, kind: str, edition: Any, fmt: str, user: Any) -> Any:
+    """An approved edition's frozen file (the current one, or one a correction replaced): the same bytes as at
+    its approval, with its SHA-256 as the ETag; a classified meeting's download is audited."""
+    services.ensure_readable(meeting, user)
+    minutes = services.approved_edition(meeting, kind, edition)
+    if fmt not in services.RECORD_FORMATS:
+        raise NotFound(_("Not found."))
+    digest = getattr(minutes, f"{fmt}_sha256") or ""
+    label = _l("Conclusion notice") if minutes.kind is MinutesKind.notice else pgettext("document", "Minutes")
+    name = f"{label} {minutes.number or ''} - {meeting.title}"[:120] + f".{fmt}"
+
+    def build() -> bytes:
+        services.note_classified(meeting, f"{minutes.kind.value}.edition.{fmt}")
+        return services.record_bytes(minutes, fmt)
+
+    return exports.conditional(exports.strong_etag("record", minutes.public_id, fmt, digest), build,
+                               media_type=PDF if fmt == "pdf" else DOCX,
+                               headers={"Content-Disposition": exports.content_disposition(name, fmt == "pdf"),
+                                        "X-Content-Type-Options": "nosniff"})
 
 
 def send(meeting: Meeting, name: str, user: Any) -> Any:

@@ -88,6 +88,9 @@ class Minutes(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The approved record as rendered at approval (documents.records): the SHA-256 of its PDF and DOCX.
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))
 
     meeting: Mapped[Meeting] = relationship()
     corrects: Mapped[Minutes | None] = relationship(remote_side="Minutes.id")

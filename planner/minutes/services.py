@@ -43,7 +43,7 @@ from planner.core.text import normalize
 from planner.delegates import protocol
 from planner.delegates import services as delegate_services
 from planner.delegates.models import AttendanceStatus, Participant, ParticipantCategory, Rsvp
-from planner.documents import numbering
+from planner.documents import numbering, records
 from planner.documents import services as document_services
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -61,6 +61,9 @@ from planner.minutes.models import (
 from planner.speeches.models import Speech
 
 NOTICE_DUE_WORKING_DAYS = 5
+# The owner type of the frozen records of minutes and notices (documents.records); the owner is the row.
+RECORD_OWNER = "minutes"
+RECORD_FORMATS = ("pdf", "docx")
 # Meetings that owe a conclusion notice; seminars and trainings conclude nothing to implement.
 NOTICE_KINDS = frozenset({MeetingKind.conference, MeetingKind.meeting, MeetingKind.briefing, MeetingKind.congress})
 # How far back the home page looks for notices still owed.
@@ -616,12 +619,71 @@ def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any
         changes = {"status": [before.value, target.value]}
         if minutes.number:
             changes["number"] = [None, minutes.number]
+        if target is MinutesStatus.approved:
+            changes.update({f"{fmt}_sha256": [None, sha] for fmt, sha in _freeze(minutes, user).items()})
         _audit(minutes, f"{minutes.kind.value}.{target.value}", meeting.title, changes)
         db.session.commit()
     except (StaleDataError, IntegrityError):
         db.session.rollback()  # the number taken is given back with the rest of the transaction
         raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again.")) from None
+    except Exception:
+        db.session.rollback()  # a failed rendering approves nothing and spends no number
+        raise
     return minutes
+
+
+def _freeze(minutes: Minutes, user: User | None) -> dict[str, str]:
+    """Render the approved document once as PDF and DOCX and keep those bytes as its record (documents.records);
+    their SHA-256 go on the row. From then on every download, the dossier and the API serve these bytes, whatever
+    the profile, names, codes, letterhead, templates or code become."""
+    from planner.minutes import documents as minute_documents  # the renderer's data builds on this module
+
+    digests = {}
+    for fmt, data in minute_documents.render_record(minutes).items():
+        record = records.freeze(data, organization_id=minutes.organization_id, kind=minutes.kind.value,
+                                owner_type=RECORD_OWNER, owner_id=minutes.public_id, fmt=fmt,
+                                meeting_id=minutes.meeting_id, created_by_id=user.id if user else None)
+        setattr(minutes, f"{fmt}_sha256", record.sha256)
+        digests[fmt] = record.sha256
+    return digests
+
+
+def record_bytes(minutes: Minutes, fmt: str) -> bytes:
+    """The approved document's bytes as frozen at approval, checked against their SHA-256.
+
+    A document approved before records were kept has none: it is frozen at its first reading, once (audited),
+    and served unchanged from then on.
+    """
+    if fmt not in RECORD_FORMATS:
+        raise NotFound(_("Not found."))
+    if minutes.status is not MinutesStatus.approved:
+        raise Conflict(_("Only an approved document has a record; a draft is rendered as it stands."))
+    record = records.find(RECORD_OWNER, minutes.public_id, minutes.kind.value, fmt)
+    if record is None:
+        try:
+            digests = _freeze(minutes, None)
+            _audit(minutes, f"{minutes.kind.value}.frozen", minutes.meeting.title,
+                   {f"{name}_sha256": [None, sha] for name, sha in digests.items()})
+            db.session.commit()
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()  # frozen meanwhile by another reader: theirs is the record
+        record = records.find(RECORD_OWNER, minutes.public_id, minutes.kind.value, fmt)
+        if record is None:
+            raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))
+    return records.open_frozen(record)
+
+
+def approved_edition(meeting: Meeting, kind: MinutesKind | str, edition: Any) -> Minutes:
+    """An approved edition of the minutes or notice (the current one or one a correction replaced)."""
+    try:
+        number = int(edition)
+    except (TypeError, ValueError):
+        raise NotFound(_("Not found.")) from None
+    found = db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id, Minutes.kind == _kind(kind),
+                                                    Minutes.edition == number))
+    if found is None or found.status is not MinutesStatus.approved:
+        raise NotFound(_("No approved document of this edition."))
+    return found
 
 
 def _approve(minutes: Minutes, user: User | None, now: datetime) -> None:
@@ -908,6 +970,8 @@ def minutes_data(minutes: Minutes) -> dict[str, Any]:
         "created_at": minutes.created_at.astimezone(zone(meeting)),
         "updated_at": minutes.updated_at.astimezone(zone(meeting)),
         "notice_due": notice_due(meeting) if minutes.kind is MinutesKind.notice else None,
+        "pdf_sha256": minutes.pdf_sha256,
+        "docx_sha256": minutes.docx_sha256,
     }
 
 

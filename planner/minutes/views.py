@@ -346,6 +346,14 @@ def download(meeting_id: str, name: str) -> Response:
     return exports.send(meeting, name, _user())
 
 
+@bp.get(f"/meetings/<meeting_id>/<{KINDS}:kind>/editions/<int:edition>.<any(pdf, docx):fmt>")
+@require(Permission.view)
+def edition_file(meeting_id: str, kind: str, edition: int, fmt: str) -> Response:
+    """An approved edition exactly as approved (a corrected one stays downloadable)."""
+    meeting = meeting_page(meeting_id)
+    return exports.send_edition(meeting, kind, edition, fmt, _user())
+
+
 # The organization's document settings -----------------------------------------------------------------------------
 
 SIGNATURE_FORM_FIELDS = (

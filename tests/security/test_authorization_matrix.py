@@ -185,6 +185,8 @@ WEB: dict[str, dict[str, Rule]] = {
         {"POST": r(MINUTES_WRITE)},
     "/meetings/<meeting_id>/<any(minutes, notice):kind>/sections/<key>": {"POST": r(MINUTES_WRITE)},
     "/meetings/<meeting_id>/<any(minutes, notice):kind>/status": {"POST": r(MINUTES_WRITE)},
+    "/meetings/<meeting_id>/<any(minutes, notice):kind>/editions/<int:edition>.<any(pdf, docx):fmt>":
+        {"GET": r(STAFF_READ, missing_ok=True)},
     "/meetings/<meeting_id>/exports/<name>": {"GET": r(STAFF_READ)},
     # printing
     "/meetings/<meeting_id>/print": {"GET": r(STAFF_READ)},
@@ -255,17 +257,22 @@ API: dict[str, dict[str, Rule]] = {
                                               "PATCH": r(MINUTES_WRITE)},
     "/api/v1/meetings/<meeting_id>/minutes/correction": {"POST": r(MINUTES_WRITE)},
     "/api/v1/meetings/<meeting_id>/minutes/revisions": {"GET": r(STAFF_READ)},
+    "/api/v1/meetings/<meeting_id>/minutes/editions/<int:edition>.<any(pdf, docx):fmt>":
+        {"GET": r(STAFF_READ, missing_ok=True)},
     "/api/v1/meetings/<meeting_id>/notice": {"GET": r(STAFF_READ), "POST": r(MINUTES_WRITE),
                                              "PATCH": r(MINUTES_WRITE)},
     "/api/v1/meetings/<meeting_id>/notice/correction": {"POST": r(MINUTES_WRITE)},
     "/api/v1/meetings/<meeting_id>/notice/revisions": {"GET": r(STAFF_READ)},
+    "/api/v1/meetings/<meeting_id>/notice/editions/<int:edition>.<any(pdf, docx):fmt>":
+        {"GET": r(STAFF_READ, missing_ok=True)},
     "/api/v1/meetings/<meeting_id>/exports/<name>": {"GET": r(STAFF_READ)},
     "/api/v1/reports/statistics": {"GET": r(STAFF_READ)},
 }
 
 API_ROLES = ("no_token", "revoked", "viewer", "secretary", "organizer", "admin", "other_admin", "uncleared")
 OBJECT_PARAMS = {"meeting_id", "item_id", "participant_id", "person_id", "speech_id", "room_id", "text_id",
-                 "display_id", "token_id", "public_id", "original_date", "day", "key", "batch_id", "number", "name"}
+                 "display_id", "token_id", "public_id", "original_date", "day", "key", "batch_id", "number", "name",
+                 "edition"}
 # Order of the destructive routes, run after everything else: the smallest things first.
 DESTRUCTIVE = ("texts/<text_id>/flags", "speeches/<speech_id>/delete", "/speeches/<speech_id>", "revoke",
                "/delete", "<item_id>", "<participant_id>", "<room_id>", "<meeting_id>")
@@ -294,7 +301,7 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         "display_id": ids.display_id, "token_id": ids.feed_token_id, "token": token, "kind": kind,
         "code": scene.m.public_code, "number": 1, "day": DAY.isoformat(), "original_date": DAY.isoformat(),
         "key": "1" if "sections" in rule else "no-such-import", "batch_id": "no-such-batch",
-        "public_id": public_id, "name": "1.png" if "pages" in rule else "programme.pdf", "fmt": "pdf",
+        "public_id": public_id, "name": "1.png" if "pages" in rule else "programme.pdf", "fmt": "pdf", "edition": 1,
         "filename": "css/app.css",
     }
 
