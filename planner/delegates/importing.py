@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from defusedxml import DefusedXmlException
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from planner.core.text import fold, normalize, split_full_name
-from planner.core.zipfiles import OfficeFileRefused, check_office_file
+from planner.core.zipfiles import OfficeFileRefused, check_office_file, markup_message
 from planner.delegates.models import ParticipantCategory
 
 MAX_ROWS = 20_000
@@ -153,6 +154,8 @@ def detect_kind(data: bytes) -> str:
             if exc.reason == "too_large":
                 raise ImportFileError(_("The workbook unpacks to more data than allowed. Remove what is not the "
                                         "list (other sheets, pictures) and upload it again.")) from None
+            if exc.reason == "markup":
+                raise ImportFileError(markup_message("xlsx")) from None
             raise ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from None
         return "xlsx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -234,15 +237,31 @@ def _rows_of_xlsx(data: bytes) -> list[list[Any]]:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged workbook
-        raise ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook.")) from None
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise _unreadable(exc) from None
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportFileError(_("The workbook has no sheet."))
+        # The sheet is parsed while its rows are read: a broken one (an undefined entity, say) fails here.
         return list(_limited(sheet.iter_rows(values_only=True)))
+    except ImportFileError:
+        raise
+    except Exception as exc:  # the same many kinds, met in the sheet
+        raise _unreadable(exc) from None
     finally:
         workbook.close()
+
+
+def _unreadable(exc: BaseException) -> ImportFileError:
+    """Why openpyxl could not read the workbook: defusedxml refused its markup (openpyxl may wrap that in
+    a ValueError of its own), or it is damaged."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return ImportFileError(markup_message("xlsx"))
+        cause = cause.__cause__ or cause.__context__
+    return ImportFileError(_("The file is damaged: it cannot be opened as an Excel workbook."))
 
 
 def read_table(data: bytes, filename: str = "") -> Table:

@@ -21,7 +21,7 @@ from planner.accounts.models import Organization
 from planner.core import audit, workdays
 from planner.core.errors import Conflict, ValidationError
 from planner.core.text import normalize
-from planner.core.zipfiles import OfficeFileRefused, check_office_file
+from planner.core.zipfiles import OfficeFileRefused, check_office_file, markup_message
 from planner.documents.models import DocumentSettings, NumberingPeriod
 from planner.documents.numbering import settings_for
 from planner.documents.profiles import Profile, profile_for
@@ -228,8 +228,9 @@ def check_letterhead(data: bytes) -> None:
                                   parse=("[Content_Types].xml", "word/document.xml"), max_unpacked=MAX_UNPACKED)
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    except OfficeFileRefused:
-        raise ValidationError(message, field="letterhead") from None
+    except OfficeFileRefused as exc:
+        raise ValidationError(markup_message("docx") if exc.reason == "markup" else message,
+                              field="letterhead") from None
     if "macroEnabled" in types or any(name.endswith("vbaProject.bin") for name in names):
         raise ValidationError(_("Documents with macros are not accepted; save the letterhead as a "
                                 "plain .docx."), field="letterhead")

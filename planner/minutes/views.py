@@ -364,10 +364,11 @@ SIGNATURE_FORM_FIELDS = (
 )
 
 
-def _settings_form(org) -> DocumentSettingsForm:
+def _settings_form(org, *, stored: bool | None = None) -> DocumentSettingsForm:
+    """The settings form: the stored values (on GET, or when asked), else what was posted."""
     current = document_services.settings(org)
-    form = DocumentSettingsForm()
-    if request.method == "GET":
+    form = DocumentSettingsForm(formdata=None) if stored else DocumentSettingsForm()
+    if stored or (stored is None and request.method == "GET"):
         overrides = current.profile_overrides or {}
         form.numbering_period.data = current.numbering_period.value
         form.term_label.data = current.term_label
@@ -425,12 +426,16 @@ def settings():
                 return redirect(url_for("minutes.settings"))
         else:
             status = 422
+    return _settings_page(org, form, status)
+
+
+def _settings_page(org, form: DocumentSettingsForm, status: int, letterhead_form: LetterheadForm | None = None):
     current = document_services.settings(org)
     profile = document_services.profile(org, current)
     _show_defaults(form, profile, org)
     return render_template("minutes/settings.html", form=form, org=org, current=current, profile=profile,
                            profile_label=DOCUMENT_PROFILE_LABELS[org.document_profile],
-                           letterhead_form=LetterheadForm(), remove_form=RemoveLetterheadForm(),
+                           letterhead_form=letterhead_form or LetterheadForm(), remove_form=RemoveLetterheadForm(),
                            sample_number=profile.number(12, "minutes", org.body_code or "…"),
                            sample_date=compose.day_text(date.today(), "vi")), status
 
@@ -460,7 +465,9 @@ def upload_letterhead():
         try:
             document_services.store_letterhead(org, data, upload.filename if upload else "")
         except PlannerError as exc:
-            flash(exc.message, "error")
+            # The settings page again, the reason under the file field: a refused file answers 422.
+            form.letterhead.errors = [exc.message]
+            return _settings_page(org, _settings_form(org, stored=True), 422, letterhead_form=form)
         else:
             flash(_("The letterhead has been saved; Word downloads use it from now on."), "success")
     return redirect(url_for("minutes.settings"))

@@ -43,18 +43,29 @@ class Checked:
     sha256: str
 
 
-def sniff(data: bytes) -> str | None:
-    """PDF, DOCX, or None for anything else, from the content alone."""
+def _kind(data: bytes) -> str | None:
+    """PDF, DOCX, or None for anything else, from the content alone; FileRefused("markup") for a DOCX that
+    holds a DTD (or an encoding Word never writes), which deserves its own message."""
     if data.startswith(b"%PDF-"):
         return PDF
     if data.startswith(b"PK\x03\x04"):
         try:
             check_office_file(data, required=("[Content_Types].xml", "word/document.xml"),
                               parse=("word/document.xml",), max_unpacked=MAX_UNPACKED)
-        except OfficeFileRefused:
+        except OfficeFileRefused as exc:
+            if exc.reason == "markup":
+                raise FileRefused("markup") from None
             return None
         return DOCX
     return None
+
+
+def sniff(data: bytes) -> str | None:
+    """PDF, DOCX, or None for anything else (a refused DOCX included), from the content alone."""
+    try:
+        return _kind(data)
+    except FileRefused:
+        return None
 
 
 def extension(filename: str) -> str:
@@ -67,7 +78,7 @@ def check(data: bytes, filename: str, *, max_bytes: int) -> Checked:
         raise FileRefused("empty")
     if len(data) > max_bytes:
         raise FileRefused("too_large")
-    media_type = sniff(data)
+    media_type = _kind(data)
     if media_type is None:
         raise FileRefused("type")
     if extension(filename) != EXTENSIONS[media_type]:

@@ -47,6 +47,7 @@ from planner.core.permissions import (
 )
 from planner.core.text import full_name, normalize
 from planner.core.tokens import new_token, token_hash
+from planner.core.zipfiles import markup_message
 from planner.delegates.models import Participant, Person
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -1227,6 +1228,8 @@ def _refusal(exc: files.FileRefused, filename: str) -> ValidationError:
         real = "PDF" if exc.detected == files.PDF else "DOCX"
         return ValidationError(_("“%(name)s” is named like another kind of file but is a %(real)s. Give it the "
                                  "right extension and upload it again.", name=filename, real=real), field="file")
+    if exc.reason == "markup":
+        return ValidationError(markup_message("docx"), field="file")
     return ValidationError(_("Only DOCX (Word) and PDF files are accepted; “%(name)s” is neither.", name=filename),
                            field="file")
 

@@ -160,9 +160,10 @@ def test_document_settings_page(client, site):
     refused = client.post_form("/admin/documents/letterhead",
                                {"letterhead": (io.BytesIO(b"%PDF-1.4 not word"), "mau.docx")},
                                content_type="multipart/form-data")
-    assert refused.status_code == 302
-    html = page(client, "/admin/documents")
+    assert refused.status_code == 422   # the settings page again, the reason under the file field
+    html = refused.get_data(as_text=True)
     assert "not a Word document" in html or "không phải văn bản Word" in html
+    assert 'aria-invalid="true" id="letterhead"' in html
     client.logout()
     client.login(site.secretary.email)
     assert client.get("/admin/documents").status_code == 403

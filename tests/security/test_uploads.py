@@ -92,6 +92,11 @@ def malformed(kind: str) -> dict[str, bytes]:
         "damaged member": _damage(good),
         "a PNG renamed": PNG,
         "an HTML page renamed": b"<!doctype html><script>alert(1)</script>",
+        # An entity no DTD declares: not well-formed XML (it was a 500 in the importer, met in the sheet).
+        "an undefined entity": _edited(good, "xl/worksheets/sheet1.xml" if kind == "xlsx" else "word/document.xml",
+                                       lambda b: b.replace(b"</sheetData>", b'<row r="9"><c r="A9" t="inlineStr">'
+                                                           b"<is><t>&nbsp;</t></is></c></row></sheetData>")
+                                       .replace(b"<w:t>", b"<w:t>&nbsp;", 1)),
     }
 
 
@@ -112,6 +117,87 @@ def _damage(data: bytes) -> bytes:
             if info.filename in ("xl/workbook.xml", "word/document.xml"):
                 body = body[: len(body) // 3]
             target.writestr(info, body)
+    return out.getvalue()
+
+
+def _edited(data: bytes, member: str, edit) -> bytes:
+    """The file with one member's bytes replaced by edit(body)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            target.writestr(info.filename, edit(body) if info.filename == member else body)
+    return out.getvalue()
+
+
+def _before_root(body: bytes, markup: bytes) -> bytes:
+    """`markup` where a prolog may hold it: after the XML declaration, before the root element."""
+    if body.startswith(b"<?xml"):
+        end = body.index(b"?>") + 2
+        return body[:end] + markup + body[end:]
+    return markup + body
+
+
+def _with_entity(body: bytes, tag: bytes, text: bytes) -> bytes:
+    """The root element gains a DTD declaring &x; = `text`, and `tag` (an element that uses &x;) is put in."""
+    return _before_root(body, b'<!DOCTYPE r [<!ENTITY x "' + text + b'">]>').replace(tag, tag + b"&x;", 1)
+
+
+HIDDEN = b"<!--" + b"Bi\xe1\xbb\x83u m\xe1\xba\xabu. " * 5000 + b"-->"   # a 70 KB comment before the DTD
+
+
+def entity_workbook(expanded_mb: int = 60) -> bytes:
+    """A workbook of a few KB whose one sheet grows to `expanded_mb` MB of text when its entity is expanded.
+    A megabyte of comment keeps the growth under expat's own amplification limit (a hundredfold), as the
+    attack that came through did: the classic billion laughs is stopped by expat alone."""
+    value = b"A" * 40_000
+    refs = expanded_mb * 1_000_000 // len(value)
+    rows = [b'<row r="1"><c r="A1" t="inlineStr"><is><t>H\xe1\xbb\x8d v\xc3\xa0 t\xc3\xaan</t></is></c></row>']
+    per_row = 50
+    for n in range(refs // per_row):
+        rows.append(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>' % (n + 2, n + 2) + b"&x;" * per_row
+                    + b"</t></is></c></row>")
+    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><!--' + b"." * 1_000_000 + b'--><!DOCTYPE worksheet ['
+             b'<!ENTITY x "' + value + b'">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+             b'2006/main"><sheetData>' + b"".join(rows) + b"</sheetData></worksheet>")
+    return _edited(xlsx_bytes(), "xl/worksheets/sheet1.xml", lambda _body: sheet)
+
+
+def hostile_markup(kind: str) -> dict[str, bytes]:
+    """Office files whose XML holds a DTD (entities to expand) or an encoding that hides one, in every
+    place a reader may meet it: the main part, another part, a part not named .xml, after a long comment."""
+    good = xlsx_bytes() if kind == "xlsx" else docx_bytes()
+    main, other, tag = (("xl/workbook.xml", "xl/styles.xml", b"<workbookPr/>") if kind == "xlsx"
+                        else ("word/document.xml", "word/styles.xml", b"<w:t>"))
+    files = {
+        "an entity in the main part": _edited(good, main, lambda b: _with_entity(b, tag, b"laughs")),
+        "a DTD after a 70 KB comment": _edited(good, main, lambda b: _before_root(
+            b, HIDDEN + b'<!DOCTYPE r [<!ENTITY x "hidden">]>').replace(tag, tag + b"&x;", 1)),
+        "a DTD in another part": _edited(good, other, lambda b: _before_root(b, b'<!DOCTYPE r [<!ENTITY y "z">]>')),
+        "a DTD in UTF-16": _edited(good, other, lambda b: (_before_root(
+            b.replace(b"encoding='UTF-8'", b"encoding='UTF-16'"),
+            b'<!DOCTYPE r [<!ENTITY y "z">]>').decode("utf-8").encode("utf-16"))),
+        "a DTD in UTF-7": _edited(good, other, lambda b: b'<?xml version="1.0" encoding="UTF-7"?>'
+                                  + b"+ADw-!DOCTYPE r +AFs-+ADw-!ENTITY y +ACI-z+ACI-+AD4-+AF0-+AD4-"
+                                  + b.split(b"?>", 1)[-1]),
+        "a DTD in a part with another name": _zip_with(good, "customXml/item1.dat",
+                                                       b'<!DOCTYPE r [<!ENTITY y "z">]><r>&y;</r>'),
+        "a lower-case doctype after the comment": _edited(good, main, lambda b: _before_root(
+            b, HIDDEN + b"<!doctype r>")),
+    }
+    if kind == "xlsx":
+        files["an entity in the sheet"] = _edited(good, "xl/worksheets/sheet1.xml", lambda b: _with_entity(
+            b, b"<sheetData>", b"x").replace(b"<sheetData>&x;", b"<sheetData>"
+                                             b'<row r="9"><c r="A9" t="inlineStr"><is><t>&x;</t></is></c></row>'))
+    return files
+
+
+def _zip_with(data: bytes, name: str, body: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        target.writestr(name, body)
     return out.getvalue()
 
 
@@ -180,6 +266,12 @@ def _upload_page(client, site, target: str, name: str, data: bytes):
     return response.status_code, response.get_data(as_text=True), None
 
 
+def _import_api(client, site, data: bytes):
+    """Upload a list through the API's import."""
+    return client.post(f"/api/v1/meetings/{site['meeting']}/participants/import", headers=site["headers"],
+                       data={"file": (io.BytesIO(data), "list.xlsx")}, content_type="multipart/form-data")
+
+
 TARGETS = {"import": "xlsx", "speech": "docx", "letterhead": "docx"}
 
 
@@ -200,10 +292,8 @@ def test_malformed_files_are_refused_cleanly(client, site, app, target):
 
 
 def test_the_import_api_refuses_malformed_workbooks_with_problem_json(client, site):
-    url = f"/api/v1/meetings/{site['meeting']}/participants/import"
     for label, data in malformed("xlsx").items():
-        response = client.post(url, data={"file": (io.BytesIO(data), "list.xlsx")}, headers=site["headers"],
-                               content_type="multipart/form-data")
+        response = _import_api(client, site, data)
         if label == "an HTML page renamed":
             assert response.status_code == 422, label   # read as CSV: no name column
         else:
@@ -212,6 +302,15 @@ def test_the_import_api_refuses_malformed_workbooks_with_problem_json(client, si
         assert response.get_json()["detail"], label
     listed = client.get(f"/api/v1/meetings/{site['meeting']}/participants", headers=site["headers"]).get_json()
     assert listed["total"] == 1
+
+
+def test_a_sheet_with_an_undefined_entity_answers_422_without_rows(client, site):
+    """It raised in the importer while the rows were read: a 500."""
+    response = _import_api(client, site, malformed("xlsx")["an undefined entity"])
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["detail"] == "Tệp bị hỏng: không mở được như một tệp Excel."
+    assert body["errors"] == [{"field": "file", "detail": body["detail"]}]
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
@@ -327,3 +426,77 @@ def test_a_request_over_the_size_limit_answers_413_with_a_clear_page(client, sit
                       content_type="multipart/form-data")
     assert api.status_code == 413 and api.mimetype == "application/problem+json"
     assert "quá lớn" in api.get_json()["title"].lower() or "lớn" in api.get_json()["detail"]
+
+
+MARKUP_WORDS = {"xlsx": "Excel", "docx": "Word"}
+
+
+@pytest.mark.parametrize("target", sorted(TARGETS))
+def test_office_files_with_a_dtd_anywhere_are_refused_with_their_own_message(client, site, app, target):
+    kind = TARGETS[target]
+    before = _state(app, site["storage"])
+    for label, data in hostile_markup(kind).items():
+        status, html, location = _upload_page(client, site, target, f"file.{kind}", data)
+        assert status == 422, (target, label, status, location)
+        assert "DTD" in html and MARKUP_WORDS[kind] in html and "quá tải máy chủ" in html, (target, label)
+        assert _state(app, site["storage"]) == before, f"{target}: {label} left something saved"
+
+
+def test_the_import_api_refuses_a_dtd_with_problem_json_and_no_rows(client, site):
+    for label, data in hostile_markup("xlsx").items():
+        response = _import_api(client, site, data)
+        assert response.status_code == 422, (label, response.status_code)
+        assert response.mimetype == "application/problem+json"
+        body = response.get_json()
+        assert "DTD" in body["detail"] and not any("row" in e for e in body.get("errors", [])), (label, body)
+    assert client.get(f"/api/v1/meetings/{site['meeting']}/participants",
+                      headers=site["headers"]).get_json()["total"] == 1
+
+
+def test_an_entity_that_expands_to_60_mb_leaves_the_workers_memory_flat(client, site):
+    """The attack that came through: a few KB of workbook that openpyxl grew to 60 MB of text (+180 MB
+    in the worker). Now refused while it is read as a stream: the peak of Python's allocations while the
+    request is served stays near the size of the upload."""
+    import tracemalloc
+
+    data = entity_workbook(60)
+    assert len(data) < 200_000
+    tracemalloc.start()
+    try:
+        response = _import_api(client, site, data)
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 422 and "DTD" in response.get_json()["detail"], f"peak {peak / 1e6:.1f} MB"
+    assert peak < 4 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB while refusing a {len(data) / 1e3:.0f} KB file"
+
+
+def test_the_readers_refuse_entities_themselves(app):
+    """The second wall, for a file that reached a reader without the check: openpyxl reads sheets with
+    defusedxml, python-docx's parser leaves entities unexpanded."""
+    import openpyxl
+    from defusedxml import DefusedXmlException
+    from docx import Document
+
+    assert openpyxl.DEFUSEDXML, "openpyxl does not use defusedxml (is it installed? OPENPYXL_DEFUSEDXML?)"
+    with pytest.raises(ValueError) as refused:   # openpyxl wraps what defusedxml raises in its own ValueError
+        workbook = openpyxl.load_workbook(io.BytesIO(hostile_markup("xlsx")["an entity in the sheet"]),
+                                          read_only=True)
+        list(workbook.worksheets[0].iter_rows(values_only=True))
+    causes = [refused.value, refused.value.__cause__, refused.value.__context__]
+    assert any(isinstance(c, DefusedXmlException) for c in causes), causes
+    document = Document(io.BytesIO(hostile_markup("docx")["an entity in the main part"]))
+    assert "laughs" not in "".join(p.text for p in document.paragraphs)
+
+
+def test_real_office_files_still_pass_the_check(client, site, app):
+    """What Excel, Word, openpyxl and python-docx write (UTF-8, UTF-16, no DTD) is accepted as before."""
+    from planner.core.zipfiles import check_office_file
+
+    utf16 = _edited(docx_bytes(), "word/styles.xml", lambda b: b.decode("utf-8").replace(
+        "encoding='UTF-8'", "encoding='UTF-16'").encode("utf-16"))
+    for data in (docx_bytes(), utf16):
+        check_office_file(data, required=("word/document.xml",), parse=("word/document.xml",),
+                          max_unpacked=1 << 26)
+    status, _html, _loc = _upload_page(client, site, "speech", "bai.docx", utf16)
+    assert status == 302
