@@ -129,3 +129,16 @@ def clock(moment: datetime, language: str) -> str:
 
 def span(start: datetime, end: datetime, language: str) -> str:
     return f"{clock(start, language)} – {clock(end, language)}"
+
+
+def parallel_sessions(days: Iterable[ProgrammeDay]) -> set[str]:
+    """The sessions held at the same time as another session (parallel sessions, each in its room):
+    the printed programme names their rooms in the session's heading."""
+    found: set[str] = set()
+    for day in days:
+        sessions = [row for row in day.rows if row.is_session and not row.cancelled]
+        for i, one in enumerate(sessions):
+            for other in sessions[i + 1:]:
+                if one.starts_at < other.ends_at and other.starts_at < one.ends_at:
+                    found.update((one.id, other.id))
+    return found

@@ -46,6 +46,7 @@ from planner.documents.render import official_pdf
 from planner.extensions import db
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.minutes import documents as minute_documents
+from planner.minutes import issuing
 from planner.minutes import services as minutes_services
 from planner.minutes.models import InvitationMode, Minutes, MinutesKind, MinutesStatus
 from planner.speeches import files as speech_files
@@ -276,8 +277,12 @@ def _plan(meeting: Meeting, user: User | None, language: str) -> Plan:
 
 def invitation_pdf(meeting: Meeting, user: User | None) -> bytes:
     """The invitation as filed: the letter for all with the list of invitees (the personal letters differ only
-    by their addressee and link; filing 3,000 of them, or issuing links for them, serves no archive)."""
-    letters = minute_documents.invitation_documents(meeting, user, mode=InvitationMode.all)
+    by their addressee and link; filing 3,000 of them, or issuing links for them, serves no archive). Once issued,
+    the file copy kept at the issue, byte for byte; before, the draft."""
+    filed = issuing.filed_copy(meeting)
+    if filed is not None:
+        return filed
+    letters = minute_documents.invitation_documents(meeting, user, mode=InvitationMode.all, draft=True)
     return official_pdf(letters[0])
 
 

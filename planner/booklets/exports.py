@@ -22,7 +22,7 @@ from flask_login import current_user
 from planner.booklets import builders, services
 from planner.calendars import links as calendar_links
 from planner.calendars import services as calendar_services
-from planner.core import exports
+from planner.core import exports, public_urls
 from planner.core.errors import NotFound
 from planner.meetings.models import Meeting
 
@@ -41,14 +41,17 @@ def meeting_links(meeting: Meeting) -> list[dict[str, str]]:
     secret feeds are never printed) and the meeting's page (public programme, else the staff page)."""
     with force_locale(builders.language(meeting)):
         found: list[dict[str, str]] = []
-        public = calendar_services.public_links(meeting)
-        if public is not None:
-            found.append({"caption": _("The programme in your calendar"), "url": public.url, "qr": public.webcal})
+        # Printed addresses come from the configured public base URL only (core.public_urls): none, no QR.
+        if public_urls.base_url() is None:
+            return found
+        if calendar_services.public_links(meeting) is not None:
+            feed = calendar_links.links_for(public_urls.url("calendars.public_feed", code=meeting.public_code) or "")
+            found.append({"caption": _("The programme in your calendar"), "url": feed.url, "qr": feed.webcal})
             found.append({"caption": _("The programme online"),
-                          "url": calendar_links.public_programme_url(meeting.public_code or "")})
+                          "url": public_urls.url("agenda.public_programme", code=meeting.public_code) or ""})
         else:
             found.append({"caption": _("The meeting's page (staff)"),
-                          "url": calendar_links.meeting_page_url(meeting.public_id)})
+                          "url": public_urls.url("meetings.detail", meeting_id=meeting.public_id) or ""})
         return found
 
 

@@ -41,7 +41,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
-from planner.core import audit
+from planner.core import audit, public_urls
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import Classification
@@ -93,7 +93,15 @@ def link_secret(link: ParticipantLink | None) -> str | None:
 
 
 def link_url(secret: str) -> str:
-    return url_for("portal.delegate", token=secret, _external=True)
+    """The link as staff see it on screen: at the public address when one is configured, else at the
+    address the page was opened at."""
+    return public_urls.url("portal.delegate", token=secret) or url_for("portal.delegate", token=secret,
+                                                                        _external=True)
+
+
+def printed_link_url(secret: str) -> str | None:
+    """The link as printed on paper: only at the configured public address (core.public_urls)."""
+    return public_urls.url("portal.delegate", token=secret)
 
 
 def _actor(user: User | None) -> int | None:
@@ -178,8 +186,11 @@ def revoke_link(participant: Participant, *, user: User | None = None) -> int:
 
 
 def current_link_url(participant: Participant) -> str | None:
-    """For printed letters (documents.links): the participant's link, made on first need."""
-    return link_url(ensure_link(participant))
+    """For printed letters (documents.links): the participant's link, made on first need; None without a
+    public base URL (nothing addressable is printed then, and no link is made for it)."""
+    if public_urls.base_url() is None:
+        return None
+    return printed_link_url(ensure_link(participant))
 
 
 def resolve(secret: str | None) -> tuple[Participant, ParticipantLink] | None:

@@ -44,6 +44,7 @@ from planner.agenda import programme as programme_rules
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem, agenda_item_presiding
 from planner.calendars import services as calendar_services
+from planner.core import public_urls
 from planner.core.errors import NotFound, PlannerError
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
 from planner.delegates import invitations
@@ -56,6 +57,7 @@ from planner.delegates.invitation_models import (
     SendStatus,
 )
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS, Participant, Rsvp
+from planner.documents import services as document_services
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
@@ -297,8 +299,19 @@ def _render_invitations(meeting: Meeting, form: SendForm | None = None, status: 
         batch=batch, progress=invitations.progress(batch) if batch is not None else None,
         log=invitations.recent_log(meeting), hidden=invitations.withheld(meeting),
         editable=meeting_services.is_editable(meeting), link_url=invitations.link_url,
+        lead=_lead_time(meeting), no_public_url=public_urls.problem(),
         active_tab="portal.invitations",
     ), status
+
+
+def _lead_time(meeting: Meeting) -> dict[str, Any] | None:
+    """The invitation's deadline (the organization's lead time in working days) while the meeting is ahead."""
+    today = delegate_services.local_today(meeting)
+    if meeting.starts_on < today:
+        return None
+    org = meeting.organization
+    due = document_services.invitation_due(org, meeting.starts_on)
+    return {"due": due, "days": document_services.invitation_lead_days(org), "late": today > due}
 
 
 @bp.post("/meetings/<meeting_id>/invitations/send")
@@ -416,9 +429,10 @@ def print_links(meeting_id: str):
     entries = []
     for participant in people:
         secret = invitations.link_secret(links.get(participant.id))
-        url = invitations.link_url(secret) if secret else None
+        url = invitations.printed_link_url(secret) if secret else None
         entries.append((participant, url, _qr(url) if url else None))
     return render_template("portal/print_links.html", meeting=meeting, entries=entries, which=which,
+                           no_public_url=public_urls.problem(),
                            confirm=ConfirmForm(), hidden=invitations.withheld(meeting),
                            when=invitations.when_text(meeting), where=invitations.where_text(meeting))
 

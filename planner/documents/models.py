@@ -41,6 +41,9 @@ class DocumentSettings(IdMixin, TimestampMixin, VersionedMixin, Base):
     letterhead_name: Mapped[str] = mapped_column(String(255), default="")
     # Public holidays (ISO dates) skipped by working-day deadlines; None keeps core.workdays' defaults.
     holidays: Mapped[list[str] | None] = mapped_column(JSON)
+    # Working days an invitation must reach the invitees before the meeting (Quyết định 45/2018/QĐ-TTg,
+    # Điều 8: 3; some bodies' rules ask 5).
+    invitation_lead_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
 
 class DocumentSequence(IdMixin, Base):

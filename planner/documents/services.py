@@ -37,6 +37,7 @@ SIDES = ("left", "right")
 LINE_FIELDS = ("authority", "position", "name")
 # Values of the profile an organization may change, and the printed names of the issuing bodies.
 OVERRIDE_FIELDS = ("number_format", "recipients_last", "issuer_line", "superior_line")
+INVITATION_LEAD_DAYS = 3
 _TERM = re.compile(r"^[\w .\-–/]{1,32}$")
 
 
@@ -55,6 +56,20 @@ def holidays(org: Organization, current: DocumentSettings | None = None) -> list
     if current.holidays is None:
         return list(workdays.VIETNAM_HOLIDAYS)
     return [date.fromisoformat(day) for day in current.holidays]
+
+
+def invitation_lead_days(org: Organization, current: DocumentSettings | None = None) -> int:
+    """Working days an invitation must reach the invitees before the meeting: the organization's setting,
+    3 by default (Quyết định 45/2018/QĐ-TTg, Điều 8; see minutes.issuing)."""
+    return (current or settings(org)).invitation_lead_days or INVITATION_LEAD_DAYS
+
+
+def invitation_due(org: Organization, first_day: date, current: DocumentSettings | None = None,
+                   days: list[date] | None = None) -> date:
+    """The last day on which the invitation of a meeting beginning on ``first_day`` leaves in time."""
+    current = current or settings(org)
+    return workdays.add_working_days(first_day, -invitation_lead_days(org, current),
+                                     days if days is not None else holidays(org, current))
 
 
 def issuer_lines(org: Organization, current: DocumentSettings | None = None) -> tuple[str, str]:
@@ -92,6 +107,7 @@ def describe(current: DocumentSettings) -> dict[str, Any]:
         "profile_overrides": current.profile_overrides or {},
         "signatures": current.signatures or {},
         "holidays": current.holidays,
+        "invitation_lead_days": current.invitation_lead_days or 3,
         "letterhead": current.letterhead_name or None,
     }
 
@@ -108,7 +124,8 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
 
     ``numbering_period`` (year|term), ``term_label``, ``profile_overrides`` {field: text},
     ``signatures`` {type: {left|right: {authority, position, name}, recipients: [lines]}},
-    ``holidays`` (a list of ISO dates, or text with one day a line; None restores the defaults).
+    ``holidays`` (a list of ISO dates, or text with one day a line; None restores the defaults),
+    ``invitation_lead_days`` (working days, 1–20; empty: 3).
     """
     current = settings(org)
     if current.id is not None and version is not None and current.version != version:
@@ -141,6 +158,8 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
         current.signatures = _clean_signatures(data["signatures"] or {}) or None
     if "holidays" in data:
         current.holidays = _clean_holidays(data["holidays"])
+    if "invitation_lead_days" in data:
+        current.invitation_lead_days = _clean_lead_days(data["invitation_lead_days"])
     after = describe(current)
     changes = audit.diff(before, after)
     if not changes and current.id is not None:
@@ -194,6 +213,20 @@ def _clean_signatures(data: dict[str, Any]) -> dict[str, Any]:
         if entry:
             clean[document_type] = entry
     return clean
+
+
+def _clean_lead_days(value: Any) -> int:
+    """Working days before the meeting by which invitations go out: 1 to 20 (None or empty: 3)."""
+    if value is None or value == "":
+        return 3
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if isinstance(value, bool) or not 1 <= days <= 20 or str(days) != str(value).strip():
+        raise ValidationError(_("Write the lead time of invitations as a whole number of working days from 1 "
+                                "to 20."), field="invitation_lead_days")
+    return days
 
 
 def _clean_holidays(value: Any) -> list[str] | None:

@@ -53,7 +53,10 @@ WORDS = {
         "place": "Địa điểm",
         "content": "Nội dung",
         "prepare": "Đề nghị {you} chuẩn bị",
+        "attendees": "Thành phần",
         "contact": "Liên hệ",
+        "phone": "điện thoại",
+        "comrades": "các đồng chí",
         "closing": "Rất mong {you} đến dự đúng thời gian./.",
         "qr_each": "Chương trình, đăng ký phát biểu và xác nhận tham dự của {you}: quét mã QR hoặc mở đường dẫn",
         "qr_all": "Chương trình hội nghị: quét mã QR hoặc mở đường dẫn",
@@ -86,7 +89,10 @@ WORDS = {
         "place": "Place",
         "content": "Agenda",
         "prepare": "Please prepare",
+        "attendees": "Attendees",
         "contact": "Contact",
+        "phone": "phone",
+        "comrades": "",
         "closing": "We look forward to your attendance.",
         "qr_each": "Your programme, requests to speak and reply: scan the QR code or open the link",
         "qr_all": "The programme: scan the QR code or open the link",
@@ -298,11 +304,13 @@ def _letter_body(meeting: Meeting, ctx: Context, letter: InvitationLetter, parti
             body.append(Paragraph(runs("- ", Run(f"{label}: ", bold=True), compose.sentence(text))))
 
     item(word(language, "presiding"), "; ".join(compose.person_text(p, language) for p in facts["presiding"]))
+    if participant is not None:
+        item(word(language, "attendees"), letter.addressee)
     item(word(language, "time"), facts["when"])
     item(word(language, "place"), ", ".join(p for p in (meeting.venue, meeting.city) if p))
     item(word(language, "content"), letter.content or meeting.description[:2000])
     item(word(language, "prepare").format(you=you), letter.preparation)
-    item(word(language, "contact"), letter.contact)
+    item(word(language, "contact"), contact_text(letter, language))
     if link:
         caption = word(language, "qr_each" if participant is not None else "qr_all").format(you=you)
         body.append(QrCode(link, caption + ":"))
@@ -310,11 +318,24 @@ def _letter_body(meeting: Meeting, ctx: Context, letter: InvitationLetter, parti
     return body
 
 
+def contact_text(letter: InvitationLetter, language: str) -> str:
+    """``đồng chí Lê Thị Mai - Chuyên viên Văn phòng, điện thoại: 0236 3822 123``."""
+    contact = (letter.contact or "").strip().rstrip(".")
+    phone = (letter.contact_phone or "").strip()
+    if phone:
+        contact = f"{contact}, {word(language, 'phone')}: {phone}" if contact else f"{word(language, 'phone')}: {phone}"
+    return contact
+
+
 def invitation_documents(meeting: Meeting, user: User | None, *, programme_link: str | None = None,
-                         today: date | None = None, mode: InvitationMode | None = None) -> list[OfficialDocument]:
+                         today: date | None = None, mode: InvitationMode | None = None, number: str | None = None,
+                         draft: bool = False, with_links: bool = True) -> list[OfficialDocument]:
     """One letter per invited participant (with their personal link as a QR code, when the delegates' link
     service gives one), or one letter for all with the list of invitees. ``mode`` overrides the letter's own:
-    the dossier files the letter for all (one copy and its list, no personal links issued)."""
+    the dossier files the letter for all (one copy and its list, no personal links issued).
+
+    ``number`` and ``today`` are the issue's (minutes.issuing); an unissued letter is a ``draft`` (DỰ THẢO,
+    no number). ``with_links`` False asks for no personal link (nothing is made: for comparing contents)."""
     ctx = Context(meeting)
     language = ctx.language
     letter = minutes_services.invitation_letter(meeting)
@@ -341,18 +362,28 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
                  Table([TableColumn(word(language, "no"), 0.5, "center"), TableColumn(word(language, "name"), 2.2),
                         TableColumn(word(language, "office"), 3.3)], rows)]
         addressee = [f"{word(language, 'dear')}: {letter.addressee or word(language, 'dear_all_default')}"]
-        return [ctx.document(document_type="invitation", number=None, day=today, summary=summary, body=body,
-                             signatures=signatures, recipients=list(recipients), draft=False, addressee=addressee)]
+        return [ctx.document(document_type="invitation", number=number, day=today, summary=summary, body=body,
+                             signatures=signatures, recipients=list(recipients), draft=draft, addressee=addressee)]
 
     documents = []
     for participant in people:
-        link = links.personal_link(participant)
+        link = links.personal_link(participant) if with_links else None
         addressee = [f"{word(language, 'dear')}: " + compose.person_text(_person(participant), language, capital=True)]
         body = _letter_body(meeting, ctx, letter, participant, facts, link)
-        documents.append(ctx.document(document_type="invitation", number=None, day=today, summary=summary,
-                                      body=body, signatures=signatures, recipients=list(recipients), draft=False,
+        documents.append(ctx.document(document_type="invitation", number=number, day=today, summary=summary,
+                                      body=body, signatures=signatures, recipients=list(recipients), draft=draft,
                                       addressee=addressee))
     return documents
+
+
+def presiding_names(names: list[str], language: str) -> str:
+    """``Đồng chí A`` or ``Các đồng chí A, B và C`` (after "Chủ trì:", as the performer column writes its
+    speakers): the honorific once, as a Vietnamese list writes it."""
+    if compose.lang(language) != "vi" or not names:
+        return ", ".join(names)
+    if len(names) == 1:
+        return f"Đồng chí {names[0]}"
+    return f"{word(language, 'comrades').capitalize()} {compose.join(names, language)}"
 
 
 def _person(participant: Participant) -> compose.Person:
@@ -375,6 +406,8 @@ def programme_document(meeting: Meeting, user: User | None, *, today: date | Non
                TableColumn(word(language, "time_col"), 1.75, "center"),
                TableColumn(word(language, "content_col"), 3.9), TableColumn(word(language, "performer_col"), 2.3)]
     body: list[Any] = []
+    parallel = programme_rules.parallel_sessions(days)
+    session_room: str | None = None
     for day in days:
         if not day.rows:
             continue
@@ -386,14 +419,20 @@ def programme_document(meeting: Meeting, user: User | None, *, today: date | Non
             for row in part.rows:
                 if row.is_session:
                     group = runs(Run(row.title.upper(), bold=True))
+                    if row.room and row.id in parallel:
+                        group += runs(" — ", Run(row.room, italic=True))
                     if row.presiding:
-                        group += runs(f" — {word(language, 'presiding_short')}: {', '.join(row.presiding)}")
+                        group += runs(f" — {word(language, 'presiding_short')}: "
+                                      f"{presiding_names(row.presiding, language)}")
                     rows.append(TableRow(group=group))
+                    session_room = row.room if row.id in parallel else None
                     continue
+                if not row.in_session:
+                    session_room = None
                 content = runs(row.title)
                 if row.cancelled:
                     content += runs(f" {word(language, 'cancelled')}")
-                if row.room:
+                if row.room and row.room != session_room:
                     content += runs(Run(f" ({row.room})", italic=True))
                 performer = row.performer or ", ".join(speakers.get(row.id, []))
                 rows.append(TableRow(cells=[runs(str(row.number) if row.number else ""),

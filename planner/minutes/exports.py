@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, url_for
+from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext
@@ -18,16 +18,16 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from planner.agenda.models import AgendaItem
-from planner.core import exports
+from planner.core import exports, public_urls
 from planner.core.errors import NotFound
-from planner.core.permissions import Classification, Permission
+from planner.core.permissions import Permission
 from planner.delegates.models import Participant
 from planner.documents import links
 from planner.documents import services as document_services
 from planner.documents.render import official_docx, official_docx_many, official_pdf, official_pdf_many
 from planner.extensions import db
-from planner.meetings.models import Meeting, MeetingStatus
-from planner.minutes import documents, services
+from planner.meetings.models import Meeting
+from planner.minutes import documents, issuing, services
 from planner.minutes.models import MinutesKind, MinutesStatus
 from planner.speeches.models import Speech
 
@@ -85,16 +85,14 @@ def _filename(label: Any, extension: str) -> Any:
     return name
 
 
-def _programme_link(meeting: Meeting) -> str | None:
-    """The public programme page of a published, unclassified meeting, for the letter for all."""
-    if not meeting.public_code or meeting.classification != Classification.none \
-            or meeting.status == MeetingStatus.draft:
-        return None
-    return url_for("agenda.public_programme", code=meeting.public_code, _external=True)
-
-
 def _invitations(meeting: Meeting, fmt: str) -> bytes:
-    letters = documents.invitation_documents(meeting, request_user(), programme_link=_programme_link(meeting))
+    """The letters of the current issue, byte for byte as issued; before any issue, the draft (DỰ THẢO, no
+    number) to read before issuing."""
+    issue = issuing.current_issue(meeting)
+    if issue is not None:
+        return issuing.issued_bytes(issue, fmt)
+    letters = documents.invitation_documents(meeting, request_user(), programme_link=issuing.programme_link(meeting),
+                                             draft=True)
     if not letters:
         raise NotFound(_("Nobody is invited yet: add the participants first."))
     title = _("Invitation letters") + f" - {meeting.title}"
@@ -105,8 +103,11 @@ def _invitations(meeting: Meeting, fmt: str) -> bytes:
 
 
 def _invitations_version(meeting: Meeting) -> str:
-    return (f"{_context_version(meeting)}:{_content_version(meeting)}:{services.local_today(meeting)}:"
-            f"{links.has_provider()}")
+    issue = issuing.current_issue(meeting)
+    if issue is not None:
+        return f"issue:{issue.public_id}:{issue.pdf_sha256}:{issue.docx_sha256}"
+    return (f"draft:{_context_version(meeting)}:{_content_version(meeting)}:{services.local_today(meeting)}:"
+            f"{links.has_provider()}:{public_urls.base_url()}")
 
 
 def _programme(meeting: Meeting) -> bytes:

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from planner.documents.models import NUMBERING_PERIOD_LABELS
 from planner.minutes.models import INVITATION_MODE_LABELS
@@ -71,11 +71,20 @@ class GenerateForm(VersionForm):
 
 class InvitationForm(VersionForm):
     mode = RadioField(_l("Letters"), choices=[(k.value, v) for k, v in INVITATION_MODE_LABELS.items()])
-    addressee = StringField(_l("Addressed to (letter for all)"),
-                            description=_l("Left empty: “the participants listed in the attachment”."))
+    addressee = StringField(_l("Attendees (thành phần)"),
+                            description=_l("Who is invited, as the letter says it, e.g. “Các đồng chí Ủy viên Ban "
+                                           "Thường vụ Thành ủy”. The letter for all is addressed to them (left "
+                                           "empty: “the participants listed in the attachment”)."))
     content = TextAreaField(_l("Content"), description=_l("Left empty: the meeting's description."))
     preparation = TextAreaField(_l("What to prepare"))
-    contact = StringField(_l("Contact person"), description=_l("Name and telephone number"))
+    contact = StringField(_l("Contact person"), description=_l("Name and position, e.g. “đồng chí Lê Thị Mai - "
+                                                                 "Chuyên viên Phòng Tổng hợp”"))
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=64)],
+                                render_kw={"maxlength": 64, "inputmode": "tel"})
+
+
+class IssueForm(FlaskForm):
+    """Issue the invitation: only the CSRF token (the check runs in the service)."""
 
 
 class DocumentSettingsForm(VersionForm):
@@ -101,6 +110,11 @@ class DocumentSettingsForm(VersionForm):
     invitation_right_position = StringField(_l("Invitation, right: position"))
     invitation_right_name = StringField(_l("Invitation, right: name"))
     invitation_recipients = TextAreaField(_l("Invitation: recipients"), description=_l("One a line"))
+    invitation_lead_days = IntegerField(
+        _l("Invitations go out at least this many working days before the meeting"),
+        validators=[Optional(), NumberRange(min=1, max=20)], default=3,
+        description=_l("3 by Quyết định 45/2018/QĐ-TTg, Điều 8; some bodies' rules ask 5. Warned on the home page "
+                       "and the invitation tab."))
     holidays = TextAreaField(_l("Public holidays"),
                              description=_l("One day a line (2026-09-02 or 02/09/2026), a comment may follow #. "
                                             "Weekends are always skipped."))

@@ -149,4 +149,32 @@ class InvitationLetter(IdMixin, TimestampMixin, VersionedMixin, Base):
     addressee: Mapped[str] = mapped_column(Text, default="")
     content: Mapped[str] = mapped_column(Text, default="")       # what the meeting is about
     preparation: Mapped[str] = mapped_column(Text, default="")   # what to prepare, bring, read
-    contact: Mapped[str] = mapped_column(Text, default="")       # the contact person and phone
+    contact: Mapped[str] = mapped_column(Text, default="")       # the contact person (name, position)
+    contact_phone: Mapped[str] = mapped_column(String(64), default="")  # the contact person's phone
+
+
+class InvitationIssue(IdMixin, PublicIdMixin, Base):
+    """One issuing of a meeting's invitation letters (giấy mời): a number from the register, the day of
+    issue, and the letters as they were rendered then (PDF and DOCX, stored once, served byte for byte).
+
+    A change after issuing is a new issue with a new number; earlier issues stay, listed and downloadable.
+    The current issue of a meeting is its newest row.
+    """
+
+    __tablename__ = "invitation_issues"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(120))
+    issued_on: Mapped[date] = mapped_column(Date)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    mode: Mapped[InvitationMode] = enum_column(InvitationMode, default=InvitationMode.each)
+    letters: Mapped[int] = mapped_column(Integer, default=0)
+    # What the letters say (see minutes.issuing.content_version): a change means a new issue is owed.
+    content_version: Mapped[str] = mapped_column(String(64), default="")
+    # The stored renderings (content-addressed): their SHA-256, as written in the audit entry.
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    docx_sha256: Mapped[str] = mapped_column(String(64), default="")
+    signer: Mapped[str] = mapped_column(String(255), default="")
+
+    issued_by: Mapped[User | None] = relationship()

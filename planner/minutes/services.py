@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from copy import deepcopy
@@ -885,13 +886,13 @@ def notices_due(org: Organization, user: User | None, *, today: date | None = No
 
 # The invitation letter ------------------------------------------------------------------------------------------
 
-INVITATION_FIELDS = ("mode", "addressee", "content", "preparation", "contact")
+INVITATION_FIELDS = ("mode", "addressee", "content", "preparation", "contact", "contact_phone")
 
 
 def invitation_letter(meeting: Meeting) -> InvitationLetter:
     letter = db.session.scalar(select(InvitationLetter).where(InvitationLetter.meeting_id == meeting.id))
     return letter or InvitationLetter(meeting_id=meeting.id, mode=InvitationMode.each, addressee="", content="",
-                                      preparation="", contact="")
+                                      preparation="", contact="", contact_phone="")
 
 
 def save_invitation_letter(meeting: Meeting, data: dict[str, Any], *, user: User | None,
@@ -912,6 +913,8 @@ def save_invitation_letter(meeting: Meeting, data: dict[str, Any], *, user: User
                 clean[key] = InvitationMode(data[key] or InvitationMode.each)
             except ValueError:
                 raise ValidationError(_("Choose one letter per participant or one for all."), field="mode") from None
+        elif key == "contact_phone":
+            clean[key] = _phone(data[key])
         else:
             clean[key] = _text(data[key], 5_000, key)
     changes = audit.diff(before, {**before, **clean})
@@ -930,6 +933,18 @@ def save_invitation_letter(meeting: Meeting, data: dict[str, Any], *, user: User
         raise Conflict(_("Someone else has changed the invitation letter meanwhile. Reload it and try again.")) \
             from None
     return letter
+
+
+_PHONE = re.compile(r"^[0-9+()./\- ]{3,64}$")
+
+
+def _phone(value: Any) -> str:
+    """A telephone number as people write it (``0236 3822 123``, ``+84 236 3822123``, ``(0236) 3.822.123``)."""
+    text = normalize(str(value or "")).strip()
+    if text and (not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 3):
+        raise ValidationError(_("Write the contact phone with digits, spaces and + ( ) . - only, e.g. 0236 3822 123."),
+                              field="contact_phone")
+    return text
 
 
 def invited(meeting: Meeting) -> list[Participant]:

@@ -16,6 +16,7 @@ from flask_login import current_user
 from planner.accounts.access import current_organization, require
 from planner.accounts.models import DOCUMENT_PROFILE_LABELS
 from planner.core import exports as core_exports
+from planner.core import public_urls
 from planner.core.errors import PlannerError
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.documents import links
@@ -23,12 +24,13 @@ from planner.documents import services as document_services
 from planner.documents.render import official_docx, official_pdf
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
-from planner.minutes import compose, documents, exports, services
+from planner.minutes import compose, documents, exports, issuing, services
 from planner.minutes.forms import (
     DocumentSettingsForm,
     GenerateForm,
     HeadingSectionForm,
     InvitationForm,
+    IssueForm,
     ItemSectionForm,
     LetterheadForm,
     RecipientsForm,
@@ -329,12 +331,55 @@ def invitation(meeting_id: str):
             return redirect(url_for("minutes.invitation", meeting_id=meeting.public_id))
     elif request.method == "POST":
         status = 422
+    return _invitation_page(meeting, form, status)
+
+
+def _invitation_page(meeting, form: InvitationForm, status: int = 200):
     downloads = [(core_exports.exporter("meeting", n).label,
                   url_for("minutes.download", meeting_id=meeting.public_id, name=n))
                  for n in ("invitations.pdf", "invitations.docx")]
     return render_template("minutes/invitation.html", meeting=meeting, form=form, downloads=downloads,
                            invited=len(services.invited(meeting)), has_links=links.has_provider(),
+                           issue_state=issuing.state(meeting, _user()), issue_form=IssueForm(),
                            active_tab="minutes.edit"), status
+
+
+@bp.post("/meetings/<meeting_id>/invitation/issue")
+@require(Permission.organize)
+def issue_invitation(meeting_id: str):
+    """Issue the invitation: the check, a number, the day of issue, the letters kept as issued."""
+    meeting = meeting_page(meeting_id)
+    if not IssueForm().validate_on_submit():
+        flash(_("The form has expired. Reload the page and try again."), "error")
+        return redirect(url_for("minutes.invitation", meeting_id=meeting.public_id))
+    try:
+        issued = issuing.issue(meeting, user=_user())
+    except PlannerError as exc:
+        flash(exc.message, "error")
+        letter = services.invitation_letter(meeting)
+        form = InvitationForm(obj=letter, formdata=None)
+        form.mode.data = letter.mode.value
+        form.version.data = str(letter.version or "")
+        return _invitation_page(meeting, form, exc.status if exc.status in (403, 409, 422) else 422)
+    flash(_("The invitation has been issued as %(number)s; the letters are kept as issued.", number=issued.number),
+          "success")
+    return redirect(url_for("minutes.invitation", meeting_id=meeting.public_id))
+
+
+@bp.get("/meetings/<meeting_id>/invitation/issues/<issue_id>.<any(pdf, docx):fmt>")
+@require(Permission.organize)
+def issued_invitation(meeting_id: str, issue_id: str, fmt: str) -> Response:
+    """The letters of one issue (the current or an earlier one), byte for byte as issued."""
+    meeting = meeting_page(meeting_id)
+    found = issuing.find_issue(meeting, issue_id)
+    body = issuing.issued_bytes(found, fmt)
+    services.note_classified(meeting, f"invitation.{fmt}")
+    response = Response(body, mimetype=exports.PDF if fmt == "pdf" else exports.DOCX)
+    name = f"{_('Invitation letters')} {found.number} - {meeting.title}"[:120] + f".{fmt}"
+    response.headers["Content-Disposition"] = core_exports.content_disposition(name, fmt == "pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["ETag"] = f'"{found.pdf_sha256 if fmt == "pdf" else found.docx_sha256}"'
+    return response
 
 
 # Downloads ---------------------------------------------------------------------------------------------------
@@ -383,6 +428,7 @@ def _settings_form(org, *, stored: bool | None = None) -> DocumentSettingsForm:
             getattr(form, f"{document_type}_recipients").data = "\n".join(
                 (signatures.get(document_type) or {}).get("recipients") or [])
         form.holidays.data = "\n".join(d.isoformat() for d in document_services.holidays(org, current))
+        form.invitation_lead_days.data = current.invitation_lead_days or 3
         form.version.data = str(current.version or "")
     return form
 
@@ -400,6 +446,7 @@ def _settings_data(form: DocumentSettingsForm) -> dict[str, Any]:
         "profile_overrides": {name: getattr(form, name).data or "" for name in document_services.OVERRIDE_FIELDS},
         "signatures": signatures,
         "holidays": form.holidays.data or "",
+        "invitation_lead_days": form.invitation_lead_days.data,
     }
 
 
@@ -437,6 +484,7 @@ def _settings_page(org, form: DocumentSettingsForm, status: int, letterhead_form
                            profile_label=DOCUMENT_PROFILE_LABELS[org.document_profile],
                            letterhead_form=letterhead_form or LetterheadForm(), remove_form=RemoveLetterheadForm(),
                            sample_number=profile.number(12, "minutes", org.body_code or "…"),
+                           no_public_url=public_urls.problem(),
                            sample_date=compose.day_text(date.today(), "vi")), status
 
 

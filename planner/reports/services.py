@@ -34,10 +34,10 @@ from planner.meetings import recurrence
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingKind, MeetingStatus
 from planner.minutes import services as minutes_services
-from planner.minutes.models import Minutes, MinutesKind, MinutesStatus
+from planner.minutes.models import InvitationIssue, Minutes, MinutesKind, MinutesStatus
 from planner.speeches.models import Speech, SpeechStatus
 
-INVITATION_WORKING_DAYS = 3      # DOMAIN.md: the invitation goes out at least 3 working days before
+INVITATION_WORKING_DAYS = document_services.INVITATION_LEAD_DAYS  # the default; each organization sets its own
 WARN_WORKING_DAYS = 2            # a to-do shows this many working days before it falls due
 REPLY_HORIZON = timedelta(days=14)
 # Meetings that happened: not drafts. A meeting still "published" after its day did take place; the office
@@ -64,6 +64,7 @@ def this_week(org: Organization, user: User | None, *, today: date | None = None
 
 class ToDoKind(StrEnum):
     invitations = "invitations"
+    letter = "letter"          # the invitation letter is not issued yet
     replies = "replies"
     minutes = "minutes"
     notice = "notice"
@@ -88,7 +89,8 @@ def todos(org: Organization, user: User | None, *, today: date | None = None) ->
     """What needs doing, overdue first, then by the day it falls due."""
     today = today or local_today(org)
     holidays = document_services.holidays(org)
-    found = [*_invitation_todos(org, user, today, holidays), *_reply_todos(org, user, today),
+    found = [*_invitation_todos(org, user, today, holidays), *_letter_todos(org, user, today, holidays),
+             *_reply_todos(org, user, today),
              *_minutes_todos(org, user, today, holidays), *_notice_todos(org, user, today),
              *_agenda_todos(org, user, today)]
     return sorted(found, key=lambda t: t.sort_key)
@@ -99,14 +101,16 @@ def _single_meetings(org: Organization, user: User | None):
     return meeting_services.meetings_query(org, user).where(Meeting.recurrence.is_(None))
 
 
-def invitation_due(meeting: Meeting, holidays: Iterable[date]) -> date:
-    """The last day to send the invitation: 3 working days before the meeting's first day."""
-    return workdays.add_working_days(meeting.starts_on, -INVITATION_WORKING_DAYS, holidays)
+def invitation_due(meeting: Meeting, holidays: Iterable[date], lead: int = INVITATION_WORKING_DAYS) -> date:
+    """The last day to send the invitation: the organization's lead time (3 working days unless it sets
+    another) before the meeting's first day."""
+    return workdays.add_working_days(meeting.starts_on, -lead, holidays)
 
 
 def _invitation_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
     # Only meetings whose deadline is near: look far enough ahead to cover the warning days and holidays.
-    horizon = workdays.add_working_days(today, INVITATION_WORKING_DAYS + WARN_WORKING_DAYS, holidays)
+    lead = document_services.invitation_lead_days(org)
+    horizon = workdays.add_working_days(today, lead + WARN_WORKING_DAYS, holidays)
     handled = (select(InvitationLog.participant_id)
                .where(InvitationLog.status.in_([SendStatus.sent, SendStatus.skipped])))
     query = (_single_meetings(org, user)
@@ -117,9 +121,29 @@ def _invitation_todos(org: Organization, user: User | None, today: date, holiday
              .group_by(Meeting.id).add_columns(func.count(Participant.id)))
     result = []
     for meeting, unsent in db.session.execute(query):
-        due = invitation_due(meeting, holidays)
+        due = invitation_due(meeting, holidays, lead)
         if workdays.working_days_between(today, due, holidays) <= WARN_WORKING_DAYS:
             result.append(ToDo(ToDoKind.invitations, meeting, due, due < today, unsent))
+    return result
+
+
+def _letter_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
+    """Meetings ahead whose invitation letter is not issued, once its deadline (the lead time) is near or
+    past: the letter is numbered, signed and dated before it goes out."""
+    lead = document_services.invitation_lead_days(org)
+    horizon = workdays.add_working_days(today, lead + WARN_WORKING_DAYS, holidays)
+    issued = select(InvitationIssue.meeting_id)
+    query = (_single_meetings(org, user)
+             .where(Meeting.starts_on >= today, Meeting.starts_on <= horizon,
+                    Meeting.status.in_([MeetingStatus.draft, *OPEN_STATUSES]), Meeting.id.not_in(issued))
+             .join(Participant, Participant.meeting_id == Meeting.id)
+             .where(Participant.category.in_(INVITED_CATEGORIES), Participant.rsvp != Rsvp.declined)
+             .group_by(Meeting.id).add_columns(func.count(Participant.id)))
+    result = []
+    for meeting, invited in db.session.execute(query):
+        due = invitation_due(meeting, holidays, lead)
+        if workdays.working_days_between(today, due, holidays) <= WARN_WORKING_DAYS:
+            result.append(ToDo(ToDoKind.letter, meeting, due, due < today, invited))
     return result
 
 

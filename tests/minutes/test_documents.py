@@ -225,7 +225,7 @@ def test_programme_document_in_the_profile_layout(app, factory):
     text = pdf_text(pdf)
     assert_in_order(text, ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CHƯƠNG TRÌNH", TITLE,
                            "Thứ Năm, ngày 19 tháng 11 năm 2026", "STT", "Thời gian", "Nội dung", "Người thực hiện",
-                           "BUỔI SÁNG", "PHIÊN KHAI MẠC — Chủ trì: Nguyễn Văn Quảng", "1", "8h00 – 8h15",
+                           "BUỔI SÁNG", "PHIÊN KHAI MẠC — Chủ trì: Đồng chí Nguyễn Văn Quảng", "1", "8h00 – 8h15",
                            "Khai mạc hội nghị", "Đồng chí Lương Nguyễn Minh Triết", "2", "8h15 – 9h00",
                            "Báo cáo kết quả thực hiện", "Đồng chí Đinh Thế Huynh", "Giải lao",
                            "Thảo luận về dự thảo kế hoạch năm 2027", "Thông qua quy chế làm việc (hoãn)",

@@ -48,6 +48,11 @@ def kinds(found):
     return [(t.kind, t.due, t.overdue, t.count) for t in found]
 
 
+def mailing(found):
+    """The to-dos other than the invitation letter's (tested on its own below)."""
+    return [t for t in found if t.kind is not ToDoKind.letter]
+
+
 def test_invitations_fall_due_three_working_days_before_skipping_weekends_and_holidays(app, desk):
     from planner.documents import services as document_services
 
@@ -57,7 +62,8 @@ def test_invitations_fall_due_three_working_days_before_skipping_weekends_and_ho
         assert services.invitation_due(meeting, []) == date(2026, 11, 25)
         assert services.todos(org, admin, today=date(2026, 11, 20)) == [], "due in 3 working days: not yet"
         due_soon = services.todos(org, admin, today=date(2026, 11, 23))
-        assert kinds(due_soon) == [(ToDoKind.invitations, date(2026, 11, 25), False, 3)], "staff are not invited"
+        assert kinds(due_soon) == [(ToDoKind.invitations, date(2026, 11, 25), False, 3),
+                                   (ToDoKind.letter, date(2026, 11, 25), False, 3)], "staff are not invited"
         assert kinds(services.todos(org, admin, today=date(2026, 11, 26)))[0][:3] == (
             ToDoKind.invitations, date(2026, 11, 25), True)
         # The organization's own holidays move the deadline: with Thursday 26 off, it is Tuesday 24.
@@ -74,7 +80,7 @@ def test_sent_invitations_leave_the_list_and_missing_replies_take_their_place(ap
         org, admin, _viewer, meeting = _load(desk)
         # None has an e-mail address: each is logged as handed over on paper, which counts as sent.
         invitations.send_invitations(meeting, audience="all", user=admin)
-        assert [t.kind for t in services.todos(org, admin, today=date(2026, 11, 23))] == []
+        assert [t.kind for t in mailing(services.todos(org, admin, today=date(2026, 11, 23)))] == []
         from planner.delegates.invitation_models import InvitationLog, SendStatus
         from planner.delegates.models import Participant
 
@@ -85,10 +91,29 @@ def test_sent_invitations_leave_the_list_and_missing_replies_take_their_place(ap
             db.session.add(InvitationLog(meeting_id=meeting.id, participant_id=p.id, status=SendStatus.sent,
                                          to="x@example.vn"))
         db.session.commit()
-        assert kinds(services.todos(org, admin, today=date(2026, 11, 23))) == [
+        assert kinds(mailing(services.todos(org, admin, today=date(2026, 11, 23)))) == [
             (ToDoKind.replies, date(2026, 11, 30), False, 2)]
         delegates.set_rsvp(invited[0], "accepted", user=admin)
-        assert services.todos(org, admin, today=date(2026, 11, 23))[0].count == 1
+        assert mailing(services.todos(org, admin, today=date(2026, 11, 23)))[0].count == 1
+
+
+def test_the_letter_is_due_by_the_organizations_lead_time_and_leaves_the_list_once_issued(app, desk):
+    from planner.documents import services as document_services
+    from planner.minutes.models import InvitationIssue
+
+    with app.test_request_context():
+        org, admin, _viewer, meeting = _load(desk)
+        letters = [t for t in services.todos(org, admin, today=date(2026, 11, 23)) if t.kind is ToDoKind.letter]
+        assert kinds(letters) == [(ToDoKind.letter, date(2026, 11, 25), False, 3)]
+        # A body whose rules ask 5 working days: due Monday 23 November, overdue on the 24th.
+        document_services.update_settings(org, {"invitation_lead_days": 5})
+        assert document_services.invitation_due(org, meeting.starts_on) == date(2026, 11, 23)
+        late = [t for t in services.todos(org, admin, today=date(2026, 11, 24)) if t.kind is ToDoKind.letter]
+        assert kinds(late) == [(ToDoKind.letter, date(2026, 11, 23), True, 3)]
+        assert [t for t in services.todos(org, admin, today=date(2026, 11, 13)) if t.kind is ToDoKind.letter] == []
+        db.session.add(InvitationIssue(meeting_id=meeting.id, number="Số 01-GM/VPTU", issued_on=date(2026, 11, 24)))
+        db.session.commit()
+        assert [t for t in services.todos(org, admin, today=date(2026, 11, 24)) if t.kind is ToDoKind.letter] == []
 
 
 def test_minutes_and_notice_are_due_five_working_days_after_the_meeting(app, factory):
