@@ -1,7 +1,7 @@
 """invitation letters: issued with a number and a day of issue, their contact phone, the lead time setting
 
 Revision ID: c4e8a2b6d1f3
-Revises: a1f0c3d5e7b9
+Revises: c2d4e6f8a0b1
 Create Date: 2026-12-04 15:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a2b6d1f3'
-down_revision = 'a1f0c3d5e7b9'
+down_revision = 'c2d4e6f8a0b1'
 branch_labels = None
 depends_on = None
 

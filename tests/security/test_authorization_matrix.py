@@ -139,6 +139,10 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/participants/import/<key>/preview": {"*": r(ORGANIZER_WRITE, missing_ok=True)},
     # invitations, the delegate's link, the door
     "/meetings/<meeting_id>/invitation": {"*": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/invitation/issue": {"POST": r(ORGANIZER_WRITE)},
+    # an issue's letters: the scene issues none, so an allowed role finds no such issue
+    "/meetings/<meeting_id>/invitation/issues/<issue_id>.<any(pdf, docx):fmt>": {"GET": r(ORGANIZER_WRITE,
+                                                                                        missing_ok=True)},
     "/meetings/<meeting_id>/invitations": {"GET": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/invitations/send": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/invitations/links": {"POST": r(ORGANIZER_WRITE)},
@@ -301,6 +305,7 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         "display_id": ids.display_id, "token_id": ids.feed_token_id, "token": token, "kind": kind,
         "code": scene.m.public_code, "number": 1, "day": DAY.isoformat(), "original_date": DAY.isoformat(),
         "key": "1" if "sections" in rule else "no-such-import", "batch_id": "no-such-batch",
+        "issue_id": "no-such-issue",
         "public_id": public_id, "name": "1.png" if "pages" in rule else "programme.pdf", "fmt": "pdf", "edition": 1,
         "filename": "css/app.css",
     }
