@@ -199,13 +199,21 @@ def test_printing_links_makes_the_missing_ones_for_those_without_email(client, s
     url = f"/meetings/{scene.meeting_id}/invitations"
     response = client.post_form(f"{url}/links", {"which": "no_email"})
     assert response.status_code == 302
+    # Without a public base URL nothing addressable is printed, and the sheet says why.
+    client.application.config["PUBLIC_BASE_URL"] = ""
     html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "PUBLIC_BASE_URL" in html and "/d/d_" not in html and "<svg" not in html
+    client.application.config["PUBLIC_BASE_URL"] = "https://hop.example.gov.vn/planner"
+    try:
+        html = client.get(response.headers["Location"], base_url="http://localhost:8000").get_data(as_text=True)
+        # Printing again shows the same links: nothing printed earlier stops working.
+        again = client.get(response.headers["Location"]).get_data(as_text=True)
+    finally:
+        client.application.config["PUBLIC_BASE_URL"] = ""
     assert "Lê Quốc Cường" in html and "Phạm Minh Dũng" in html
     assert "Nguyễn Văn An" not in html                 # has an e-mail address
-    secrets = re.findall(r"/d/(d_[A-Za-z0-9_-]{43})", html)
-    assert len(set(secrets)) == 2 and html.count("<svg") == 2
-    # Printing again shows the same links: nothing printed earlier stops working.
-    again = client.get(response.headers["Location"]).get_data(as_text=True)
+    secrets = re.findall(r"https://hop\.example\.gov\.vn/planner/d/(d_[A-Za-z0-9_-]{43})", html)
+    assert len(set(secrets)) == 2 and html.count("<svg") == 2 and "localhost:8000" not in html
     assert set(re.findall(r"/d/(d_[A-Za-z0-9_-]{43})", again)) == set(secrets)
 
 
