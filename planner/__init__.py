@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -33,25 +32,37 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     _init_login(app)
-
-    from planner.core import web
-
-    web.register(app)
-    _register_blueprints(app)
-
-    from planner import api
-
-    api.init_app(app)
+    for package in _packages():
+        package.setup(app)
 
     from planner.cli import register as register_cli
 
     register_cli(app)
-    _template_context(app)
-
-    from planner.core import assets
-
-    assets.init_app(app)
     return app
+
+
+def _packages() -> tuple[Any, ...]:
+    """Every package with something to register, in the order of DESIGN.md's layers: core and the API frame,
+    the domains, then the products and faces. Each package's setup registers all it offers (pages, API
+    routes, tabs, downloads, the hooks of the packages below it); nothing registers itself on import."""
+    from planner import (
+        accounts,
+        agenda,
+        api,
+        archive,
+        booklets,
+        calendars,
+        core,
+        delegates,
+        home,
+        meetings,
+        minutes,
+        reports,
+        speeches,
+    )
+
+    return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, calendars, booklets, reports,
+            archive, home)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -137,63 +148,3 @@ def _select_locale() -> str:
 def _select_timezone() -> str:
     org = getattr(g, "organization", None)
     return org.timezone if org else current_app.config["BABEL_DEFAULT_TIMEZONE"]
-
-
-def _register_blueprints(app: Flask) -> None:
-    from planner import home
-    from planner.accounts import views as account_views
-    from planner.agenda import views as agenda_views
-    from planner.archive import views as archive_views
-    from planner.booklets import views as booklet_views
-    from planner.calendars import views as calendar_views
-    from planner.delegates import door as door_views
-    from planner.delegates import portal as portal_views
-    from planner.delegates import views as delegate_views
-    from planner.meetings import views as meeting_views
-    from planner.minutes import views as minutes_views
-    from planner.reports import views as report_views
-    from planner.speeches import views as speech_views
-
-    app.register_blueprint(home.bp)
-    app.register_blueprint(account_views.bp)
-    app.register_blueprint(agenda_views.bp)
-    app.register_blueprint(meeting_views.bp)
-    app.register_blueprint(delegate_views.bp)
-    app.register_blueprint(portal_views.bp)
-    app.register_blueprint(door_views.bp)
-    app.register_blueprint(speech_views.bp)
-    app.register_blueprint(minutes_views.bp)
-    app.register_blueprint(calendar_views.bp)
-    app.register_blueprint(booklet_views.bp)
-    app.register_blueprint(archive_views.bp)
-    app.register_blueprint(report_views.bp)
-
-    @app.get("/healthz")
-    def healthz():
-        from sqlalchemy import text
-
-        from planner.extensions import db
-
-        db.session.execute(text("SELECT 1"))
-        return {"status": "ok"}
-
-
-def _template_context(app: Flask) -> None:
-    from planner.accounts.access import can
-    from planner.accounts.models import LANGUAGE_LABELS
-    from planner.core.permissions import CLASSIFICATION_LABELS, ROLE_LABELS, Permission
-
-    @app.context_processor
-    def globals_() -> dict[str, Any]:
-        return {
-            "can": can,
-            "Permission": Permission,
-            "ROLE_LABELS": ROLE_LABELS,
-            "CLASSIFICATION_LABELS": CLASSIFICATION_LABELS,
-            "LANGUAGE_LABELS": LANGUAGE_LABELS,
-            "current_language": str(get_locale() or "vi"),
-        }
-
-    from planner.core.formatting import register_filters
-
-    register_filters(app)

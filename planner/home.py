@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, Flask, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from planner.accounts.access import require
@@ -26,3 +26,7 @@ def dashboard():
     today = reports.local_today(g.organization)
     return render_template("home.html", today=today, week=reports.this_week(g.organization, user, today=today),
                            todos=reports.todos(g.organization, user, today=today))
+
+
+def setup(app: Flask) -> None:
+    app.register_blueprint(bp)

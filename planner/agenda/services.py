@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import zoneinfo
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -36,6 +36,7 @@ from planner.agenda.models import (
 )
 from planner.core import audit, exports
 from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.hooks import Hook
 from planner.core.models import new_public_id, utcnow
 from planner.core.permissions import Classification, cleared_for, visible_levels
 from planner.core.text import canonical, normalize
@@ -245,21 +246,11 @@ def audit_download(exporter: exports.Exporter, meeting: Meeting, user: User | No
     db.session.commit()
 
 
-exports.audit_builds("meeting", audit_download)
-
-
 # Conflicts ----------------------------------------------------------------------------------------
 
 # Domains above the agenda feed the speakers of each item into the warnings without the agenda
-# importing them: speeches registers (items -> {item public id: [person ids]}, items -> {person id: name}).
-SPEAKER_SOURCES: list[tuple[Callable[[Sequence[AgendaItem]], Mapping[str, Iterable[int]]],
-                            Callable[[Sequence[AgendaItem]], Mapping[int, str]]]] = []
-
-
-def register_speakers(by_item: Callable[[Sequence[AgendaItem]], Mapping[str, Iterable[int]]],
-                      names: Callable[[Sequence[AgendaItem]], Mapping[int, str]]) -> None:
-    if (by_item, names) not in SPEAKER_SOURCES:
-        SPEAKER_SOURCES.append((by_item, names))
+# importing them: speeches' setup adds (items -> {item public id: [person ids]}, items -> {person id: name}).
+SPEAKERS = Hook("agenda.speakers", "the people who speak at each item, and their names, for the conflicts")
 
 
 def slots(items: Iterable[AgendaItem], speakers: Mapping[str, Iterable[int]] | None = None
@@ -293,7 +284,7 @@ def find_conflicts(items: Sequence[AgendaItem]) -> list[conflict_rules.AgendaCon
     """The warnings of the items given (those the user sees): they never block saving."""
     speakers: dict[str, set[int]] = {}
     names: dict[int, str] = {}
-    for by_item, speaker_names in SPEAKER_SOURCES:
+    for by_item, speaker_names in SPEAKERS:
         for item_id, people in by_item(items).items():
             speakers.setdefault(item_id, set()).update(people)
         names.update(speaker_names(items))

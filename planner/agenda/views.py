@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -34,12 +33,10 @@ from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permi
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingStatus
-from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_page, meeting_tabs
 
 bp = Blueprint("agenda", __name__)
 
-register_tab("agenda.editor", _l("Agenda"), 20)
-register_tab("agenda.releases", _l("Published versions"), 30)
 
 # Form fields of the item form for the services' field names.
 FORM_FIELDS = {"starts_at": "start", "ends_at": "end"}

@@ -1,7 +1,8 @@
 """The JSON API under /api/v1: bearer authentication, permission check, problem+json, OpenAPI.
 
-Each domain keeps its routes in its own ``api.py`` as a flask-smorest Blueprint; this package
-registers them, authenticates every request and serves the OpenAPI document generated from them.
+Each domain keeps its routes in its own ``api.py`` as a flask-smorest Blueprint, which its setup attaches
+with ``register_blueprint``; this package authenticates every request (through the token check that
+accounts puts in ``TOKEN_CHECKS``) and serves the OpenAPI document generated from the routes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from planner.accounts import services as account_services
+from planner.core.hooks import Hook
 from planner.core.permissions import Permission
 from planner.extensions import csrf
 
@@ -98,6 +99,10 @@ class ListArgs(ma.Schema):
     offset = Integer(load_default=0, validate=ma.validate.Range(min=0))
 
 
+# check(secret) -> the API token it names (with .user and .organization) or None; accounts fills it.
+TOKEN_CHECKS = Hook("api.token_checks", "a bearer secret -> its API token, or None")
+
+
 def page(items: list[Any], total: int) -> dict[str, Any]:
     return {"items": items, "total": total}
 
@@ -110,7 +115,7 @@ def _authenticate() -> None:
     scheme, _sep, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         abort(401)
-    token = account_services.authenticate_api_token(secret.strip())
+    token = next((t for check in TOKEN_CHECKS if (t := check(secret.strip())) is not None), None)
     if token is None:
         abort(401)
     g.api_token = token
@@ -159,22 +164,16 @@ def requires(permission: Permission) -> Callable[[F], F]:
     return decorator
 
 
-def init_app(app: Flask) -> None:
-    from planner.accounts.api import blp as organization_blp
-    from planner.agenda.api import blp as agenda_blp
-    from planner.calendars.api import blp as calendars_blp
-    from planner.delegates.api import blp as delegates_blp
-    from planner.meetings.api import blp as meetings_blp
-    from planner.minutes.api import blp as minutes_blp
-    from planner.reports.api import blp as reports_blp
-    from planner.speeches.api import blp as speeches_blp
-
+def setup(app: Flask) -> None:
+    """The API frame on this app; the domains' setups attach their routes with register_blueprint."""
     api.init_app(app)
-    for blp in (organization_blp, meetings_blp, agenda_blp, delegates_blp, speeches_blp, calendars_blp, minutes_blp,
-                reports_blp):
-        csrf.exempt(blp)
-        api.register_blueprint(blp, url_prefix=f"{PREFIX}{blp.url_prefix or ''}")
     app.before_request(_authenticate)
+
+
+def register_blueprint(blp: Any) -> None:
+    """Attach a domain's API routes under /api/v1 (bearer tokens, so no CSRF token)."""
+    csrf.exempt(blp)
+    api.register_blueprint(blp, url_prefix=f"{PREFIX}{blp.url_prefix or ''}")
 
 
 def not_found() -> None:

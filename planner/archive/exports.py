@@ -49,8 +49,11 @@ def _build(meeting: Meeting):
     return stream_with_context(generate())
 
 
-DOSSIER = exports.register("meeting", exports.Exporter(
+DOSSIER = exports.Exporter(
     name="dossier.zip", media_type="application/zip", build=_build, filename=services.zip_name,
     # Every build is audited and dated: never answered 304 from a client's copy.
     version=lambda _meeting: uuid.uuid4().hex,
-    permission=Permission.organize, label=_l("Dossier for the archive (ZIP)")))
+    permission=Permission.organize, label=_l("Dossier for the archive (ZIP)"), scope="meeting")
+
+# Registered by the package's setup.
+EXPORTERS = (DOSSIER,)

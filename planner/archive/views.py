@@ -6,19 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.accounts.access import require
-from planner.archive import exports as _exports  # noqa: F401 - registers dossier.zip
 from planner.archive import services
 from planner.core.permissions import Permission
 from planner.meetings import services as meeting_services
-from planner.meetings.tabs import meeting_page, register_tab
+from planner.meetings.tabs import meeting_page
 
 bp = Blueprint("archive", __name__)
 
-register_tab("archive.dossier", _l("Dossier"), 65, Permission.organize)
 
 
 def _user() -> Any:

@@ -96,33 +96,36 @@ def _filename(label: Any) -> Any:
     return name
 
 
-BOOKLET = exports.register("meeting", exports.Exporter(
+BOOKLET = exports.Exporter(
     name="booklet.pdf", media_type=PDF, build=_booklet, filename=_filename(_l("Programme booklet")),
-    version=_booklet_key, label=_l("Programme booklet (PDF)"), inline=True))
-BOOKLET_FOLDED = exports.register("meeting", exports.Exporter(
+    version=_booklet_key, label=_l("Programme booklet (PDF)"), inline=True, scope="meeting")
+BOOKLET_FOLDED = exports.Exporter(
     name="booklet-folded.pdf", media_type=PDF,
     build=lambda m: services.booklet_folded_pdf(m, request_user(), links=meeting_links(m), key=_booklet_key(m)),
     filename=_filename(_l("Programme booklet for folding")), version=lambda m: _booklet_key(m) + "-folded",
-    label=_l("Programme booklet for folding, A4 sheets (PDF)"), inline=True))
-BADGES = exports.register("meeting", exports.Exporter(
+    label=_l("Programme booklet for folding, A4 sheets (PDF)"), inline=True, scope="meeting")
+BADGES = exports.Exporter(
     name="badges.pdf", media_type=PDF,
     build=lambda m: services.badges_pdf(m, request_user(), categories=_args("category"),
                                         ids=_args("participant")),
-    filename=_filename(_l("Badges")), version=_badges_key, label=_l("Badges (PDF)"), inline=True))
-PLACE_CARDS = exports.register("meeting", exports.Exporter(
+    filename=_filename(_l("Badges")), version=_badges_key, label=_l("Badges (PDF)"), inline=True, scope="meeting")
+PLACE_CARDS = exports.Exporter(
     name="place-cards.pdf", media_type=PDF, build=lambda m: services.place_cards_pdf(m, request_user()),
     filename=_filename(_l("Place cards")), version=lambda m: _key(m, "place-cards"),
-    label=_l("Place cards (PDF)"), inline=True))
-SEATING_CHART = exports.register("meeting", exports.Exporter(
+    label=_l("Place cards (PDF)"), inline=True, scope="meeting")
+SEATING_CHART = exports.Exporter(
     name="seating-chart.pdf", media_type=PDF, build=lambda m: services.seating_pdf(m, request_user()),
     filename=_filename(_l("Seating chart")), version=lambda m: _key(m, "seating"),
-    label=_l("Seating chart (PDF)"), inline=True))
-ATTENDANCE_SHEET = exports.register("meeting", exports.Exporter(
+    label=_l("Seating chart (PDF)"), inline=True, scope="meeting")
+ATTENDANCE_SHEET = exports.Exporter(
     name="attendance-sheet.pdf", media_type=PDF,
     build=lambda m: services.attendance_pdf(m, request_user(), day=_day()),
     filename=_filename(_l("Attendance sheet")),
     version=lambda m: _key(m, "attendance", str(_day() or ""), services.attendance_days(m, _day())),
-    label=_l("Attendance sheet (PDF)"), inline=True))
+    label=_l("Attendance sheet (PDF)"), inline=True, scope="meeting")
+
+# Registered by the package's setup.
+EXPORTERS = (BOOKLET, BOOKLET_FOLDED, BADGES, PLACE_CARDS, SEATING_CHART, ATTENDANCE_SHEET)
 
 NAMES = ("booklet.pdf", "booklet-folded.pdf", "badges.pdf", "place-cards.pdf", "seating-chart.pdf",
          "attendance-sheet.pdf")

@@ -702,7 +702,6 @@ def seating_problems(participants: Sequence[Participant], plan: SeatingPlan) -> 
 _DOOMED = "booklets_doomed_files"
 
 
-@event.listens_for(Meeting, "before_delete")
 def _note_files(_mapper, connection, meeting: Meeting) -> None:
     """Before a meeting's row goes (its settings go with it, ON DELETE CASCADE), note its cache folder and
     logo; they are removed once the deletion is committed, and kept if it is rolled back."""
@@ -714,7 +713,6 @@ def _note_files(_mapper, connection, meeting: Meeting) -> None:
     session.info.setdefault(_DOOMED, []).append((meeting.public_id, logo))
 
 
-@event.listens_for(Session, "after_commit")
 def _remove_files(session: Session) -> None:
     doomed = session.info.pop(_DOOMED, None)
     if not doomed or not has_app_context():
@@ -728,6 +726,14 @@ def _remove_files(session: Session) -> None:
                 (_logo_dir() / logo).unlink()
 
 
-@event.listens_for(Session, "after_rollback")
 def _keep_files(session: Session) -> None:
     session.info.pop(_DOOMED, None)
+
+
+def remove_files_of_deleted_meetings() -> None:
+    """Called by the package's setup: a deleted meeting's cache folder and logo go once the deletion is
+    committed (listening once, however many apps a process makes)."""
+    for target, name, function in ((Meeting, "before_delete", _note_files), (Session, "after_commit", _remove_files),
+                                   (Session, "after_rollback", _keep_files)):
+        if not event.contains(target, name, function):
+            event.listen(target, name, function)

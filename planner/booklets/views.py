@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.accounts.access import can, require
@@ -23,11 +22,10 @@ from planner.core.permissions import Permission
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, ParticipantCategory
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_page, register_tab
+from planner.meetings.tabs import meeting_page
 
 bp = Blueprint("booklets", __name__)
 
-register_tab("booklets.print", _l("Print"), 75)
 
 THUMBNAIL_PAGES = 8
 

@@ -141,11 +141,11 @@ def plenary(snapshot: Mapping[str, Mapping[str, Any]]) -> set[str]:
 
 
 def chosen_items(snapshot: Mapping[str, Mapping[str, Any]], *, presiding: Iterable[str] = (),
-                 speaking: Iterable[str] = (), invited: Iterable[str] = ()) -> set[str]:
-    """A delegate's items: the plenary ones, and those they preside over (a session: all its items),
-    speak at or are invited to."""
+                 speaking: Iterable[str] = ()) -> set[str]:
+    """A delegate's items: the plenary ones, and those they preside over (a session: all its items) or
+    speak at."""
     chosen = plenary(snapshot)
-    own = set(presiding) | set(speaking) | set(invited)
+    own = set(presiding) | set(speaking)
     for item_id in leaves(snapshot):
         parent = snapshot[item_id].get("parent")
         if item_id in own or (parent and parent in own):

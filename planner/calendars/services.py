@@ -5,7 +5,7 @@ Four feeds, each a plain URL a calendar app polls without headers or cookies:
 - a meeting's feed: ``/feeds/public/<public_code>.ics`` for a published, unclassified meeting, or
   ``/feeds/m/<token>.ics`` (any meeting, by a secret link staff create and revoke);
 - a delegate's personal feed ``/feeds/p/<token>.ics``: the plenary items of the meetings the person
-  takes part in, plus the items they preside over, speak at or are invited to;
+  takes part in, plus the items they preside over or speak at;
 - a staff user's feed of the organization ``/feeds/u/<token>.ics``: every meeting they may see, one
   event each (recurring ones as RRULE with EXDATE and RECURRENCE-ID overrides).
 
@@ -28,7 +28,7 @@ once a minute per token.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -525,12 +525,10 @@ class MeetingState:
     participant_id: int | None = None
     presiding: tuple[str, ...] = ()
     speaking: tuple[str, ...] = ()
-    invited: tuple[str, ...] = ()
 
     def parts(self) -> tuple[Any, ...]:
         return (self.meeting_id, self.release, self.released_at, self.speeches, self.speeches_at, self.speakers_at,
-                self.changes, self.changes_at, self.deleted_at, self.participant_id, self.presiding, self.speaking,
-                self.invited)
+                self.changes, self.changes_at, self.deleted_at, self.participant_id, self.presiding, self.speaking)
 
     def times(self) -> list[datetime]:
         return [t for t in (self.released_at, self.speeches_at, self.speakers_at, self.changes_at, self.deleted_at)
@@ -539,16 +537,6 @@ class MeetingState:
 
 def _split(value: str | None) -> tuple[str, ...]:
     return tuple(sorted({v for v in (value or "").split(",") if v}))
-
-
-# Domains above may add the items a delegate is invited to (by their participant ids): a function
-# returning {participant id: {agenda item public id, …}}. Its answer is part of the feed's version.
-INVITED_ITEM_SOURCES: list[Callable[[Sequence[int]], Mapping[int, Iterable[str]]]] = []
-
-
-def register_invited_items(source: Callable[[Sequence[int]], Mapping[int, Iterable[str]]]) -> None:
-    if source not in INVITED_ITEM_SOURCES:
-        INVITED_ITEM_SOURCES.append(source)
 
 
 @dataclass
@@ -616,15 +604,10 @@ def _personal_version(feed: Feed) -> Version:
         .order_by(Meeting.starts_on, Meeting.id)).all()
     rows = [row for row in found if not row[6 + width]]
     states = []
-    invited: dict[int, set[str]] = {}
-    participant_ids = [row[3 + width] for row in rows]
-    for source in INVITED_ITEM_SOURCES:
-        for pid, items in source(participant_ids).items():
-            invited.setdefault(pid, set()).update(items)
     for row in rows:
         pid, presided_ids, spoken_ids = row[3 + width:6 + width]
         state = MeetingState(row[0], *row[3:3 + width], participant_id=pid, presiding=_split(presided_ids),
-                             speaking=_split(spoken_ids), invited=tuple(sorted(invited.get(pid, ()))))
+                             speaking=_split(spoken_ids))
         states.append(state)
     parts = [(row[0], row[1]) for row in rows]
     etag = strong_etag(*_common_parts(feed), participant.id, participant.person.updated_at,
@@ -884,8 +867,7 @@ def _personal_calendar(feed: Feed, words: feeds.Words, found: Version) -> Calend
         release = published.get(meeting.id)
         only = None
         if release is not None:
-            only = feeds.chosen_items(release.release.snapshot, presiding=state.presiding, speaking=state.speaking,
-                                      invited=state.invited)
+            only = feeds.chosen_items(release.release.snapshot, presiding=state.presiding, speaking=state.speaking)
         events.extend(_meeting_events(meeting, release, feed=feed, words=words, link=_delegate_link(meeting),
                                       speakers=speakers, only=only, show_meeting=len(meetings) > 1))
     name = _("Meetings of %(name)s", name=participant.full_name)

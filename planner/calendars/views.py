@@ -21,11 +21,10 @@ from planner.core.errors import NotFound, PlannerError
 from planner.core.permissions import Classification, Permission
 from planner.delegates import services as delegate_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_page, meeting_tabs
 
 bp = Blueprint("calendars", __name__)
 
-register_tab("calendars.meeting_feeds", _l("Calendar"), 70)
 
 PAGE_SIZE = 50
 # Feeds are polled by calendar apps and proxies: they may keep a copy but must ask again (304 is cheap).
@@ -99,14 +98,18 @@ def _filename(meeting: Meeting) -> str:
     return f"{meeting.title[:100]}.ics"
 
 
-CALENDAR = exports.register("meeting", exports.Exporter(
+CALENDAR = exports.Exporter(
     name="calendar.ics",
     media_type=services.MEDIA_TYPE,
     build=services.meeting_ics,
     filename=_filename,
     version=services.download_version,
     label=_l("Calendar (iCal)"),
-))
+    scope="meeting",
+)
+
+# Registered by the package's setup.
+EXPORTERS = (CALENDAR,)
 
 
 @bp.get("/meetings/<meeting_id>/calendar.ics")

@@ -14,7 +14,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.accounts.access import require
@@ -26,11 +25,10 @@ from planner.delegates import services as delegate_services
 from planner.delegates.invitation_forms import ConfirmForm
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_page, register_tab
+from planner.meetings.tabs import meeting_page
 
 bp = Blueprint("door", __name__)
 
-register_tab("door.desk", _l("Check-in"), 47, Permission.organize)
 
 POLL_SECONDS = 5
 

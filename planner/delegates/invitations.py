@@ -43,6 +43,7 @@ from sqlalchemy.orm import joinedload
 from planner.accounts.models import User
 from planner.core import audit, public_urls
 from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.hooks import Hook
 from planner.core.models import utcnow
 from planner.core.permissions import Classification
 from planner.core.text import normalize
@@ -270,20 +271,33 @@ def latest_replies(participant_ids: Iterable[int]) -> dict[int, InvitationReply]
 @dataclass(frozen=True)
 class DelegateDocument:
     title: str
-    url: str
-    kind: str = ""            # e.g. "programme", "report", "speech"
+    kind: str                 # the source it comes from, e.g. "speech"
+    ref: str                  # its public id within that source
     note: str = ""
     classification: str = Classification.none.value
 
 
-# Domains above (documents, minutes, speeches) register a function answering the documents of the
-# participant's meeting that a delegate may read; anything classified is dropped here whatever they say.
-DOCUMENT_SOURCES: list[Callable[[Participant], Iterable[DelegateDocument]]] = []
+@dataclass(frozen=True)
+class DelegateFile:
+    filename: str
+    media_type: str
+    data: bytes
+    etag: str
 
 
-def register_delegate_documents(source: Callable[[Participant], Iterable[DelegateDocument]]) -> None:
-    if source not in DOCUMENT_SOURCES:
-        DOCUMENT_SOURCES.append(source)
+@dataclass(frozen=True)
+class DocumentSource:
+    """What a domain above offers a delegate: ``documents(participant)`` lists what they may read of
+    their meeting, ``open(participant, ref)`` gives one of those files (or raises NotFound/Forbidden)."""
+
+    kind: str
+    documents: Callable[[Participant], Iterable[DelegateDocument]]
+    open: Callable[[Participant, str], DelegateFile]
+
+
+# Domains above (speeches, later meeting documents) add a DocumentSource in their setup; anything
+# classified is dropped here whatever they say, and a classified meeting offers nothing.
+DOCUMENT_SOURCES = Hook("delegates.documents", "the documents of a meeting that its delegates may read")
 
 
 def delegate_documents(participant: Participant) -> list[DelegateDocument]:
@@ -291,8 +305,17 @@ def delegate_documents(participant: Participant) -> list[DelegateDocument]:
         return []
     found: list[DelegateDocument] = []
     for source in DOCUMENT_SOURCES:
-        found.extend(d for d in source(participant) if d.classification == Classification.none.value)
+        found.extend(d for d in source.documents(participant)
+                     if d.kind == source.kind and d.classification == Classification.none.value)
     return found
+
+
+def open_delegate_document(participant: Participant, kind: str, ref: str) -> DelegateFile:
+    """One of the documents delegate_documents lists, through the delegate's own link."""
+    source = next((s for s in DOCUMENT_SOURCES if s.kind == kind), None)
+    if source is None or Classification(participant.meeting.classification) != Classification.none:
+        raise NotFound(_("Not found."))
+    return source.open(participant, ref)
 
 
 # What the invitation says -------------------------------------------------------------------------------

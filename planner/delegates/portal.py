@@ -34,7 +34,6 @@ from flask import (
 )
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -46,6 +45,7 @@ from planner.agenda.models import AgendaItem, agenda_item_presiding
 from planner.calendars import services as calendar_services
 from planner.core import public_urls
 from planner.core.errors import NotFound, PlannerError
+from planner.core.exports import content_disposition
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
 from planner.delegates import invitations
 from planner.delegates import services as delegate_services
@@ -61,28 +61,15 @@ from planner.documents import services as document_services
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
-from planner.meetings.tabs import meeting_page, register_tab
+from planner.meetings.tabs import meeting_page
 from planner.speeches import services as speech_services
 from planner.speeches.models import SPEECH_STATUS_LABELS, SpeechStatus
 
 bp = Blueprint("portal", __name__)
 
-register_tab("portal.invitations", _l("Invitations"), 45, Permission.organize)
 
 PAGE_SIZE = 50
 SPEAKING = (SpeechStatus.approved, SpeechStatus.speaking, SpeechStatus.done)
-
-
-def _register_letter_links() -> None:
-    """Printed invitation letters carry the delegate's link as a QR code (documents.links), where present."""
-    try:
-        from planner.documents import links as document_links
-    except ImportError:  # the documents domain without its links hook
-        return
-    document_links.register_personal_link(invitations.current_link_url)
-
-
-_register_letter_links()
 
 
 @bp.context_processor
@@ -245,6 +232,20 @@ def delegate_calendar(token: str, participant: Participant):
         abort(400)
     new_links = calendar_services.reset_personal_feed(participant)
     return _render_delegate(token, participant, new_links=new_links)
+
+
+@bp.get("/d/<token>/documents/<kind>/<ref>")
+@delegate_view
+def delegate_document(token: str, participant: Participant, kind: str, ref: str):
+    """A document the delegate's page lists (a submitted speech text, say): an attachment, never cached."""
+    found = invitations.open_delegate_document(participant, kind, ref)
+    response = Response(found.data, mimetype=found.media_type)
+    response.headers["Content-Disposition"] = content_disposition(found.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["ETag"] = f'"{found.etag}"'
+    return response
 
 
 # The invitations page (staff) ------------------------------------------------------------------------------

@@ -43,11 +43,10 @@ from planner.delegates.models import (
 from planner.delegates.protocol import ORDER_LABELS, Order
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_page, register_tab
+from planner.meetings.tabs import meeting_page
 
 bp = Blueprint("delegates", __name__)
 
-register_tab("delegates.participants", _l("Delegates"), 40)
 
 PAGE_SIZE = 50
 PEOPLE_PAGE_SIZE = 50
@@ -517,22 +516,27 @@ def _version(meeting: Meeting) -> str:
     return f"{services.export_version(meeting)}:{_language()}"
 
 
-XLSX = exports.register("meeting", exports.Exporter(
+XLSX = exports.Exporter(
     name="participants.xlsx",
     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     build=lambda meeting: _build(meeting, "xlsx"),
     filename=lambda meeting: _export_filename(meeting, "xlsx"),
     version=_version,
     label=_l("Delegate list (Excel)"),
-))
-CSV = exports.register("meeting", exports.Exporter(
+    scope="meeting",
+)
+CSV = exports.Exporter(
     name="participants.csv",
     media_type="text/csv; charset=utf-8",
     build=lambda meeting: _build(meeting, "csv"),
     filename=lambda meeting: _export_filename(meeting, "csv"),
     version=_version,
     label=_l("Delegate list (CSV)"),
-))
+    scope="meeting",
+)
+
+# Registered by the package's setup.
+EXPORTERS = (XLSX, CSV)
 
 
 @bp.get("/meetings/<meeting_id>/participants/export.<kind>")

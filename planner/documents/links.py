@@ -1,9 +1,9 @@
 """Where a delegate's personal link comes from, for the QR code on their invitation letter.
 
 The delegates domain owns personal links (tokens are stored hashed, so a link can only be made by
-the code that issues it). It registers a provider here; the letters ask for the link of each
-participant and print a QR code only when a provider gives one. Until one is registered, letters
-carry no QR code.
+the code that issues it). Its setup registers a provider here; the letters ask for the link of
+each participant and print a QR code only when a provider gives one. Without one, letters carry no
+QR code.
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-_PROVIDERS: list[Callable[[Any], str | None]] = []
+from planner.core.hooks import Hook
+
+_PROVIDERS = Hook("documents.personal_links", "a participant -> the absolute URL of their personal page, or None")
 
 
 def register_personal_link(provider: Callable[[Any], str | None]) -> None:
     """``provider(participant) -> absolute URL or None``; the last registered wins."""
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
+    _PROVIDERS.add(provider)
 
 
 def unregister_personal_link(provider: Callable[[Any], str | None]) -> None:

@@ -27,7 +27,7 @@ from planner.meetings.forms import (
 )
 from planner.meetings.models import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, Meeting, MeetingStatus
 from planner.meetings.recurrence import RecurrenceError, RuleFields
-from planner.meetings.tabs import meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_tabs
 
 bp = Blueprint("meetings", __name__)
 
@@ -42,8 +42,6 @@ def _audit_classified_page(response):
         services.note_page_view(meeting, request.path)
     return response
 
-register_tab("meetings.detail", _l("Overview"), 10)
-register_tab("meetings.rooms", _l("Rooms"), 80)
 
 PER_PAGE = 25
 UPCOMING_OCCURRENCES = 8

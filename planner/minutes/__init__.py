@@ -1,0 +1,21 @@
+"""Minutes and conclusion notices: draft, revisions, approval; the official documents of a meeting."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def setup(app: Flask) -> None:
+    """The minutes' pages and API routes, the meeting's download route and its official documents."""
+    from flask_babel import lazy_pgettext as pgettext
+
+    from planner import api as api_frame
+    from planner.core import exports as core_exports
+    from planner.meetings.tabs import register_tab
+    from planner.minutes import api, exports, views
+
+    app.register_blueprint(views.bp)
+    api_frame.register_blueprint(api.blp)
+    register_tab("minutes.edit", pgettext("document", "Minutes"), 60)
+    for exporter in exports.EXPORTERS:
+        core_exports.register(exporter.scope, exporter)

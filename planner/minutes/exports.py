@@ -120,33 +120,36 @@ def _programme_version(meeting: Meeting) -> str:
     return f"{_context_version(meeting)}:{_content_version(meeting)}:{services.local_today(meeting)}:{clearance}"
 
 
-MINUTES_PDF = exports.register("meeting", exports.Exporter(
+MINUTES_PDF = exports.Exporter(
     name="minutes.pdf", media_type=PDF, build=lambda m: _record(m, MinutesKind.minutes, "pdf"),
     filename=_filename(pgettext("document", "Minutes"), "pdf"), version=_record_version(MinutesKind.minutes),
-    label=_l("Minutes (PDF)"), inline=True))
-MINUTES_DOCX = exports.register("meeting", exports.Exporter(
+    label=_l("Minutes (PDF)"), inline=True, scope="meeting")
+MINUTES_DOCX = exports.Exporter(
     name="minutes.docx", media_type=DOCX, build=lambda m: _record(m, MinutesKind.minutes, "docx"),
     filename=_filename(pgettext("document", "Minutes"), "docx"), version=_record_version(MinutesKind.minutes),
-    label=_l("Minutes (Word)")))
-NOTICE_PDF = exports.register("meeting", exports.Exporter(
+    label=_l("Minutes (Word)"), scope="meeting")
+NOTICE_PDF = exports.Exporter(
     name="notice.pdf", media_type=PDF, build=lambda m: _record(m, MinutesKind.notice, "pdf"),
     filename=_filename(_l("Conclusion notice"), "pdf"), version=_record_version(MinutesKind.notice),
-    label=_l("Conclusion notice (PDF)"), inline=True))
-NOTICE_DOCX = exports.register("meeting", exports.Exporter(
+    label=_l("Conclusion notice (PDF)"), inline=True, scope="meeting")
+NOTICE_DOCX = exports.Exporter(
     name="notice.docx", media_type=DOCX, build=lambda m: _record(m, MinutesKind.notice, "docx"),
     filename=_filename(_l("Conclusion notice"), "docx"), version=_record_version(MinutesKind.notice),
-    label=_l("Conclusion notice (Word)")))
-INVITATIONS_PDF = exports.register("meeting", exports.Exporter(
+    label=_l("Conclusion notice (Word)"), scope="meeting")
+INVITATIONS_PDF = exports.Exporter(
     name="invitations.pdf", media_type=PDF, build=lambda m: _invitations(m, "pdf"),
     filename=_filename(_l("Invitation letters"), "pdf"), version=_invitations_version,
-    permission=Permission.organize, label=_l("Invitation letters (PDF)"), inline=True))
-INVITATIONS_DOCX = exports.register("meeting", exports.Exporter(
+    permission=Permission.organize, label=_l("Invitation letters (PDF)"), inline=True, scope="meeting")
+INVITATIONS_DOCX = exports.Exporter(
     name="invitations.docx", media_type=DOCX, build=lambda m: _invitations(m, "docx"),
     filename=_filename(_l("Invitation letters"), "docx"), version=_invitations_version,
-    permission=Permission.organize, label=_l("Invitation letters (Word)")))
-PROGRAMME_PDF = exports.register("meeting", exports.Exporter(
+    permission=Permission.organize, label=_l("Invitation letters (Word)"), scope="meeting")
+PROGRAMME_PDF = exports.Exporter(
     name="programme.pdf", media_type=PDF, build=_programme, filename=_filename(_l("Programme"), "pdf"),
-    version=_programme_version, label=_l("Programme (PDF)"), inline=True))
+    version=_programme_version, label=_l("Programme (PDF)"), inline=True, scope="meeting")
+
+# Registered by the package's setup.
+EXPORTERS = (MINUTES_PDF, MINUTES_DOCX, NOTICE_PDF, NOTICE_DOCX, INVITATIONS_PDF, INVITATIONS_DOCX, PROGRAMME_PDF)
 
 NAMES = ("minutes.pdf", "minutes.docx", "notice.pdf", "notice.docx", "invitations.pdf", "invitations.docx",
          "programme.pdf")

@@ -10,7 +10,6 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as pgettext
 from flask_login import current_user
 
 from planner.accounts.access import current_organization, require
@@ -23,7 +22,7 @@ from planner.documents import links
 from planner.documents import services as document_services
 from planner.documents.render import official_docx, official_pdf
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_page, meeting_tabs
 from planner.minutes import compose, documents, exports, issuing, services
 from planner.minutes.forms import (
     DocumentSettingsForm,
@@ -51,7 +50,6 @@ from planner.minutes.models import (
 
 bp = Blueprint("minutes", __name__)
 
-register_tab("minutes.edit", pgettext("document", "Minutes"), 60)
 
 KINDS = "any(minutes, notice)"
 # Titles of the sections that have no heading of their own in the document.

@@ -41,7 +41,11 @@ def filename(stats: Statistics) -> str:
     return _("statistics-%(start)s-%(end)s.xlsx", start=stats.start.isoformat(), end=stats.end.isoformat())
 
 
-STATISTICS_XLSX = exports.register("reports", exports.Exporter(
+STATISTICS_XLSX = exports.Exporter(
     name="statistics.xlsx", media_type=XLSX, build=workbook, filename=filename,
     version=lambda stats: stats.version(), label=_l("Statistics (Excel)"),
-))
+    scope="reports",
+)
+
+# Registered by the package's setup.
+EXPORTERS = (STATISTICS_XLSX,)

@@ -48,6 +48,7 @@ from planner.core.permissions import (
 from planner.core.text import full_name, normalize
 from planner.core.tokens import new_token, token_hash
 from planner.core.zipfiles import markup_message
+from planner.delegates.invitations import DelegateDocument, DelegateFile, DocumentSource
 from planner.delegates.models import Participant, Person
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -1353,5 +1354,26 @@ def open_text_for_delegate(participant: Participant, text_public_id: str) -> tup
     return text, _file(text)
 
 
-# The agenda's conflict warnings count the speakers of each item as people needed there.
-agenda_services.register_speakers(speakers_by_item, speaker_names)
+
+# The texts on a delegate's page (delegates.invitations.DOCUMENT_SOURCES, filled by the setup) ---------------
+
+def delegate_documents(participant: Participant) -> list[DelegateDocument]:
+    """The submitted texts a delegate may read, as their page lists them: speaker and title, and the
+    item they belong to (with the "check against delivery" mark where the text carries it)."""
+    found = []
+    for text in delegate_texts(participant):
+        note = text.speech.agenda_item.title
+        if text.check_against_delivery:
+            note = f"{note} · {_('Check against delivery')}"
+        found.append(DelegateDocument(title=_summary_label(text.speech), kind="speech", ref=text.public_id,
+                                      note=note))
+    return found
+
+
+def open_delegate_document(participant: Participant, ref: str) -> DelegateFile:
+    text, path = open_text_for_delegate(participant, ref)
+    return DelegateFile(filename=text.filename, media_type=text.media_type, data=path.read_bytes(),
+                        etag=text.sha256[:32])
+
+
+TEXTS_FOR_DELEGATES = DocumentSource(kind="speech", documents=delegate_documents, open=open_delegate_document)

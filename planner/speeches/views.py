@@ -11,7 +11,6 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.accounts.access import can, require
@@ -25,7 +24,7 @@ from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.meetings.tabs import meeting_page, meeting_tabs, register_tab
+from planner.meetings.tabs import meeting_page, meeting_tabs
 from planner.speeches import services, timing
 from planner.speeches.forms import (
     ControlForm,
@@ -40,7 +39,6 @@ from planner.speeches.models import SPEECH_KIND_LABELS, SPEECH_STATUS_LABELS, Sp
 
 bp = Blueprint("speeches", __name__)
 
-register_tab("speeches.control", _l("Speakers"), 50)
 
 NEW_DISPLAY_KEY = "new_hall_display"
 

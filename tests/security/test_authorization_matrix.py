@@ -155,6 +155,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/invitations/batches/<batch_id>/stop": {"POST": r(ORGANIZER_WRITE, missing_ok=True)},
     "/d/<token>": {"GET": r(TOKEN)},
     "/d/<token>/calendar": {"POST": r(TOKEN, status=(200, 302, 400))},
+    "/d/<token>/documents/<kind>/<ref>": {"GET": r(TOKEN)},
     "/d/<token>/rsvp": {"POST": r(TOKEN, status=(200, 302, 400, 422))},
     "/d/<token>/speak/<item_id>": {"POST": r(TOKEN, status=(200, 302, 400, 409, 422))},
     "/meetings/<meeting_id>/door": {"GET": r(ORGANIZER_WRITE)},
@@ -298,6 +299,8 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         kind = "u"
     elif "export.<kind>" in rule:
         kind = "csv"
+    elif "/documents/<kind>/" in rule:
+        kind = "speech"     # the delegate's own text (they are its speaker)
     public_id = scene.users["viewer"].public_id if rule.startswith("/admin/users") else scene.api_token_public_id
     return {
         "meeting_id": ids.meeting_id, "item_id": ids.item_id, "participant_id": ids.participant_id,
@@ -307,7 +310,7 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         "key": "1" if "sections" in rule else "no-such-import", "batch_id": "no-such-batch",
         "issue_id": "no-such-issue",
         "public_id": public_id, "name": "1.png" if "pages" in rule else "programme.pdf", "fmt": "pdf", "edition": 1,
-        "filename": "css/app.css",
+        "filename": "css/app.css", "ref": ids.text_id,
     }
 
 

@@ -156,3 +156,26 @@ def test_deleting_a_speech_removes_its_files(hall, app):
     assert path.exists()
     services.delete_speech(hall.reload(speech), user=hall.user)
     assert not path.exists()
+
+
+def test_a_delegate_page_lists_the_texts_they_may_read_and_its_links_serve_them(client, hall):
+    from planner.delegates import invitations
+
+    speech = hall.speech(person=0, title="Tham luận về chuyển đổi số")
+    shared = services.upload_text(speech, docx_bytes("Toan van tham luan"), "tham-luan.docx", user=hall.user,
+                                  embargo=False)
+    held = services.upload_text(hall.speech(hall.report, person=1, title="Báo cáo kinh tế"), pdf_bytes(),
+                                "bao-cao.pdf", user=hall.user)
+    secret = invitations.ensure_link(hall.people[2], user=hall.user)
+    html = client.get(f"/d/{secret}").get_data(as_text=True)
+    assert "Tham luận về chuyển đổi số" in html, "the text without embargo is listed"
+    assert "Báo cáo kinh tế" not in html, "the embargoed one is not, until the speech is delivered"
+    link = f"/d/{secret}/documents/speech/{shared.public_id}"
+    assert link in html
+    got = client.get(link)
+    assert got.status_code == 200 and got.data == services.open_text(shared, user=hall.user).read_bytes()
+    assert got.headers["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in got.headers["Cache-Control"]
+    assert client.get(f"/d/{secret}/documents/speech/{held.public_id}").status_code == 403
+    assert client.get(f"/d/{secret}/documents/minutes/{shared.public_id}").status_code == 404
+    assert client.get(f"/d/not-a-link/documents/speech/{shared.public_id}").status_code == 404
