@@ -27,7 +27,7 @@ from planner.meetings.forms import (
 )
 from planner.meetings.models import MEETING_KIND_LABELS, MEETING_STATUS_LABELS, Meeting, MeetingStatus
 from planner.meetings.recurrence import RecurrenceError, RuleFields
-from planner.meetings.tabs import meeting_tabs
+from planner.meetings.tabs import meeting_page, meeting_tabs
 
 bp = Blueprint("meetings", __name__)
 
@@ -60,10 +60,6 @@ def _template_globals() -> dict[str, Any]:
 
 def _user():
     return current_user._get_current_object()
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    return services.get_meeting(current_organization(), meeting_id, user=_user())
 
 
 def _day(value: str | None) -> date | None:
@@ -206,7 +202,7 @@ def create():
 @bp.route("/meetings/<meeting_id>/edit", methods=["GET", "POST"])
 @require(Permission.organize)
 def edit(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if request.method == "GET":
         services.ensure_editable(meeting)
         form = MeetingForm(obj=meeting)
@@ -246,7 +242,7 @@ def _programme_url(meeting: Meeting) -> str | None:
 @bp.get("/meetings/<meeting_id>")
 @require(Permission.view)
 def detail(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     services.note_view(meeting)
     upcoming = []
     if meeting.recurrence:
@@ -276,7 +272,7 @@ def transition_label(status: MeetingStatus) -> str:
 @bp.post("/meetings/<meeting_id>/status")
 @require(Permission.organize)
 def change_status(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = StatusForm()
     if not form.validate_on_submit():
         flash(_("The form has expired or was sent from elsewhere. Reload the page and send it again."), "error")
@@ -293,7 +289,7 @@ def change_status(meeting_id: str):
 @bp.route("/meetings/<meeting_id>/delete", methods=["GET", "POST"])
 @require(Permission.organize)
 def delete(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = DeleteForm()
     if request.method == "POST" and form.validate_on_submit():
         title = meeting.title
@@ -319,13 +315,13 @@ def _rooms_page(meeting: Meeting, form: RoomForm, status: int = 200):
 @bp.get("/meetings/<meeting_id>/rooms")
 @require(Permission.view)
 def rooms(meeting_id: str):
-    return _rooms_page(_meeting(meeting_id), RoomForm())
+    return _rooms_page(meeting_page(meeting_id), RoomForm())
 
 
 @bp.post("/meetings/<meeting_id>/rooms")
 @require(Permission.organize)
 def add_room(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = RoomForm()
     status = 422
     if form.validate_on_submit():
@@ -343,7 +339,7 @@ def add_room(meeting_id: str):
 @bp.route("/meetings/<meeting_id>/rooms/<room_id>", methods=["GET", "POST"])
 @require(Permission.organize)
 def edit_room(meeting_id: str, room_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     room = services.get_room(meeting, room_id)
     status = 200
     if request.method == "GET":
@@ -371,7 +367,7 @@ def edit_room(meeting_id: str, room_id: str):
 @bp.route("/meetings/<meeting_id>/rooms/<room_id>/delete", methods=["GET", "POST"])
 @require(Permission.organize)
 def delete_room(meeting_id: str, room_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     room = services.get_room(meeting, room_id)
     form = DeleteForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -400,7 +396,7 @@ def _occurrence_day(value: str) -> date:
 @bp.get("/meetings/<meeting_id>/occurrences")
 @require(Permission.view)
 def occurrences(meeting_id: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     if not meeting.recurrence:
         return redirect(url_for("meetings.detail", meeting_id=meeting.public_id))
     start = max(_day(request.args.get("from")) or calendar.week_start(_today()), meeting.starts_on)
@@ -420,7 +416,7 @@ def occurrences(meeting_id: str):
 @bp.post("/meetings/<meeting_id>/occurrences/<day>/cancel")
 @require(Permission.organize)
 def cancel_occurrence(meeting_id: str, day: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = CancelOccurrenceForm()
     if form.validate_on_submit():
         try:
@@ -436,7 +432,7 @@ def cancel_occurrence(meeting_id: str, day: str):
 @bp.post("/meetings/<meeting_id>/occurrences/<day>/restore")
 @require(Permission.organize)
 def restore_occurrence(meeting_id: str, day: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     form = CancelOccurrenceForm()
     if form.validate_on_submit():
         try:
@@ -453,7 +449,7 @@ def restore_occurrence(meeting_id: str, day: str):
 @bp.route("/meetings/<meeting_id>/occurrences/<day>/move", methods=["GET", "POST"])
 @require(Permission.organize)
 def move_occurrence(meeting_id: str, day: str):
-    meeting = _meeting(meeting_id)
+    meeting = meeting_page(meeting_id)
     services.ensure_editable(meeting)
     original = _occurrence_day(day)
     current = services.occurrence(meeting, original)

@@ -272,3 +272,21 @@ def test_viewing_a_classified_meeting_is_audited(client, app, factory):
 
         viewed = db.session.scalars(db.select(AuditEntry.object_id).where(AuditEntry.action == "meeting.viewed"))
         assert list(viewed) == [secret]
+
+
+def test_the_edit_and_rooms_pages_of_a_classified_meeting_are_audited(client, app, factory):
+    site = make_site(app, factory)
+    with app.test_request_context():
+        office = open_office(site)
+        secret = office.meeting(title="Hội nghị mật", classification="confidential").public_id
+        plain = office.meeting(title="Hội nghị thường", classification="internal").public_id
+    client.login(site.email)
+    pages = [f"/meetings/{secret}/edit", f"/meetings/{secret}/rooms"]
+    for page in [*pages, f"/meetings/{plain}/edit", f"/meetings/{plain}/rooms"]:
+        assert client.get(page).status_code == 200, page
+    with app.test_request_context():
+        from planner.core.audit import AuditEntry
+
+        viewed = db.session.execute(db.select(AuditEntry.object_id, AuditEntry.summary)
+                                    .where(AuditEntry.action == "meeting.viewed").order_by(AuditEntry.id)).all()
+        assert [tuple(row) for row in viewed] == [(secret, page) for page in pages]
