@@ -305,8 +305,8 @@ def _speakers_section(items: Sequence[AgendaItem], speakers_by_item: dict[int, l
 
 
 def delegation_groups(participants: Sequence[Participant]) -> list[tuple[str, list[Participant]]]:
-    """Participants (in protocol order) grouped by delegation; those without one by category. Groups
-    come in the order of their highest-ranking member, members in protocol order."""
+    """Participants grouped by delegation; those without one by category. Groups come in the protocol order
+    of their heads (delegates.protocol.delegation_order), members in protocol order."""
     labels = {
         ParticipantCategory.leader: _("Leaders"),
         ParticipantCategory.guest: _("Guests"),
@@ -315,12 +315,15 @@ def delegation_groups(participants: Sequence[Participant]) -> list[tuple[str, li
         ParticipantCategory.press: _("Press"),
         ParticipantCategory.staff: _("Organizing staff"),
     }
-    groups: dict[tuple[str, str], list[Participant]] = {}
-    for p in participants:
-        key = ("d", p.delegation.strip()) if p.delegation.strip() else ("c", p.category.value)
-        groups.setdefault(key, []).append(p)
-    return [(name if kind == "d" else str(labels[ParticipantCategory(name)]), members)
-            for (kind, name), members in groups.items()]
+    groups = protocol.delegation_order(participants, delegation_key)
+    return [(members[0].delegation.strip() or str(labels[ParticipantCategory(members[0].category)]), members)
+            for members in groups]
+
+
+def delegation_key(participant: Participant) -> tuple[str, str]:
+    """The delegation a participant sits and is listed with; those without one, by category."""
+    name = participant.delegation.strip()
+    return ("d", name) if name else ("c", participant.category.value)
 
 
 def _delegates_section(meeting: Meeting) -> dict[str, Any]:

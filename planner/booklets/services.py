@@ -394,8 +394,9 @@ def assign_seats(meeting: Meeting, *, user: User | None, mode: SeatingMode | str
     in_presidium = {p.id for p in presidium}
     hall = [p for p in candidates if p.id not in in_presidium]
     if mode == SeatingMode.delegation:
-        assigned, left = seating.assign_by_delegation(hall, plan.rows, plan.seats_per_row,
-                                                      lambda p: p.delegation.strip() or f"~{p.category.value}")
+        # Delegations sit in the protocol order of their heads (the seating takes them as they come).
+        hall = [p for members in protocol.delegation_order(hall, builders.delegation_key) for p in members]
+        assigned, left = seating.assign_by_delegation(hall, plan.rows, plan.seats_per_row, builders.delegation_key)
     else:
         assigned, left = seating.assign_by_protocol(hall, plan.rows, plan.seats_per_row)
     seats = {p.id: seating.presidium_label(n) for n, p in enumerate(presidium, start=1)}

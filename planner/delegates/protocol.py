@@ -9,7 +9,7 @@ the same way, byte for byte (SQLite BLOB and PostgreSQL bytea both compare bytew
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -54,6 +54,33 @@ def sort_participants(participants: Iterable[Any], order: Order | str = Order.pr
     if order is Order.unit:
         return sorted(participants, key=lambda p: (p.unit_key, *protocol_key(p)))
     return sorted(participants, key=protocol_key)
+
+
+# Delegations ----------------------------------------------------------------------------------------
+
+def delegation_order(participants: Iterable[Any], delegation: Callable[[Any], Hashable],
+                     alone: Callable[[Any], bool] | None = None) -> list[list[Any]]:
+    """Participants grouped by delegation (``delegation(p)`` names it), the groups in protocol order of
+    their heads: the head is the delegation's best-ranked member, and a delegation comes before another
+    when its head's precedence is higher. Heads of equal rank (every provincial delegation led by a Chánh
+    Văn phòng) keep the order in which the delegations were entered (their first member's id), the stable
+    order an office keeps (DOMAIN.md, "Protocol order") — never the heads' given names, which would put
+    Đoàn Cần Thơ before Đoàn Hà Nội because its head is called An. Members follow in protocol order.
+
+    ``alone(p)`` marks those in no delegation (each its own group of one): they keep their place in
+    protocol order among themselves, and come before a delegation whose head has their rank.
+    """
+    groups: dict[Hashable, list[Any]] = {}
+    for participant in participants:
+        groups.setdefault(delegation(participant), []).append(participant)
+
+    def rank(members: list[Any]) -> tuple:
+        head = min(members, key=protocol_key)
+        if alone is not None and alone(head):
+            return (head.precedence, 0, protocol_key(head)[1:])
+        return (head.precedence, 1, (min(getattr(m, "id", 0) or 0 for m in members),))
+
+    return [sorted(members, key=protocol_key) for members in sorted(groups.values(), key=rank)]
 
 
 # Default precedence ---------------------------------------------------------------------------------

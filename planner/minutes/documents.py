@@ -15,6 +15,7 @@ from planner.agenda import programme as programme_rules
 from planner.agenda import services as agenda_services
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, visible_levels
 from planner.core.text import date_line
+from planner.delegates import protocol
 from planner.delegates.models import Participant
 from planner.documents import links
 from planner.documents import services as document_services
@@ -300,10 +301,13 @@ def _letter_body(meeting: Meeting, ctx: Context, letter: InvitationLetter, parti
                                                                       what=_noun_title(meeting, language))))]
 
     def item(label: str, text: str) -> None:
-        if text.strip():
-            body.append(Paragraph(runs("- ", Run(f"{label}: ", bold=True), compose.sentence(text))))
+        # After the label the entry begins with a capital, as "Kính gửi: Đồng chí …" and the list rows do.
+        text = compose.sentence(text)
+        if text:
+            body.append(Paragraph(runs("- ", Run(f"{label}: ", bold=True), text[:1].upper() + text[1:])))
 
-    item(word(language, "presiding"), "; ".join(compose.person_text(p, language) for p in facts["presiding"]))
+    item(word(language, "presiding"), "; ".join(compose.person_text(p, language, capital=True)
+                                                for p in facts["presiding"]))
     if participant is not None:
         item(word(language, "attendees"), letter.addressee)
     item(word(language, "time"), facts["when"])
@@ -350,7 +354,9 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
     recipients = document_services.recipients(ctx.org, "invitation", ctx.settings)
     if recipients is None:
         recipients = [word(language, "as_above")]
-    people = minutes_services.invited(meeting)
+    people = [p for members in protocol.delegation_order(minutes_services.invited(meeting), _delegation,
+                                                          alone=lambda p: not p.delegation.strip())
+              for p in members]
     summary = [meeting.title]
 
     if (mode or letter.mode) is InvitationMode.all:
@@ -384,6 +390,10 @@ def presiding_names(names: list[str], language: str) -> str:
     if len(names) == 1:
         return f"Đồng chí {names[0]}"
     return f"{word(language, 'comrades').capitalize()} {compose.join(names, language)}"
+
+
+def _delegation(participant: Participant) -> str:
+    return participant.delegation.strip() or f"~{participant.id}"
 
 
 def _person(participant: Participant) -> compose.Person:

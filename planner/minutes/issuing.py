@@ -226,6 +226,10 @@ def issue(meeting: Meeting, *, user: User | None) -> InvitationIssue:
     letter = minutes_services.invitation_letter(meeting)
     mode = letter.mode or InvitationMode.each
     people = minutes_services.invited(meeting)
+    latest = current_issue(meeting)
+    if latest is not None and latest.content_version == content_version(meeting, user):
+        raise Conflict(_("Nothing in the letters has changed since %(number)s: it stands, no new number is taken.",
+                         number=latest.number))
     if mode is InvitationMode.each and public_urls.base_url() is not None \
             and Classification(meeting.classification) == Classification.none:
         # The personal links printed as QR codes exist before the number is taken (making one commits).

@@ -149,3 +149,41 @@ def test_attendance_paragraph_in_english(ctx):
 def test_attendance_paragraph_without_named_guests_or_anyone(ctx):
     assert attendance_paragraph([P("A Văn B"), P("C Văn D")], "vi") == "Đến dự có 2 đại biểu."
     assert attendance_paragraph([], "vi") == ""
+
+
+def test_delegations_follow_their_heads_precedence_not_the_heads_given_names():
+    from types import SimpleNamespace
+
+    from planner.core.text import name_collation_key
+    from planner.delegates.protocol import delegation_order
+
+    def person(pid, name, precedence, delegation):
+        family, middle, given = name.split(" ", 2) if name.count(" ") >= 2 else (*name.split(" "), "")
+        return SimpleNamespace(id=pid, full_name=name, precedence=precedence, delegation=delegation,
+                               name_key=name_collation_key(given, family, middle))
+
+    people = [
+        # entered in the official order of provinces; each delegation led by a Chánh Văn phòng (1000)
+        person(1, "Trần Văn Yến", 1000, "Đoàn Hà Nội"), person(2, "Lê Thị Bình", 1100, "Đoàn Hà Nội"),
+        person(3, "Phạm Văn Thành", 1000, "Đoàn Huế"),
+        person(4, "Nguyễn Văn An", 1000, "Đoàn Cần Thơ"), person(5, "Đỗ Văn Ánh", 1200, "Đoàn Cần Thơ"),
+        # a delegation led by a Phó Bí thư comes first whatever its place in the list
+        person(6, "Võ Thị Xuân", 1100, "Đoàn Đà Nẵng"), person(7, "Hồ Văn Út", 500, "Đoàn Đà Nẵng"),
+    ]
+    groups = delegation_order(reversed(people), lambda p: p.delegation)
+    assert [g[0].delegation for g in groups] == ["Đoàn Đà Nẵng", "Đoàn Hà Nội", "Đoàn Huế", "Đoàn Cần Thơ"]
+    assert [p.full_name for p in groups[0]] == ["Hồ Văn Út", "Võ Thị Xuân"], "members in protocol order"
+
+
+def test_people_without_a_delegation_keep_their_protocol_place_beside_the_delegations():
+    from types import SimpleNamespace
+
+    from planner.delegates.protocol import delegation_order
+
+    def person(pid, key, precedence, delegation=""):
+        return SimpleNamespace(id=pid, precedence=precedence, delegation=delegation, name_key=key.encode())
+
+    people = [person(1, "b", 1000, "Đoàn Huế"), person(2, "a", 1000, "Đoàn Huế"), person(3, "z", 300),
+              person(4, "c", 1000), person(5, "a", 1000, "Đoàn Quảng Trị"), person(6, "d", 1100, "Đoàn Quảng Trị")]
+    groups = delegation_order(people, lambda p: p.delegation or f"~{p.id}", alone=lambda p: not p.delegation)
+    assert [[p.id for p in g] for g in groups] == [[3], [4], [2, 1], [5, 6]]

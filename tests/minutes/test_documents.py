@@ -183,7 +183,7 @@ def test_one_invitation_per_participant_with_their_personal_link(app, factory):
                             "Đà Nẵng, ngày 10 tháng 11 năm 2026",
                             "GIẤY MỜI", "Kính gửi: Đồng chí Nguyễn Văn Quảng - Ủy viên Trung ương Đảng",
                             "trân trọng kính mời đồng chí dự hội nghị Ban Chấp hành",
-                            "Chủ trì: đồng chí Nguyễn Văn Quảng",
+                            "Chủ trì: Đồng chí Nguyễn Văn Quảng",
                             "Thời gian: 8 giờ 00, thứ Năm, ngày 19 tháng 11 năm 2026",
                             "Địa điểm: Hội trường A", "Nội dung: Đánh giá kết quả",
                             "Đề nghị đồng chí chuẩn bị: Nghiên cứu trước", "Liên hệ: Đồng chí Lê Thị Mai",

@@ -113,7 +113,12 @@ def test_issued_letters_are_numbered_dated_and_served_byte_for_byte_whatever_cha
     assert "Số 01-GM/VPTU" in text and "DỰ THẢO" not in text
     assert f"ngày {today.day:02d} tháng" in text, "dated the day of issue"
     assert "Thành phần: Các đồng chí Ủy viên Ban Chấp hành" in text
-    assert "Liên hệ: đồng chí Lê Thị Mai - Chuyên viên Văn phòng, điện thoại: 0236 3822 123" in text
+    assert "Chủ trì: Đồng chí Nguyễn Văn Quảng" in text, "“Đồng chí” after a label, as “Kính gửi: Đồng chí …”"
+    assert "Liên hệ: Đồng chí Lê Thị Mai - Chuyên viên Văn phòng, điện thoại: 0236 3822 123" in text
+    # Issuing again without a change takes no number.
+    assert client.post_form(f"{base}/invitation/issue").status_code == 409
+    with app.test_request_context():
+        assert len(issuing.issues(desk.meeting())) == 1
     assert "Bùi Công Lực" in text
     # The organization changes its name, profile and code: the issued letters do not change.
     with app.test_request_context():
