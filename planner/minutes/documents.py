@@ -322,6 +322,24 @@ def _letter_body(meeting: Meeting, ctx: Context, letter: InvitationLetter, parti
     return body
 
 
+def letter_presiding(meeting: Meeting, items: list[Any]) -> list[Participant]:
+    """Who presides, as the invitation names it: the meeting's presiding persons, failing that the chairs of
+    its sessions (a conference chaired session by session), each once, in the programme's order."""
+    chosen = list(meeting.presiding)
+    if chosen:
+        return chosen
+    seen: set[int] = set()
+    for item in sorted(items, key=lambda i: (i.starts_at, i.position, i.id)):
+        if getattr(item.kind, "value", item.kind) != "session" or getattr(item.status, "value", item.status) == \
+                "cancelled":
+            continue
+        for person in item.presiding:
+            if person.id not in seen:
+                seen.add(person.id)
+                chosen.append(person)
+    return chosen
+
+
 def contact_text(letter: InvitationLetter, language: str) -> str:
     """``đồng chí Lê Thị Mai - Chuyên viên Văn phòng, điện thoại: 0236 3822 123``."""
     contact = (letter.contact or "").strip().rstrip(".")
@@ -346,7 +364,7 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
     today = today or minutes_services.local_today(meeting)
     items = agenda_services.list_items(meeting, user)
     starts_at, _ends_at = minutes_services._bounds(meeting, items)
-    presiding = [compose.Person(p.full_name, p.title, p.honorific) for p in meeting.presiding]
+    presiding = [compose.Person(p.full_name, p.title, p.honorific) for p in letter_presiding(meeting, items)]
     facts = {"presiding": presiding, "when": _when(meeting, language, starts_at, None)}
     lines = document_services.signature_lines(ctx.org, "invitation", language, ctx.settings)
     signatures = [Signature(side, line.get("authority", ""), line.get("position", ""), line.get("name", ""))

@@ -98,9 +98,9 @@ def check(meeting: Meeting, user: User | None, *, today: date | None = None) -> 
     problems, warnings = result.problems, result.warnings
     letter = minutes_services.invitation_letter(meeting)
     today = today or minutes_services.local_today(meeting)
-    if not list(meeting.presiding):
-        problems.append(_("Nobody presides: choose the presiding person (chủ trì) on the meeting."))
     items = agenda_services.list_items(meeting, user)
+    if not documents.letter_presiding(meeting, items):
+        problems.append(_("Nobody presides: choose the presiding person (chủ trì) on the meeting."))
     starts_at, _ends = minutes_services._bounds(meeting, items)
     if meeting.start_time is None and starts_at is None:
         problems.append(_("No starting time: give the meeting a start time or an agenda with times."))

@@ -41,15 +41,23 @@ def ready(scene, *, phone: str = "0236 3822 123") -> None:
 
 
 def test_issuing_is_refused_with_the_list_of_what_is_missing_and_saves_nothing(app, desk):
+    from planner.agenda.models import agenda_item_presiding
     from planner.core.errors import ValidationError
     from planner.documents.models import IssuedNumber
     from planner.meetings.models import meeting_presiding
-    from planner.minutes import issuing
+    from planner.minutes import documents, issuing
     from planner.minutes.models import InvitationIssue
 
     with app.test_request_context():
         meeting, organizer = desk.meeting(), desk.user(desk.organizer)
         db.session.execute(meeting_presiding.delete().where(meeting_presiding.c.meeting_id == meeting.id))
+        db.session.commit()
+        # Without presiding persons of its own, the meeting is presided by the chairs of its sessions.
+        (letter, *_rest) = documents.invitation_documents(desk.meeting(), organizer, with_links=False)
+        lines = ["".join(r.text for r in b.runs) for b in letter.body if getattr(b, "kind", "") == "paragraph"]
+        assert any(line.startswith("- Chủ trì: Đồng chí Nguyễn Văn Quảng") for line in lines), lines
+        db.session.execute(agenda_item_presiding.delete())
+        meeting = desk.meeting()
         meeting.venue = ""
         db.session.commit()
         meeting = desk.meeting()
