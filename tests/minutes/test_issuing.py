@@ -219,3 +219,25 @@ def test_lead_time_warning_on_the_invitations_tab(app, client, factory):
     client.login(scene.organizer.email)
     html = client.get(f"/meetings/{scene.meeting_id}/invitations").get_data(as_text=True)
     assert "09/06/2027" in html, "3 working days before Monday 14 June 2027"
+
+
+def test_the_api_issues_with_the_same_check_and_lists_the_issues(app, client, factory):
+    scene = build_scene(app, factory, status="published", day=FUTURE, attendance=False)
+    headers = {"Authorization": f"Bearer {factory.token(scene.organizer)}"}
+    url = f"/api/v1/meetings/{scene.meeting_id}/invitation/issues"
+    refused = client.post(url, headers=headers)
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert len(refused.get_json()["errors"]) == 3, "contact person, contact phone, signer"
+    with app.test_request_context():
+        ready(scene)
+    issued = client.post(url, headers=headers)
+    assert issued.status_code == 201, issued.get_json()
+    body = issued.get_json()
+    assert body["number"] == "Số 01-GM/VPTU" and body["letters"] == 8 and len(body["pdf_sha256"]) == 64
+    assert client.post(url, headers=headers).status_code == 409, "nothing changed: no new number"
+    listed = client.get(url, headers=headers).get_json()
+    assert listed["total"] == 1 and listed["items"][0]["id"] == body["id"]
+    pdf = client.get(f"/api/v1/meetings/{scene.meeting_id}/exports/invitations.pdf", headers=headers)
+    assert hashlib.sha256(pdf.data).hexdigest() == body["pdf_sha256"]
+    viewer = {"Authorization": f"Bearer {factory.token(scene.viewer)}"}
+    assert client.get(url, headers=viewer).status_code == 403

@@ -258,6 +258,7 @@ API: dict[str, dict[str, Rule]] = {
     "/api/v1/agenda-items/<item_id>/speech-requests": {"POST": r(ORGANIZER_WRITE)},
     "/api/v1/speeches/<speech_id>": {"GET": r(STAFF_READ), "PATCH": r(MINUTES_WRITE),
                                      "DELETE": r(ORGANIZER_WRITE)},
+    "/api/v1/meetings/<meeting_id>/invitation/issues": {"GET": r(ORGANIZER_WRITE), "POST": r(ORGANIZER_WRITE)},
     "/api/v1/meetings/<meeting_id>/minutes": {"GET": r(STAFF_READ), "POST": r(MINUTES_WRITE),
                                               "PATCH": r(MINUTES_WRITE)},
     "/api/v1/meetings/<meeting_id>/minutes/correction": {"POST": r(MINUTES_WRITE)},
