@@ -169,13 +169,19 @@ def _render_delegate(token: str, participant: Participant, *, rsvp_form: RsvpFor
         organization=meeting.organization, hidden=hidden, when=invitations.when_text(meeting, language),
         where=invitations.where_text(meeting), days=days, release=release, presided=presided,
         speaking=speaking, open_items=open_items, mine=mine, speeches=speeches, reply=reply, rsvp_form=form,
-        speak_form=SpeakForm(), confirm=ConfirmForm(), documents=invitations.delegate_documents(participant),
+        speak_form=_speak_form, confirm=ConfirmForm(), documents=invitations.delegate_documents(participant),
         feed_status=calendar_services.personal_feed_status(participant), new_links=new_links,
         answerable=meeting_services.is_editable(meeting),
         row_span=lambda row: programme_rules.span(row.starts_at, row.ends_at, language),
         part_labels={"morning": _("Morning"), "afternoon": _("Afternoon"), "evening": _("Evening")},
         day_label=lambda day: format_date(day, "EEEE, dd/MM/yyyy"),
     ), status
+
+
+def _speak_form(item_id: str) -> SpeakForm:
+    """One "ask to speak" form per agenda item, each with its own field ids (the prefix), so that each
+    label names its own field."""
+    return SpeakForm(prefix=f"speak-{item_id}")
 
 
 @bp.get("/d/<token>")
@@ -205,7 +211,7 @@ def delegate_rsvp(token: str, participant: Participant):
 @bp.post("/d/<token>/speak/<item_id>")
 @delegate_view
 def delegate_speak(token: str, participant: Participant, item_id: str):
-    form = SpeakForm()
+    form = _speak_form(item_id)
     if not form.validate_on_submit():
         flash(_("The request could not be sent. Reload the page and try again."), "error")
         return redirect(url_for("portal.delegate", token=token))

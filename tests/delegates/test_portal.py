@@ -129,8 +129,11 @@ def test_request_to_speak_on_an_open_discussion_item(client, scene):
     discussion = scene.items["discussion"]
     assert f"/d/{secret}/speak/{discussion}" in page
     assert f"/d/{secret}/speak/{scene.items['report']}" not in page   # a report is not open for requests
+    # Each item's form has its own field names and ids: the label of this one names this field.
+    assert f'<label for="speak-{discussion}-title"' in page
+    assert re.search(f'<input[^>]* id="speak-{discussion}-title"[^>]* name="speak-{discussion}-title"', page)
     response = client.post(f"/d/{secret}/speak/{discussion}", data={"csrf_token": _csrf(page),
-                                                                  "title": "Về chuyển đổi số"})
+                                                                  f"speak-{discussion}-title": "Về chuyển đổi số"})
     assert response.status_code == 302
     page = client.get(f"/d/{secret}").get_data(as_text=True)
     assert "Đã gửi đăng ký phát biểu" in page
