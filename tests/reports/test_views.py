@@ -42,7 +42,8 @@ def test_the_statistics_page_draws_each_chart_beside_its_table(client, signed_of
     response = client.get("/reports?start=2026-01-01&end=2026-12-31")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert html.count('<svg class="chart"') == 4
+    assert html.count('<svg class="chart chart-wide"') == 4
+    assert html.count('<svg class="chart chart-narrow"') == 4
     for chart in ("chart-meetings", "chart-attendance", "chart-speaking", "chart-notices"):
         assert f'id="{chart}"' in html
     assert "<script" not in html[html.index("<svg"):html.rindex("</svg>")]
@@ -59,7 +60,7 @@ def test_a_wrong_filter_is_shown_next_to_its_field(client, signed_office):
     errors = re.findall(r'<p class="error"[^>]*>([^<]+)</p>', html)
     assert "Nhập ngày theo dạng 2026-11-30." in errors
     assert any("tháng, quý hoặc năm" in e for e in errors)
-    assert '<svg class="chart"' in html, "the default figures are still shown"
+    assert '<svg class="chart chart-wide"' in html, "the default figures are still shown"
 
 
 def test_the_workbook_and_the_api_give_the_same_figures(app, client, factory, signed_office):
