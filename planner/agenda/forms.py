@@ -16,7 +16,6 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItemStatus
 from planner.core.permissions import CLASSIFICATION_LABELS
@@ -29,11 +28,6 @@ STATUS_LABELS = {
 }
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class ItemForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in AGENDA_ITEM_KIND_LABELS.items()],
                        default="report")
@@ -44,7 +38,7 @@ class ItemForm(FlaskForm):
     start = TimeField(_l("Starts at"), validators=[InputRequired(REQUIRED)], format="%H:%M")
     end = TimeField(_l("Ends at"), validators=[InputRequired(REQUIRED)], format="%H:%M")
     room_id = SelectField(_l("Room"), choices=[], default="")
-    presiding_ids = MultiCheckboxField(_l("Presiding"), choices=[])
+    presiding_ids = SelectMultipleField(_l("Presiding"), choices=[])  # drawn by the people picker
     performer = StringField(_l("Performed by (as printed)"), validators=[Length(max=500)],
                             description=_l("For the programme's “Người thực hiện” column, e.g. "
                                            "“Lãnh đạo Văn phòng”. Empty: the presiding persons are printed."))

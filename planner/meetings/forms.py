@@ -82,9 +82,9 @@ class MeetingForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=_timezone_choices, default="Asia/Ho_Chi_Minh")
     language = SelectField(_l("Language"), choices=lambda: list(LANGUAGE_LABELS.items()), default="vi")
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
-    presiding_ids = MultiCheckboxField(_l("Presiding"), choices=[], validate_choice=False,
+    presiding_ids = SelectMultipleField(_l("Presiding"), choices=[], validate_choice=False,
                                        description=_l("Chosen among the delegates of the meeting."))
-    secretary_ids = MultiCheckboxField(_l("Secretaries"), choices=[], validate_choice=False,
+    secretary_ids = SelectMultipleField(_l("Secretaries"), choices=[], validate_choice=False,
                                        description=_l("Who takes the minutes."))
     # Recurrence: turned into an RRULE by meetings.recurrence.build_rule.
     repeat = SelectField(_l("Repeats"), choices=_repeat_choices, default="")

@@ -49,8 +49,9 @@ def form_fields(html: str) -> dict[str, object]:
             data[name] = chosen.group(1) or chosen.group(2)
     for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
         data[name] = body.strip()
-    data["presiding_ids"] = [v for tag in re.findall(r'<input[^>]*name="presiding_ids"[^>]*>', form)
-                             if "checked" in tag for v in re.findall(r'value="([^"]+)"', tag)]
+    picker = re.search(r'<select[^>]*name="presiding_ids"[^>]*>(.*?)</select>', form, re.S)
+    data["presiding_ids"] = [a or b for a, b in re.findall(
+        r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', picker.group(1) if picker else "")]
     return data
 
 

@@ -26,8 +26,13 @@ def fill_item(page, *, title: str, start: str, end: str, kind: str | None = None
     page.fill("#end", end)
     if room:
         page.select_option("#room_id", label=room)
-    for name in presiding:
-        page.locator(".presiding-choices label", has_text=name).click()
+    for name in presiding:  # the people picker: type part of the name, pick it from the list
+        search = page.locator(".people-picker .picker-input")
+        search.fill(name.split()[-1])
+        page.locator(".picker-option", has_text=name).first.click()
+        from playwright.sync_api import expect
+
+        expect(page.locator(".picker-chip", has_text=name)).to_be_visible()
     if then == "another":
         page.locator("button[name=then][value=another]").click()
     else:
