@@ -1,4 +1,4 @@
-// The check-in desk: search as you type, scan a badge's QR code (jsQR, vendored), one tap to check in,
+// The check-in desk: search as you type, scan a badge's QR code (jsQR, vendored, loaded on first use), one tap to check in,
 // undo, and the counts refreshed every few seconds. Without this file the page still works with forms.
 (function () {
   "use strict";
@@ -218,10 +218,28 @@
       requestAnimationFrame(frame);
     }
 
-    if (scanButton && window.jsQR && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    // The QR reader (130 KB) is fetched when "Scan" is first pressed, not with the page.
+    var scanner = null;
+    function loadScanner() {
+      if (!scanner) {
+        scanner = new Promise(function (resolve, reject) {
+          if (window.jsQR) { resolve(); return; }
+          var script = document.createElement("script");
+          script.src = data.scannerSrc;
+          script.onload = function () { if (window.jsQR) { resolve(); } else { reject(new Error("jsQR")); } };
+          script.onerror = function () { scanner = null; reject(new Error("jsQR")); };
+          document.head.appendChild(script);
+        });
+      }
+      return scanner;
+    }
+
+    if (scanButton && data.scannerSrc && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
       scanButton.hidden = false;
       scanButton.addEventListener("click", function () {
-        navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false}).then(function (s) {
+        loadScanner().then(function () {
+          return navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false});
+        }).then(function (s) {
           stream = s;
           video.srcObject = s;
           camera.hidden = false;
