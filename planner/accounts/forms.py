@@ -28,8 +28,10 @@ def _language_choices():
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=255)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=1024)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=255)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
     next = HiddenField()
 
 
