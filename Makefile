@@ -43,7 +43,13 @@ $(ICALJS)/node_modules/.installed: $(ICALJS)/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix $(ICALJS) --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the ical.js tests will skip"; fi
 
-test: $(VENV)/.installed-dev translations assets $(ICALJS)/node_modules/.installed
+# axe-core (Deque's accessibility rules) checks the main pages in tests/e2e/test_accessibility.py.
+AXE := tests/e2e/node
+$(AXE)/node_modules/.installed: $(AXE)/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix $(AXE) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility tests will skip"; fi
+
+test: $(VENV)/.installed-dev translations assets $(ICALJS)/node_modules/.installed $(AXE)/node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/bandit -c pyproject.toml -r planner -q
 	env -u PLANNER_TEST_DATABASE_URL $(BIN)/pytest -q
