@@ -410,6 +410,15 @@ def presiding_names(names: list[str], language: str) -> str:
     return f"{word(language, 'comrades').capitalize()} {compose.join(names, language)}"
 
 
+def speakers_text(names: list[str], language: str) -> str:
+    """Several speakers as one list: ``Các đồng chí A, B và C`` rather than ``Đồng chí A, Đồng chí B, …``
+    (the honorific once, as the session heading writes its chairs)."""
+    prefix = "Đồng chí "
+    if compose.lang(language) == "vi" and len(names) > 1 and all(n.startswith(prefix) for n in names):
+        return presiding_names([n[len(prefix):] for n in names], language)
+    return ", ".join(names)
+
+
 def _delegation(participant: Participant) -> str:
     return participant.delegation.strip() or f"~{participant.id}"
 
@@ -462,7 +471,7 @@ def programme_document(meeting: Meeting, user: User | None, *, today: date | Non
                     content += runs(f" {word(language, 'cancelled')}")
                 if row.room and row.room != session_room:
                     content += runs(Run(f" ({row.room})", italic=True))
-                performer = row.performer or ", ".join(speakers.get(row.id, []))
+                performer = row.performer or speakers_text(speakers.get(row.id, []), language)
                 rows.append(TableRow(cells=[runs(str(row.number) if row.number else ""),
                                             runs(programme_rules.span(row.starts_at, row.ends_at, language)),
                                             content, runs(performer)], muted=row.cancelled))

@@ -228,7 +228,9 @@ def test_programme_document_in_the_profile_layout(app, factory):
                            "BUỔI SÁNG", "PHIÊN KHAI MẠC — Chủ trì: Đồng chí Nguyễn Văn Quảng", "1", "8h00 – 8h15",
                            "Khai mạc hội nghị", "Đồng chí Lương Nguyễn Minh Triết", "2", "8h15 – 9h00",
                            "Báo cáo kết quả thực hiện", "Đồng chí Đinh Thế Huynh", "Giải lao",
-                           "Thảo luận về dự thảo kế hoạch năm 2027", "Thông qua quy chế làm việc (hoãn)",
+                           "Thảo luận về dự thảo kế hoạch năm 2027",
+                           "Các đồng chí Nguyễn Văn Nên, Tô Huy Rứa và Nguyễn Văn Quảng",
+                           "Thông qua quy chế làm việc (hoãn)",
                            "Kết luận hội nghị"])
     assert "DỰ THẢO" in text, "the programme of a meeting still in draft is a draft"
 
