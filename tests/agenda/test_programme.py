@@ -57,3 +57,55 @@ def test_staff_with_clearance_see_internal_and_classified_groups():
     assert [p.name for p in days[0].parts] == ["morning", "afternoon"]
     internal_only = programme.build(SNAPSHOT, ZONE, levels=["none", "internal"])
     assert "Trong phiên mật" not in [r.title for r in internal_only[0].rows]  # goes with its session
+
+
+def test_sessions_held_at_the_same_time_are_parallel():
+    def session(title, start, end, room, day=3, status="scheduled"):
+        made = e(title, start, end, kind="session", day=day, status=status)
+        return {**made, "room": room}
+
+    snapshot = {
+        "open": session("Phiên toàn thể", (1, 0), (4, 0), "Hội trường A"),
+        "t1": session("Chuyên đề 1", (6, 30), (8, 30), "Hội trường A"),
+        "t2": session("Chuyên đề 2", (6, 30), (8, 30), "Phòng họp 1"),
+        "t3": session("Chuyên đề 3", (7, 0), (9, 0), "Phòng họp 2"),
+        "off": session("Chuyên đề hoãn", (6, 30), (8, 30), "Phòng họp 3", status="cancelled"),
+        "next": session("Chuyên đề 1", (6, 30), (8, 30), "Hội trường A", day=4),
+    }
+    days = programme.build(snapshot, ZONE, levels=["none"])
+    assert programme.parallel_sessions(days) == {"t1", "t2", "t3"}, "the plenary, a cancelled one, another day: no"
+
+
+def test_the_printed_programme_names_the_rooms_of_parallel_sessions(app, factory):
+    from planner.agenda import services as agenda
+    from planner.meetings.models import Room
+    from planner.minutes import documents
+    from tests.minutes.conftest import build_scene
+
+    scene = build_scene(app, factory, status="published", attendance=False)
+    with app.test_request_context():
+        from planner.extensions import db
+
+        meeting, admin = scene.meeting(), scene.user(scene.admin)
+        rooms = [Room(meeting_id=meeting.id, name=name) for name in ("Phòng họp số 1", "Phòng họp số 2")]
+        db.session.add_all(rooms)
+        db.session.commit()
+        day = meeting.starts_on
+        for n, room in enumerate(rooms, start=1):
+            session = agenda.create_item(meeting, {
+                "title": f"Chuyên đề {n}", "kind": "session", "room_id": room.public_id,
+                "starts_at": datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC),
+                "ends_at": datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)}, user=admin)
+            agenda.create_item(meeting, {
+                "title": f"Trao đổi chuyên đề {n}", "kind": "discussion", "parent_id": session.public_id,
+                "room_id": room.public_id,
+                "starts_at": datetime(day.year, day.month, day.day, 7, 0, tzinfo=UTC),
+                "ends_at": datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC)}, user=admin)
+        document = documents.programme_document(scene.meeting(), admin)
+    groups = ["".join(r.text for r in row.group) for block in document.body if getattr(block, "rows", None)
+              for row in block.rows if row.group]
+    assert "CHUYÊN ĐỀ 1 — Phòng họp số 1" in groups and "CHUYÊN ĐỀ 2 — Phòng họp số 2" in groups
+    assert not any("Hội trường" in g for g in groups), "a session alone at its time names no room"
+    cells = ["".join(r.text for r in cell) for block in document.body if getattr(block, "rows", None)
+             for row in block.rows for cell in (row.cells or [])]
+    assert "Trao đổi chuyên đề 1" in cells, "the item held in its session's room does not repeat it"
