@@ -60,6 +60,7 @@ def seed() -> Organization:
         if accounts.user_by_email(login.email) is None:
             accounts.create_user(org, email=login.email, name=login.name, role=login.role,
                                  clearance=login.clearance, password=login.password)
+    seed_document_settings(org)
     demo_meetings = seed_meetings(org)
     seed_participants(demo_meetings["conference"])
     seed_briefing_participants(demo_meetings["briefing"])
@@ -68,6 +69,28 @@ def seed() -> Organization:
     seed_print(demo_meetings["conference"])
     seed_history(org, accounts.user_by_email(LOGINS[0].email))
     return org
+
+
+# Document settings ---------------------------------------------------------------------------------
+
+# The office's documents: its short header name under the committee's; the conclusion notice is the
+# committee's (T/L BAN THƯỜNG VỤ, numbered -TB/TU), the invitation the office's own (-GM/VPTU); both
+# signed by the head of the office.
+DOCUMENT_SETTINGS = {
+    "profile_overrides": {"issuer_line": "Văn phòng", "superior_code": "TU", "drafter_code": "TH"},
+    "issuers": {"notice": {"body": "superior"}, "invitation": {"body": "own"}},
+    "signatures": {
+        "notice": {"right": {"position": "Chánh Văn phòng", "name": "Trần Văn Minh"}},
+        "invitation": {"right": {"position": "Chánh Văn phòng", "name": "Trần Văn Minh"}},
+    },
+}
+
+
+def seed_document_settings(org: Organization) -> None:
+    from planner.documents import services as document_services
+
+    if document_services.settings(org).id is None:
+        document_services.update_settings(org, DOCUMENT_SETTINGS)
 
 
 # Meetings ----------------------------------------------------------------------------------------

@@ -52,11 +52,6 @@ def own_name(org: Any, current: Any) -> str:
     return _overrides(current).get("issuer_line") or org.name or ""
 
 
-def default_body(document_type: str, org: Any, current: Any) -> str:
-    """Without a choice: the office issues in its own name."""
-    return "own"
-
-
 def default_authority(profile: Profile, document_type: str, body: str, language: str = "vi") -> str:
     """The profile's authority line for a body: by order of the superior's collective (``T/L BAN THƯỜNG VỤ``),
     none for the office's own documents (its head signs as ``CHÁNH VĂN PHÒNG``)."""
@@ -71,7 +66,8 @@ def issuing_body(org: Any, document_type: str, profile: Profile, current: Any = 
     """The issuing body of a document type in the organization's settings."""
     overrides = _overrides(current)
     chosen = ((getattr(current, "issuers", None) or {}).get(document_type) or {}) if current is not None else {}
-    body = chosen.get("body") if chosen.get("body") in BODIES else default_body(document_type, org, current)
+    # Without a choice the office issues in its own name; the minutes are always its own record.
+    body = chosen.get("body") if chosen.get("body") in BODIES else "own"
     if document_type not in ISSUED_TYPES:
         body = "own"
     authority = chosen.get("authority") or default_authority(profile, document_type, body, language)

@@ -36,6 +36,8 @@ class DocumentSettings(IdMixin, TimestampMixin, VersionedMixin, Base):
     profile_overrides: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Default signature lines per document type: {"minutes": {"authority": "...", "position": "...", "name": ...}}
     signatures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The issuing body per document type (documents.issuers): {"notice": {"body": "superior", "authority": ...}}
+    issuers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The organization's own DOCX letterhead, stored under the instance storage folder.
     letterhead_path: Mapped[str | None] = mapped_column(String(255))
     letterhead_name: Mapped[str] = mapped_column(String(255), default="")

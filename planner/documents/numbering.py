@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from planner.documents.issuers import IssuingBody
 from planner.documents.models import DocumentSequence, DocumentSettings, IssuedNumber, NumberingPeriod
 from planner.documents.profiles import DOCUMENT_TYPES, Profile
 from planner.extensions import db
@@ -33,11 +34,14 @@ def settings_for(organization_id: int) -> DocumentSettings:
 
 
 def sequence_scope(settings: DocumentSettings, document_type: str, on: date,
-                   congress_meeting_public_id: str | None = None) -> str:
-    """Which sequence a document draws from: a congress has one for all its documents."""
+                   congress_meeting_public_id: str | None = None, issuer: IssuingBody | None = None) -> str:
+    """Which sequence a document draws from: a congress has one for all its documents; a body the office
+    issues for (the committee, ``-TB/TU``) keeps its own register beside the office's (``-TB/VPTU``)."""
     if congress_meeting_public_id:
         return f"meeting:{congress_meeting_public_id}"
     code = DOCUMENT_TYPES[document_type]["code"]
+    if issuer is not None and issuer.body != "own":
+        code = f"{code}@{issuer.code}"
     if settings.numbering_period == NumberingPeriod.term and settings.term_label:
         return f"{code}/term:{settings.term_label}"
     return f"{code}/{on.year}"
@@ -68,7 +72,6 @@ def assign_number(
     *,
     organization_id: int,
     profile: Profile,
-    body_code: str,
     document_type: str,
     on: date,
     object_type: str,
@@ -77,12 +80,19 @@ def assign_number(
     meeting_id: int | None = None,
     congress_meeting_public_id: str | None = None,
     issued_by_id: int | None = None,
+    issuer: IssuingBody | None = None,
+    body_code: str | None = None,
 ) -> AssignedNumber:
-    """Take the next number and enter it in the register. The caller commits (or rolls back)."""
+    """Take the next number and enter it in the register. The caller commits (or rolls back).
+
+    The body code of the number is the issuing body's (documents.issuers): the same body gives the
+    signature its authority line, so the two agree. ``body_code`` alone stands for the office's own."""
+    if issuer is None:
+        issuer = IssuingBody("own", "", "", body_code or "", "")
     settings = settings_for(organization_id)
-    scope = sequence_scope(settings, document_type, on, congress_meeting_public_id)
+    scope = sequence_scope(settings, document_type, on, congress_meeting_public_id, issuer)
     number = _next_in_sequence(organization_id, scope)
-    formatted = profile.number(number, document_type, body_code, language)
+    formatted = profile.number(number, document_type, issuer.code, language)
     db.session.add(IssuedNumber(
         organization_id=organization_id, scope=scope, number=number, document_type=document_type,
         formatted=formatted, object_type=object_type, object_id=object_id, meeting_id=meeting_id,

@@ -22,6 +22,8 @@ from planner.core import audit, workdays
 from planner.core.errors import Conflict, ValidationError
 from planner.core.text import normalize
 from planner.core.zipfiles import OfficeFileRefused, check_office_file, markup_message
+from planner.documents import issuers as issuer_rules
+from planner.documents.issuers import IssuingBody
 from planner.documents.models import DocumentSettings, NumberingPeriod
 from planner.documents.numbering import settings_for
 from planner.documents.profiles import Profile, profile_for
@@ -35,10 +37,16 @@ MAX_UNPACKED = 50 * 1024 * 1024
 SIGNED_TYPES = ("minutes", "notice", "invitation")
 SIDES = ("left", "right")
 LINE_FIELDS = ("authority", "position", "name")
-# Values of the profile an organization may change, and the printed names of the issuing bodies.
-OVERRIDE_FIELDS = ("number_format", "recipients_last", "issuer_line", "superior_line")
+# Values of the profile an organization may change, the printed names of the issuing bodies, the superior
+# body's code and the default drafter's code (ký hiệu người soạn thảo).
+OVERRIDE_FIELDS = ("number_format", "recipients_last", "issuer_line", "superior_line", "superior_code",
+                   "drafter_code")
+# Names printed in the header may carry manual breaks between words (one line each, at most three).
+MULTILINE_FIELDS = ("issuer_line", "superior_line")
+CODE_FIELDS = ("superior_code", "drafter_code")
 INVITATION_LEAD_DAYS = 3
 _TERM = re.compile(r"^[\w .\-–/]{1,32}$")
+_CODE = re.compile(r"^[\w.\-]{1,32}$")
 
 
 def settings(org: Organization) -> DocumentSettings:
@@ -73,14 +81,23 @@ def invitation_due(org: Organization, first_day: date, current: DocumentSettings
 
 
 def issuer_lines(org: Organization, current: DocumentSettings | None = None) -> tuple[str, str]:
-    """(superior body, issuing body) as printed in the header block."""
-    overrides = (current or settings(org)).profile_overrides or {}
-    return (overrides.get("superior_line") or org.parent_name or "", overrides.get("issuer_line") or org.name)
+    """(superior body, issuing body) as printed in the header block of the organization's own documents."""
+    current = current or settings(org)
+    return issuer_rules.superior_name(org, current), issuer_rules.own_name(org, current)
+
+
+def issuing_body(org: Organization, document_type: str, current: DocumentSettings | None = None,
+                 language: str = "vi") -> IssuingBody:
+    """Who issues a document type: its header lines, the body code of its number and its authority line, which
+    therefore always agree (``T/L BAN THƯỜNG VỤ`` goes with ``-TB/TU``; the office's own with ``-TB/VPTU``)."""
+    current = current or settings(org)
+    return issuer_rules.issuing_body(org, document_type, profile(org, current), current, language)
 
 
 def signature_lines(org: Organization, document_type: str, language: str,
                     current: DocumentSettings | None = None) -> dict[str, dict[str, str]]:
-    """The signature lines of a document type: the profile's defaults, then the organization's own."""
+    """The signature lines of a document type: the profile's defaults, then the organization's own. The
+    authority line of a document the organization issues (notice, invitation) is its issuing body's."""
     current = current or settings(org)
     lines = {side: {"authority": line.authority, "position": line.position, "name": ""}
              for side, line in profile(org, current).signature_lines(document_type, language).items()}
@@ -90,7 +107,68 @@ def signature_lines(org: Organization, document_type: str, language: str,
         if any(values.get(f) for f in LINE_FIELDS):
             base = lines.get(side, {"authority": "", "position": "", "name": ""})
             lines[side] = {f: values.get(f) or base.get(f, "") for f in LINE_FIELDS}
+    if document_type in issuer_rules.ISSUED_TYPES and "right" in lines:
+        lines["right"]["authority"] = issuing_body(org, document_type, current, language).authority
     return lines
+
+
+def signers(org: Organization, document_type: str, language: str, current: DocumentSettings | None = None,
+            *, chosen: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
+    """Who signs a document, side by side: ``{side: {authority, position, name}}``. The one place that
+    decides it: the document type's lines in the organization's settings (the invitation's and the
+    notice's signer is a chosen person with a position, e.g. the head of the office), the authority line
+    of the issuing body, and ``chosen`` over them (the minutes: the secretary on the left, the presiding
+    person who signs on the right)."""
+    lines = signature_lines(org, document_type, language, current)
+    for side, values in (chosen or {}).items():
+        base = lines.setdefault(side, {"authority": "", "position": "", "name": ""})
+        for f in LINE_FIELDS:
+            if values.get(f):
+                base[f] = values[f]
+    return lines
+
+
+def signer_problems(document_type: str, lines: dict[str, dict[str, str]] | None) -> list[str]:
+    """What keeps a document from being approved or issued for want of a signer, in the user's language."""
+    lines = lines or {}
+    problems = []
+    if document_type == "minutes":
+        if not (lines.get("left") or {}).get("name", "").strip():
+            problems.append(_("No secretary is named to sign the minutes (left)."))
+        if not (lines.get("right") or {}).get("name", "").strip():
+            problems.append(_("No presiding person is named to sign the minutes (right)."))
+        return problems
+    right = lines.get("right") or {}
+    if not right.get("name", "").strip():
+        problems.append(_("No signer is chosen for this document: name the person who signs it (the document "
+                          "settings give each type its default signer)."))
+    elif not right.get("position", "").strip():
+        problems.append(_("The signer's position is missing."))
+    return problems
+
+
+def require_signer(org: Organization, document_type: str, language: str, current: DocumentSettings | None = None,
+                   *, lines: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
+    """The signers of a document that is about to be approved or issued; refused when nobody signs it."""
+    lines = lines if lines is not None else signers(org, document_type, language, current)
+    problems = signer_problems(document_type, lines)
+    if problems:
+        raise ValidationError(" ".join(problems), field="signer")
+    return lines
+
+
+def issuer_problems(org: Organization, document_type: str, current: DocumentSettings | None = None) -> list[str]:
+    """What keeps a document type from being numbered: its issuing body's name or code missing."""
+    current = current or settings(org)
+    missing = issuer_rules.problems(org, document_type, profile(org, current), current)
+    messages = []
+    if "code" in missing:
+        messages.append(_("The issuing body of this document has no code (ký hiệu cơ quan) for its number: an "
+                          "administrator sets it in the organization or document settings."))
+    if "name" in missing:
+        messages.append(_("The issuing body of this document has no name: an administrator sets it in the "
+                          "document settings."))
+    return messages
 
 
 def recipients(org: Organization, document_type: str, current: DocumentSettings | None = None) -> list[str] | None:
@@ -106,6 +184,7 @@ def describe(current: DocumentSettings) -> dict[str, Any]:
         "term_label": current.term_label,
         "profile_overrides": current.profile_overrides or {},
         "signatures": current.signatures or {},
+        "issuers": current.issuers or {},
         "holidays": current.holidays,
         "invitation_lead_days": current.invitation_lead_days or 3,
         "letterhead": current.letterhead_name or None,
@@ -148,7 +227,10 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
         for key, value in (data["profile_overrides"] or {}).items():
             if key not in OVERRIDE_FIELDS:
                 raise ValidationError(_("Unknown setting: %(name)s", name=key), field="profile_overrides")
-            text = _clean_line(value)
+            text = _clean_lines(value, key) if key in MULTILINE_FIELDS else _clean_line(value)
+            if text and key in CODE_FIELDS and not _CODE.match(text):
+                raise ValidationError(_("A code is letters and digits, without spaces (e.g. TU, VPTU, P1)."),
+                                      field=key)
             if text:
                 overrides[key] = text
         if "number_format" in overrides:
@@ -156,6 +238,9 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
         current.profile_overrides = overrides or None
     if "signatures" in data:
         current.signatures = _clean_signatures(data["signatures"] or {}) or None
+    if "issuers" in data:
+        current.issuers = _clean_issuers(data["issuers"] or {}) or None
+    _check_issuers(org, current)
     if "holidays" in data:
         current.holidays = _clean_holidays(data["holidays"])
     if "invitation_lead_days" in data:
@@ -170,6 +255,53 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
                  changes=changes)
     _commit()
     return current
+
+
+def _clean_lines(value: Any, field: str) -> str:
+    """A name printed in the header: one line, or up to three where it may break between words."""
+    lines = [normalize(line) for line in str(value or "").replace("\r", "\n").split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) > 3:
+        raise ValidationError(_("At most three lines."), field=field)
+    text = "\n".join(lines)
+    if len(text) > 255:
+        raise ValidationError(_("This line is too long (at most %(n)d characters).", n=255), field=field)
+    return text
+
+
+def _clean_issuers(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValidationError(_("Choose who issues each document."), field="issuers")
+    clean: dict[str, Any] = {}
+    for document_type, value in data.items():
+        if document_type not in issuer_rules.ISSUED_TYPES or not isinstance(value, dict):
+            raise ValidationError(_("Unknown document type: %(name)s", name=document_type), field="issuers")
+        body = value.get("body") or "own"
+        if body not in issuer_rules.BODIES:
+            raise ValidationError(_("Choose who issues each document."), field=f"{document_type}_issuer_body")
+        entry = {"body": body, "authority": _clean_line(value.get("authority"))}
+        if body == "other":
+            entry["name"] = _clean_lines(value.get("name"), f"{document_type}_issuer_name")
+            entry["code"] = _clean_line(value.get("code"), 32)
+            if not entry["name"]:
+                raise ValidationError(_("Name the body that issues it."), field=f"{document_type}_issuer_name")
+            if not _CODE.match(entry["code"]):
+                raise ValidationError(_("A code is letters and digits, without spaces (e.g. TU, VPTU, P1)."),
+                                      field=f"{document_type}_issuer_code")
+        if body != "own" or entry["authority"]:
+            clean[document_type] = {k: v for k, v in entry.items() if v}
+    return clean
+
+
+def _check_issuers(org: Organization, current: DocumentSettings) -> None:
+    """A document type issued by the superior body needs the superior's name and code."""
+    if any(value.get("body") == "superior" for value in (current.issuers or {}).values()):
+        overrides = current.profile_overrides or {}
+        if not overrides.get("superior_code"):
+            raise ValidationError(_("Documents issued by the superior body need its code (e.g. TU)."),
+                                  field="superior_code")
+        if not issuer_rules.superior_name(org, current):
+            raise ValidationError(_("Documents issued by the superior body need its name."), field="superior_line")
 
 
 def _commit() -> None:

@@ -42,7 +42,10 @@ class MinutesSchema(ma.Schema):
     sections = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "In document order: {key, kind, heading, text}; items add discussion, conclusion and "
                        "decisions [{text, for, against, abstain}]; signatures have left/right "
-                       "{authority, position, name}; recipients have text (one a line)"})
+                       "{authority, position, name} and signer_id; recipients have text (one a line), drafter "
+                       "(the drafter's code) and copies (the number of copies)"})
+    signer_id = ma.fields.String(allow_none=True, metadata={
+        "description": "Minutes: the presiding person who signs (a participant's id)"})
     approved_at = ma.fields.DateTime(allow_none=True)
     approved_by = ma.fields.String(allow_none=True)
     submitted_at = ma.fields.DateTime(allow_none=True)
@@ -67,6 +70,9 @@ class PatchSchema(ma.Schema):
                               metadata={"description": "submitted, approved (assigns the number and locks) or "
                                                        "draft (back from submitted)"})
     note = ma.fields.String(validate=ma.validate.Length(max=500))
+    signer_id = ma.fields.String(validate=ma.validate.Length(max=64), metadata={
+        "description": "Minutes: the presiding person (a participant's id, one of the meeting's presiding_ids) who "
+                       "signs on the right; with several co-chairs, the one chosen"})
 
 
 class RevisionSchema(ma.Schema):
@@ -141,6 +147,12 @@ def _routes(kind: MinutesKind, path: str) -> None:
                 try:
                     minutes = services.save(minutes, data["sections"], user=g.api_user, version=version,
                                             note=data.get("note", ""))
+                except services.MinutesConflict as exc:
+                    return _conflict_response(exc)
+                version = minutes.version
+            if data.get("signer_id"):
+                try:
+                    minutes = services.choose_signer(minutes, data["signer_id"], user=g.api_user, version=version)
                 except services.MinutesConflict as exc:
                     return _conflict_response(exc)
                 version = minutes.version

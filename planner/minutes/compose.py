@@ -91,6 +91,7 @@ class MeetingFacts:
     # Signature lines (profile defaults over which the organization's settings lie): side -> fields.
     signatures: dict[str, dict[str, str]] = field(default_factory=dict)
     recipients: list[str] = field(default_factory=list)
+    drafter: str = ""  # the default drafter's code (document settings)
     issuer: str = ""              # the issuing body, for the notice's closing sentence
     organizer: str = ""           # who held the meeting (the superior body), for the notice's first sentence
 
@@ -359,8 +360,10 @@ def signatures_section(signatures: Mapping[str, Mapping[str, str]]) -> dict[str,
     return {"key": "signatures", "kind": "signatures", **sides}
 
 
-def recipients_section(recipients: Iterable[str]) -> dict[str, Any]:
-    return {"key": "recipients", "kind": "recipients", "text": "\n".join(r for r in recipients if r.strip())}
+def recipients_section(recipients: Iterable[str], drafter: str = "") -> dict[str, Any]:
+    """The recipients, one a line; the drafter's code and the number of copies end the archive line."""
+    return {"key": "recipients", "kind": "recipients", "text": "\n".join(r for r in recipients if r.strip()),
+            "drafter": drafter, "copies": None}
 
 
 def minutes_sections(facts: MeetingFacts) -> list[dict[str, Any]]:
@@ -378,7 +381,7 @@ def minutes_sections(facts: MeetingFacts) -> list[dict[str, Any]]:
         sections.append(_item(item, number, facts))
     sections.append(_closing(facts))
     sections.append(signatures_section(facts.signatures))
-    sections.append(recipients_section(facts.recipients))
+    sections.append(recipients_section(facts.recipients, facts.drafter))
     return sections
 
 
@@ -439,7 +442,7 @@ def notice_sections(facts: MeetingFacts, minutes: list[dict[str, Any]] | None = 
         else phrase(language, "notice_closing_plain")
     sections.append({"key": "closing", "kind": "text", "heading": "", "text": closing})
     sections.append(signatures_section(facts.signatures))
-    sections.append(recipients_section(facts.recipients))
+    sections.append(recipients_section(facts.recipients, facts.drafter))
     return sections
 
 

@@ -131,8 +131,13 @@ class Context:
         self.place = meeting.city or self.org.city
         self.classification = CLASSIFICATION_MARKS.get(Classification(meeting.classification))
 
+    def issuing_body(self, document_type: str):
+        """Who issues this type: its header lines, number code and authority line (documents.issuers)."""
+        return document_services.issuing_body(self.org, document_type, self.settings, self.language)
+
     def number(self, document_type: str, number: str | None) -> str:
-        return number or self.profile.number_placeholder(document_type, self.org.body_code, self.language)
+        code = self.issuing_body(document_type).code
+        return number or self.profile.number_placeholder(document_type, code, self.language)
 
     def date_line(self, day: date) -> str:
         return date_line(self.place, day, self.language)
@@ -140,22 +145,28 @@ class Context:
     def marks(self, *, draft: bool) -> Marks:
         return Marks(classification=self.classification, draft=draft)
 
-    def recipients(self, lines: list[str]) -> list[str]:
-        archive = self.profile.archive_line(self.language)
+    def recipients(self, lines: list[str], *, drafter: str = "", copies: int | None = None) -> list[str]:
+        """The recipients, ending with the archive line; with the drafter's code and the number of copies
+        when given (``- Lưu: VT, P1 (05 bản).``), which a classified document must state."""
+        plain = self.profile.archive_line(self.language)
+        full = self.profile.archive_line(self.language, drafter=drafter, copies=copies)
         lines = [line for line in lines if line.strip()]
-        if not lines or lines[-1].strip() != archive:
-            lines.append(archive)
+        if lines and lines[-1].strip() in (plain, full):
+            lines.pop()
+        lines.append(full)
         return lines
 
     def document(self, *, document_type: str, number: str | None, day: date, summary: list[str],
                  body: list[Any], signatures: list[Signature], recipients: list[str], draft: bool,
-                 addressee: list[str] | None = None) -> OfficialDocument:
+                 addressee: list[str] | None = None, drafter: str = "",
+                 copies: int | None = None) -> OfficialDocument:
         title = self.profile.title(document_type, self.language)
+        issuer = self.issuing_body(document_type)
         return OfficialDocument(
-            profile=self.profile, language=self.language, superior=self.superior, issuer=self.issuer,
+            profile=self.profile, language=self.language, superior=issuer.superior, issuer=issuer.name,
             number=self.number(document_type, number), place_date=self.date_line(day), title=title,
             summary=summary, body=body, signatures=signatures,
-            recipients=self.recipients(recipients) if recipients is not None else [],
+            recipients=self.recipients(recipients, drafter=drafter, copies=copies) if recipients is not None else [],
             recipients_label=self.profile.recipients_heading(self.language), marks=self.marks(draft=draft),
             document_title=f"{title[:1]}{title[1:].lower()} - {self.meeting.title}", addressee=addressee or [],
         )
@@ -254,12 +265,14 @@ def record_document(minutes: Minutes) -> OfficialDocument:
             summary.append(word(language, "replaces").format(title=label, number=minutes.corrects.number))
         else:
             summary.append(word(language, "replaces_draft").format(title=label))
-    recipients = _lines(_section(sections, "recipients").get("text", ""))
+    recipients_section = _section(sections, "recipients")
+    recipients = _lines(recipients_section.get("text", ""))
     return ctx.document(
         document_type=document_type, number=minutes.number if approved else None, day=day, summary=summary,
         body=section_blocks(sections, language), signatures=_signatures(_section(sections, "signatures"),
                                                                         signed=False),
-        recipients=recipients, draft=not approved)
+        recipients=recipients, draft=not approved, drafter=recipients_section.get("drafter") or "",
+        copies=recipients_section.get("copies") or None)
 
 
 def render_record(minutes: Minutes) -> dict[str, bytes]:
@@ -292,11 +305,20 @@ def _you(participant: Participant | None, language: str) -> str:
     return compose.honorific(compose.Person(participant.full_name, honorific=participant.honorific), language)
 
 
+def _issuer_in_sentence(ctx: Context) -> str:
+    """The body that invites, as written in a sentence: the one that issues and signs the letter (the office
+    by its full name, or the superior body on whose behalf it signs)."""
+    body = ctx.issuing_body("invitation")
+    name = {"own": ctx.org.name, "superior": ctx.org.parent_name or body.name}.get(body.body, body.name)
+    name = " ".join((name or "").split())
+    return name[:1].upper() + name[1:]
+
+
 def _letter_body(meeting: Meeting, ctx: Context, letter: InvitationLetter, participant: Participant | None,
                  facts: dict[str, Any], link: str | None) -> list[Any]:
     language = ctx.language
     you = _you(participant, language)
-    issuer = ctx.issuer[:1].upper() + ctx.issuer[1:]
+    issuer = _issuer_in_sentence(ctx)
     body: list[Any] = [Paragraph(runs(word(language, "invites").format(issuer=issuer, you=you,
                                                                       what=_noun_title(meeting, language))))]
 
@@ -366,7 +388,7 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
     starts_at, _ends_at = minutes_services._bounds(meeting, items)
     presiding = [compose.Person(p.full_name, p.title, p.honorific) for p in letter_presiding(meeting, items)]
     facts = {"presiding": presiding, "when": _when(meeting, language, starts_at, None)}
-    lines = document_services.signature_lines(ctx.org, "invitation", language, ctx.settings)
+    lines = document_services.signers(ctx.org, "invitation", language, ctx.settings)
     signatures = [Signature(side, line.get("authority", ""), line.get("position", ""), line.get("name", ""))
                   for side, line in lines.items() if any(line.values())]
     recipients = document_services.recipients(ctx.org, "invitation", ctx.settings)
@@ -376,6 +398,9 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
                                                           alone=lambda p: not p.delegation.strip())
               for p in members]
     summary = [meeting.title]
+    # A classified meeting's letters state the drafter and the copies: one per invitee and the file copy.
+    drafter = (ctx.settings.profile_overrides or {}).get("drafter_code", "")
+    copies = len(people) + 1 if ctx.classification else None
 
     if (mode or letter.mode) is InvitationMode.all:
         body = _letter_body(meeting, ctx, letter, None, facts, programme_link)
@@ -387,7 +412,8 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
                         TableColumn(word(language, "office"), 3.3)], rows)]
         addressee = [f"{word(language, 'dear')}: {letter.addressee or word(language, 'dear_all_default')}"]
         return [ctx.document(document_type="invitation", number=number, day=today, summary=summary, body=body,
-                             signatures=signatures, recipients=list(recipients), draft=draft, addressee=addressee)]
+                             signatures=signatures, recipients=list(recipients), draft=draft, addressee=addressee,
+                             drafter=drafter, copies=copies)]
 
     documents = []
     for participant in people:
@@ -396,7 +422,7 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
         body = _letter_body(meeting, ctx, letter, participant, facts, link)
         documents.append(ctx.document(document_type="invitation", number=number, day=today, summary=summary,
                                       body=body, signatures=signatures, recipients=list(recipients), draft=draft,
-                                      addressee=addressee))
+                                      addressee=addressee, drafter=drafter, copies=copies))
     return documents
 
 

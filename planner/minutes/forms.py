@@ -55,6 +55,13 @@ class SignaturesForm(VersionForm):
 class RecipientsForm(VersionForm):
     text = TextAreaField(_l("Recipients"), description=_l("One a line, e.g. “- Thường trực Thành ủy,”. The "
                                                           "archive line is added at the end."))
+    drafter = StringField(_l("Drafter's code"), description=_l("Ends the archive line, e.g. P1"))
+    copies = IntegerField(_l("Number of copies"), validators=[Optional(), NumberRange(min=1, max=999)],
+                          description=_l("A classified document must state it, e.g. 05"))
+
+
+class SignerForm(VersionForm):
+    signer_id = SelectField(_l("Signed by (presiding)"), choices=[], validate_choice=False)
 
 
 class StatusForm(VersionForm):
@@ -87,14 +94,41 @@ class IssueForm(FlaskForm):
     """Issue the invitation: only the CSRF token (the check runs in the service)."""
 
 
+ISSUER_BODY_CHOICES = [
+    ("own", _l("The office itself (its header and code)")),
+    ("superior", _l("The superior body, signed by order (T/L)")),
+    ("other", _l("Another body (name and code below)")),
+]
+
+
 class DocumentSettingsForm(VersionForm):
     numbering_period = SelectField(_l("Numbers start again from 01"),
                                    choices=[(k.value, v) for k, v in NUMBERING_PERIOD_LABELS.items()])
     term_label = StringField(_l("Term (nhiệm kỳ)"), description=_l("e.g. 2025-2030; needed for numbering per term"))
-    superior_line = StringField(_l("Superior body as printed"),
-                                description=_l("Left empty: the organization's superior body"))
-    issuer_line = StringField(_l("Issuing body as printed"),
-                              description=_l("e.g. VĂN PHÒNG; left empty: the organization's name"))
+    superior_line = TextAreaField(_l("Superior body as printed (tên cơ quan cấp trên)"),
+                                  description=_l("Left empty: the organization's superior body. A new line "
+                                                 "breaks the name there, between two words."),
+                                  render_kw={"rows": 2})
+    superior_code = StringField(_l("Superior body's code"), description=_l("e.g. TU, for its documents: -TB/TU"))
+    issuer_line = TextAreaField(_l("The office's short header name"),
+                                description=_l("e.g. VĂN PHÒNG under THÀNH ỦY ĐÀ NẴNG; left empty: the "
+                                               "organization's name. A new line breaks the name there."),
+                                render_kw={"rows": 2})
+    drafter_code = StringField(_l("Drafter's code"),
+                               description=_l("Ends the archive line of the recipients, e.g. “- Lưu: VT, P1.”"))
+    notice_issuer_body = SelectField(_l("Conclusion notice issued by"), choices=ISSUER_BODY_CHOICES, default="own",
+                                     validate_choice=False)
+    notice_issuer_authority = StringField(_l("Notice: authority line"),
+                                          description=_l("Left empty: the profile's (T/L BAN THƯỜNG VỤ when "
+                                                         "issued by the superior body, none for the office's own)"))
+    notice_issuer_name = StringField(_l("Notice: other issuing body"))
+    notice_issuer_code = StringField(_l("Notice: its code"))
+    invitation_issuer_body = SelectField(_l("Invitation issued by"), choices=ISSUER_BODY_CHOICES, default="own",
+                                         validate_choice=False)
+    invitation_issuer_authority = StringField(_l("Invitation: authority line"),
+                                              description=_l("Left empty: the profile's"))
+    invitation_issuer_name = StringField(_l("Invitation: other issuing body"))
+    invitation_issuer_code = StringField(_l("Invitation: its code"))
     number_format = StringField(_l("Number format"),
                                 description=_l("Left empty: the profile's. Use {number}, {type_code}, {body_code}."))
     recipients_last = StringField(_l("Archive line"), description=_l("The last recipient, e.g. “- Lưu Văn phòng.”"))
@@ -102,11 +136,9 @@ class DocumentSettingsForm(VersionForm):
     minutes_left_position = StringField(_l("Minutes, left: position"))
     minutes_right_authority = StringField(_l("Minutes, right: authority line"))
     minutes_right_position = StringField(_l("Minutes, right: position"))
-    notice_right_authority = StringField(_l("Notice, right: authority line"))
     notice_right_position = StringField(_l("Notice, right: position"))
     notice_right_name = StringField(_l("Notice, right: name"))
     notice_recipients = TextAreaField(_l("Notice: recipients"), description=_l("One a line"))
-    invitation_right_authority = StringField(_l("Invitation, right: authority line"))
     invitation_right_position = StringField(_l("Invitation, right: position"))
     invitation_right_name = StringField(_l("Invitation, right: name"))
     invitation_recipients = TextAreaField(_l("Invitation: recipients"), description=_l("One a line"))

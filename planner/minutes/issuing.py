@@ -88,8 +88,8 @@ def signer_name(meeting: Meeting) -> str:
     """Who signs the invitation (the name on its signature block, from the document settings)."""
     org = meeting.organization
     language = minutes_services.language_of(meeting)
-    lines = document_services.signature_lines(org, "invitation", language)
-    return next((line.get("name", "").strip() for line in lines.values() if line.get("name", "").strip()), "")
+    lines = document_services.signers(org, "invitation", language)
+    return (lines.get("right") or {}).get("name", "").strip()
 
 
 def check(meeting: Meeting, user: User | None, *, today: date | None = None) -> IssueCheck:
@@ -115,10 +115,10 @@ def check(meeting: Meeting, user: User | None, *, today: date | None = None) -> 
         problems.append(_("No contact phone: write the contact person's phone number."))
     if not minutes_services.invited(meeting):
         problems.append(_("Nobody is invited: add the participants first."))
-    if not signer_name(meeting):
-        problems.append(_("No signer: write the name of the person who signs invitations in the document "
-                          "settings (signature lines, invitation)."))
-    if not (meeting.organization.body_code or "").strip():
+    # Who signs, and the body that issues (its code numbers the letter): documents.services decides both.
+    problems.extend(document_services.signer_problems("invitation", document_services.signers(
+        meeting.organization, "invitation", minutes_services.language_of(meeting))))
+    if not document_services.issuing_body(meeting.organization, "invitation").code.strip():
         problems.append(_("The organization has no body code (ký hiệu cơ quan) to number the letter with: an "
                           "administrator sets it in the organization settings."))
     if meeting.starts_on < today:
@@ -242,7 +242,8 @@ def issue(meeting: Meeting, *, user: User | None) -> InvitationIssue:
         db.session.add(row)
         db.session.flush()
         assigned = numbering.assign_number(
-            organization_id=org.id, profile=document_services.profile(org), body_code=org.body_code,
+            organization_id=org.id, profile=document_services.profile(org),
+            issuer=document_services.issuing_body(org, "invitation", language=minutes_services.language_of(meeting)),
             document_type="invitation", on=today, object_type=OWNER, object_id=row.public_id,
             language=minutes_services.language_of(meeting), meeting_id=meeting.id,
             congress_meeting_public_id=meeting.public_id if meeting.kind == MeetingKind.congress else None,

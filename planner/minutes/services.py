@@ -285,11 +285,12 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
     starts_at, ends_at = _bounds(meeting, items)
     presiding = [_person(p) for p in meeting.presiding]
     secretaries = [_person(p) for p in meeting.secretaries]
-    signatures = document_services.signature_lines(org, kind.value, language, current_settings)
-    if kind is MinutesKind.minutes:
+    chosen: dict[str, dict[str, str]] = {}
+    if kind is MinutesKind.minutes:  # the minute-taker signs on the left, the (first) presiding person on the right
         for side, people in zip(("left", "right"), (secretaries, presiding), strict=True):
-            if side in signatures and not signatures[side].get("name") and people:
-                signatures[side]["name"] = people[0].name
+            if people:
+                chosen[side] = {"name": people[0].name}
+    signatures = document_services.signers(org, kind.value, language, current_settings, chosen=chosen)
     recipients = document_services.recipients(org, kind.value, current_settings)
     if recipients is None:
         recipients = DEFAULT_RECIPIENTS[language][kind.value]
@@ -300,6 +301,7 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
         first_day=meeting.starts_on, presiding=presiding, secretaries=secretaries, expected=expected,
         present=present, attendance=paragraph, absentees=absentees, items=item_facts, signatures=signatures,
         recipients=list(recipients), issuer=_sentence_case(issuer), organizer=superior,
+        drafter=(current_settings.profile_overrides or {}).get("drafter_code", ""),
     )
 
 
@@ -445,6 +447,30 @@ def _vote(value: Any, name: str) -> int | None:
     return number
 
 
+MAX_COPIES = 999
+
+
+def _code(value: Any, name: str) -> str:
+    """The drafter's code (ký hiệu người soạn thảo): a short code without spaces, e.g. P1, TH."""
+    text = _text(value, 32, name)
+    if text and not all(ch.isalnum() or ch in ".-" for ch in text):
+        raise ValidationError(_("A code is letters and digits, without spaces (e.g. TU, VPTU, P1)."), field=name)
+    return text
+
+
+def _copies(value: Any, name: str) -> int | None:
+    """The number of copies issued (số lượng bản phát hành), 1 to 999, or none."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("The number of copies is a whole number from 1 to 999."), field=name) from None
+    if not 1 <= number <= MAX_COPIES:
+        raise ValidationError(_("The number of copies is a whole number from 1 to 999."), field=name)
+    return number
+
+
 def _decisions(value: Any, key: str) -> list[dict[str, Any]]:
     if value is None:
         return []
@@ -481,7 +507,9 @@ def apply_changes(sections: list[dict[str, Any]], changes: dict[str, dict[str, A
                         raise ValidationError(_("Expected the fields of section %(key)s.", key=key), field=key)
                     section[side] = {f: _text(line.get(f, section.get(side, {}).get(f, "")), 255, f"{key}.{side}")
                                      for f in SIGNATURE_FIELDS}
-            unknown = set(fields) - {"left", "right", "key", "kind"}
+            if "signer_id" in fields:
+                section["signer_id"] = _text(fields["signer_id"], 64, f"{key}.signer_id") or None
+            unknown = set(fields) - {"left", "right", "key", "kind", "signer_id"}
         else:
             allowed = TEXT_FIELDS.get(kind, ())
             for name in allowed:
@@ -490,7 +518,14 @@ def apply_changes(sections: list[dict[str, Any]], changes: dict[str, dict[str, A
                     section[name] = _text(fields[name], limit, f"{key}.{name}")
             if kind == "item" and "decisions" in fields:
                 section["decisions"] = _decisions(fields["decisions"], key)
-            unknown = set(fields) - set(allowed) - {"key", "kind"} - ({"decisions"} if kind == "item" else set())
+            extra = {"decisions"} if kind == "item" else set()
+            if kind == "recipients":
+                extra = {"drafter", "copies"}
+                if "drafter" in fields:
+                    section["drafter"] = _code(fields["drafter"], f"{key}.drafter")
+                if "copies" in fields:
+                    section["copies"] = _copies(fields["copies"], f"{key}.copies")
+            unknown = set(fields) - set(allowed) - {"key", "kind"} - extra
         if unknown:
             raise ValidationError(_("Unknown field in section %(key)s: %(names)s", key=key,
                                     names=", ".join(sorted(unknown))), field=key)
@@ -690,17 +725,24 @@ def approved_edition(meeting: Meeting, kind: MinutesKind | str, edition: Any) ->
 def _approve(minutes: Minutes, user: User | None, now: datetime) -> None:
     meeting = minutes.meeting
     org = meeting.organization
-    if not org.body_code:
-        raise ValidationError(_("The organization has no body code (ký hiệu cơ quan) yet; an administrator sets "
-                                "it in the organization settings before documents are numbered."),
+    current_settings = document_services.settings(org)
+    issuer = document_services.issuing_body(org, minutes.kind.value, current_settings, language_of(meeting))
+    if not issuer.code:
+        if issuer.body == "own":
+            raise ValidationError(_("The organization has no body code (ký hiệu cơ quan) yet; an administrator sets "
+                                    "it in the organization settings before documents are numbered."),
+                                  field="body_code")
+        raise ValidationError(" ".join(document_services.issuer_problems(org, minutes.kind.value, current_settings)),
                               field="body_code")
+    document_services.require_signer(org, minutes.kind.value, language_of(meeting), current_settings,
+                                     lines=signature_section_lines(minutes.sections))
     today = local_today(meeting, now)
     if minutes.kind is MinutesKind.minutes:
         minutes.document_date = minutes.document_date or meeting.ends_on
     else:
         minutes.document_date = today
     assigned = numbering.assign_number(
-        organization_id=org.id, profile=document_services.profile(org), body_code=org.body_code,
+        organization_id=org.id, profile=document_services.profile(org, current_settings), issuer=issuer,
         document_type=minutes.kind.value, on=minutes.document_date, object_type=minutes.kind.value,
         object_id=minutes.public_id, language=language_of(meeting), meeting_id=meeting.id,
         congress_meeting_public_id=meeting.public_id if meeting.kind == MeetingKind.congress else None,
@@ -708,6 +750,16 @@ def _approve(minutes: Minutes, user: User | None, now: datetime) -> None:
     minutes.number = assigned.formatted
     minutes.approved_at = now
     minutes.approved_by_id = user.id if user else None
+
+
+def signature_section(sections: list[dict[str, Any]]) -> dict[str, Any]:
+    return next((s for s in sections or [] if s.get("kind") == "signatures"), {})
+
+
+def signature_section_lines(sections: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """The signature lines the document's text carries (its ``signatures`` section)."""
+    section = signature_section(sections)
+    return {side: dict(section.get(side) or {}) for side in ("left", "right") if section.get(side)}
 
 
 def correct(minutes: Minutes, *, user: User | None) -> Minutes:
@@ -736,6 +788,29 @@ def correct(minutes: Minutes, *, user: User | None) -> Minutes:
            {"corrects": [None, minutes.number]})
     _commit(correction)
     return correction
+
+
+def signer_choices(meeting: Meeting) -> list[Participant]:
+    """Who may sign the minutes on the right: the meeting's presiding persons (one of several co-chairs)."""
+    return list(meeting.presiding)
+
+
+def choose_signer(minutes: Minutes, participant_id: Any, *, user: User | None, version: Any) -> Minutes:
+    """Which of the presiding persons signs the minutes (right): their name under the presiding line, saved
+    as a revision like any change of the text."""
+    meeting = minutes.meeting
+    if minutes.kind is not MinutesKind.minutes:
+        raise ValidationError(_("Only the minutes are signed by a presiding person."), field="signer_id")
+    chosen = next((p for p in signer_choices(meeting) if p.public_id == str(participant_id or "")), None)
+    if chosen is None:
+        raise ValidationError(_("Choose one of the persons presiding the meeting."), field="signer_id")
+    section = signature_section(minutes.sections)
+    if not section:
+        raise ValidationError(_("This document has no signatures section."), field="signer_id")
+    right = {f: (section.get("right") or {}).get(f, "") for f in SIGNATURE_FIELDS}
+    right["name"] = chosen.full_name
+    return save(minutes, {section["key"]: {"right": right, "signer_id": chosen.public_id}}, user=user,
+                version=version, note=_("Signed by %(name)s", name=chosen.full_name))
 
 
 # Revisions --------------------------------------------------------------------------------------------------
@@ -979,6 +1054,7 @@ def minutes_data(minutes: Minutes) -> dict[str, Any]:
         "document_date": minutes.document_date,
         "version": minutes.version,
         "sections": minutes.sections,
+        "signer_id": signature_section(minutes.sections).get("signer_id"),
         "approved_at": minutes.approved_at.astimezone(zone(meeting)) if minutes.approved_at else None,
         "approved_by": minutes.approved_by.name if minutes.approved_by else None,
         "submitted_at": minutes.submitted_at.astimezone(zone(meeting)) if minutes.submitted_at else None,

@@ -36,6 +36,7 @@ from planner.minutes.forms import (
     RemoveLetterheadForm,
     RestoreForm,
     SignaturesForm,
+    SignerForm,
     StatusForm,
     TextSectionForm,
 )
@@ -113,7 +114,9 @@ def _section_form(section: dict[str, Any], version: int, formdata: Any = None):
                 for f in ("authority", "position", "name")}
         form = SignaturesForm(formdata=formdata, prefix=prefix, data=data)
     elif kind == "recipients":
-        form = RecipientsForm(formdata=formdata, prefix=prefix, data={"text": section.get("text", "")})
+        form = RecipientsForm(formdata=formdata, prefix=prefix, data={
+            "text": section.get("text", ""), "drafter": section.get("drafter") or "",
+            "copies": section.get("copies")})
     elif kind == "heading":
         form = HeadingSectionForm(formdata=formdata, prefix=prefix, data={"heading": section.get("heading", "")})
     else:
@@ -132,6 +135,9 @@ def _changes(section: dict[str, Any], form) -> dict[str, Any]:
                 for side in ("left", "right")}
     fields = {name: getattr(form, name).data or "" for name in ("heading", "text", "discussion", "conclusion")
               if hasattr(form, name)}
+    if kind == "recipients":
+        fields["drafter"] = form.drafter.data or ""
+        fields["copies"] = form.copies.data
     if kind == "item":
         fields["decisions"] = [{"text": entry.form.text.data or "", "for": entry.form.votes_for.data,
                                 "against": entry.form.votes_against.data, "abstain": entry.form.votes_abstain.data}
@@ -164,8 +170,24 @@ def _page(meeting: Meeting, kind: MinutesKind, *, minutes: Minutes | None = None
         decision_lines=lambda s: compose.decision_lines(s.get("decisions") or [], meeting.language),
         active_tab="minutes.edit", downloads=_downloads(meeting, kind),
         anchors={s["key"]: _prefix(s) for s in (minutes.sections if minutes is not None else [])},
-        section_titles=SECTION_TITLES,
+        section_titles=SECTION_TITLES, signer_form=_signer_form(meeting, kind, minutes),
     ), status
+
+
+def _signer_form(meeting: Meeting, kind: MinutesKind, minutes: Minutes | None) -> SignerForm | None:
+    """With two or more presiding persons, the choice of the one who signs the minutes."""
+    if kind is not MinutesKind.minutes or minutes is None:
+        return None
+    choices = services.signer_choices(meeting)
+    if len(choices) < 2:
+        return None
+    form = SignerForm(formdata=None)
+    form.signer_id.choices = [(p.public_id, p.full_name) for p in choices]
+    section = next((s for s in minutes.sections if s.get("kind") == "signatures"), {})
+    form.signer_id.data = section.get("signer_id") or next(
+        (p.public_id for p in choices if p.full_name == (section.get("right") or {}).get("name")), None)
+    form.version.data = str(minutes.version)
+    return form
 
 
 def _downloads(meeting: Meeting, kind: MinutesKind) -> list[tuple[Any, str]]:
@@ -224,6 +246,25 @@ def save_section(meeting_id: str, kind: str, key: str):
                      status=exc.status if exc.status in (403, 409, 422) else 422)
     flash(_("Saved."), "success")
     return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind, _anchor=_prefix(section)))
+
+
+@bp.post("/meetings/<meeting_id>/minutes/signer")
+@require(Permission.take_minutes)
+def choose_signer(meeting_id: str):
+    """Which of the co-chairs signs the minutes."""
+    meeting = _document_meeting(meeting_id)
+    minutes = services.require_current(meeting, MinutesKind.minutes)
+    form = SignerForm()
+    if form.validate_on_submit():
+        try:
+            services.choose_signer(minutes, form.signer_id.data, user=_user(), version=form.version.data)
+        except services.MinutesConflict as exc:
+            flash(exc.message, "error")
+        except PlannerError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Saved."), "success")
+    return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind="minutes", _anchor="s-signatures"))
 
 
 @bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/status")
@@ -402,9 +443,10 @@ def edition_file(meeting_id: str, kind: str, edition: int, fmt: str) -> Response
 SIGNATURE_FORM_FIELDS = (
     ("minutes", "left", ("authority", "position")),
     ("minutes", "right", ("authority", "position")),
-    ("notice", "right", ("authority", "position", "name")),
-    ("invitation", "right", ("authority", "position", "name")),
+    ("notice", "right", ("position", "name")),
+    ("invitation", "right", ("position", "name")),
 )
+ISSUER_FORM_FIELDS = ("body", "authority", "name", "code")
 
 
 def _settings_form(org, *, stored: bool | None = None) -> DocumentSettingsForm:
@@ -425,6 +467,9 @@ def _settings_form(org, *, stored: bool | None = None) -> DocumentSettingsForm:
         for document_type in ("notice", "invitation"):
             getattr(form, f"{document_type}_recipients").data = "\n".join(
                 (signatures.get(document_type) or {}).get("recipients") or [])
+            chosen = (current.issuers or {}).get(document_type) or {}
+            for f in ISSUER_FORM_FIELDS:
+                getattr(form, f"{document_type}_issuer_{f}").data = chosen.get(f, "own" if f == "body" else "")
         form.holidays.data = "\n".join(d.isoformat() for d in document_services.holidays(org, current))
         form.invitation_lead_days.data = current.invitation_lead_days or 3
         form.version.data = str(current.version or "")
@@ -438,11 +483,14 @@ def _settings_data(form: DocumentSettingsForm) -> dict[str, Any]:
             f: getattr(form, f"{document_type}_{side}_{f}").data or "" for f in fields}
     for document_type in ("notice", "invitation"):
         signatures[document_type]["recipients"] = (getattr(form, f"{document_type}_recipients").data or "")
+    issuers = {document_type: {f: getattr(form, f"{document_type}_issuer_{f}").data or "" for f in ISSUER_FORM_FIELDS}
+               for document_type in ("notice", "invitation")}
     return {
         "numbering_period": form.numbering_period.data,
         "term_label": form.term_label.data or "",
         "profile_overrides": {name: getattr(form, name).data or "" for name in document_services.OVERRIDE_FIELDS},
         "signatures": signatures,
+        "issuers": issuers,
         "holidays": form.holidays.data or "",
         "invitation_lead_days": form.invitation_lead_days.data,
     }
@@ -497,7 +545,8 @@ def _show_defaults(form: DocumentSettingsForm, profile, org) -> None:
             defaults[f"{document_type}_{side}_{f}"] = value
     for name, value in defaults.items():
         if value:
-            getattr(form, name).render_kw = {"placeholder": value}
+            field = getattr(form, name)
+            field.render_kw = {**(field.render_kw or {}), "placeholder": value}
 
 
 @bp.post("/admin/documents/letterhead")

@@ -74,6 +74,7 @@ def build_scene(app, factory, *, profile: str = "party", language: str = "vi", c
     from planner.accounts.models import Organization, User
     from planner.agenda import services as agenda
     from planner.delegates import services as delegates_services
+    from planner.documents import services as document_services
     from planner.meetings import services as meetings
     from planner.meetings.models import Meeting, MeetingStatus, meeting_presiding, meeting_secretaries
     from planner.speeches import services as speeches
@@ -90,6 +91,9 @@ def build_scene(app, factory, *, profile: str = "party", language: str = "vi", c
     with app.test_request_context():
         org = db.session.get(Organization, org_ref.id)
         user = db.session.get(User, admin.id)
+        # the notice and the invitation are signed by the head of the office (no signer: no approval)
+        signer = {"right": {"name": "Trần Văn Minh"}}
+        document_services.update_settings(org, {"signatures": {"notice": signer, "invitation": signer}})
         meeting = meetings.create_meeting(
             org, user, title=title or "Hội nghị Ban Chấp hành Đảng bộ thành phố lần thứ 12", kind=kind,
             starts_on=day, ends_on=day, venue="Hội trường A, Trung tâm Hành chính thành phố",

@@ -153,7 +153,10 @@ def test_document_settings_page(client, site):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     html = page(client, "/admin/documents")
     assert "2025-2030" in html and "Nguyễn Đình Vĩnh" in html
-    bad = client.post_form("/admin/documents", {"version": "1", "numbering_period": "year", "holidays": "hôm nay"})
+    version = re.search(r'name="version" type="hidden" value="(\d+)"|name="version" value="(\d+)"', html)
+    version = next(v for v in version.groups() if v) if version else "1"
+    bad = client.post_form("/admin/documents", {"version": version, "numbering_period": "year",
+                                                "holidays": "hôm nay"})
     assert bad.status_code == 422
     sample = client.get("/admin/documents/sample.pdf")
     assert sample.status_code == 200 and sample.data.startswith(b"%PDF")

@@ -192,6 +192,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/<any(minutes, notice):kind>/status": {"POST": r(MINUTES_WRITE)},
     "/meetings/<meeting_id>/<any(minutes, notice):kind>/editions/<int:edition>.<any(pdf, docx):fmt>":
         {"GET": r(STAFF_READ, missing_ok=True)},
+    # which co-chair signs the minutes
+    "/meetings/<meeting_id>/minutes/signer": {"POST": r(MINUTES_WRITE)},
     "/meetings/<meeting_id>/exports/<name>": {"GET": r(STAFF_READ)},
     # printing
     "/meetings/<meeting_id>/print": {"GET": r(STAFF_READ)},
