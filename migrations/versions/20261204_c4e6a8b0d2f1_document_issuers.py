@@ -1,7 +1,7 @@
 """document settings: the issuing body of each document type
 
 Revision ID: c4e6a8b0d2f1
-Revises: a1f0c3d5e7b9
+Revises: c2d4e6f8a0b1
 Create Date: 2026-12-04 15:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e6a8b0d2f1'
-down_revision = 'a1f0c3d5e7b9'
+down_revision = 'c2d4e6f8a0b1'
 branch_labels = None
 depends_on = None
 
