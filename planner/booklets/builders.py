@@ -380,14 +380,25 @@ def _uses_text(entries: list[str]) -> str:
 
 # Badges, place cards, seating chart, attendance sheet ---------------------------------------------------
 
+def _printed_title(meeting: Meeting) -> str:
+    """The meeting's title as worn or set on a table: none for a classified meeting, whose badges and place
+    cards are seen outside the hall (nor in the file's metadata)."""
+    return "" if Classification(meeting.classification).is_classified else meeting.title
+
+
+def _file_title(label: str, meeting: Meeting) -> str:
+    title = _printed_title(meeting)
+    return f"{label} – {title}" if title else label
+
+
 def badges_data(meeting: Meeting, participants: Sequence[Participant]) -> dict[str, Any]:
     lang = language(meeting)
     with force_locale(lang):
         return {
-            "document_title": f"{_('Badges')} – {meeting.title}",
+            "document_title": _file_title(_("Badges"), meeting),
             "language": lang,
             "mark": mark_of(meeting.classification),
-            "meeting": meeting.title,
+            "meeting": _printed_title(meeting),
             "organization": meeting.organization.name,
             "labels": {"seat": _("Seat"), "cut": _("Cut along the marks")},
             "badges": [{
@@ -409,7 +420,7 @@ def place_cards_data(meeting: Meeting, participants: Sequence[Participant]) -> d
     lang = language(meeting)
     with force_locale(lang):
         return {
-            "document_title": f"{_('Place cards')} – {meeting.title}",
+            "document_title": _file_title(_("Place cards"), meeting),
             "language": lang,
             "mark": mark_of(meeting.classification),
             "cards": [{"honorific": _card_honorific(p, lang), "name": p.full_name, "title": p.title,
