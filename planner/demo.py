@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from planner.accounts import services as accounts
 from planner.accounts.models import DocumentProfile, Organization
 from planner.core.permissions import Classification, Role
-from planner.demo_history import seed_history
+from planner.demo_history import seed_document_settings, seed_history
 from planner.extensions import db
 
 if TYPE_CHECKING:
@@ -69,28 +69,6 @@ def seed() -> Organization:
     seed_print(demo_meetings["conference"])
     seed_history(org, accounts.user_by_email(LOGINS[0].email))
     return org
-
-
-# Document settings ---------------------------------------------------------------------------------
-
-# The office's documents: its short header name under the committee's; the conclusion notice is the
-# committee's (T/L BAN THƯỜNG VỤ, numbered -TB/TU), the invitation the office's own (-GM/VPTU); both
-# signed by the head of the office.
-DOCUMENT_SETTINGS = {
-    "profile_overrides": {"issuer_line": "Văn phòng", "superior_code": "TU", "drafter_code": "TH"},
-    "issuers": {"notice": {"body": "superior"}, "invitation": {"body": "own"}},
-    "signatures": {
-        "notice": {"right": {"position": "Chánh Văn phòng", "name": "Trần Văn Minh"}},
-        "invitation": {"right": {"position": "Chánh Văn phòng", "name": "Trần Văn Minh"}},
-    },
-}
-
-
-def seed_document_settings(org: Organization) -> None:
-    from planner.documents import services as document_services
-
-    if document_services.settings(org).id is None:
-        document_services.update_settings(org, DOCUMENT_SETTINGS)
 
 
 # Meetings ----------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ def seed_history(org: Organization, admin) -> None:
     if db.session.scalar(select(Meeting.id).where(Meeting.organization_id == org.id,
                                                   Meeting.description.contains(HISTORY_TAG)).limit(1)):
         return
+    seed_document_settings(org)  # the approved notices need their signer
     rng = random.Random(2026)  # noqa: S311 - demo data, not secrets  # nosec B311
     zone = ZoneInfo(org.timezone)
     today = datetime.now(zone).date()
@@ -107,6 +108,36 @@ def _speeches(meeting, day: date, participants: list, count: int, rng: random.Ra
         clock += length + timedelta(minutes=1)
 
 
+# Document settings ---------------------------------------------------------------------------------
+
+# The office's documents: its short header name under the committee's; the conclusion notice is the
+# committee's (T/L BAN THƯỜNG VỤ, numbered -TB/TU), the invitation the office's own (-GM/VPTU); both
+# signed by the head of the office.
+DOCUMENT_SETTINGS = {
+    "profile_overrides": {"issuer_line": "Văn phòng", "superior_code": "TU", "drafter_code": "TH"},
+    "issuers": {"notice": {"body": "superior"}, "invitation": {"body": "own"}},
+    "signatures": {
+        "notice": {"right": {"position": "Chánh Văn phòng", "name": "Trần Văn Bình"}},
+        "invitation": {"right": {"position": "Chánh Văn phòng", "name": "Trần Văn Bình"}},
+    },
+}
+
+
+def seed_document_settings(org: Organization) -> None:
+    from planner.documents import services as document_services
+
+    if document_services.settings(org).id is None:
+        document_services.update_settings(org, DOCUMENT_SETTINGS)
+
+
+def _presiding_and_secretary(meeting, presiding, secretary) -> None:
+    """Who presides and who takes the minutes: the minutes name and are signed by both."""
+    from planner.meetings import services as meetings
+
+    meetings.set_presiding(meeting, [presiding.public_id])
+    meetings.set_secretaries(meeting, [secretary.public_id])
+
+
 def _close_with_documents(meeting, day: date, notice: str, rng: random.Random, zone: ZoneInfo, admin) -> None:
     from planner.core import workdays
     from planner.documents import services as document_services
@@ -148,6 +179,8 @@ def _monthly_meeting(org: Organization, day: date, rng: random.Random, people: d
         participants.append(participant)
     _attend(participants, day, rng, rate=0.86)
     _speeches(meeting, day, participants, rng.randrange(3, 6), rng, zone)
+    # The head of the office presides; a specialist of the general affairs section takes the minutes.
+    _presiding_and_secretary(meeting, participants[0], participants[7])
     _close_with_documents(meeting, day, notice, rng, zone, admin)
 
 
@@ -166,6 +199,7 @@ def _conference(org: Organization, day: date, rng: random.Random, admin) -> None
         "category": "guest" if n < 4 else "delegate"}, allow_duplicate=True) for n in range(32)]
     _attend(participants, day, rng, rate=0.93)
     _speeches(meeting, day, participants, rng.randrange(6, 10), rng, zone)
+    _presiding_and_secretary(meeting, participants[0], participants[-1])
     _close_with_documents(meeting, day, "on_time", rng, zone, admin)
 
 

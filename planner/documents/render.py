@@ -606,6 +606,14 @@ def _signatures(doc, document: OfficialDocument, usable) -> None:
     if right_sig:
         signature(right, right_sig)
     if left_sig and document.recipients:
-        doc.add_paragraph()
-        recipients(doc.add_table(rows=1, cols=1).rows[0].cells[0], first=True)
+        # The recipients under both signatures, in a second row of the same table that goes with the first
+        # (its paragraphs keep with the next): "Nơi nhận" never stands alone on a page either.
+        for cell in (left, right):
+            for para in cell.paragraphs:
+                para.paragraph_format.keep_with_next = True
+        row = table.add_row()
+        _cant_split(row)
+        cell = row.cells[0].merge(row.cells[1])
+        cell.paragraphs[0].paragraph_format.space_before = Pt(12)
+        recipients(cell, first=True)
 

@@ -94,6 +94,15 @@ def issuing_body(org: Organization, document_type: str, current: DocumentSetting
     return issuer_rules.issuing_body(org, document_type, profile(org, current), current, language)
 
 
+def issuer_in_sentence(org: Organization, document_type: str, current: DocumentSettings | None = None) -> str:
+    """The issuing body as a sentence names it ("… trân trọng kính mời", "… thông báo"): the office by its
+    full name, the superior body by its own (the body on whose behalf the document is signed)."""
+    body = issuing_body(org, document_type, current)
+    name = {"own": org.name, "superior": org.parent_name or body.name}.get(body.body, body.name)
+    name = " ".join((name or "").split())
+    return name[:1].upper() + name[1:]
+
+
 def signature_lines(org: Organization, document_type: str, language: str,
                     current: DocumentSettings | None = None) -> dict[str, dict[str, str]]:
     """The signature lines of a document type: the profile's defaults, then the organization's own. The

@@ -305,20 +305,11 @@ def _you(participant: Participant | None, language: str) -> str:
     return compose.honorific(compose.Person(participant.full_name, honorific=participant.honorific), language)
 
 
-def _issuer_in_sentence(ctx: Context) -> str:
-    """The body that invites, as written in a sentence: the one that issues and signs the letter (the office
-    by its full name, or the superior body on whose behalf it signs)."""
-    body = ctx.issuing_body("invitation")
-    name = {"own": ctx.org.name, "superior": ctx.org.parent_name or body.name}.get(body.body, body.name)
-    name = " ".join((name or "").split())
-    return name[:1].upper() + name[1:]
-
-
 def _letter_body(meeting: Meeting, ctx: Context, letter: InvitationLetter, participant: Participant | None,
                  facts: dict[str, Any], link: str | None) -> list[Any]:
     language = ctx.language
     you = _you(participant, language)
-    issuer = _issuer_in_sentence(ctx)
+    issuer = document_services.issuer_in_sentence(ctx.org, "invitation", ctx.settings)
     body: list[Any] = [Paragraph(runs(word(language, "invites").format(issuer=issuer, you=you,
                                                                       what=_noun_title(meeting, language))))]
 

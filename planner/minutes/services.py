@@ -294,19 +294,17 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
     recipients = document_services.recipients(org, kind.value, current_settings)
     if recipients is None:
         recipients = DEFAULT_RECIPIENTS[language][kind.value]
-    superior, issuer = document_services.issuer_lines(org, current_settings)
+    # In sentences the superior body goes by its name, not by the capitals of the header.
+    superior = org.parent_name or document_services.issuer_lines(org, current_settings)[0]
     return compose.MeetingFacts(
         title=meeting.title, kind=meeting.kind.value, language=language, profile=org.document_profile.value,
         venue=meeting.venue, city=meeting.city or org.city, starts_at=starts_at, ends_at=ends_at,
         first_day=meeting.starts_on, presiding=presiding, secretaries=secretaries, expected=expected,
         present=present, attendance=paragraph, absentees=absentees, items=item_facts, signatures=signatures,
-        recipients=list(recipients), issuer=_sentence_case(issuer), organizer=superior,
+        recipients=list(recipients), organizer=superior,
+        issuer=document_services.issuer_in_sentence(org, kind.value, current_settings),
         drafter=(current_settings.profile_overrides or {}).get("drafter_code", ""),
     )
-
-
-def _sentence_case(name: str) -> str:
-    return name[:1].upper() + name[1:] if name else name
 
 
 def compose_sections(meeting: Meeting, user: User | None, kind: MinutesKind | str) -> list[dict[str, Any]]:

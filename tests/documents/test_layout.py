@@ -97,8 +97,14 @@ def test_copies_line_is_the_last_line_of_the_recipients():
     last = page_texts(pdf)[-1].strip().splitlines()[-1].strip()
     assert last == "- Lưu: VT, P1 (05 bản)."
     doc = Document(io.BytesIO(official_docx(sample_document("state", recipients=["- Như trên,", line]))))
-    cell = doc.tables[-1].rows[0].cells[0]
+    # under the two signatures, in the same table's second row (it goes with them to the page)
+    signatures = doc.tables[-1]
+    assert len(signatures.rows) == 2
+    assert signatures.rows[1]._tr.trPr.find(qn("w:cantSplit")) is not None
+    cell = signatures.rows[1].cells[0]
+    assert cell.paragraphs[0].text == "Nơi nhận:"
     assert [p.text for p in cell.paragraphs][-1] == "- Lưu: VT, P1 (05 bản)."
+    assert all(p.paragraph_format.keep_with_next for c in signatures.rows[0].cells for p in c.paragraphs)
 
 
 # Signature blocks never alone -----------------------------------------------------------------------------
