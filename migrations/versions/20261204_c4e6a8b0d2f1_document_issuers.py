@@ -1,7 +1,7 @@
 """document settings: the issuing body of each document type
 
 Revision ID: c4e6a8b0d2f1
-Revises: c2d4e6f8a0b1
+Revises: c4e8a2b6d1f3
 Create Date: 2026-12-04 15:30:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e6a8b0d2f1'
-down_revision = 'c2d4e6f8a0b1'
+down_revision = 'c4e8a2b6d1f3'
 branch_labels = None
 depends_on = None
 
