@@ -156,6 +156,17 @@ def signer_problems(document_type: str, lines: dict[str, dict[str, str]] | None)
     return problems
 
 
+def classified_problems(drafter: str | None, copies: int | None) -> list[str]:
+    """A classified document states the drafter and the number of copies on the last line of its recipients
+    (Nghị định 30/2020/NĐ-CP, Điều 8 khoản 3 điểm c; the state-secret rules ask both of a secret document)."""
+    problems = []
+    if not (drafter or "").strip():
+        problems.append(_("A classified document states its drafter's code: write it under the recipients."))
+    if not copies:
+        problems.append(_("A classified document states its number of copies: write it under the recipients."))
+    return problems
+
+
 def require_signer(org: Organization, document_type: str, language: str, current: DocumentSettings | None = None,
                    *, lines: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
     """The signers of a document that is about to be approved or issued; refused when nobody signs it."""

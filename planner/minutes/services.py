@@ -734,6 +734,11 @@ def _approve(minutes: Minutes, user: User | None, now: datetime) -> None:
                               field="body_code")
     document_services.require_signer(org, minutes.kind.value, language_of(meeting), current_settings,
                                      lines=signature_section_lines(minutes.sections))
+    if Classification(meeting.classification).is_classified:
+        recipients = next((s for s in minutes.sections or [] if s.get("kind") == "recipients"), {})
+        problems = document_services.classified_problems(recipients.get("drafter"), recipients.get("copies"))
+        if problems:
+            raise ValidationError(" ".join(problems), field="copies")
     today = local_today(meeting, now)
     if minutes.kind is MinutesKind.minutes:
         minutes.document_date = minutes.document_date or meeting.ends_on

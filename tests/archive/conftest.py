@@ -49,10 +49,16 @@ def dossier_scene(app, factory, *, classification: str = "none", approve: bool =
         db.session.commit()
         meeting = scene.meeting()
         record = minutes.generate(meeting, user=admin)
+        # a classified record states its drafter and its number of copies before it is approved
+        copies = {"recipients": {"drafter": "TH", "copies": 5}} if classification != "none" else None
+        if copies:
+            minutes.save(record, copies, user=admin, version=record.version)
         if approve:
             minutes.set_status(record, "approved", user=admin, version=record.version)
         if notice:
             draft = minutes.generate(meeting, MinutesKind.notice, user=admin)
+            if copies:
+                minutes.save(draft, copies, user=admin, version=draft.version)
             minutes.set_status(draft, "approved", user=admin, version=draft.version)
     return scene
 

@@ -60,6 +60,9 @@ def test_issuing_is_refused_with_the_list_of_what_is_missing_and_saves_nothing(a
         meeting = desk.meeting()
         meeting.venue = ""
         db.session.commit()
+        from planner.documents import services as document_services  # nobody signs invitations
+
+        document_services.update_settings(meeting.organization, {"signatures": {}})
         meeting = desk.meeting()
         with pytest.raises(ValidationError) as refused:
             issuing.issue(meeting, user=organizer)

@@ -136,9 +136,18 @@ def test_a_classified_record_states_the_drafter_and_the_copies_on_its_last_recip
             services.save(minutes, {"recipients": {"copies": "1000"}}, user=admin, version=minutes.version)
         with pytest.raises(ValidationError):
             services.save(minutes, {"recipients": {"drafter": "P 1"}}, user=admin, version=minutes.version)
+        with pytest.raises(ValidationError) as refused:  # no copies stated: not approved
+            services.set_status(minutes, "approved", user=admin, version=minutes.version)
+        assert "số lượng bản phát hành" in refused.value.message
+        db.session.rollback()
+        minutes = services.require_current(scene.meeting())
         services.save(minutes, {"recipients": {"drafter": "P1", "copies": "5"}}, user=admin,
                       version=minutes.version)
         pages = [p for p in pdf_text(official_pdf(documents.record_document(minutes)), layout=True).split("\f")
                  if p.strip()]
     last = [line.strip() for line in pages[-1].splitlines() if line.strip()][-1]
     assert last == "- Lưu Văn phòng, P1 (05 bản)."
+    with app.test_request_context():
+        minutes = services.require_current(scene.meeting())
+        services.set_status(minutes, "approved", user=scene.user(scene.admin), version=minutes.version)
+        assert minutes.number == "Số 01-BB/VPTU"

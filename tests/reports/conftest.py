@@ -56,6 +56,7 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
     cancelled) and one secret meeting; random kinds, statuses, participants and outcomes."""
     from planner.accounts.models import Organization, User
     from planner.delegates import services as delegates
+    from planner.documents import services as document_services
     from planner.meetings import services as meeting_services
     from planner.minutes import services as minutes
     from planner.minutes.models import Minutes, MinutesKind
@@ -70,6 +71,8 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
     office = Office(org_ref, admin, viewer)
     with app.test_request_context():
         org, user = db.session.get(Organization, org_ref.id), db.session.get(User, admin.id)
+        # the notices are signed by the head of the office (without a signer nothing is approved)
+        document_services.update_settings(org, {"signatures": {"notice": {"right": {"name": "Trần Văn Minh"}}}})
 
         def participants(meeting, day, count):
             people = []
@@ -98,6 +101,9 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
             office.meeting_ids.append(meeting.id)
             status = rng.choice(("draft", "published", "closed", "closed", "closed"))
             people = participants(meeting, day, rng.randrange(0, 7))
+            if people:  # who presides and who takes the minutes: the minutes are signed by both
+                meeting_services.set_presiding(meeting, [people[0].public_id])
+                meeting_services.set_secretaries(meeting, [people[-1].public_id])
             if status == "closed" and people and kind in ("conference", "meeting", "briefing", "congress"):
                 from planner.agenda import services as agenda
                 item = agenda.create_item(meeting, {"title": "Thảo luận", "kind": "discussion",
