@@ -245,3 +245,21 @@ def test_the_api_issues_with_the_same_check_and_lists_the_issues(app, client, fa
     assert hashlib.sha256(pdf.data).hexdigest() == body["pdf_sha256"]
     viewer = {"Authorization": f"Bearer {factory.token(scene.viewer)}"}
     assert client.get(url, headers=viewer).status_code == 403
+
+
+@needs_poppler
+def test_the_dossier_files_the_copy_kept_at_the_issue(app, factory):
+    from planner.archive import services as archive
+    from planner.minutes import issuing
+
+    scene = build_scene(app, factory, status="published", day=FUTURE, attendance=False)
+    with app.test_request_context():
+        ready(scene)
+        meeting, organizer = scene.meeting(), scene.user(scene.organizer)
+        draft = pdf_text(archive.invitation_pdf(meeting, organizer))
+        assert "DỰ THẢO" in draft, "before the issue the dossier can only hold the draft"
+        issuing.issue(meeting, user=organizer)
+        filed = archive.invitation_pdf(scene.meeting(), organizer)
+        assert filed == issuing.filed_copy(scene.meeting())
+    text = flat(pdf_text(filed))
+    assert "Số 01-GM/VPTU" in text and "DANH SÁCH KHÁCH MỜI" in text and "DỰ THẢO" not in text
