@@ -324,7 +324,9 @@ class Scene:
 
 
 @pytest.fixture
-def scene(client, factory):
+def scene(client, factory, monkeypatch):
+    # Printed links and QR codes exist only with a public address configured (never the request's).
+    monkeypatch.setitem(client.application.config, "PUBLIC_BASE_URL", "https://hop.example.gov.vn")
     built = Scene(client, factory)
     client.login(built.user.email)
     built.build()
