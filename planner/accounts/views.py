@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -24,6 +24,7 @@ from planner.accounts.forms import (
 )
 from planner.core import audit
 from planner.core.errors import PlannerError
+from planner.core.inputs import parse_day
 from planner.core.permissions import Permission
 from planner.extensions import limiter
 
@@ -286,11 +287,6 @@ def organization():
     return render_template("accounts/organization.html", form=form, org=org), status
 
 
-def _parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @bp.get("/admin/audit")
@@ -299,8 +295,8 @@ def audit_log():
     org = current_organization()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     per_page = 50
-    day_from = _parse_day(request.args.get("from"))
-    day_to = _parse_day(request.args.get("to"))
+    day_from = parse_day(request.args.get("from"))
+    day_to = parse_day(request.args.get("to"))
     tz = g.timezone
     entries, total = audit.entries(
         org.id,

@@ -13,7 +13,7 @@ from planner.agenda import conflicts as conflict_rules
 from planner.agenda import releases as release_rules
 from planner.agenda import services
 from planner.agenda.models import AgendaItem, AgendaItemKind, AgendaItemStatus, AgendaRelease
-from planner.api import Integer, ListArgs, page, requires
+from planner.api import DateTime, Integer, ListArgs, page, requires
 from planner.core.permissions import Classification, Permission, visible_levels
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
@@ -33,8 +33,8 @@ class AgendaItemSchema(ma.Schema):
     description = ma.fields.String()
     performer = ma.fields.String(validate=ma.validate.Length(max=500),
                                  metadata={"description": "“Người thực hiện” as printed in the programme"})
-    starts_at = ma.fields.DateTime(metadata={"description": DATETIME_HELP})
-    ends_at = ma.fields.DateTime(metadata={"description": DATETIME_HELP})
+    starts_at = DateTime(metadata={"description": DATETIME_HELP})
+    ends_at = DateTime(metadata={"description": DATETIME_HELP})
     room_id = ma.fields.String(allow_none=True)
     presiding_ids = ma.fields.List(ma.fields.String(), metadata={"description": "Participant ids, in order"})
     position = Integer(metadata={"description": "Order among items that start at the same time"})
@@ -48,8 +48,8 @@ class AgendaItemCreateSchema(AgendaItemSchema):
         exclude = ("version",)
 
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
-    starts_at = ma.fields.DateTime(required=True, metadata={"description": DATETIME_HELP})
-    ends_at = ma.fields.DateTime(required=True, metadata={"description": DATETIME_HELP})
+    starts_at = DateTime(required=True, metadata={"description": DATETIME_HELP})
+    ends_at = DateTime(required=True, metadata={"description": DATETIME_HELP})
 
 
 class AgendaItemPatchSchema(AgendaItemSchema):
@@ -92,7 +92,7 @@ class ChangeSchema(ma.Schema):
 class ReleaseSchema(ma.Schema):
     id = ma.fields.String(dump_only=True)
     number = Integer(dump_only=True)
-    created_at = ma.fields.DateTime(dump_only=True)
+    created_at = DateTime(dump_only=True)
     note = ma.fields.String()
     changes = ma.fields.List(ma.fields.Nested(ChangeSchema), dump_only=True)
 

@@ -29,6 +29,7 @@ from planner.agenda.forms import (
 )
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaItemKind
 from planner.core.errors import Conflict, PlannerError
+from planner.core.inputs import parse_day
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, visible_levels
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -168,10 +169,7 @@ def _defaults(form: ItemForm, meeting: Meeting, items: list[AgendaItem]) -> None
     form.kind.data = kind if kind in {k.value for k in AgendaItemKind} else "report"
     parent = next((s for s in services.sessions(items) if s.public_id == request.args.get("parent")), None)
     days = services.meeting_days(meeting)
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = days[0]
+    day = parse_day(request.args.get("day")) or days[0]
     if parent is not None:
         form.parent_id.data = parent.public_id
         day = services.local(meeting, parent.starts_at).date()

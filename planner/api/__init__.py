@@ -20,6 +20,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from planner.core.hooks import Hook
+from planner.core.inputs import day_problem
 from planner.core.permissions import Permission
 from planner.extensions import csrf
 
@@ -40,6 +41,26 @@ class Integer(ma.fields.Integer):
         if not -self.LIMIT <= number < self.LIMIT:
             raise self.make_error("invalid", input=value)
         return number
+
+
+class _WithinTheDays:
+    """A day, or a moment whose day as written, within the days the app works with (core.inputs):
+    ``to=9999-12-31`` overflowed as soon as a year of span was added (a 500)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        found = super()._deserialize(value, attr, data, **kwargs)  # type: ignore[misc]
+        problem = day_problem(found)
+        if problem:
+            raise ma.ValidationError(problem)
+        return found
+
+
+class Date(_WithinTheDays, ma.fields.Date):
+    pass
+
+
+class DateTime(_WithinTheDays, ma.fields.DateTime):
+    pass
 
 
 class ProblemSchema(ma.Schema):

@@ -7,7 +7,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from planner.api import requires
+from planner.api import DateTime, requires
 from planner.calendars import services
 from planner.calendars.models import FeedKind
 from planner.core.permissions import Permission
@@ -20,7 +20,7 @@ class FeedTokenSchema(ma.Schema):
     id = ma.fields.String(metadata={"description": "The feed link's id (to tell links apart; not the secret)"})
     url = ma.fields.String(metadata={"description": "The feed (https://); shown only in this answer"})
     webcal_url = ma.fields.String(metadata={"description": "The same feed as webcal://, to subscribe in one tap"})
-    created_at = ma.fields.DateTime()
+    created_at = DateTime()
 
 
 @blp.route("/participants/<participant_id>/feed-token")

@@ -10,16 +10,24 @@ saved. The usual cleaning of stored text (NFC, spacing) stays with ``core.text.n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime
 from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.fields import DateField
 
 from planner.core.errors import ValidationError
 
 # Longer than any field (the longest texts, minutes sections and forewords, stay well under it).
 MAX_TEXT_LENGTH = 100_000
 _SURROGATES = range(0xD800, 0xE000)
+# The days the app works with. Python's run from year 1 to 9999, and a day near either end overflows as
+# soon as a year of span or a time zone is added to it; no meeting lies beyond these.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+DATE_MESSAGE = _l("Enter a date such as 2026-11-30.")
 
 
 def _values(node: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -63,3 +71,47 @@ def check_request() -> None:
                                "detail": message})
     if errors:
         raise ValidationError(errors[0]["detail"], field=errors[0]["field"] or None, errors=errors)
+
+
+# Days -------------------------------------------------------------------------------------------------
+# The one rule for every day and moment that comes in: the API's Date and DateTime fields, the forms'
+# DayField, the pages' filters (parse_day), the path's days, a recurrence's end and the holidays.
+
+def day_problem(value: date | datetime | None) -> str | None:
+    """Why this day (or the day of this moment, as written) is beyond the days the app works with, or None."""
+    if value is None:
+        return None
+    day = value.date() if isinstance(value, datetime) else value
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return _("Enter a date from %(first)s to %(last)s.", first=f"{FIRST_DAY:%d/%m/%Y}", last=f"{LAST_DAY:%d/%m/%Y}")
+
+
+def parse_day(value: str | None) -> date | None:
+    """A page's day (YYYY-MM-DD) within the range; None when empty, not a day or beyond the range: a
+    filter ignores what it cannot use."""
+    try:
+        day = date.fromisoformat(value.strip()) if value and value.strip() else None
+    except ValueError:
+        return None
+    return None if day_problem(day) else day
+
+
+class DayField(DateField):
+    """A form's day (an HTML date input), refused beyond the range with the reason under the field; the
+    input carries the range as min and max, so that the browser refuses such a day before sending it."""
+
+    def __init__(self, label=None, validators=None, format="%Y-%m-%d", **kwargs):
+        kwargs["render_kw"] = {"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(),
+                               **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, format=format, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(DATE_MESSAGE)) from None
+        problem = day_problem(self.data)
+        if problem:
+            self.data = None
+            raise ValueError(problem)

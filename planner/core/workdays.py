@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from planner.core.inputs import FIRST_DAY, LAST_DAY
+
 # Days off on weekdays (Bộ luật Lao động 2019, Điều 112, and the yearly announcements). Tết Nguyên đán
 # 2027 and the 2/9 adjacent days are *(practice)* until announced: edit them in the settings.
 VIETNAM_HOLIDAYS: tuple[date, ...] = (
@@ -79,7 +81,7 @@ def parse_holidays(text: str) -> tuple[list[date], list[str]]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        day = _parse_day(line)
+        day = parse_day(line)
         if day is None:
             bad.append(raw.strip())
         else:
@@ -87,16 +89,17 @@ def parse_holidays(text: str) -> tuple[list[date], list[str]]:
     return sorted(days), bad
 
 
-def _parse_day(text: str) -> date | None:
+def parse_day(text: str) -> date | None:
+    """A holiday written ``2026-09-02`` or ``02/09/2026``, within the days the app works with; else None."""
     try:
-        return date.fromisoformat(text)
+        found: date | None = date.fromisoformat(text)
     except ValueError:
-        pass
-    parts = text.replace(".", "/").replace("-", "/").split("/")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        day, month, year = (int(p) for p in parts)
-        try:
-            return date(year, month, day)
-        except ValueError:
-            return None
-    return None
+        found = None
+        parts = text.replace(".", "/").replace("-", "/").split("/")
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            day, month, year = (int(p) for p in parts)
+            try:
+                found = date(year, month, day)
+            except ValueError:
+                return None
+    return found if found is not None and FIRST_DAY <= found <= LAST_DAY else None

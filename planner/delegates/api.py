@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
-from planner.api import Integer, ListArgs, page, requires
+from planner.api import Date, DateTime, Integer, ListArgs, page, requires
 from planner.core.permissions import Permission
 from planner.delegates import services
 from planner.delegates.models import AttendanceStatus, ParticipantCategory, Rsvp
@@ -22,10 +22,10 @@ blp = Blueprint("delegates_api", __name__, description="The delegates of a meeti
 
 
 class AttendanceDaySchema(ma.Schema):
-    day = ma.fields.Date()
+    day = Date()
     status = ma.fields.String()
     absence_reason = ma.fields.String()
-    checked_in_at = ma.fields.DateTime(allow_none=True)
+    checked_in_at = DateTime(allow_none=True)
 
 
 class ParticipantSchema(ma.Schema):
@@ -52,7 +52,7 @@ class ParticipantSchema(ma.Schema):
     rsvp = ma.fields.String(validate=ma.validate.OneOf([r.value for r in Rsvp]))
     note = ma.fields.String(validate=ma.validate.Length(max=4000))
     badge_code = ma.fields.String(dump_only=True)
-    day = ma.fields.Date(metadata={"description": "The meeting day that attendance and absence_reason are of "
+    day = Date(metadata={"description": "The meeting day that attendance and absence_reason are of "
                                                   "(default: today, or the nearest day of the meeting)"})
     attendance = ma.fields.String(allow_none=True,
                                   validate=ma.validate.OneOf([s.value for s in AttendanceStatus]),
@@ -111,9 +111,9 @@ class CheckInCodeSchema(ma.Schema):
 
 class CheckInSchema(ma.Schema):
     participant = ma.fields.Nested(ParticipantSchema)
-    day = ma.fields.Date()
+    day = Date()
     already = ma.fields.Boolean(metadata={"description": "True when the participant had been checked in already"})
-    checked_in_at = ma.fields.DateTime()
+    checked_in_at = DateTime()
 
 
 def _meeting(meeting_id: str) -> Meeting:

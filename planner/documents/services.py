@@ -389,10 +389,11 @@ def _clean_holidays(value: Any) -> list[str] | None:
     else:
         days, bad = [], []
         for item in value:
-            try:
-                days.append(date.fromisoformat(str(item)))
-            except ValueError:
+            day = workdays.parse_day(str(item))
+            if day is None:
                 bad.append(str(item))
+            else:
+                days.append(day)
     if bad:
         raise ValidationError(_("These lines are not days: %(lines)s. Write one day a line, e.g. 2026-09-02.",
                                 lines=", ".join(bad[:5])), field="holidays")

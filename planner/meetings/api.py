@@ -12,8 +12,9 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from planner.api import Integer, ListArgs, page, requires
+from planner.api import Date, DateTime, Integer, ListArgs, page, requires
 from planner.core.errors import ValidationError
+from planner.core.inputs import day_problem
 from planner.core.permissions import Classification, Permission
 from planner.meetings import recurrence, services
 from planner.meetings.models import Meeting, MeetingKind, MeetingStatus, Room
@@ -38,9 +39,9 @@ class MeetingSchema(ma.Schema):
                               metadata={"description": "draft → published → in_progress → closed → archived; "
                                                        "only allowed moves (409 otherwise)"})
     timezone = ma.fields.String(validate=ma.validate.Length(max=64), metadata={"description": "IANA zone"})
-    starts_on = ma.fields.Date(metadata={"description": "First day (local); of a recurring meeting, the first "
+    starts_on = Date(metadata={"description": "First day (local); of a recurring meeting, the first "
                                                         "occurrence"})
-    ends_on = ma.fields.Date(metadata={"description": "Last day (local); defaults to starts_on"})
+    ends_on = Date(metadata={"description": "Last day (local); defaults to starts_on"})
     start_time = ma.fields.Time(allow_none=True, metadata={"description": "Usual local start, e.g. 08:00"})
     end_time = ma.fields.Time(allow_none=True, metadata={"description": "Usual local end, e.g. 10:00"})
     venue = ma.fields.String(validate=ma.validate.Length(max=500))
@@ -57,8 +58,8 @@ class MeetingSchema(ma.Schema):
     feed_url = ma.fields.String(dump_only=True, allow_none=True,
                                 metadata={"description": "The meeting's calendar feed (null for now)"})
     version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
-    created_at = ma.fields.DateTime(dump_only=True)
-    updated_at = ma.fields.DateTime(dump_only=True)
+    created_at = DateTime(dump_only=True)
+    updated_at = DateTime(dump_only=True)
 
     @ma.pre_load
     def _drop_read_only(self, data: Any, **_kwargs: Any) -> Any:
@@ -73,7 +74,7 @@ class MeetingCreateSchema(MeetingSchema):
         exclude = ("version",)
 
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
-    starts_on = ma.fields.Date(required=True)
+    starts_on = Date(required=True)
 
 
 class MeetingPatchSchema(MeetingSchema):
@@ -83,8 +84,8 @@ class MeetingPatchSchema(MeetingSchema):
 class MeetingListArgs(ListArgs):
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in MeetingStatus]))
     kind = ma.fields.String(validate=ma.validate.OneOf([k.value for k in MeetingKind]))
-    from_ = ma.fields.Date(data_key="from", metadata={"description": "Meetings that touch these days (with to)"})
-    to = ma.fields.Date()
+    from_ = Date(data_key="from", metadata={"description": "Meetings that touch these days (with to)"})
+    to = Date()
     q = ma.fields.String(metadata={"description": "Search in title, venue and city, ignoring diacritics"})
 
 
@@ -123,13 +124,13 @@ class MeetingRoomDeletedSchema(ma.Schema):
 
 
 class OccurrenceSchema(ma.Schema):
-    original_date = ma.fields.Date(metadata={"description": "The day the rule gives (iCal RECURRENCE-ID); its id"})
-    date = ma.fields.Date(metadata={"description": "The day it takes place (another one when moved)"})
-    end_date = ma.fields.Date()
+    original_date = Date(metadata={"description": "The day the rule gives (iCal RECURRENCE-ID); its id"})
+    date = Date(metadata={"description": "The day it takes place (another one when moved)"})
+    end_date = Date()
     start_time = ma.fields.Time(allow_none=True)
     end_time = ma.fields.Time(allow_none=True)
-    starts_at = ma.fields.DateTime(metadata={"description": "ISO 8601 with the meeting's offset"})
-    ends_at = ma.fields.DateTime(allow_none=True)
+    starts_at = DateTime(metadata={"description": "ISO 8601 with the meeting's offset"})
+    ends_at = DateTime(allow_none=True)
     venue = ma.fields.String()
     cancelled = ma.fields.Boolean()
     moved = ma.fields.Boolean()
@@ -142,13 +143,13 @@ class OccurrenceListSchema(ma.Schema):
 
 
 class OccurrenceArgs(ListArgs):
-    from_ = ma.fields.Date(data_key="from", metadata={"description": "Default: today"})
-    to = ma.fields.Date(metadata={"description": "Default: a year after from"})
+    from_ = Date(data_key="from", metadata={"description": "Default: today"})
+    to = Date(metadata={"description": "Default: a year after from"})
 
 
 class OccurrenceChangeSchema(ma.Schema):
     cancelled = ma.fields.Boolean(load_default=False, metadata={"description": "true: cancel this occurrence"})
-    new_date = ma.fields.Date(allow_none=True, metadata={"description": "Move to this day (31 days at most)"})
+    new_date = Date(allow_none=True, metadata={"description": "Move to this day (31 days at most)"})
     new_start_time = ma.fields.Time(allow_none=True)
     new_end_time = ma.fields.Time(allow_none=True)
     new_venue = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=500))
@@ -191,9 +192,13 @@ def _meeting(meeting_id: str) -> Meeting:
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValidationError(_("Enter a date such as 2026-11-30."), field="original_date") from None
+    problem = day_problem(day)
+    if problem:
+        raise ValidationError(problem, field="original_date")
+    return day
 
 
 @blp.route("/meetings")

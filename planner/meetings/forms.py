@@ -7,7 +7,6 @@ import zoneinfo
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -20,12 +19,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.accounts.models import LANGUAGE_LABELS
+from planner.core.inputs import DayField
 from planner.core.permissions import CLASSIFICATION_LABELS
 from planner.meetings.models import MEETING_KIND_LABELS, MEETING_STATUS_LABELS
 from planner.meetings.recurrence import WEEKDAYS, ordinal_labels, weekday_names
 
 REQUIRED = _l("This field is required.")
-DATE_MESSAGE = _l("Enter a date such as 2026-11-30.")
 TIME_MESSAGE = _l("Enter a time such as 08:00.")
 
 
@@ -69,10 +68,8 @@ class MeetingForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=kind_choices, default="meeting")
     classification = SelectField(_l("Classification"), choices=_classification_choices, default="none",
                                  description=_l("Unclassified meetings get a public programme page once published."))
-    starts_on = DateField(_l("First day"), validators=[InputRequired(REQUIRED)], format="%Y-%m-%d",
-                          render_kw={"type": "date"})
-    ends_on = DateField(_l("Last day"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"},
-                        description=_l("Leave empty for a one-day meeting."))
+    starts_on = DayField(_l("First day"), validators=[InputRequired(REQUIRED)])
+    ends_on = DayField(_l("Last day"), validators=[Optional()], description=_l("Leave empty for a one-day meeting."))
     start_time = TimeField(_l("Starts at"), validators=[Optional()], format="%H:%M")
     end_time = TimeField(_l("Ends at"), validators=[Optional()], format="%H:%M")
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=500)],
@@ -93,8 +90,7 @@ class MeetingForm(FlaskForm):
     weekdays = MultiCheckboxField(_l("On"), choices=_weekday_choices, default=[], validate_choice=False)
     month_nth = SelectField(_l("Which"), choices=_nth_choices, default="1")
     month_weekday = SelectField(_l("Weekday"), choices=_weekday_choices, default=WEEKDAYS[0])
-    until = DateField(_l("Until"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"},
-                      description=_l("The last day on which it may take place."))
+    until = DayField(_l("Until"), validators=[Optional()], description=_l("The last day on which it may take place."))
     count = IntegerField(_l("Or this many times"), validators=[Optional(), NumberRange(min=1, max=1000)])
 
 
@@ -116,8 +112,7 @@ class RoomForm(FlaskForm):
 
 
 class MoveOccurrenceForm(FlaskForm):
-    new_date = DateField(_l("New day"), validators=[InputRequired(REQUIRED)], format="%Y-%m-%d",
-                         render_kw={"type": "date"})
+    new_date = DayField(_l("New day"), validators=[InputRequired(REQUIRED)])
     new_start_time = TimeField(_l("Starts at"), validators=[Optional()], format="%H:%M")
     new_end_time = TimeField(_l("Ends at"), validators=[Optional()], format="%H:%M")
     new_venue = StringField(_l("Venue"), validators=[Optional(), Length(max=500)])

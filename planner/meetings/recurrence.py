@@ -26,6 +26,8 @@ from dateutil.rrule import rrule, rrulestr
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from planner.core.inputs import day_problem
+
 if TYPE_CHECKING:
     from planner.meetings.models import Meeting, OccurrenceChange
 
@@ -123,6 +125,12 @@ def _until_date(value: str, timezone: str) -> date:
     day_part, time_part, utc = match.groups()
     try:
         day = datetime.strptime(day_part, "%Y%m%d").date()
+    except ValueError:
+        raise RecurrenceError(_("The end date of the repetition is not a date: %(value)s", value=value)) from None
+    problem = day_problem(day)
+    if problem:   # before a time zone moves it past the year 9999
+        raise RecurrenceError(problem, field="until")
+    try:
         if time_part is None:
             return day
         moment = datetime.strptime(day_part + time_part, "%Y%m%d%H%M%S")
@@ -170,6 +178,9 @@ def build_rule(fields: RuleFields, timezone: str) -> str:
                                     max=MAX_OCCURRENCES), field="count")
         parts.append(f"COUNT={fields.count}")
     if fields.until is not None:
+        problem = day_problem(fields.until)
+        if problem:
+            raise RecurrenceError(problem, field="until")
         parts.append(f"UNTIL={_until_utc(fields.until, timezone)}")
     return ";".join(parts)
 

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from planner.accounts.access import current_organization, require
 from planner.core.errors import NotFound, PlannerError
+from planner.core.inputs import day_problem, parse_day
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
 from planner.meetings import calendar, recurrence, services
 from planner.meetings.forms import (
@@ -62,11 +63,6 @@ def _user():
     return current_user._get_current_object()
 
 
-def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _version(form) -> int | None:
@@ -97,7 +93,7 @@ def index():
     args = request.args
     f = services.MeetingFilter(
         status=args.get("status") or None, kind=args.get("kind") or None,
-        start=_day(args.get("from")), end=_day(args.get("to")), q=(args.get("q") or "").strip() or None,
+        start=parse_day(args.get("from")), end=parse_day(args.get("to")), q=(args.get("q") or "").strip() or None,
     )
     page = max(args.get("page", 1, type=int) or 1, 1)
     offset = (page - 1) * PER_PAGE
@@ -184,7 +180,7 @@ def create():
         form.timezone.data = org.timezone
         form.city.data = org.city
         form.language.data = org.language
-        form.starts_on.data = _day(request.args.get("d")) or _today()
+        form.starts_on.data = parse_day(request.args.get("d")) or _today()
         return _render_form(form, None)
     status = 422
     if form.validate_on_submit():
@@ -387,7 +383,7 @@ def delete_room(meeting_id: str, room_id: str):
 # Occurrences of a recurring meeting --------------------------------------------------------------
 
 def _occurrence_day(value: str) -> date:
-    day = _day(value)
+    day = parse_day(value)
     if day is None:
         raise NotFound(_("The meeting has no occurrence on %(day)s.", day=value))
     return day
@@ -399,7 +395,7 @@ def occurrences(meeting_id: str):
     meeting = meeting_page(meeting_id)
     if not meeting.recurrence:
         return redirect(url_for("meetings.detail", meeting_id=meeting.public_id))
-    start = max(_day(request.args.get("from")) or calendar.week_start(_today()), meeting.starts_on)
+    start = max(parse_day(request.args.get("from")) or calendar.week_start(_today()), meeting.starts_on)
     found = recurrence.next_occurrences(meeting, start, 20)
     later = earlier = None
     if found:
@@ -500,7 +496,7 @@ def _week(day: date):
 @bp.get("/calendar/week")
 @require(Permission.view)
 def week():
-    day = _day(request.args.get("d")) or _today()
+    day = parse_day(request.args.get("d")) or _today()
     return render_template("meetings/week.html", week=_week(day), today=_today())
 
 
@@ -509,7 +505,7 @@ def week():
 def week_print():
     from planner.documents.profiles import profile_for
 
-    day = _day(request.args.get("d")) or _today()
+    day = parse_day(request.args.get("d")) or _today()
     org = current_organization()
     return render_template("meetings/week_print.html", week=_week(day), today=_today(), org=org,
                            profile=profile_for(org.document_profile.value))
@@ -524,6 +520,8 @@ def month():
     try:
         first = datetime.strptime(value, "%Y-%m").date() if value else None
     except ValueError:
+        first = None
+    if day_problem(first):
         first = None
     first = first or _today().replace(day=1)
     start, end = calendar.month_span(first)

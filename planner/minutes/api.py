@@ -11,7 +11,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from planner.api import Integer, requires
+from planner.api import Date, DateTime, Integer, requires
 from planner.core.permissions import Permission
 from planner.core.web import problem
 from planner.meetings import services as meeting_services
@@ -37,7 +37,7 @@ class MinutesSchema(ma.Schema):
     corrects_id = ma.fields.String(allow_none=True, metadata={"description": "The approved document corrected"})
     status = ma.fields.String(metadata={"description": "draft, submitted or approved"})
     number = ma.fields.String(allow_none=True, metadata={"description": "Given at approval, e.g. Số 12-BB/VPTU"})
-    document_date = ma.fields.Date(allow_none=True)
+    document_date = Date(allow_none=True)
     version = Integer(metadata={"description": "Send it back with a change; a stale one answers 409"})
     sections = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "In document order: {key, kind, heading, text}; items add discussion, conclusion and "
@@ -46,12 +46,12 @@ class MinutesSchema(ma.Schema):
                        "(the drafter's code) and copies (the number of copies)"})
     signer_id = ma.fields.String(allow_none=True, metadata={
         "description": "Minutes: the presiding person who signs (a participant's id)"})
-    approved_at = ma.fields.DateTime(allow_none=True)
+    approved_at = DateTime(allow_none=True)
     approved_by = ma.fields.String(allow_none=True)
-    submitted_at = ma.fields.DateTime(allow_none=True)
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
-    notice_due = ma.fields.Date(allow_none=True, metadata={"description": "Notice: 5 working days after the meeting"})
+    submitted_at = DateTime(allow_none=True)
+    created_at = DateTime()
+    updated_at = DateTime()
+    notice_due = Date(allow_none=True, metadata={"description": "Notice: 5 working days after the meeting"})
     pdf_sha256 = ma.fields.String(allow_none=True, metadata={
         "description": "Approved: the SHA-256 of the PDF rendered at approval, served unchanged from then on"})
     docx_sha256 = ma.fields.String(allow_none=True, metadata={
@@ -79,7 +79,7 @@ class RevisionSchema(ma.Schema):
     number = Integer()
     kind = ma.fields.String(metadata={"description": "generated, saved, conflict (a stale save kept), restored"})
     author = ma.fields.String(attribute="author_label")
-    created_at = ma.fields.DateTime()
+    created_at = DateTime()
     based_on_version = Integer(allow_none=True)
     note = ma.fields.String()
     sections = ma.fields.List(ma.fields.Dict())

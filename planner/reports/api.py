@@ -7,7 +7,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from planner.api import requires
+from planner.api import Date, requires
 from planner.core.permissions import Permission
 from planner.meetings.models import MeetingKind
 from planner.reports import services
@@ -17,8 +17,8 @@ blp = Blueprint("reports_api", __name__, description="Statistics of the meetings
 
 
 class StatisticsArgs(ma.Schema):
-    start = ma.fields.Date(metadata={"description": "First day (default: 1 January of the end's year)"})
-    end = ma.fields.Date(metadata={"description": "Last day (default: today)"})
+    start = Date(metadata={"description": "First day (default: 1 January of the end's year)"})
+    end = Date(metadata={"description": "Last day (default: today)"})
     grouping = ma.fields.String(load_default=Grouping.month.value,
                                 validate=ma.validate.OneOf([g.value for g in Grouping]))
     kind = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf([k.value for k in MeetingKind])),
@@ -26,7 +26,7 @@ class StatisticsArgs(ma.Schema):
 
 
 class FiguresSchema(ma.Schema):
-    period = ma.fields.Date(allow_none=True, metadata={"description": "First day of the period; null for the total"})
+    period = Date(allow_none=True, metadata={"description": "First day of the period; null for the total"})
     meetings = ma.fields.Integer()
     by_kind = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     invited = ma.fields.Integer()
@@ -43,8 +43,8 @@ class FiguresSchema(ma.Schema):
 
 
 class StatisticsSchema(ma.Schema):
-    start = ma.fields.Date()
-    end = ma.fields.Date()
+    start = Date()
+    end = Date()
     grouping = ma.fields.String()
     kinds = ma.fields.List(ma.fields.String())
     rows = ma.fields.List(ma.fields.Nested(FiguresSchema))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
-from wtforms.fields import DateField
 from wtforms.validators import Optional
 
+from planner.core.inputs import DayField
 from planner.meetings.forms import MultiCheckboxField, kind_choices
 from planner.reports.services import Grouping
 
@@ -18,8 +18,8 @@ GROUPING_LABELS = {
 
 
 class StatisticsFilterForm(Form):
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DayField(_l("From"), validators=[Optional()])
+    end = DayField(_l("To"), validators=[Optional()])
     grouping = SelectField(_l("Periods"), choices=[(g.value, label) for g, label in GROUPING_LABELS.items()],
                            default=Grouping.month.value, validators=[Optional()])
     kind = MultiCheckboxField(_l("Kinds of meeting"), choices=kind_choices, validators=[Optional()],

@@ -10,8 +10,8 @@ from flask_login import current_user
 from planner.accounts.access import current_organization, require
 from planner.core import exports
 from planner.core.errors import ValidationError
+from planner.core.inputs import DayField
 from planner.core.permissions import Permission
-from planner.meetings.forms import DATE_MESSAGE
 from planner.meetings.models import MEETING_KIND_LABELS
 from planner.reports import presenting, services
 from planner.reports.exports import STATISTICS_XLSX
@@ -23,9 +23,10 @@ bp = Blueprint("reports", __name__)
 def _statistics() -> tuple[StatisticsFilterForm, services.Statistics]:
     """The figures the filter asks for; a filter at fault shows its message and the default figures."""
     form = StatisticsFilterForm(request.args)
-    # The service checks the choices with its own messages; only a date that does not parse is the form's.
+    # The service checks the choices with its own messages; only a day that does not parse (or lies beyond
+    # the range) is the form's.
     for field in form:
-        field.errors = [DATE_MESSAGE] if field.process_errors else []
+        field.errors = list(field.process_errors) if isinstance(field, DayField) else []
     org, user = current_organization(), current_user._get_current_object()
     try:
         stats = services.statistics(org, user, start=form.start.data, end=form.end.data,

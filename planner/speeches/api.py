@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from planner.agenda import services as agenda_services
-from planner.api import Integer, ListArgs, page, requires
+from planner.api import DateTime, Integer, ListArgs, page, requires
 from planner.core.models import utcnow
 from planner.core.permissions import Permission
 from planner.speeches import services, timing
@@ -27,7 +27,7 @@ class SpeechTextSchema(ma.Schema):
     media_type = ma.fields.String(dump_only=True)
     size = Integer(dump_only=True)
     sha256 = ma.fields.String(dump_only=True)
-    uploaded_at = ma.fields.DateTime(dump_only=True)
+    uploaded_at = DateTime(dump_only=True)
     check_against_delivery = ma.fields.Boolean(dump_only=True)
     embargo = ma.fields.Boolean(dump_only=True, metadata={"description": "Not shown to delegates before the "
                                                                          "speech is delivered"})
@@ -50,9 +50,9 @@ class SpeechSchema(ma.Schema):
     summary = ma.fields.String(validate=ma.validate.Length(max=services.MAX_SUMMARY),
                                metadata={"description": "The substance of the speech, for the minutes"})
     requested_by_delegate = ma.fields.Boolean(dump_only=True)
-    started_at = ma.fields.DateTime(dump_only=True, allow_none=True)
-    ended_at = ma.fields.DateTime(dump_only=True, allow_none=True)
-    paused_at = ma.fields.DateTime(dump_only=True, allow_none=True)
+    started_at = DateTime(dump_only=True, allow_none=True)
+    ended_at = DateTime(dump_only=True, allow_none=True)
+    paused_at = DateTime(dump_only=True, allow_none=True)
     paused_seconds = Integer(dump_only=True)
     spoken_seconds = Integer(dump_only=True, metadata={"description": "Speaking time without pauses"})
     texts = ma.fields.List(ma.fields.Nested(SpeechTextSchema), dump_only=True)
