@@ -40,7 +40,14 @@ DEFAULTS: dict[str, Any] = {
     # A Redis outage must not take the app down: fall back to per-process counting.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_SWALLOW_ERRORS": True,
-    "LOGIN_FAILURES_PER_MINUTE": 10,
+    # Failed sign-ins (accounts.throttle): free ones per address and per account, then a wait of 1, 2, 4 …
+    # seconds up to LOGIN_MAX_DELAY; forgotten after LOGIN_FORGET_AFTER seconds without a failure.
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_FREE_FAILURES_PER_ACCOUNT": 20,
+    "LOGIN_MAX_DELAY": 15 * 60,
+    "LOGIN_FORGET_AFTER": 3600,
+    # A coarse guard against floods: failed sign-ins per address and minute (in Redis when configured).
+    "LOGIN_FAILURES_PER_MINUTE": 30,
     # PASSWORD_MIN_LENGTH: below, with MAIL_PASSWORD
     "INVITATION_VALID_DAYS": 7,
     # Delegates' invitations by e-mail (delegates.invitations). An empty MAIL_SERVER turns sending off:

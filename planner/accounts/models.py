@@ -133,3 +133,16 @@ class ApiToken(IdMixin, PublicIdMixin, TimestampMixin, Base):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class LoginThrottle(IdMixin, Base):
+    """The failed sign-ins of one account (``account:<e-mail>``) or one address (``address:<ip>``), kept in
+    the database so that every worker and every instance counts the same (accounts.throttle)."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(320), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # No try before this moment: set by the last failure (or by a try under way, so that workers take turns).
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from planner.accounts import services
+from planner.accounts import services, throttle
 from planner.accounts.access import SESSION_ORG_KEY, current_organization, require
 from planner.accounts.forms import (
     ApiTokenForm,
@@ -45,12 +46,9 @@ def _login_failures() -> str:
     return f"{current_app.config['LOGIN_FAILURES_PER_MINUTE']}/minute"
 
 
-def _login_account_key() -> str:
-    return "account:" + services.normalize_email(request.form.get("email", ""))
-
-
 def _failed_login(response) -> bool:
-    return response.status_code != 302
+    """A wrong password (the form again, 200); not a try refused for waiting (429), which counts nothing."""
+    return response.status_code == 200
 
 
 def _apply_form_error(form, exc: PlannerError) -> None:
@@ -61,11 +59,12 @@ def _apply_form_error(form, exc: PlannerError) -> None:
         flash(exc.message, "error")
 
 
+# Failed sign-ins are limited per address and per account by a growing delay counted in the database
+# (accounts.throttle); the per-minute limit per address is a coarse guard against floods, in Redis when
+# PLANNER_REDIS_URL is set.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_failures, methods=["POST"], key_func=get_remote_address,
                deduct_when=_failed_login, scope="login-address")
-@limiter.limit(_login_failures, methods=["POST"], key_func=_login_account_key,
-               deduct_when=_failed_login, scope="login-account")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -73,12 +72,21 @@ def login():
     if request.method == "GET":
         form.next.data = _safe_next(request.args.get("next"))
     if form.validate_on_submit():
+        address = get_remote_address()
+        seconds = throttle.wait(form.email.data, address)
+        if seconds:
+            form.password.errors = [_("Too many failed sign-ins from this address or for this account. Try again "
+                                      "in %(time)s.", time=format_timedelta(timedelta(seconds=seconds),
+                                                                            threshold=1))]
+            return render_template("accounts/login.html", form=form), 429, {"Retry-After": str(seconds)}
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle.succeeded(form.email.data, address)
             session.clear()  # a fresh session at login: nothing from before survives (fixation)
             login_user(user)
             session["language"] = user.language
             return redirect(_safe_next(form.next.data) or url_for("home.index"))
+        throttle.failed(form.email.data, address)
         form.password.errors = [_("Wrong e-mail address or password, or the account is not active.")]
     return render_template("accounts/login.html", form=form), 200
 

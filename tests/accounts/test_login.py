@@ -30,20 +30,111 @@ def test_post_without_csrf_token_is_400(client, factory):
     assert "Biểu mẫu đã hết hạn" in response.text
 
 
-def test_eleventh_failed_login_in_a_minute_is_429_per_account(client, factory):
-    user = factory.user()
-    for _ in range(10):
-        assert client.post_form("/login", {"email": user.email, "password": "wrong"}).status_code == 200
-    blocked = client.post_form("/login", {"email": user.email, "password": PASSWORD})
-    assert blocked.status_code == 429
-    assert "Retry-After" in blocked.headers
+class Clock:
+    """The throttle's clock, moved by hand: waits of seconds to minutes without sleeping."""
+
+    def __init__(self, monkeypatch):
+        from datetime import UTC, datetime
+
+        self.now = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+        monkeypatch.setattr("planner.accounts.throttle.utcnow", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(seconds=seconds)
 
 
-def test_failed_logins_are_limited_per_address_across_accounts(client, factory):
-    for n in range(10):
-        client.post_form("/login", {"email": f"nobody{n}@example.vn", "password": "wrong"})
+WRONG = "wrong password 1"
+
+
+def _try(client, email: str, password: str = WRONG, address: str = "198.51.100.7"):
+    return client.post_form("/login", {"email": email, "password": password},
+                            environ_base={"REMOTE_ADDR": address})
+
+
+def test_failed_logins_wait_a_growing_delay_instead_of_a_lock(client, factory, monkeypatch):
+    clock = Clock(monkeypatch)
     user = factory.user()
-    assert client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 429
+    for _ in range(5):   # the free failures
+        assert _try(client, user.email).status_code == 200
+    waits = []
+    for _ in range(5):
+        refused = _try(client, user.email, PASSWORD)
+        assert refused.status_code == 429 and "Thử lại sau" in refused.text
+        waits.append(int(refused.headers["Retry-After"]))
+        clock.advance(waits[-1])
+        assert _try(client, user.email).status_code == 200   # its turn: a wrong password again
+    assert waits == [1, 2, 4, 8, 16]
+    clock.advance(32)
+    assert _try(client, user.email, PASSWORD).status_code == 302   # the owner, once the wait is over
+
+
+def test_refused_tries_count_nothing_and_move_no_deadline(client, factory, monkeypatch):
+    clock = Clock(monkeypatch)
+    user = factory.user()
+    for n in range(7):
+        clock.advance(60 if n else 0)
+        assert _try(client, user.email).status_code == 200
+    # Now 4 s to wait (7th failure); forty refused tries within them change nothing.
+    for _ in range(40):
+        assert _try(client, user.email).status_code == 429
+        clock.advance(0.09)
+    clock.advance(4 - 40 * 0.09)
+    assert _try(client, user.email, PASSWORD).status_code == 302
+
+
+def test_the_delay_is_the_same_for_every_worker_and_instance(app, app_config, client, factory, monkeypatch):
+    """Two app instances on one database (as two gunicorn workers or two machines): one count. Counted
+    in each process, the limit let 17 tries through before the first 429 with two workers."""
+    from planner import create_app
+    from tests.conftest import Client
+
+    other_app = create_app({**app_config, "INSTANCE_PATH": app_config["INSTANCE_PATH"] + "-other"})
+    other_app.test_client_class = Client
+    other = other_app.test_client()
+    Clock(monkeypatch)
+    user = factory.user()
+    statuses = [_try(client if n % 2 else other, user.email).status_code for n in range(8)]
+    assert statuses == [200] * 5 + [429] * 3, statuses
+
+
+def test_a_stranger_hammering_an_account_does_not_keep_its_owner_out(client, factory, monkeypatch):
+    clock = Clock(monkeypatch)
+    user = factory.user()
+    failures = 0
+    for _ in range(200):   # an hour of a stranger's tries from one address, each as soon as allowed
+        response = _try(client, user.email, address="203.0.113.66")
+        if response.status_code == 429:
+            clock.advance(int(response.headers["Retry-After"]))
+        else:
+            failures += 1
+    assert failures >= 15
+    assert _try(client, user.email, address="203.0.113.66").status_code == 429   # the stranger waits
+    assert _try(client, user.email, PASSWORD, address="192.0.2.10").status_code == 302   # the owner does not
+
+
+def test_many_addresses_slow_an_account_down_but_never_lock_it(client, factory, monkeypatch):
+    clock = Clock(monkeypatch)
+    user = factory.user()
+    for n in range(20):   # a distributed guess: four addresses, five free failures each
+        assert _try(client, user.email, address=f"203.0.113.{n // 5 + 1}").status_code == 200
+    refused = _try(client, user.email, PASSWORD, address="192.0.2.10")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    clock.advance(1)
+    assert _try(client, user.email, PASSWORD, address="192.0.2.10").status_code == 302
+    client.logout()
+    assert _try(client, user.email, address="203.0.113.9").status_code == 200   # the account starts afresh
+    assert _try(client, user.email, PASSWORD, address="192.0.2.10").status_code == 302
+
+
+def test_failed_logins_are_limited_per_address_across_accounts(client, factory, monkeypatch):
+    Clock(monkeypatch)
+    for n in range(5):
+        assert _try(client, f"nobody{n}@example.vn").status_code == 200
+    user = factory.user()
+    assert _try(client, user.email, PASSWORD).status_code == 429
+    assert _try(client, user.email, PASSWORD, address="192.0.2.10").status_code == 302
 
 
 def test_successful_logins_do_not_count_as_failures(client, factory):
