@@ -1,7 +1,7 @@
 """accounts: failed sign-ins per account and per address, counted where every worker sees them
 
 Revision ID: d3e5f7a9b1c2
-Revises: c4e8a2b6d1f3
+Revises: c4e6a8b0d2f1
 Create Date: 2026-12-04 16:10:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd3e5f7a9b1c2'
-down_revision = 'c4e8a2b6d1f3'
+down_revision = 'c4e6a8b0d2f1'
 branch_labels = None
 depends_on = None
 

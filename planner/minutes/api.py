@@ -196,8 +196,8 @@ _routes(MinutesKind.notice, "notice")
 class InvitationIssueSchema(ma.Schema):
     id = ma.fields.String(attribute="public_id")
     number = ma.fields.String(metadata={"description": "From the register, e.g. Số 05-GM/VPTU"})
-    issued_on = ma.fields.Date(metadata={"description": "The day of issue printed on the letters"})
-    issued_at = ma.fields.DateTime()
+    issued_on = Date(metadata={"description": "The day of issue printed on the letters"})
+    issued_at = DateTime()
     mode = ma.fields.Function(lambda i: i.mode.value, metadata={"description": "each (one letter per invitee) or "
                                                                                "all (one letter with the list)"})
     letters = Integer()
