@@ -17,11 +17,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import ApiToken, DocumentProfile, Membership, Organization, User
 from planner.core import audit
-from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.db import check_version, commit_or_conflict
+from planner.core.errors import NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, Role
 from planner.core.text import name_collation_key, normalize, split_full_name
@@ -158,8 +158,8 @@ def create_organization(**data: Any) -> Organization:
 
 
 def update_organization(org: Organization, data: dict[str, Any], *, version: int | None = None) -> Organization:
-    if version is not None and version != org.version:
-        raise Conflict(_("Someone else changed these settings meanwhile. Reload to see their version."))
+    stale = _("Someone else changed these settings meanwhile. Reload to see their version.")
+    check_version(org, version, stale)
     clean = _clean_organization(data)
     changes = audit.diff({k: getattr(org, k) for k in clean}, clean)
     if not changes:
@@ -168,14 +168,7 @@ def update_organization(org: Organization, data: dict[str, Any], *, version: int
         setattr(org, key, value)
     audit.record(db.session, organization_id=org.id, action="organization.updated",
                  object_type="organization", object_id=org.public_id, summary=org.name, changes=changes)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(_("Someone else changed these settings meanwhile. Reload to see their version.")) from None
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationError(_("An organization with this name exists already."), field="name") from None
+    commit_or_conflict(stale, clash=ValidationError(_("An organization with this name exists already."), field="name"))
     return org
 
 

@@ -22,7 +22,6 @@ from flask_babel import ngettext
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
 from planner.agenda import conflicts as conflict_rules
@@ -35,11 +34,12 @@ from planner.agenda.models import (
     agenda_item_presiding,
 )
 from planner.core import audit, exports
+from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.hooks import Hook
 from planner.core.models import new_public_id, utcnow
 from planner.core.permissions import Classification, cleared_for, visible_levels
-from planner.core.text import canonical, normalize
+from planner.core.text import canonical, clean_text
 from planner.delegates.models import Participant
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -328,10 +328,6 @@ class _Lookups:
             AgendaItem.meeting_id == self.meeting.id, AgendaItem.public_id == public_id))
 
 
-def _text(value: Any) -> str:
-    return normalize(value if isinstance(value, str) else ("" if value is None else str(value)))
-
-
 def _enum(enum_cls, value: Any, field: str, message: str):
     try:
         return enum_cls(value)
@@ -359,7 +355,7 @@ def _clean(meeting: Meeting, data: dict[str, Any], lookups: _Lookups, *, user: U
         raise ValidationError(_("Unknown fields: %(fields)s", fields=", ".join(sorted(unknown))))
     clean: dict[str, Any] = {}
     if "title" in data or current is None:
-        clean["title"] = _text(data.get("title"))
+        clean["title"] = clean_text(data.get("title"))
         if not clean["title"]:
             raise ValidationError(_("The item needs a title."), field="title")
         if len(clean["title"]) > 1000:
@@ -367,7 +363,7 @@ def _clean(meeting: Meeting, data: dict[str, Any], lookups: _Lookups, *, user: U
     if "description" in data:
         clean["description"] = (data["description"] or "").strip()
     if "performer" in data:
-        clean["performer"] = _text(data["performer"])
+        clean["performer"] = clean_text(data["performer"])
         if len(clean["performer"]) > 500:
             raise ValidationError(_("At most 500 characters."), field="performer")
     if "kind" in data or current is None:
@@ -445,20 +441,13 @@ def _clean(meeting: Meeting, data: dict[str, Any], lookups: _Lookups, *, user: U
 
 
 def _check_version(item: AgendaItem, version: int | None) -> None:
-    if version is not None and int(version) != item.version:
-        raise Conflict(_("Someone else saved this item meanwhile. Your changes are not saved yet: "
-                         "compare them with the current version below and save again."))
+    check_version(item, version, _("Someone else saved this item meanwhile. Your changes are not saved yet: "
+                                   "compare them with the current version below and save again."))
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(_("Someone else saved this item meanwhile. Reload to see the current version.")) from None
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationError(_("These values clash with existing data.")) from None
+    commit_or_conflict(_("Someone else saved this item meanwhile. Reload to see the current version."),
+                       clash=ValidationError)
 
 
 def _set_presiding(item: AgendaItem, people: list[Participant]) -> None:

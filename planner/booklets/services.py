@@ -20,9 +20,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import event, func, select, true
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
 from planner.agenda.models import AgendaItem, AgendaRelease, agenda_item_presiding
@@ -36,8 +34,10 @@ from planner.booklets.models import (
     Section,
 )
 from planner.core import audit, exports
-from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.db import check_version, commit_or_conflict
+from planner.core.errors import NotFound, ValidationError
 from planner.core.permissions import Classification
+from planner.core.text import clean_text
 from planner.delegates import protocol
 from planner.delegates import services as delegate_services
 from planner.delegates.models import Participant, ParticipantCategory, Person, Rsvp
@@ -67,27 +67,9 @@ def storage() -> str:
     return str(current_app.config["STORAGE_PATH"])
 
 
-def _commit(message: str) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(message) from None
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("These values clash with existing data.")) from None
-
-
 def _check_version(record: Any, version: Any) -> None:
-    if version in (None, ""):
-        return
-    try:
-        wanted = int(version)
-    except (TypeError, ValueError):
-        wanted = -1
-    if record.id is not None and wanted != record.version:
-        raise Conflict(_("Someone else changed these settings meanwhile. Reload the page to see their "
-                         "changes, then make yours again."))
+    check_version(record, version, _("Someone else changed these settings meanwhile. Reload the page to see their "
+                                     "changes, then make yours again."))
 
 
 def _audit(meeting: Meeting, action: str, summary: str, changes: dict[str, Any] | None = None,
@@ -121,7 +103,7 @@ def _describe_settings(s: BookletSettings) -> dict[str, Any]:
 
 
 def _text(value: Any, field: str, limit: int) -> str:
-    text = str(value or "").replace("\r\n", "\n").strip()
+    text = clean_text(value, multiline=True)
     if len(text) > limit:
         raise ValidationError(_("At most %(n)d characters.", n=limit), field=field)
     return text
@@ -168,7 +150,7 @@ def save_settings(meeting: Meeting, data: dict[str, Any], *, user: User | None, 
     db.session.flush()
     _audit(meeting, "booklet.settings_changed", _("Booklet settings of “%(title)s”", title=meeting.title),
            changes)
-    _commit(_("Someone else changed these settings meanwhile. Reload the page and try again."))
+    commit_or_conflict(_("Someone else changed these settings meanwhile. Reload the page and try again."))
     return settings
 
 
@@ -277,7 +259,7 @@ def save_logo(meeting: Meeting, data: bytes, filename: str = "", *, user: User |
     _audit(meeting, "booklet.logo_uploaded", _("Logo of the booklet of “%(title)s”", title=meeting.title),
            {"filename": filename, "media_type": media_type, "size": len(data), "sha256": digest})
     try:
-        _commit(_("Someone else changed these settings meanwhile. Reload the page and try again."))
+        commit_or_conflict(_("Someone else changed these settings meanwhile. Reload the page and try again."))
     except Exception:
         with contextlib.suppress(OSError):
             (_logo_dir() / name).unlink()
@@ -295,7 +277,7 @@ def remove_logo(meeting: Meeting, *, user: User | None) -> None:
         return
     settings.logo_name = settings.logo_media_type = settings.logo_sha256 = None
     _audit(meeting, "booklet.logo_removed", _("Logo of the booklet of “%(title)s”", title=meeting.title))
-    _commit(_("Someone else changed these settings meanwhile. Reload the page and try again."))
+    commit_or_conflict(_("Someone else changed these settings meanwhile. Reload the page and try again."))
     if old is not None:
         with contextlib.suppress(OSError):
             old.unlink()
@@ -357,7 +339,7 @@ def save_plan(meeting: Meeting, data: dict[str, Any], *, user: User | None, vers
         return plan
     db.session.flush()
     _audit(meeting, "seating.plan_changed", _("Seating plan of “%(title)s”", title=meeting.title), changes)
-    _commit(_("Someone else changed the seating plan meanwhile. Reload the page and try again."))
+    commit_or_conflict(_("Someone else changed the seating plan meanwhile. Reload the page and try again."))
     return plan
 
 
@@ -410,7 +392,7 @@ def assign_seats(meeting: Meeting, *, user: User | None, mode: SeatingMode | str
     counts = {"presidium": len(presidium), "hall": len(assigned), "without_seat": len(left), "changed": changed}
     _audit(meeting, "seating.assigned", _("Seats of “%(title)s” given out", title=meeting.title),
            {"mode": mode.value, **counts})
-    _commit(_("Someone changed a participant meanwhile. Give out the seats again."))
+    commit_or_conflict(_("Someone changed a participant meanwhile. Give out the seats again."))
     return counts
 
 
@@ -423,7 +405,7 @@ def clear_seats(meeting: Meeting, *, user: User | None) -> int:
     if seated:
         _audit(meeting, "seating.cleared", _("Seats of “%(title)s” cleared", title=meeting.title),
                {"cleared": len(seated)})
-        _commit(_("Someone changed a participant meanwhile. Try again."))
+        commit_or_conflict(_("Someone changed a participant meanwhile. Try again."))
     return len(seated)
 
 
@@ -462,7 +444,7 @@ def set_seat(meeting: Meeting, participant_id: str, label: str | None, *, user: 
     audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
                  action="seating.seat_set", object_type="participant", object_id=participant.public_id,
                  summary=participant.full_name, changes=changes)
-    _commit(_("Someone changed this participant meanwhile. Reload the page and try again."))
+    commit_or_conflict(_("Someone changed this participant meanwhile. Reload the page and try again."))
     return participant
 
 

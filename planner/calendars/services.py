@@ -55,6 +55,7 @@ from planner.calendars.models import (
 )
 from planner.core import audit
 from planner.core.audit import AuditEntry
+from planner.core.db import check_version
 from planner.core.errors import NotFound, ValidationError
 from planner.core.exports import strong_etag
 from planner.core.models import utcnow
@@ -112,10 +113,8 @@ def settings_of(organization_id: int) -> Settings:
 def update_settings(org: Organization, data: Mapping[str, Any], *, version: int | None = None) -> Settings:
     """Change how the organization's feeds treat classified items and how often clients poll."""
     row = settings_row(org.id)
-    if version is not None and row is not None and version != row.version:
-        from planner.core.errors import Conflict
-
-        raise Conflict(_("Someone else changed these settings meanwhile. Reload to see their version."))
+    if row is not None:
+        check_version(row, version, _("Someone else changed these settings meanwhile. Reload to see their version."))
     try:
         mode = ClassifiedMode(str(data.get("classified") or ClassifiedMode.withhold.value))
     except ValueError:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import icu
 from babel.dates import format_date
@@ -35,6 +36,20 @@ def normalize(text: str | None) -> str:
     if not text.isprintable():  # printable text has no control (Cc) or format (Cf) characters: the usual case
         text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch in "\t\n")
     return _SPACES.sub(" ", text).strip()
+
+
+def clean_text(value: Any, *, multiline: bool = False) -> str:
+    """The one rule for text a person typed (a form field, an API value, a cell of an imported file):
+    ``normalize`` (NFC, no control or format characters, one space between words, none at the ends); text
+    of several lines keeps them (CR LF and CR become LF), each line cleaned so, with no empty line at the
+    start or the end. None is empty; anything else is taken as its text."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if not multiline:
+        return normalize(text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(normalize(line) for line in lines).strip("\n")
 
 
 def _split_letters(word: str) -> list[list[str]]:

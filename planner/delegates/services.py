@@ -23,9 +23,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
 from planner.core import audit
+from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.permissions import Classification
-from planner.core.text import fold, full_name, normalize, split_full_name
+from planner.core.text import clean_text, fold, full_name, split_full_name
 from planner.delegates import importing, protocol
 from planner.delegates.importing import ImportRow, RowError
 from planner.delegates.models import (
@@ -88,10 +89,6 @@ def search_words(q: str | None) -> list[str]:
 
 # Cleaning input -------------------------------------------------------------------------------------
 
-def _text(value: Any) -> str:
-    return normalize(value if isinstance(value, str) else ("" if value is None else str(value)))
-
-
 def _check_lengths(clean: dict[str, Any]) -> None:
     for name, limit in MAX_LENGTHS.items():
         value = clean.get(name)
@@ -121,10 +118,10 @@ def _clean_person_fields(data: dict[str, Any], current: Person | None = None) ->
     """
     clean: dict[str, Any] = {}
     if data.get("full_name") and not any(data.get(k) for k in NAME_FIELDS):
-        clean.update(zip(NAME_FIELDS, split_full_name(_text(data["full_name"])), strict=True))
+        clean.update(zip(NAME_FIELDS, split_full_name(clean_text(data["full_name"])), strict=True))
     for key in ("honorific", "title", "unit", "email", "phone", *NAME_FIELDS):
         if key in data and key not in clean:
-            clean[key] = _text(data[key])
+            clean[key] = clean_text(data[key])
     if "email" in clean:
         clean["email"] = clean["email"].lower()
         if clean["email"] and not _EMAIL.match(clean["email"]):
@@ -224,8 +221,7 @@ def create_person(org: Organization, data: dict[str, Any], *, allow_duplicate: b
 
 
 def update_person(person: Person, data: dict[str, Any], *, version: int | None = None) -> Person:
-    if version is not None and version != person.version:
-        raise Conflict(_("Someone else changed this person meanwhile. Reload to see their version."))
+    check_version(person, version, _("Someone else changed this person meanwhile. Reload to see their version."))
     clean = _clean_person_fields(data, person)
     if "default_precedence" in clean and clean["default_precedence"] is None:
         clean["default_precedence"] = DEFAULT_PRECEDENCE
@@ -236,7 +232,7 @@ def update_person(person: Person, data: dict[str, Any], *, version: int | None =
         setattr(person, key, value)
     audit.record(db.session, organization_id=person.organization_id, action="person.updated",
                  object_type="person", object_id=person.public_id, summary=person.full_name, changes=changes)
-    _commit(_("Someone else changed this person meanwhile. Reload to see their version."))
+    commit_or_conflict(_("Someone else changed this person meanwhile. Reload to see their version."))
     return person
 
 
@@ -248,7 +244,7 @@ def delete_person(person: Person) -> None:
     audit.record(db.session, organization_id=person.organization_id, action="person.deleted",
                  object_type="person", object_id=person.public_id, summary=person.full_name)
     db.session.delete(person)
-    _commit(_("Someone else changed this person meanwhile. Reload to see their version."))
+    commit_or_conflict(_("Someone else changed this person meanwhile. Reload to see their version."))
 
 
 def person_meetings(person: Person, user: User | None) -> list[Participant]:
@@ -355,7 +351,7 @@ def _clean_participant_fields(data: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for key in ("title", "unit", "delegation", "seat", "note"):
         if key in data:
-            clean[key] = _text(data[key]) if key != "note" else (data[key] or "").strip()
+            clean[key] = clean_text(data[key]) if key != "note" else (data[key] or "").strip()
     try:
         if "category" in data:
             clean["category"] = ParticipantCategory(data["category"] or ParticipantCategory.delegate)
@@ -420,7 +416,7 @@ def add_participant(meeting: Meeting, data: dict[str, Any], *, person: Person | 
     audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
                  action="participant.added", object_type="participant", object_id=participant.public_id,
                  summary=person.full_name)
-    _commit(_("Someone else changed this list meanwhile. Reload to see their version."))
+    commit_or_conflict(_("Someone else changed this list meanwhile. Reload to see their version."))
     return participant
 
 
@@ -430,8 +426,8 @@ def update_participant(participant: Participant, data: dict[str, Any], *, versio
     title, unit, category… as of this meeting, and their attendance on a day (``attendance``,
     ``absence_reason``, ``day``). A closed meeting takes attendance corrections only."""
     meeting = participant.meeting
-    if version is not None and version != participant.version:
-        raise Conflict(_("Someone else changed this participant meanwhile. Reload to see their version."))
+    check_version(participant, version,
+                  _("Someone else changed this participant meanwhile. Reload to see their version."))
     other = {k for k in data if k not in ATTENDANCE_FIELDS}
     if other:
         ensure_editable(meeting)
@@ -458,7 +454,7 @@ def update_participant(participant: Participant, data: dict[str, Any], *, versio
     audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id, action=action,
                  object_type="participant", object_id=participant.public_id, summary=person.full_name,
                  changes=changes)
-    _commit(_("Someone else changed this participant meanwhile. Reload to see their version."))
+    commit_or_conflict(_("Someone else changed this participant meanwhile. Reload to see their version."))
     return participant
 
 
@@ -469,7 +465,7 @@ def remove_participant(participant: Participant) -> None:
                  action="participant.removed", object_type="participant", object_id=participant.public_id,
                  summary=participant.full_name)
     db.session.delete(participant)
-    _commit(_("Someone else changed this participant meanwhile. Reload to see their version."))
+    commit_or_conflict(_("Someone else changed this participant meanwhile. Reload to see their version."))
 
 
 def attendance_editable(meeting: Meeting) -> bool:
@@ -559,7 +555,7 @@ def _apply_attendance(participant: Participant, day: date, data: dict[str, Any],
     """Set (or clear, with an empty status) the attendance of one day; answers the changes."""
     record = participant.attendance_on(day)
     status_value = data.get("attendance", record.status if record else None)
-    reason = _text(data.get("absence_reason", record.reason if record else ""))
+    reason = clean_text(data.get("absence_reason", record.reason if record else ""))
     if len(reason) > MAX_LENGTHS["absence_reason"]:
         raise ValidationError(_("%(field)s is too long: at most %(n)d characters.",
                                 field=_field_label("absence_reason"), n=MAX_LENGTHS["absence_reason"]),

@@ -15,12 +15,12 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization
 from planner.core import audit, workdays
+from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, ValidationError
-from planner.core.text import normalize
+from planner.core.text import clean_text, normalize
 from planner.core.zipfiles import OfficeFileRefused, check_office_file, markup_message
 from planner.documents import issuers as issuer_rules
 from planner.documents.issuers import IssuingBody
@@ -212,7 +212,7 @@ def describe(current: DocumentSettings) -> dict[str, Any]:
 
 
 def _clean_line(value: Any, limit: int = 255) -> str:
-    text = normalize(str(value or ""))
+    text = clean_text(value)
     if len(text) > limit:
         raise ValidationError(_("This line is too long (at most %(n)d characters).", n=limit))
     return text
@@ -227,8 +227,7 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
     ``invitation_lead_days`` (working days, 1–20; empty: 3).
     """
     current = settings(org)
-    if current.id is not None and version is not None and current.version != version:
-        raise Conflict(_("Someone else has changed these settings meanwhile. Reload the page and try again."))
+    check_version(current, version, _stale_settings())
     before = describe(current) if current.id is not None else {}
     if "numbering_period" in data:
         try:
@@ -324,13 +323,12 @@ def _check_issuers(org: Organization, current: DocumentSettings) -> None:
             raise ValidationError(_("Documents issued by the superior body need its name."), field="superior_line")
 
 
+def _stale_settings() -> str:
+    return _("Someone else has changed these settings meanwhile. Reload the page and try again.")
+
+
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(_("Someone else has changed these settings meanwhile. Reload the page and try again.")) \
-            from None
+    commit_or_conflict(_stale_settings())
 
 
 def _check_number_format(pattern: str) -> None:

@@ -16,12 +16,11 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
 from planner.core import audit
+from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.models import Base, utcnow
 from planner.core.permissions import Classification, visible_levels
@@ -226,10 +225,9 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, user: User | None 
 
 
 def _check_version(obj: Any, version: int | None) -> None:
-    if version is not None and version != obj.version:
-        if isinstance(obj, Room):
-            raise Conflict(_("Someone else changed this room meanwhile. Reload to see their version."))
-        raise Conflict(_("Someone else changed this meeting meanwhile. Reload to see their version."))
+    check_version(obj, version, _("Someone else changed this room meanwhile. Reload to see their version.")
+                  if isinstance(obj, Room) else
+                  _("Someone else changed this meeting meanwhile. Reload to see their version."))
 
 
 def _cleared(user: User, classification: Classification | str | None) -> bool:
@@ -239,14 +237,8 @@ def _cleared(user: User, classification: Classification | str | None) -> bool:
 
 
 def _commit_or_conflict() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(_("Someone else changed this meeting meanwhile. Reload to see their version.")) from None
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationError(_("These values clash with existing data.")) from None
+    commit_or_conflict(_("Someone else changed this meeting meanwhile. Reload to see their version."),
+                       clash=ValidationError)
 
 
 def new_public_code() -> str:

@@ -18,8 +18,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -37,10 +36,11 @@ from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem, AgendaItemStatus
 from planner.core import audit, workdays
+from planner.core.db import atomic, commit_or_conflict
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, Permission, visible_levels
-from planner.core.text import normalize
+from planner.core.text import clean_text, normalize
 from planner.delegates import protocol
 from planner.delegates import services as delegate_services
 from planner.delegates.models import AttendanceStatus, Participant, ParticipantCategory, Rsvp
@@ -388,7 +388,6 @@ def generate(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes, *,
             _add_revision(existing, sections, user=user, kind="generated", based_on=existing.version,
                           note=_("Composed anew from the meeting"))
             _audit(existing, f"{kind.value}.regenerated", meeting.title)
-            db.session.commit()
         return existing
     author_id, _label_text = _author(user)
     minutes = Minutes(organization_id=meeting.organization_id, meeting_id=meeting.id, kind=kind, edition=1,
@@ -406,18 +405,15 @@ def generate(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes, *,
 
 
 def _commit(minutes: Minutes) -> None:
-    with _stale_is_conflict():
-        db.session.commit()
+    stale = _("Someone else has changed this document meanwhile. Reload it and try again.")
+    commit_or_conflict(stale, clash=Conflict(stale))
 
 
-@contextmanager
-def _stale_is_conflict() -> Iterator[None]:
-    """A concurrent change (stale version, a row taken meanwhile) rolls back and becomes a Conflict."""
-    try:
-        yield
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again.")) from None
+def _stale_is_conflict() -> Any:
+    """The block's changes are committed at its end; a concurrent change (stale version, a row taken
+    meanwhile) rolls them back and becomes a Conflict."""
+    stale = _("Someone else has changed this document meanwhile. Reload it and try again.")
+    return atomic(stale, clash=Conflict(stale))
 
 
 def _text(value: Any, limit: int, name: str) -> str:
@@ -425,9 +421,7 @@ def _text(value: Any, limit: int, name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ValidationError(_("Expected text in %(name)s.", name=name), field=name)
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32)
-    text = "\n".join(normalize(line) for line in text.split("\n")).strip("\n")
+    text = clean_text(value, multiline=True)
     if len(text) > limit:
         raise ValidationError(_("The text is too long (at most %(n)d characters).", n=limit), field=name)
     return text
@@ -912,7 +906,6 @@ def restore(minutes: Minutes, number: Any, *, user: User | None, version: Any) -
         _add_revision(minutes, old.sections, user=user, kind="restored", based_on=based_on,
                       note=_("Restored from revision %(n)d", n=old.number))
         _audit(minutes, f"{minutes.kind.value}.restored", meeting.title, {"revision": [None, old.number]})
-        db.session.commit()
     return minutes
 
 

@@ -18,7 +18,6 @@ Rules kept here:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,12 +29,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaItemKind, AgendaItemStatus
 from planner.core import audit
+from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import (
@@ -45,7 +44,7 @@ from planner.core.permissions import (
     cleared_for,
     visible_levels,
 )
-from planner.core.text import full_name, normalize
+from planner.core.text import clean_text, full_name
 from planner.core.tokens import new_token, token_hash
 from planner.core.zipfiles import markup_message
 from planner.delegates.invitations import DelegateDocument, DelegateFile, DocumentSource
@@ -271,27 +270,13 @@ def _fresh(speech: Speech) -> Speech:
 
 
 def _check_version(speech: Speech, version: Any) -> None:
-    if version in (None, ""):
-        return
-    try:
-        expected = int(version)
-    except (TypeError, ValueError):
-        raise ValidationError(_("The form is incomplete. Reload the page and try again.")) from None
-    if expected != speech.version:
-        db.session.rollback()
-        raise Conflict(_("Someone else changed this speech meanwhile. Your changes are not saved yet: "
-                         "compare them with the current version and save again."))
+    check_version(speech, version, _("Someone else changed this speech meanwhile. Your changes are not saved yet: "
+                                     "compare them with the current version and save again."))
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(_("Someone else changed this speech meanwhile. Reload to see the current version.")) from None
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationError(_("These values clash with existing data.")) from None
+    commit_or_conflict(_("Someone else changed this speech meanwhile. Reload to see the current version."),
+                       clash=ValidationError)
 
 
 def _audit(meeting: Meeting, action: str, object_id: str | None, summary: str,
@@ -313,18 +298,6 @@ def _summary_label(speech: Speech) -> str:
 
 
 # Checking the fields ------------------------------------------------------------------------------
-
-def _text(value: Any) -> str:
-    return normalize(value if isinstance(value, str) else ("" if value is None else str(value)))
-
-
-def _multiline(value: Any) -> str:
-    """Text with its paragraphs kept: NFC, trailing spaces and control characters removed."""
-    text = unicodedata.normalize("NFC", value if isinstance(value, str) else ("" if value is None else str(value)))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
-
 
 def parse_duration(value: Any) -> int | None:
     """Seconds from 420, "7", "7:30" or "1:05:00" (minutes[:seconds] or hours:minutes:seconds for
@@ -406,7 +379,7 @@ def _clean(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
     if "kind" in data:
         clean["kind"] = _kind(data["kind"])
     if "title" in data:
-        clean["title"] = _text(data["title"])
+        clean["title"] = clean_text(data["title"])
         if len(clean["title"]) > 1000:
             raise ValidationError(_("The title is too long (at most 1000 characters)."), field="title")
     if "allotted_seconds" in data:
@@ -421,7 +394,7 @@ def _clean(meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
     if "status" in data:
         clean["status"] = _status(data["status"])
     if "summary" in data:
-        clean["summary"] = _multiline(data["summary"])
+        clean["summary"] = clean_text(data["summary"], multiline=True)
         if len(clean["summary"]) > MAX_SUMMARY:
             raise ValidationError(_("The summary is too long (at most %(n)d characters).", n=MAX_SUMMARY),
                                   field="summary")
@@ -989,7 +962,7 @@ def displays(meeting: Meeting) -> list[MeetingDisplay]:
 def create_display(meeting: Meeting, *, user: User | None, name: str = "") -> tuple[MeetingDisplay, str]:
     """A new secret link for a hall display; the token is answered once and kept only as a hash."""
     _ensure_list_editable(meeting)
-    label = _text(name)[:120] or _("Hall display")
+    label = clean_text(name)[:120] or _("Hall display")
     token = new_token("h_")
     display = MeetingDisplay(meeting_id=meeting.id, name=label, token_hash=token_hash(token), hint=token[:8],
                              created_by_id=user.id if user is not None else None)
@@ -1072,7 +1045,7 @@ def request_to_speak(participant: Participant, item: AgendaItem, title: str = ""
         raise Conflict(_("This meeting is closed: requests to speak are no longer taken."))
     if not open_for_requests(item):
         raise Forbidden(_("Requests to speak are taken only on open discussion items."))
-    title = _text(title)
+    title = clean_text(title)
     if len(title) > 1000:
         raise ValidationError(_("The title is too long (at most 1000 characters)."), field="title")
     pending = db.session.scalar(select(func.count(Speech.id)).where(

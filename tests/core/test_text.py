@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import date
 
 import icu
@@ -116,3 +117,15 @@ def test_split_full_name():
     assert split_full_name("  Lê   Duẩn ") == ("Lê", "", "Duẩn")
     assert split_full_name("Madonna") == ("", "", "Madonna")
     assert split_full_name("") == ("", "", "")
+
+
+def test_clean_is_the_one_rule_for_typed_text():
+    from planner.core.text import clean_text
+
+    decomposed = unicodedata.normalize("NFD", "Hội nghị")
+    assert clean_text(None) == "" and clean_text(12) == "12"
+    assert clean_text(f"  {decomposed}\t tổng\u200b kết\x00 \n năm ") == "Hội nghị tổng kết năm"
+    # several lines keep their lines and blank lines between paragraphs, each line cleaned the same way
+    typed = f"\r\n  Một là:\x07  {decomposed}   \r\n\r\n\tHai là …  \rBa là\n\n"
+    assert clean_text(typed, multiline=True) == "Một là: Hội nghị\n\nHai là …\nBa là"
+    assert clean_text(" \n \r\n ", multiline=True) == ""
