@@ -187,6 +187,8 @@ def _participants(meeting: Meeting) -> list[Participant]:
 
 
 def _speeches(meeting: Meeting) -> dict[int, list[Speech]]:
+    """Who spoke, for the minutes and the programme: every speech of the meeting with its speaker, by
+    agenda item id, in speaking order (one query)."""
     rows = db.session.scalars(
         select(Speech).where(Speech.meeting_id == meeting.id)
         .options(joinedload(Speech.participant))
@@ -199,20 +201,17 @@ def _speeches(meeting: Meeting) -> dict[int, list[Speech]]:
 
 def speakers_by_item(meeting: Meeting) -> dict[str, list[str]]:
     """Who speaks on each item (public id -> names in speaking order), for the programme's last column."""
-    rows = db.session.execute(
-        select(AgendaItem.public_id, Speech.participant_id, Speech.status)
-        .join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
-        .where(Speech.meeting_id == meeting.id)
-        .order_by(Speech.agenda_item_id, Speech.position, Speech.id))
-    names = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.meeting_id == meeting.id))}
+    public_ids = {item_id: public_id for item_id, public_id in db.session.execute(
+        select(AgendaItem.id, AgendaItem.public_id).where(AgendaItem.meeting_id == meeting.id))}
     result: dict[str, list[str]] = {}
-    for item_id, participant_id, status in rows:
-        participant = names.get(participant_id)
-        if participant is None or status.value not in compose.WRITTEN_SPEECH_STATUSES:
-            continue
-        name = compose.person_text(_person(participant), language_of(meeting), capital=True, with_title=False)
-        if name not in result.setdefault(item_id, []):
-            result[item_id].append(name)
+    for item_id, speeches in _speeches(meeting).items():
+        for speech in speeches:
+            if speech.status.value not in compose.WRITTEN_SPEECH_STATUSES:
+                continue
+            name = compose.person_text(_person(speech.participant), language_of(meeting), capital=True,
+                                       with_title=False)
+            if name not in result.setdefault(public_ids[item_id], []):
+                result[public_ids[item_id]].append(name)
     return result
 
 
