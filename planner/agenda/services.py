@@ -206,9 +206,8 @@ def public_meeting(code: str) -> Meeting | None:
     """The meeting whose public programme page this is: published (or since), and unclassified."""
     if not code:
         return None
-    return db.session.scalar(select(Meeting).where(
-        Meeting.public_code == code, Meeting.status != MeetingStatus.draft,
-        Meeting.classification == Classification.none))
+    return db.session.scalar(select(Meeting).where(Meeting.public_code == code,
+                                                   *meeting_services.public_page_conditions()))
 
 
 def note_classified_view(meeting: Meeting, items: Sequence[AgendaItem], what: str) -> None:

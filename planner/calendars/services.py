@@ -65,6 +65,7 @@ from planner.core.tokens import new_token, token_hash
 from planner.delegates.models import Participant, Person, Rsvp
 from planner.extensions import db
 from planner.meetings import recurrence
+from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting, MeetingStatus, OccurrenceChange
 from planner.speeches import services as speech_services
 from planner.speeches.models import Speech, SpeechStatus
@@ -341,18 +342,15 @@ def feed_url(meeting: Meeting) -> str | None:
     """The meeting's feed for the meetings API: its public feed when it has one. A secret link is shown
     only once, when it is made (the Calendar tab, or POST /participants/{id}/feed-token), so a
     meeting without a public page answers None here."""
-    if _public(meeting):
+    if meeting_services.has_public_page(meeting):
         return links.public_feed_url(meeting.public_code or "")
     return None
 
 
 def public_links(meeting: Meeting) -> links.FeedLinks | None:
-    return links.links_for(links.public_feed_url(meeting.public_code or "")) if _public(meeting) else None
-
-
-def _public(meeting: Meeting) -> bool:
-    return bool(meeting.public_code) and meeting.status != MeetingStatus.draft \
-        and Classification(meeting.classification) == Classification.none
+    if not meeting_services.has_public_page(meeting):
+        return None
+    return links.links_for(links.public_feed_url(meeting.public_code or ""))
 
 
 # Resolving a feed URL (the first query) ------------------------------------------------------------
@@ -439,8 +437,7 @@ def resolve_public(code: str | None) -> Feed | None:
     row = db.session.execute(
         select(Meeting, CalendarSettings)
         .outerjoin(CalendarSettings, CalendarSettings.organization_id == Meeting.organization_id)
-        .where(Meeting.public_code == code, Meeting.status != MeetingStatus.draft,
-               Meeting.classification == Classification.none)).first()
+        .where(Meeting.public_code == code, *meeting_services.public_page_conditions())).first()
     if row is None:
         return None
     meeting, settings_row_ = row
@@ -680,7 +677,7 @@ def _info(meeting: Meeting, link: str) -> feeds.MeetingInfo:
 
 
 def _delegate_link(meeting: Meeting) -> str:
-    return links.public_programme_url(meeting.public_code or "") if _public(meeting) else ""
+    return links.public_programme_url(meeting.public_code or "") if meeting_services.has_public_page(meeting) else ""
 
 
 def _staff_link(meeting: Meeting) -> str:

@@ -254,8 +254,15 @@ def _keep_public_code(meeting: Meeting) -> None:
 
 
 def has_public_page(meeting: Meeting) -> bool:
+    """The one rule for a public programme page (and public feed): past draft, unclassified, with a code."""
     return bool(meeting.public_code) and meeting.status != MeetingStatus.draft \
-        and meeting.classification == Classification.none
+        and Classification(meeting.classification) == Classification.none
+
+
+def public_page_conditions() -> tuple[Any, ...]:
+    """has_public_page as the WHERE conditions of a query of meetings."""
+    return (Meeting.public_code.is_not(None), Meeting.status != MeetingStatus.draft,
+            Meeting.classification == Classification.none)
 
 
 # Presiding persons and secretaries ---------------------------------------------------------------
