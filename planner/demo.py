@@ -232,7 +232,7 @@ def seed_agenda(conference: Meeting) -> None:
     rooms = {room.name: room.public_id for room in agenda.rooms(conference)}
     chairs = [p.public_id for p in agenda.presiding_choices(conference)[:3]]
     chairs += [None] * (3 - len(chairs))
-    rows = _programme(agenda.meeting_days(conference)[:2], rooms, chairs)
+    rows = _programme(agenda.programme_days(conference)[:2], rooms, chairs)
     for row in rows:
         row["presiding_ids"] = [p for p in row["presiding_ids"] if p]
     agenda.create_items(conference, rows, user=None)

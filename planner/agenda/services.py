@@ -61,7 +61,10 @@ def zone(meeting: Meeting) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def meeting_days(meeting: Meeting) -> list[date]:
+def programme_days(meeting: Meeting) -> list[date]:
+    """The days a programme is written on: the meeting's dates, its first to its last day. A recurring
+    meeting's agenda is written on the dates of its first occurrence; the days it meets on (its
+    occurrences) are meetings.recurrence.meeting_days."""
     days = (meeting.ends_on - meeting.starts_on).days + 1
     return [meeting.starts_on + timedelta(days=n) for n in range(max(days, 1))]
 
@@ -182,7 +185,7 @@ def by_day(meeting: Meeting, items: Sequence[AgendaItem]) -> list[Day]:
     for item in items:
         if item.parent_id is not None:
             children.setdefault(item.parent_id, []).append(item)
-    days = {day: Day(day, []) for day in meeting_days(meeting)}
+    days = {day: Day(day, []) for day in programme_days(meeting)}
     for item in items:
         if item.parent_id is not None:
             continue
@@ -762,7 +765,7 @@ def move_session(session: AgendaItem, new_day: date, *, user: User | None) -> Ag
     meeting_services.ensure_editable(meeting)
     if session.kind != AgendaItemKind.session:
         raise ValidationError(_("Only a session can be moved to another day."))
-    if new_day not in meeting_days(meeting):
+    if new_day not in programme_days(meeting):
         raise ValidationError(_("Choose one of the meeting's days."), field="day")
     old_day = local(meeting, session.starts_at).date()
     days = (new_day - old_day).days
@@ -808,7 +811,7 @@ def copy_agenda(source: Meeting, target: Meeting, *, user: User | None, confirm:
     items = [i for i in list_items(source, user) if i.status != AgendaItemStatus.cancelled]
     if not items:
         raise ValidationError(_("That meeting has no agenda items to copy."), field="source")
-    target_days = meeting_days(target)
+    target_days = programme_days(target)
     room_by_name = {canonical(r.name).casefold(): r.public_id for r in rooms(target)}
     participant_by_person = {p.person_id: p.public_id for p in presiding_choices(target)}
     new_ids = {item.id: new_public_id() for item in items}

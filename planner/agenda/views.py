@@ -105,7 +105,7 @@ def editor(meeting_id: str):
     latest, pending = services.pending_changes(meeting, everything)
     pending = release_rules.visible_changes(pending, _levels())
     days = services.by_day(meeting, items)
-    day_choices = [(d.isoformat(), _day_label(d)) for d in services.meeting_days(meeting)]
+    day_choices = [(d.isoformat(), _day_label(d)) for d in services.programme_days(meeting)]
     move_form = MoveSessionForm()
     move_form.day.choices = day_choices
     span = _spanner(meeting)
@@ -129,7 +129,7 @@ def _delegates_url(meeting: Meeting) -> str | None:
 
 def _form_choices(form: ItemForm, meeting: Meeting, items: list[AgendaItem], item: AgendaItem | None) -> list:
     participants = services.presiding_choices(meeting)
-    form.day.choices = [(d.isoformat(), _day_label(d)) for d in services.meeting_days(meeting)]
+    form.day.choices = [(d.isoformat(), _day_label(d)) for d in services.programme_days(meeting)]
     def session_label(session: AgendaItem) -> str:
         start, end = services.local(meeting, session.starts_at), services.local(meeting, session.ends_at)
         return f"{format_date(start.date(), 'EEE dd/MM')} · {programme_rules.span(start, end, _language())} · " \
@@ -168,7 +168,7 @@ def _defaults(form: ItemForm, meeting: Meeting, items: list[AgendaItem]) -> None
     kind = request.args.get("kind", "report")
     form.kind.data = kind if kind in {k.value for k in AgendaItemKind} else "report"
     parent = next((s for s in services.sessions(items) if s.public_id == request.args.get("parent")), None)
-    days = services.meeting_days(meeting)
+    days = services.programme_days(meeting)
     day = parse_day(request.args.get("day")) or days[0]
     if parent is not None:
         form.parent_id.data = parent.public_id
@@ -473,7 +473,7 @@ def release(meeting_id: str, number: int):
     found = services.get_release(meeting, number)
     levels = _levels()
     changes = release_rules.visible_changes(found.changes, levels)
-    days = programme_rules.build(found.snapshot, g.timezone, levels=levels, days=services.meeting_days(meeting))
+    days = programme_rules.build(found.snapshot, g.timezone, levels=levels, days=services.programme_days(meeting))
     return _render("agenda/release.html", meeting, release=found, changes=[
         (c, release_rules.change_text(c, g.timezone)) for c in changes], days=days,
         creators=_creators([found]), **_programme_helpers(meeting))
@@ -503,7 +503,7 @@ def programme(meeting_id: str):
         items = services.list_items(meeting, _user())
         services.note_classified_view(meeting, items, "programme")
         snapshot = services.snapshot(items)
-    days = programme_rules.build(snapshot, g.timezone, levels=levels, days=services.meeting_days(meeting))
+    days = programme_rules.build(snapshot, g.timezone, levels=levels, days=services.programme_days(meeting))
     return _render("agenda/programme.html", meeting, days=days, shown_release=shown_release,
                    releases=services.releases(meeting), public=False, **_programme_helpers(meeting))
 
@@ -520,7 +520,7 @@ def public_programme(code: str):
     days = []
     if shown_release is not None:
         days = programme_rules.build(shown_release.snapshot, g.timezone, levels=[Classification.none.value],
-                                     days=services.meeting_days(meeting))
+                                     days=services.programme_days(meeting))
     return render_template("agenda/programme.html", meeting=meeting, days=days, shown_release=shown_release,
                            releases=[], public=True, editable=False, day_label=_day_label,
                            **_programme_helpers(meeting))

@@ -198,7 +198,7 @@ def _booklet_data(meeting: Meeting, settings: BookletSettings, user: User | None
     if settings.programme_source == ProgrammeSource.release:
         release = agenda_services.latest_release(meeting)
     snapshot = release.snapshot if release is not None else agenda_services.snapshot(items)
-    days = programme_rules.build(snapshot, zone, levels=levels, days=agenda_services.meeting_days(meeting))
+    days = programme_rules.build(snapshot, zone, levels=levels, days=agenda_services.programme_days(meeting))
     shown = programme_rules.visible(snapshot, levels)
     classifications = [meeting.classification, *(e.get("classification", "none") for e in shown.values())]
 

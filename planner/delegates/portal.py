@@ -61,6 +61,7 @@ from planner.documents import services as document_services
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
+from planner.meetings.recurrence import meeting_days
 from planner.meetings.tabs import meeting_page
 from planner.speeches import services as speech_services
 from planner.speeches.models import SPEECH_STATUS_LABELS, SpeechStatus
@@ -150,7 +151,7 @@ def _render_delegate(token: str, participant: Participant, *, rsvp_form: RsvpFor
         release = agenda_services.latest_release(meeting)
         if release is not None:
             days = programme_rules.build(release.snapshot, zone, levels=[Classification.none.value],
-                                         days=agenda_services.meeting_days(meeting))
+                                         days=meeting_days(meeting))
         presided = _presided(participant)
         speeches = [s for s in speech_services.participant_speeches(participant) if _visible_speech(s)]
         for speech in speeches:

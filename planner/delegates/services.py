@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,7 @@ from planner.delegates.models import (
 from planner.delegates.protocol import Order, suggest_precedence
 from planner.extensions import db
 from planner.meetings.models import Meeting, MeetingStatus
+from planner.meetings.recurrence import is_meeting_day, meeting_days
 from planner.meetings.services import ensure_editable, meetings_query
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
@@ -478,44 +479,7 @@ def ensure_attendance_editable(meeting: Meeting) -> None:
         raise Conflict(_("This meeting is archived; its attendance can no longer be changed."))
 
 
-def _commit(conflict_message: str) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(conflict_message) from None
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("These values clash with existing data.")) from None
-
-
 # Attendance and check-in ---------------------------------------------------------------------------------
-
-# A recurring meeting (the weekly briefing) has its days around today: this far back and ahead.
-RECURRING_WINDOW = timedelta(weeks=8)
-
-
-def meeting_days(meeting: Meeting, today: date | None = None) -> list[date]:
-    """The days of the meeting, in its own time zone. For a recurring meeting: the days of its
-    occurrences (not cancelled, moved ones on their new day) from eight weeks back to eight ahead."""
-    if not meeting.recurrence:
-        count = (meeting.ends_on - meeting.starts_on).days + 1
-        return [meeting.starts_on + timedelta(days=n) for n in range(max(count, 1))]
-    from planner.meetings import recurrence
-
-    today = today or local_today(meeting)
-    occurrences = recurrence.expand(meeting, today - RECURRING_WINDOW, today + RECURRING_WINDOW,
-                                    include_cancelled=False)
-    return sorted({day for occurrence in occurrences for day in occurrence.days})
-
-
-def is_meeting_day(meeting: Meeting, day: date) -> bool:
-    if not meeting.recurrence:
-        return meeting.starts_on <= day <= meeting.ends_on
-    from planner.meetings import recurrence
-
-    return any(day in o.days for o in recurrence.expand(meeting, day, day, include_cancelled=False))
-
 
 def local_time(meeting: Meeting, moment: datetime | None) -> datetime | None:
     """A stored UTC time in the meeting's zone (API answers carry the offset)."""

@@ -367,6 +367,28 @@ def expand(meeting: Meeting, start: date, end: date, *, include_cancelled: bool 
     return occurrences[:MAX_OCCURRENCES]
 
 
+# A recurring meeting (the weekly briefing) has its days around today: this far back and ahead.
+RECURRING_WINDOW = timedelta(weeks=8)
+
+
+def meeting_days(meeting: Meeting, today: date | None = None) -> list[date]:
+    """The days of the meeting, in its own time zone: the one answer for every page, list and check.
+    For a recurring meeting: the days of its occurrences (not cancelled, moved ones on their new day) from
+    eight weeks back to eight ahead of ``today`` (the meeting's local today)."""
+    if not meeting.recurrence:
+        count = (meeting.ends_on - meeting.starts_on).days + 1
+        return [meeting.starts_on + timedelta(days=n) for n in range(max(count, 1))]
+    today = today or datetime.now(UTC).astimezone(_zone(meeting.timezone)).date()
+    occurrences = expand(meeting, today - RECURRING_WINDOW, today + RECURRING_WINDOW, include_cancelled=False)
+    return sorted({day for occurrence in occurrences for day in occurrence.days})
+
+
+def is_meeting_day(meeting: Meeting, day: date) -> bool:
+    if not meeting.recurrence:
+        return meeting.starts_on <= day <= meeting.ends_on
+    return any(day in o.days for o in expand(meeting, day, day, include_cancelled=False))
+
+
 def expand_all(meetings: Iterable[Meeting], start: date, end: date, *,
                include_cancelled: bool = True) -> list[Occurrence]:
     """Occurrences of many meetings in one ordered list (the work calendar, the list by dates)."""

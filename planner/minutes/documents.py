@@ -455,7 +455,7 @@ def programme_document(meeting: Meeting, user: User | None, *, today: date | Non
     speakers = minutes_services.speakers_by_item(meeting)
     levels = visible_levels(user.clearance if user is not None else Classification.none)
     days = programme_rules.build(snapshot, minutes_services.zone(meeting), levels=levels,
-                                 days=agenda_services.meeting_days(meeting))
+                                 days=agenda_services.programme_days(meeting))
     columns = [TableColumn(word(language, "no"), 0.7, "center"),
                TableColumn(word(language, "time_col"), 1.75, "center"),
                TableColumn(word(language, "content_col"), 3.9), TableColumn(word(language, "performer_col"), 2.3)]

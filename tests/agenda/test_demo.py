@@ -19,7 +19,7 @@ def test_demo_conference_programme(english_ctx):
     assert {"session", "ceremony", "opening", "report", "contributed_speech", "discussion", "directive_speech",
             "conclusion", "closing", "break"} <= kinds
     # Three topic sessions in parallel on the second afternoon, one per room, and no warnings.
-    day_two = services.meeting_days(conference)[1]
+    day_two = services.programme_days(conference)[1]
     parallel = [i for i in items if i.kind.value == "session" and i.title.startswith("Chuyên đề")]
     assert len(parallel) == 3
     assert {services.local(conference, s.starts_at).date() for s in parallel} == {day_two}

@@ -225,3 +225,40 @@ def test_the_invitations_page_is_for_organizers(client, factory, scene):
     client.login(viewer.email)
     assert client.get(f"/meetings/{scene.meeting_id}/invitations").status_code == 403
     assert client.get(f"/meetings/{scene.meeting_id}/door").status_code == 403
+
+
+def test_a_recurring_meetings_page_counts_its_occurrences_as_its_days(client, app, factory):
+    """The delegate's page takes the meeting's days from the one recurrence-aware answer: a weekly briefing
+    meets next week too, not only on the dates of its first occurrence."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from flask import template_rendered
+
+    from planner.agenda import services as agenda
+    from planner.delegates import invitations
+    from tests.agenda.conftest import make_conference
+
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    first = today - timedelta(weeks=2)
+    with app.test_request_context():
+        weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[first.weekday()]
+        conf = make_conference(factory, title="Giao ban Văn phòng", kind="briefing", starts_on=first, ends_on=first,
+                               recurrence=f"FREQ=WEEKLY;BYDAY={weekday}")
+        agenda.create_item(conf.meeting, {"title": "Nghe báo cáo công việc trong tuần", "kind": "report",
+                                          "starts_at": datetime.combine(first, time(8)),
+                                          "ends_at": datetime.combine(first, time(9))}, user=conf.user)
+        agenda.publish(conf.meeting, user=conf.user)
+        secret = invitations.ensure_link(conf.people[0], user=conf.user)
+        db.session.remove()
+    shown: list[dict] = []
+
+    def record(_app, template, context, **_extra):
+        if template.name == "portal/delegate.html":
+            shown.append(context)
+
+    with template_rendered.connected_to(record, app):
+        html = client.get(f"/d/{secret}").get_data(as_text=True)
+    assert "Nghe báo cáo công việc trong tuần" in html
+    days = [day.day for day in shown[0]["days"]]
+    assert {first, today, today + timedelta(weeks=1)} <= set(days)
