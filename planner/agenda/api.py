@@ -15,8 +15,8 @@ from planner.agenda import services
 from planner.agenda.models import AgendaItem, AgendaItemKind, AgendaItemStatus, AgendaRelease
 from planner.api import DateTime, Integer, ListArgs, page, requires
 from planner.core.permissions import Classification, Permission, visible_levels
-from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
+from planner.meetings.tabs import api_meeting as _meeting
 
 blp = Blueprint("agenda_api", __name__, description="The agenda of a meeting: items, conflict warnings, releases")
 
@@ -106,10 +106,6 @@ class ReleaseCreateSchema(ma.Schema):
 class ReleaseListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(ReleaseSchema))
     total = Integer()
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    return meeting_services.get_meeting(g.organization, meeting_id, user=g.api_user)
 
 
 def _item_data(meeting: Meeting, item: AgendaItem, public: dict[int, str]) -> dict[str, Any]:

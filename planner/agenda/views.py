@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from planner.accounts.access import can, current_organization, require
+from planner.accounts.access import current_organization, require
 from planner.accounts.models import User
 from planner.agenda import conflicts as conflict_rules
 from planner.agenda import programme as programme_rules
@@ -31,9 +31,12 @@ from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaIte
 from planner.core.errors import Conflict, PlannerError
 from planner.core.inputs import parse_day
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, visible_levels
+from planner.core.web import form_error
+from planner.core.web import signed_in_user as _user
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingStatus
+from planner.meetings.tabs import meeting_editable as _editable
 from planner.meetings.tabs import meeting_page, meeting_tabs
 
 bp = Blueprint("agenda", __name__)
@@ -43,16 +46,8 @@ bp = Blueprint("agenda", __name__)
 FORM_FIELDS = {"starts_at": "start", "ends_at": "end"}
 
 
-def _user() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
 def _levels() -> list[str]:
     return visible_levels(current_user.clearance)
-
-
-def _editable(meeting: Meeting) -> bool:
-    return can(Permission.organize) and meeting_services.is_editable(meeting)
 
 
 def _language() -> str:
@@ -212,12 +207,7 @@ def _form_data(form: ItemForm) -> dict[str, Any]:
 
 
 def _form_error(form, exc: PlannerError) -> None:
-    name = FORM_FIELDS.get(exc.field or "", exc.field or "")
-    target = getattr(form, name, None) if name else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*list(target.errors or []), exc.message]
-    else:
-        flash(exc.message, "error")
+    form_error(form, exc, FORM_FIELDS)
 
 
 @bp.route("/meetings/<meeting_id>/agenda/new", methods=["GET", "POST"])

@@ -9,25 +9,17 @@ before the first byte, as an error page or a problem+json answer with the reason
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from flask import g, stream_with_context
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from planner.accounts.models import User
 from planner.archive import services
 from planner.core import exports
 from planner.core.permissions import Permission
+from planner.core.web import request_user
 from planner.extensions import db
 from planner.meetings.models import Meeting
-
-
-def request_user() -> Any:
-    user = getattr(g, "api_user", None)
-    if user is not None:
-        return user
-    return current_user._get_current_object() if current_user and current_user.is_authenticated else None
 
 
 def _build(meeting: Meeting):

@@ -3,23 +3,17 @@ button that builds it (a streamed download; see static/js/dossier.js for its pro
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, render_template
-from flask_login import current_user
 
 from planner.accounts.access import require
 from planner.archive import services
 from planner.core.permissions import Permission
+from planner.core.web import signed_in_user as _user
 from planner.meetings import services as meeting_services
 from planner.meetings.tabs import meeting_page
 
 bp = Blueprint("archive", __name__)
 
-
-
-def _user() -> Any:
-    return current_user._get_current_object()
 
 
 @bp.get("/meetings/<meeting_id>/dossier", endpoint="dossier")

@@ -17,23 +17,16 @@ from flask import g, has_request_context, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from planner.booklets import builders, services
 from planner.calendars import links as calendar_links
 from planner.calendars import services as calendar_services
 from planner.core import exports, public_urls
 from planner.core.errors import NotFound
+from planner.core.web import request_user
 from planner.meetings.models import Meeting
 
 PDF = "application/pdf"
-
-
-def request_user() -> Any:
-    user = getattr(g, "api_user", None)
-    if user is not None:
-        return user
-    return current_user._get_current_object() if current_user and current_user.is_authenticated else None
 
 
 def meeting_links(meeting: Meeting) -> list[dict[str, str]]:

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from planner.accounts.access import can, require
 from planner.agenda import services as agenda_services
@@ -19,31 +18,17 @@ from planner.booklets.models import PAPER_LABELS, SECTION_LABELS, Section
 from planner.core import exports as core_exports
 from planner.core.errors import PlannerError
 from planner.core.permissions import Permission
+from planner.core.web import form_error as _form_error
+from planner.core.web import signed_in_user as _user
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, ParticipantCategory
-from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
+from planner.meetings.tabs import meeting_editable as _editable
 from planner.meetings.tabs import meeting_page
 
 bp = Blueprint("booklets", __name__)
 
 
 THUMBNAIL_PAGES = 8
-
-
-def _user() -> Any:
-    return current_user._get_current_object()
-
-
-def _editable(meeting: Meeting) -> bool:
-    return can(Permission.organize) and meeting_services.is_editable(meeting)
-
-
-def _form_error(form: Any, exc: PlannerError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*list(field.errors), exc.message]
-    else:
-        flash(exc.message, "error")
 
 
 def _day_label(day: Any) -> str:

@@ -19,6 +19,7 @@ from planner.calendars.models import CLASSIFIED_MODE_LABELS, FEED_KIND_LABELS, F
 from planner.core import exports
 from planner.core.errors import NotFound, PlannerError
 from planner.core.permissions import Classification, Permission
+from planner.core.web import signed_in_user as _user
 from planner.delegates import services as delegate_services
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import meeting_page, meeting_tabs
@@ -36,10 +37,6 @@ PUBLIC_CACHE_CONTROL = "public, no-cache"
 @bp.app_context_processor
 def _calendar_globals() -> dict[str, Any]:
     return {"FEED_KIND_LABELS": FEED_KIND_LABELS, "meeting_tabs": meeting_tabs}
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 # The feeds ------------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
-"""What every response shares: error pages and problem+json, security headers, the 503 of an outage."""
+"""What every response shares: error pages and problem+json, security headers, the 503 of an outage; and
+what every page's view uses: the signed-in user, a service's refusal shown on its form field."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, flash, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -40,6 +42,31 @@ ERROR_TEXTS: dict[int, tuple[Any, Any]] = {
         _l("The service is briefly unavailable. It will come back by itself; try again in a few seconds."),
     ),
 }
+
+
+def signed_in_user() -> Any:
+    """The user of this request itself (not flask-login's proxy), to hand to a service."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def request_user() -> Any:
+    """Who asks, on a page or through the API (the token's user), or None: for code both share, such as
+    the builders of downloads."""
+    user = getattr(g, "api_user", None)
+    if user is not None:
+        return user
+    return current_user._get_current_object() if current_user and current_user.is_authenticated else None
+
+
+def form_error(form: Any, exc: PlannerError, names: Mapping[str, str] | None = None) -> None:
+    """Show a service's refusal beside the form field it names (``names`` maps a service's field name to the
+    form's where they differ), or as a message at the top of the page."""
+    name = (names or {}).get(exc.field or "", exc.field or "")
+    target = getattr(form, name, None) if name else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*list(target.errors or []), exc.message]
+    else:
+        flash(exc.message, "error")
 
 
 def is_api_request() -> bool:

@@ -15,8 +15,7 @@ from planner.core.permissions import Permission
 from planner.delegates import services
 from planner.delegates.models import AttendanceStatus, ParticipantCategory, Rsvp
 from planner.delegates.protocol import Order
-from planner.meetings import services as meeting_services
-from planner.meetings.models import Meeting
+from planner.meetings.tabs import api_meeting as _meeting
 
 blp = Blueprint("delegates_api", __name__, description="The delegates of a meeting: list, import, check-in")
 
@@ -114,10 +113,6 @@ class CheckInSchema(ma.Schema):
     day = Date()
     already = ma.fields.Boolean(metadata={"description": "True when the participant had been checked in already"})
     checked_in_at = DateTime()
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    return meeting_services.get_meeting(g.organization, meeting_id, user=g.api_user)
 
 
 def _participant(participant_id: str):

@@ -14,12 +14,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from planner.accounts.access import require
-from planner.accounts.models import User
 from planner.core.errors import PlannerError
 from planner.core.permissions import Permission
+from planner.core.web import signed_in_user as _user
 from planner.delegates import checkin
 from planner.delegates import services as delegate_services
 from planner.delegates.invitation_forms import ConfirmForm
@@ -31,10 +30,6 @@ bp = Blueprint("door", __name__)
 
 
 POLL_SECONDS = 5
-
-
-def _user() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
 def _wants_json() -> bool:

@@ -38,15 +38,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from planner.accounts.access import current_organization, require
-from planner.accounts.models import User
 from planner.agenda import programme as programme_rules
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem, agenda_item_presiding
 from planner.calendars import services as calendar_services
 from planner.core import public_urls
 from planner.core.errors import NotFound, PlannerError
-from planner.core.exports import content_disposition
+from planner.core.exports import stored_file
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
+from planner.core.web import signed_in_user as _user
 from planner.delegates import invitations
 from planner.delegates import services as delegate_services
 from planner.delegates.invitation_forms import ConfirmForm, RsvpForm, SendForm, SpeakForm
@@ -246,20 +246,10 @@ def delegate_calendar(token: str, participant: Participant):
 def delegate_document(token: str, participant: Participant, kind: str, ref: str):
     """A document the delegate's page lists (a submitted speech text, say): an attachment, never cached."""
     found = invitations.open_delegate_document(participant, kind, ref)
-    response = Response(found.data, mimetype=found.media_type)
-    response.headers["Content-Disposition"] = content_disposition(found.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["ETag"] = f'"{found.etag}"'
-    return response
+    return stored_file(found.data, media_type=found.media_type, filename=found.filename, etag=found.etag)
 
 
 # The invitations page (staff) ------------------------------------------------------------------------------
-
-def _user() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
 
 def _participant(meeting: Meeting, participant_id: str) -> Participant:
     participant = delegate_services.get_participant(current_organization(), participant_id, user=_user())

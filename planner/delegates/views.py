@@ -11,13 +11,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from planner.accounts.access import can, current_organization, require
-from planner.accounts.models import User
 from planner.core import exports
 from planner.core.errors import Conflict, NotFound, PlannerError
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
+from planner.core.web import form_error as _form_error
+from planner.core.web import signed_in_user as _user
 from planner.delegates import exporting, importing, services, uploads
 from planner.delegates.forms import (
     HONORIFICS,
@@ -43,6 +43,7 @@ from planner.delegates.models import (
 from planner.delegates.protocol import ORDER_LABELS, Order
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
+from planner.meetings.tabs import meeting_editable as _editable
 from planner.meetings.tabs import meeting_page
 
 bp = Blueprint("delegates", __name__)
@@ -66,10 +67,6 @@ def _delegate_globals() -> dict[str, Any]:
     }
 
 
-def _user() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
 def _participant(meeting: Meeting, participant_id: str) -> Participant:
     participant = services.get_participant(current_organization(), participant_id, user=_user())
     if participant.meeting_id != meeting.id:
@@ -77,23 +74,11 @@ def _participant(meeting: Meeting, participant_id: str) -> Participant:
     return participant
 
 
-def _editable(meeting: Meeting) -> bool:
-    return can(Permission.organize) and meeting_services.is_editable(meeting)
-
-
 def _page() -> int:
     try:
         return max(1, int(request.args.get("page", 1)))
     except ValueError:
         return 1
-
-
-def _form_error(form: Any, exc: PlannerError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*list(field.errors), exc.message]
-    else:
-        flash(exc.message, "error")
 
 
 def _day_label(day: date) -> str:

@@ -19,6 +19,7 @@ from planner.core.permissions import Classification, Permission
 from planner.meetings import recurrence, services
 from planner.meetings.models import Meeting, MeetingKind, MeetingStatus, Room
 from planner.meetings.recurrence import Occurrence
+from planner.meetings.tabs import api_meeting as _meeting
 
 blp = Blueprint("meetings_api", __name__,
                 description="Meetings and conferences, their rooms, and the occurrences of recurring meetings")
@@ -184,10 +185,6 @@ def occurrence_data(o: Occurrence) -> dict[str, Any]:
     return {"original_date": o.original_date, "date": o.day, "end_date": o.last_day, "start_time": o.start_time,
             "end_time": o.end_time, "starts_at": o.starts_at, "ends_at": o.ends_at, "venue": o.venue,
             "cancelled": o.cancelled, "moved": o.moved, "note": o.note}
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    return services.get_meeting(g.organization, meeting_id, user=g.api_user)
 
 
 def _day(value: str) -> date:

@@ -1,5 +1,6 @@
-"""The frame of a meeting's pages: its tabs, and the meeting a page of it shows. Each domain registers its
-own tab when its views are imported, so the meeting page shows every domain without knowing them."""
+"""The frame of a meeting's pages: its tabs, the meeting a page (or an API route) of it shows, and whether the
+page may offer changes. Each domain's setup registers its own tab, so the meeting page shows every domain
+without knowing them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import g
 from flask_login import current_user
 
-from planner.accounts.access import current_organization
+from planner.accounts.access import can, current_organization
 from planner.core.permissions import Permission
 
 
@@ -42,3 +43,17 @@ def meeting_page(meeting_id: str) -> Any:
     g.meeting = meeting
     g.timezone = ZoneInfo(meeting.timezone)   # checked when the meeting was saved
     return meeting
+
+
+def meeting_editable(meeting: Any) -> bool:
+    """Whether a page of the meeting offers changes: the user may organize, and the meeting is still open."""
+    from planner.meetings import services
+
+    return can(Permission.organize) and services.is_editable(meeting)
+
+
+def api_meeting(meeting_id: str) -> Any:
+    """The meeting an API route names: within the token's organization and its user's clearance (404)."""
+    from planner.meetings import services
+
+    return services.get_meeting(g.organization, meeting_id, user=g.api_user)

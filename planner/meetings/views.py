@@ -15,6 +15,8 @@ from planner.accounts.access import current_organization, require
 from planner.core.errors import NotFound, PlannerError
 from planner.core.inputs import day_problem, parse_day
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
+from planner.core.web import form_error as _form_error
+from planner.core.web import signed_in_user as _user
 from planner.meetings import calendar, recurrence, services
 from planner.meetings.forms import (
     CancelOccurrenceForm,
@@ -59,25 +61,11 @@ def _template_globals() -> dict[str, Any]:
     }
 
 
-def _user():
-    return current_user._get_current_object()
-
-
-
-
 def _version(form) -> int | None:
     try:
         return int(form.version.data) if form.version.data else None
     except (TypeError, ValueError):
         return None
-
-
-def _form_error(form, exc: PlannerError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*list(field.errors), exc.message]
-    else:
-        flash(exc.message, "error")
 
 
 def _today() -> date:

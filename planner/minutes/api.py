@@ -14,8 +14,8 @@ from flask_smorest import Blueprint
 from planner.api import Date, DateTime, Integer, requires
 from planner.core.permissions import Permission
 from planner.core.web import problem
-from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
+from planner.meetings.tabs import api_meeting as _meeting
 from planner.minutes import exports, issuing, services
 from planner.minutes.models import MinutesKind, MinutesStatus
 
@@ -88,10 +88,6 @@ class RevisionSchema(ma.Schema):
 class RevisionListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(RevisionSchema))
     total = Integer()
-
-
-def _meeting(meeting_id: str) -> Meeting:
-    return meeting_services.get_meeting(g.organization, meeting_id, user=g.api_user)
 
 
 def _document_meeting(meeting_id: str) -> Meeting:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from planner.agenda.models import AgendaItem
 from planner.core import exports, public_urls
 from planner.core.errors import NotFound
 from planner.core.permissions import Permission
+from planner.core.web import request_user
 from planner.delegates.models import Participant
 from planner.documents import links
 from planner.documents import services as document_services
@@ -33,13 +32,6 @@ from planner.speeches.models import Speech
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def request_user() -> Any:
-    user = getattr(g, "api_user", None)
-    if user is not None:
-        return user
-    return current_user._get_current_object() if current_user and current_user.is_authenticated else None
 
 
 def _context_version(meeting: Meeting) -> str:

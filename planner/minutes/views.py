@@ -10,7 +10,6 @@ from typing import Any
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from planner.accounts.access import current_organization, require
 from planner.accounts.models import DOCUMENT_PROFILE_LABELS
@@ -18,6 +17,7 @@ from planner.core import exports as core_exports
 from planner.core import public_urls
 from planner.core.errors import PlannerError
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
+from planner.core.web import signed_in_user as _user
 from planner.documents import links
 from planner.documents import services as document_services
 from planner.documents.render import official_docx, official_pdf
@@ -79,10 +79,6 @@ def _minutes_globals() -> dict[str, Any]:
         "REVISION_KIND_LABELS": REVISION_KIND_LABELS,
         "MinutesStatus": MinutesStatus,
     }
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 def _document_meeting(meeting_id: str) -> Meeting:

@@ -11,19 +11,20 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from planner.accounts.access import can, require
 from planner.accounts.models import User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem
 from planner.core.errors import Conflict, NotFound, PlannerError
-from planner.core.exports import conditional, content_disposition, strong_etag
+from planner.core.exports import conditional, stored_file, strong_etag
 from planner.core.models import utcnow
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
+from planner.core.web import form_error as _form_error
+from planner.core.web import signed_in_user as _user
 from planner.extensions import db
-from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
+from planner.meetings.tabs import meeting_editable as _editable
 from planner.meetings.tabs import meeting_page, meeting_tabs
 from planner.speeches import services, timing
 from planner.speeches.forms import (
@@ -55,10 +56,6 @@ def _speech_globals() -> dict[str, Any]:
     }
 
 
-def _user() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
-
-
 def _speech(meeting: Meeting, speech_id: str) -> Speech:
     return services.get_meeting_speech(meeting, speech_id, user=_user())
 
@@ -67,22 +64,9 @@ def _item(meeting: Meeting, item_id: str) -> AgendaItem:
     return agenda_services.get_meeting_item(meeting, item_id, user=_user())
 
 
-def _editable(meeting: Meeting) -> bool:
-    return can(Permission.organize) and meeting_services.is_editable(meeting)
-
-
 def _control_url(meeting: Meeting, item: AgendaItem | str | None = None, anchor: str | None = None) -> str:
     item_id = item.public_id if isinstance(item, AgendaItem) else item
     return url_for("speeches.control", meeting_id=meeting.public_id, item=item_id or None, _anchor=anchor)
-
-
-def _form_error(form: Any, exc: PlannerError, names: dict[str, str] | None = None) -> None:
-    name = (names or {}).get(exc.field or "", exc.field or "")
-    target = getattr(form, name, None) if name else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*list(target.errors or []), exc.message]
-    else:
-        flash(exc.message, "error")
 
 
 def _clock(speech: Speech, now: datetime) -> dict[str, Any]:
@@ -438,13 +422,8 @@ def download_text(meeting_id: str, speech_id: str, text_id: str):
 
 def file_response(text: Any, path: Any) -> Response:
     """A stored text as a download: its real type, attachment, no sniffing, not cached."""
-    response = Response(path.read_bytes(), mimetype=text.media_type)
-    response.headers["Content-Disposition"] = content_disposition(text.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["ETag"] = f'"{text.sha256[:32]}"'
-    return response
+    return stored_file(path.read_bytes(), media_type=text.media_type, filename=text.filename,
+                       etag=text.sha256[:32])
 
 
 @bp.post("/meetings/<meeting_id>/speeches/<speech_id>/texts/<text_id>/flags")
