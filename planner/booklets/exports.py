@@ -19,11 +19,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from planner.booklets import builders, services
-from planner.calendars import links as calendar_links
-from planner.calendars import services as calendar_services
 from planner.core import exports, public_urls
 from planner.core.errors import NotFound
 from planner.core.web import request_user
+from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
 
 PDF = "application/pdf"
@@ -37,9 +36,9 @@ def meeting_links(meeting: Meeting) -> list[dict[str, str]]:
         # Printed addresses come from the configured public base URL only (core.public_urls): none, no QR.
         if public_urls.base_url() is None:
             return found
-        if calendar_services.public_links(meeting) is not None:
-            feed = calendar_links.links_for(public_urls.url("calendars.public_feed", code=meeting.public_code) or "")
-            found.append({"caption": _("The programme in your calendar"), "url": feed.url, "qr": feed.webcal})
+        if meeting_services.has_public_page(meeting):
+            feed = public_urls.url("calendars.public_feed", code=meeting.public_code) or ""
+            found.append({"caption": _("The programme in your calendar"), "url": feed, "qr": public_urls.webcal(feed)})
             found.append({"caption": _("The programme online"),
                           "url": public_urls.url("agenda.public_programme", code=meeting.public_code) or ""})
         else:

@@ -10,6 +10,8 @@ import segno
 from flask import has_request_context, request, url_for
 from markupsafe import Markup
 
+from planner.core import public_urls
+
 # The URL path letter of each kind of token feed: /feeds/m/<token>.ics and so on.
 PATH_KINDS = {"meeting": "m", "participant": "p", "user": "u"}
 
@@ -29,10 +31,9 @@ class FeedLinks:
 
 
 def links_for(url: str) -> FeedLinks:
-    _scheme, sep, rest = url.partition("://")
-    webcal = f"webcal://{rest}" if sep else url
-    return FeedLinks(url=url, webcal=webcal,
-                     google="https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""))
+    subscribe = public_urls.webcal(url)
+    return FeedLinks(url=url, webcal=subscribe,
+                     google="https://calendar.google.com/calendar/render?cid=" + quote(subscribe, safe=""))
 
 
 def token_feed_url(kind: str, secret: str) -> str:

@@ -54,3 +54,9 @@ def url(endpoint: str, **values: Any) -> str | None:
         return None
     adapter = current_app.url_map.bind("localhost", script_name="/", url_scheme="https")
     return base + adapter.build(endpoint, values, force_external=False)
+
+
+def webcal(url: str) -> str:
+    """The webcal:// form of a feed's address: a calendar app subscribes to it instead of downloading once."""
+    _scheme, sep, rest = url.partition("://")
+    return f"webcal://{rest}" if sep else url
