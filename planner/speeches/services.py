@@ -1331,15 +1331,16 @@ def open_text_for_delegate(participant: Participant, text_public_id: str) -> tup
 # The texts on a delegate's page (delegates.invitations.DOCUMENT_SOURCES, filled by the setup) ---------------
 
 def delegate_documents(participant: Participant) -> list[DelegateDocument]:
-    """The submitted texts a delegate may read, as their page lists them: speaker and title, and the
-    item they belong to (with the "check against delivery" mark where the text carries it)."""
+    """The submitted texts a delegate may read, as their page lists them: speaker and title, the item they
+    belong to where its title says more, and the "check against delivery" mark where the text carries it."""
     found = []
     for text in delegate_texts(participant):
-        note = text.speech.agenda_item.title
+        item = text.speech.agenda_item.title
+        notes = [item] if item != text.speech.title else []
         if text.check_against_delivery:
-            note = f"{note} · {_('Check against delivery')}"
+            notes.append(_("Check against delivery"))
         found.append(DelegateDocument(title=_summary_label(text.speech), kind="speech", ref=text.public_id,
-                                      note=note))
+                                      note=" · ".join(notes)))
     return found
 
 
