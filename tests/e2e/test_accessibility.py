@@ -36,6 +36,43 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best
 COLOR_JS = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
 
 
+# Each area has its own stylesheet (css/<area>.css): a page that shows an element styled by a sheet it
+# does not load is missing a {% block styles %} (or the rule belongs in css/app.css).
+CSS_DIR = Path(__file__).resolve().parents[2] / "planner" / "static" / "css"
+
+
+def _selectors(css: str) -> list[str]:
+    """The selectors of a stylesheet, without pseudo-classes and pseudo-elements (so that :hover and
+    ::before rules count as used where their element is)."""
+    text = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    found: list[str] = []
+    for selector, _body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+        for one in selector.split(","):
+            one = re.sub(r"::?[a-zA-Z-]+(\([^)]*\))?", "", one).strip()
+            if one and not one.startswith("@") and not re.fullmatch(r"[\d.%\s]+|from|to", one):
+                found.append(one)
+    return sorted(set(found))
+
+
+@pytest.fixture(scope="module")
+def sheet_selectors() -> dict[str, list[str]]:
+    return {path.name: _selectors(path.read_text(encoding="utf-8")) for path in sorted(CSS_DIR.glob("*.css"))}
+
+
+MISSING_SHEETS_JS = """(sheets) => {
+  const loaded = new Set(Array.from(document.styleSheets).map(s => (s.href || '').split('/').pop()
+    .replace(/\\.[0-9a-f]{12}\\.css$/, '.css')));
+  const out = {loaded: Array.from(loaded), missing: []};
+  for (const [name, selectors] of Object.entries(sheets)) {
+    const hits = selectors.filter(s => {
+      try { return document.querySelector(s) !== null; } catch (e) { return false; }
+    });
+    if (!loaded.has(name) && hits.length) out.missing.push(name + ': ' + hits.slice(0, 5).join(' | '));
+  }
+  return out;
+}"""
+
+
 def _login(page, email: str, password: str) -> None:
     page.goto("/login")
     page.fill("input[name=email]", email)
@@ -107,7 +144,8 @@ def _context(browser, live_server, size):
     return context
 
 
-def test_main_pages_pass_axe_and_repeat_no_id(browser, live_server, demo, axe_source, artifacts):
+def test_main_pages_pass_axe_repeat_no_id_and_load_the_styles_they_use(browser, live_server, demo, axe_source,
+                                                                       artifacts, sheet_selectors):
     failures: list[str] = []
     checked = 0
     for size_name, size in SIZES.items():
@@ -132,6 +170,10 @@ def test_main_pages_pass_axe_and_repeat_no_id(browser, live_server, demo, axe_so
                 " return Object.keys(n).filter(k => n[k] > 1); }")
             if repeated:
                 failures.append(f"{name} ({size_name}): repeated ids {repeated[:10]}")
+            sheets = page.evaluate(MISSING_SHEETS_JS, sheet_selectors)
+            failures += [f"{name} ({size_name}): styled by a sheet it does not load: {m}" for m in sheets["missing"]]
+            if name == "hall display":
+                assert sorted(sheets["loaded"]) == ["app.css", "hall.css"], sheets["loaded"]
             checked += 1
         context.close()
     assert checked == 2 * len(_pages(demo))
