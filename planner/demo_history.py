@@ -1,7 +1,10 @@
 """The demo office's past year, so that the statistics and the home page have something true to show:
 the monthly meeting of the Standing Committee's office (họp cơ quan), a quarterly conference and a few
 trainings, each with its participants, attendance, speeches, approved minutes and conclusion notices —
-most on time, two late, last month's not issued yet (the home page lists it as overdue).
+most on time, two late, last month's not issued yet (the home page lists it as overdue). Each approved record is
+complete, as a clerk would sign it: who presided and who took the minutes, the report and the opinions with what
+was said, the presiding person's conclusion; approved through the real service (the clerk's check, the number,
+the frozen PDF and DOCX).
 
 Made through the services like the rest of the demo (speeches are timed with the control's ``now``). One
 thing only the clock decides, the moment a document was approved, is written as it happened in the past.
@@ -77,32 +80,80 @@ def _create(org: Organization, *, title: str, kind: str, day: date, start: time,
                                    description=f"Cuộc họp đã diễn ra. {HISTORY_TAG}")
 
 
-def _attend(participants: list, day: date, rng: random.Random, rate: float) -> None:
+def _attend(participants: list, day: date, rng: random.Random, rate: float, *, present: list | None = None) -> list:
+    """Check in about ``rate`` of them (always those in ``present``: who presides, who takes the minutes); the others
+    are excused with a reason or absent. Answers those present."""
     from planner.delegates import services as delegates
 
+    here = []
     for participant in participants:
         roll = rng.random()
-        if roll < rate:
+        if participant in (present or []) or roll < rate:
             delegates.check_in(participant, day)
+            here.append(participant)
         elif roll < rate + (1 - rate) * 0.7:
             delegates.set_attendance(participant, day, "excused", rng.choice(("đi công tác", "nghỉ phép", "ốm")))
         else:
             delegates.set_attendance(participant, day, "absent", "")
+    return here
 
 
-def _speeches(meeting, day: date, participants: list, count: int, rng: random.Random, zone: ZoneInfo) -> None:
+# What the secretary wrote: the report, the opinions given in the discussion, the presiding person's conclusion.
+REPORTS = {
+    "meeting": ("Báo cáo kết quả công tác tháng {month} và nhiệm vụ trọng tâm tháng tới",
+                "Văn phòng hoàn thành đúng tiến độ các nhiệm vụ được giao: tham mưu tổ chức {n} cuộc họp của Thường "
+                "trực, Ban Thường vụ; tiếp nhận, xử lý văn bản đúng hạn; bảo đảm hậu cần, tài chính. Còn chậm ở khâu "
+                "lưu trữ hồ sơ điện tử và theo dõi, đôn đốc thực hiện kết luận."),
+    "conference": ("Báo cáo tình hình công tác văn phòng cấp ủy quý {quarter}",
+                   "Các văn phòng cấp ủy tham mưu tốt việc tổ chức hội nghị, xây dựng chương trình công tác; "
+                   "chất lượng văn bản được nâng lên; ứng dụng công nghệ thông tin còn chưa đồng đều giữa các đơn vị."),
+}
+OPINIONS = (
+    "Thống nhất với báo cáo; đề nghị bổ sung kết quả số hóa hồ sơ lưu trữ và tiến độ từng phòng.",
+    "Đề nghị phân công rõ đầu mối theo dõi việc thực hiện kết luận của Thường trực, báo cáo định kỳ hằng tháng.",
+    "Nêu khó khăn về kinh phí sửa chữa phòng họp; đề nghị đưa vào dự toán quý tới.",
+    "Đề xuất thống nhất mẫu biểu báo cáo giữa các đơn vị để tổng hợp nhanh, chính xác.",
+    "Đề nghị tăng cường tập huấn nghiệp vụ văn thư cho cán bộ mới được tuyển dụng.",
+    "Thống nhất các nhiệm vụ trọng tâm; đề nghị sắp xếp lịch họp tránh trùng với lịch tiếp công dân.",
+    "Kiến nghị sớm nâng cấp phần mềm quản lý văn bản để ký số đồng bộ.",
+    "Đề nghị rà soát, cập nhật danh mục hồ sơ, tài liệu thuộc diện nộp lưu trong năm.",
+    "Đánh giá cao sự phối hợp giữa các phòng; đề nghị duy trì giao ban tuần.",
+)
+CONCLUSIONS = (
+    "Đánh giá cao kết quả công tác trong kỳ. Giao các phòng khẩn trương khắc phục hạn chế về lưu trữ hồ sơ điện tử; "
+    "phòng Tổng hợp chủ trì theo dõi việc thực hiện kết luận, báo cáo vào kỳ họp tới.",
+    "Thống nhất các nhiệm vụ trọng tâm đã nêu. Giao phòng Tài chính rà soát dự toán, phòng Hành chính - Lưu trữ hoàn "
+    "thành số hóa hồ sơ năm trước trong tháng tới.",
+)
+
+
+def _speeches(meeting, day: date, speakers: list, count: int, rng: random.Random, zone: ZoneInfo, *,
+              presiding, reporter, report: tuple[str, str]) -> None:
+    """The report, then the discussion (delivered that morning, one after the other, by those present) closed by
+    the presiding person's conclusion — each with what the secretary wrote of it."""
     from planner.agenda import services as agenda
     from planner.speeches import services as speeches
 
+    report_item = agenda.create_item(meeting, {"title": report[0], "kind": "report",
+                                               "starts_at": datetime.combine(day, time(8, 15)),
+                                               "ends_at": datetime.combine(day, time(8, 45))}, user=None)
     item = agenda.create_item(meeting, {"title": "Thảo luận, cho ý kiến", "kind": "discussion",
                                         "starts_at": datetime.combine(day, time(9, 0)),
-                                        "ends_at": datetime.combine(day, time(10, 30))}, user=None)
-    created = speeches.add_speeches(item, [{"participant_id": p.public_id, "kind": "discussion"}
-                                           for p in rng.sample(participants, min(count, len(participants)))],
-                                    user=None)
-    clock = datetime.combine(day, time(9, 0), zone).astimezone(UTC)
-    for speech in created:   # delivered that morning, one after the other
+                                        "ends_at": datetime.combine(day, time(10, 45))}, user=None)
+    planned = [speeches.add_speech(report_item, {"participant_id": reporter.public_id, "kind": "report",
+                                                 "title": report[0], "summary": report[1]}, user=None)]
+    others = [p for p in speakers if p not in (presiding, reporter)]
+    opinions = rng.sample(OPINIONS, min(count, len(OPINIONS), len(others)))
+    planned += speeches.add_speeches(item, [{"participant_id": p.public_id, "kind": "discussion", "summary": text}
+                                            for p, text in zip(rng.sample(others, len(opinions)), opinions,
+                                                               strict=True)], user=None)
+    planned.append(speeches.add_speech(item, {"participant_id": presiding.public_id, "kind": "conclusion",
+                                              "summary": rng.choice(CONCLUSIONS)}, user=None))
+    clock = datetime.combine(day, time(8, 15), zone).astimezone(UTC)
+    for speech in planned:
         length = timedelta(minutes=rng.randrange(4, 13), seconds=rng.randrange(0, 60))
+        if speech.agenda_item_id == item.id and clock < datetime.combine(day, time(9, 0), zone):
+            clock = datetime.combine(day, time(9, 0), zone).astimezone(UTC)
         speeches.start(meeting, speech, user=None, now=clock)
         speeches.stop(meeting, user=None, now=clock + length)
         clock += length + timedelta(minutes=1)
@@ -177,10 +228,14 @@ def _monthly_meeting(org: Organization, day: date, rng: random.Random, people: d
             person=person, allow_duplicate=True)
         people[(family, middle, given)] = participant.person
         participants.append(participant)
-    _attend(participants, day, rng, rate=0.86)
-    _speeches(meeting, day, participants, rng.randrange(3, 6), rng, zone)
-    # The head of the office presides; a specialist of the general affairs section takes the minutes.
-    _presiding_and_secretary(meeting, participants[0], participants[7])
+    # The Chánh Văn phòng presides, the Trưởng phòng Tổng hợp reports, a clerk of that department takes the minutes.
+    presiding, reporter, secretary = participants[0], participants[3], participants[9]
+    _presiding_and_secretary(meeting, presiding, secretary)
+    here = _attend(participants, day, rng, rate=0.86, present=[presiding, reporter, secretary])
+    title, summary = REPORTS["meeting"]
+    _speeches(meeting, day, [p for p in here if p is not secretary], rng.randrange(3, 6), rng, zone,
+              presiding=presiding, reporter=reporter,
+              report=(title.format(month=day.month), summary.format(n=rng.randrange(6, 15))))
     _close_with_documents(meeting, day, notice, rng, zone, admin)
 
 
@@ -197,9 +252,19 @@ def _conference(org: Organization, day: date, rng: random.Random, admin) -> None
         "honorific": "đồng chí", "title": rng.choice(("Chánh Văn phòng", "Phó Chánh Văn phòng")),
         "unit": UNITS[n % len(UNITS)], "delegation": UNITS[n % len(UNITS)],
         "category": "guest" if n < 4 else "delegate"}, allow_duplicate=True) for n in range(32)]
-    _attend(participants, day, rng, rate=0.93)
-    _speeches(meeting, day, participants, rng.randrange(6, 10), rng, zone)
-    _presiding_and_secretary(meeting, participants[0], participants[-1])
+    presiding = delegates.add_participant(meeting, {
+        "family_name": "Trần", "middle_name": "Văn", "given_name": "Bình", "honorific": "đồng chí",
+        "title": "Chánh Văn phòng Thành ủy", "unit": "Văn phòng Thành ủy", "category": "leader", "precedence": 100},
+        allow_duplicate=True)
+    secretary = delegates.add_participant(meeting, {
+        "family_name": "Ngô", "middle_name": "Thị", "given_name": "Thảo", "honorific": "đồng chí",
+        "title": "Chuyên viên phòng Tổng hợp", "unit": "Văn phòng Thành ủy", "category": "staff"}, allow_duplicate=True)
+    _presiding_and_secretary(meeting, presiding, secretary)
+    here = _attend([presiding, *participants], day, rng, rate=0.93, present=[presiding, participants[4]])
+    _attend([secretary], day, rng, rate=1)
+    title, summary = REPORTS["conference"]
+    _speeches(meeting, day, here, rng.randrange(6, 10), rng, zone, presiding=presiding, reporter=participants[4],
+              report=(title.format(quarter=quarter), summary))
     _close_with_documents(meeting, day, "on_time", rng, zone, admin)
 
 

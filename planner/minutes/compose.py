@@ -27,8 +27,12 @@ from typing import Any
 
 from planner.core.text import date_line, fold
 
-# Speeches that are delivered or still to come are written; requests not granted and withdrawals are not.
+# Speeches that are delivered or still to come are listed in the programme; requests not granted and
+# withdrawals are not.
 WRITTEN_SPEECH_STATUSES = frozenset({"approved", "speaking", "done"})
+# The minutes record only what happened: "X phát biểu" is written for a speech delivered (or under way), never
+# for one withdrawn, only requested, or planned and not marked delivered (the clerk's check warns of those).
+DELIVERED_SPEECH_STATUSES = frozenset({"speaking", "done"})
 # Agenda items that leave nothing to record.
 SILENT_ITEM_KINDS = frozenset({"break"})
 
@@ -316,7 +320,7 @@ def speech_line(speech: SpeechFacts, language: str) -> str:
 
 
 def _written(speeches: Iterable[SpeechFacts]) -> list[SpeechFacts]:
-    return [s for s in speeches if s.status in WRITTEN_SPEECH_STATUSES]
+    return [s for s in speeches if s.status in DELIVERED_SPEECH_STATUSES]
 
 
 def _item(item: ItemFacts, number: int, facts: MeetingFacts) -> dict[str, Any]:

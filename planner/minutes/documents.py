@@ -246,7 +246,7 @@ def record_document(minutes: Minutes) -> OfficialDocument:
     approved = minutes.status is MinutesStatus.approved
     document_type = minutes.kind.value
     if minutes.kind is MinutesKind.notice:
-        presiding = list(meeting.presiding)
+        presiding = minutes_services.presiding_people(meeting)
         what = _noun_title(meeting, language)
         if presiding:
             who = compose.person_text(compose.Person(presiding[0].full_name, presiding[0].title,

@@ -49,7 +49,7 @@ from planner.documents import services as document_services
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingKind, MeetingStatus
-from planner.minutes import compose
+from planner.minutes import checks, compose
 from planner.minutes.models import (
     STATUS_TRANSITIONS,
     InvitationLetter,
@@ -256,6 +256,21 @@ def attendance_facts(meeting: Meeting, participants: list[Participant]) -> tuple
         protocol.attendance_paragraph(counted, language), absentees
 
 
+def presiding_people(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[Participant]:
+    """Who presided: the meeting's presiding persons or, when it names none, the chairs of its sessions (in the
+    order of the sessions, each once)."""
+    if meeting.presiding:
+        return list(meeting.presiding)
+    if items is None:
+        items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                                        .order_by(AgendaItem.starts_at, AgendaItem.position)))
+    chairs: list[Participant] = []
+    for item in items:
+        if item.kind.value == "session" and item.status != AgendaItemStatus.cancelled:
+            chairs.extend(p for p in item.presiding if p not in chairs)
+    return chairs
+
+
 def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str = MinutesKind.minutes
                   ) -> compose.MeetingFacts:
     """The plain facts the draft is written from: a fixed number of queries whatever the size."""
@@ -282,7 +297,7 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
         for item in items
     ]
     starts_at, ends_at = _bounds(meeting, items)
-    presiding = [_person(p) for p in meeting.presiding]
+    presiding = [_person(p) for p in presiding_people(meeting, items)]
     secretaries = [_person(p) for p in meeting.secretaries]
     chosen: dict[str, dict[str, str]] = {}
     if kind is MinutesKind.minutes:  # the minute-taker signs on the left, the (first) presiding person on the right
@@ -610,6 +625,59 @@ def _last_author(minutes: Minutes) -> str:
     return label or _("Someone else")
 
 
+# Before approval: the clerk's check -------------------------------------------------------------------------
+
+def check_context(minutes: Minutes, *, today: date | None = None) -> checks.CheckContext:
+    """The facts the clerk's checks read: a fixed number of queries whatever the size of the meeting."""
+    meeting = minutes.meeting
+    items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                                    .order_by(AgendaItem.starts_at, AgendaItem.position)))
+    participants = _participants(meeting)
+    _expected, present, _paragraph, _absentees = attendance_facts(meeting, participants)
+    absent: dict[int, str] = {}
+    without_reason: list[str] = []
+    for p in participants:
+        records = p.attendance
+        if not records or any(a.status == AttendanceStatus.present for a in records):
+            continue
+        absent[p.id] = p.full_name
+        if p.category != ParticipantCategory.staff and not any(a.reason for a in records) \
+                and not any(a.status == AttendanceStatus.excused for a in records):
+            without_reason.append(p.full_name)
+    titles = {item.id: (f"item:{item.public_id}", item.title) for item in items}
+    speeches = [checks.SpeechFact(item_key=titles[s.agenda_item_id][0], item_title=titles[s.agenda_item_id][1],
+                                  speaker=s.participant.full_name, participant_id=s.participant_id,
+                                  status=s.status.value)
+                for rows in _speeches(meeting).values() for s in rows if s.agenda_item_id in titles]
+    sessions = [i for i in items if i.kind.value == "session" and i.status != AgendaItemStatus.cancelled]
+    return checks.CheckContext(
+        kind=minutes.kind.value, meeting_kind=meeting.kind.value, sections=minutes.sections or [],
+        today=today or local_today(meeting), starts_on=meeting.starts_on, ends_on=meeting.ends_on,
+        presiding=[p.full_name for p in meeting.presiding],
+        session_chairs=[p.full_name for i in sessions for p in i.presiding],
+        secretaries=[p.full_name for p in meeting.secretaries], present=present, absent=absent,
+        absent_without_reason=without_reason, speeches=speeches,
+        item_kinds={f"item:{i.public_id}": i.kind.value for i in items},
+        needs_conclusion=meeting.kind in NOTICE_KINDS, minutes=minutes)
+
+
+def approval_findings(minutes: Minutes, *, today: date | None = None) -> list[checks.Finding]:
+    """What the clerk's check finds in this document now: what blocks approval, and warnings."""
+    return checks.run(check_context(minutes, today=today))
+
+
+def ensure_approvable(minutes: Minutes) -> list[checks.Finding]:
+    """Refuse approval with every missing element named (ValidationError, errors [{check, detail, section}]);
+    answer the warnings the clerk accepts by approving."""
+    findings = approval_findings(minutes)
+    missing = checks.blocking(findings)
+    if missing:
+        raise ValidationError(
+            _("This document cannot be approved yet: %(what)s", what=" ".join(f.message for f in missing)),
+            field="status", errors=[f.as_data() for f in missing])
+    return findings
+
+
 # Workflow ---------------------------------------------------------------------------------------------------
 
 def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any) -> Minutes:
@@ -632,6 +700,8 @@ def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any
     else:
         _ensure_writer(user, meeting)
     _ensure_meeting_open(meeting)
+    if target is MinutesStatus.approved and read == minutes.version:
+        ensure_approvable(minutes)
     if read != minutes.version:
         db.session.rollback()
         raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))

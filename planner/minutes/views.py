@@ -158,6 +158,8 @@ def _page(meeting: Meeting, kind: MinutesKind, *, minutes: Minutes | None = None
     conflicts = {c["key"]: c for c in conflict.sections()} if conflict is not None else {}
     other_editions = [m for m in services.editions(meeting, kind) if minutes is None or m.id != minutes.id]
     due = services.notice_due(meeting) if kind is MinutesKind.notice else None
+    findings = services.approval_findings(minutes) if minutes is not None and minutes.status is not \
+        MinutesStatus.approved and services.can_write(user, meeting) else []
     return render_template(
         "minutes/edit.html", meeting=meeting, kind=kind, minutes=minutes, section_forms=section_forms,
         editable=editable, allowed=allowed, conflicts=conflicts, conflict=conflict, other_editions=other_editions,
@@ -167,6 +169,7 @@ def _page(meeting: Meeting, kind: MinutesKind, *, minutes: Minutes | None = None
         active_tab="minutes.edit", downloads=_downloads(meeting, kind),
         anchors={s["key"]: _prefix(s) for s in (minutes.sections if minutes is not None else [])},
         section_titles=SECTION_TITLES, signer_form=_signer_form(meeting, kind, minutes),
+        findings=findings, blocking=[f for f in findings if f.blocking],
     ), status
 
 

@@ -8,12 +8,13 @@ import io
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from planner.extensions import db
 from tests.conftest import PASSWORD
@@ -68,7 +69,7 @@ class Scene:
 def build_scene(app, factory, *, profile: str = "party", language: str = "vi", classification: str = "none",
                 kind: str = "conference", title: str | None = None, delegates: int = 0, items: int = 0,
                 attendance: bool = True, status: str = "closed", day: date = DAY, body_code: str = "VPTU",
-                logins: bool = False) -> Scene:
+                logins: bool = False, delivered_speeches: bool = True) -> Scene:
     """The conference; ``delegates`` and ``items`` add that many more (for the large benchmark). The users
     get a password (slow to hash) only when the test signs in (``logins``)."""
     from planner.accounts.models import Organization, User
@@ -151,24 +152,43 @@ def build_scene(app, factory, *, profile: str = "party", language: str = "vi", c
                                                          "dự thảo, đề nghị bổ sung giải pháp và nguồn lực."},
                                     user=user)
 
-        speeches.add_speech(opening, {"participant_id": guests[1].public_id, "kind": "opening",
-                                      "summary": "Nêu mục đích, yêu cầu của hội nghị"}, user=user)
-        speeches.add_speech(report, {"participant_id": members[4].public_id, "kind": "report",
-                                     "title": "Báo cáo kết quả thực hiện nhiệm vụ năm 2026",
-                                     "summary": "Tăng trưởng kinh tế đạt 7,5%; hoàn thành 18/20 chỉ tiêu"}, user=user)
-        speeches.add_speech(discussion, {"participant_id": members[0].public_id, "kind": "discussion",
-                                         "summary": "Thống nhất cao với dự thảo; đề nghị bổ sung chỉ tiêu về chuyển "
-                                                    "đổi số"}, user=user)
-        speeches.add_speech(discussion, {"participant_id": members[1].public_id, "kind": "discussion",
-                                         "summary": "Đề nghị làm rõ nguồn lực thực hiện các công trình trọng điểm"},
-                            user=user)
+        delivered = [
+            (speeches.add_speech(opening, {"participant_id": guests[1].public_id, "kind": "opening",
+                                           "summary": "Nêu mục đích, yêu cầu của hội nghị"}, user=user), time(8, 1)),
+            (speeches.add_speech(report, {"participant_id": members[4].public_id, "kind": "report",
+                                          "title": "Báo cáo kết quả thực hiện nhiệm vụ năm 2026",
+                                          "summary": "Tăng trưởng kinh tế đạt 7,5%; hoàn thành 18/20 chỉ tiêu"},
+                                 user=user), time(8, 16)),
+            (speeches.add_speech(discussion, {"participant_id": members[0].public_id, "kind": "discussion",
+                                              "summary": "Thống nhất cao với dự thảo; đề nghị bổ sung chỉ tiêu về "
+                                                         "chuyển đổi số"}, user=user), time(10, 1)),
+            (speeches.add_speech(discussion, {"participant_id": members[1].public_id, "kind": "discussion",
+                                              "summary": "Đề nghị làm rõ nguồn lực thực hiện các công trình trọng "
+                                                         "điểm"}, user=user), time(10, 12)),
+        ]
         speeches.add_speech(discussion, {"participant_id": members[2].public_id, "kind": "discussion",
                                          "status": "requested", "summary": "Xin phát biểu"}, user=user)
-        speeches.add_speech(discussion, {"participant_id": guests[0].public_id, "kind": "conclusion",
-                                         "summary": "Giao Ban Thường vụ tiếp thu, hoàn chỉnh kế hoạch năm 2027"},
-                            user=user)
-        speeches.add_speech(conclusion, {"participant_id": guests[0].public_id, "kind": "conclusion",
-                                         "summary": "Hội nghị đã hoàn thành chương trình đề ra"}, user=user)
+        delivered += [
+            (speeches.add_speech(discussion, {"participant_id": guests[0].public_id, "kind": "conclusion",
+                                              "summary": "Giao Ban Thường vụ tiếp thu, hoàn chỉnh kế hoạch năm 2027"},
+                                 user=user), time(10, 40)),
+            (speeches.add_speech(conclusion, {"participant_id": guests[0].public_id, "kind": "conclusion",
+                                              "summary": "Hội nghị đã hoàn thành chương trình đề ra"}, user=user),
+             time(11, 11)),
+        ]
+        if delivered_speeches:  # the speakers list was run live: each speech started and stopped in its turn
+            zone = ZoneInfo(meeting.timezone)
+            for speech, at in delivered:
+                start = datetime.combine(day, at, zone).astimezone(UTC)
+                speeches.start(meeting, speech, user=user, now=start)
+                speeches.stop(meeting, user=user, now=start + timedelta(minutes=8))
+            if items:  # the many more: delivered too (marked at once, the clock is not what they test)
+                from planner.speeches.models import Speech, SpeechStatus
+
+                db.session.execute(update(Speech).where(Speech.meeting_id == meeting.id,
+                                                        Speech.status == SpeechStatus.approved)
+                                   .values(status=SpeechStatus.done))
+                db.session.commit()
 
         if attendance:
             for participant in [*guests, *members]:

@@ -25,31 +25,31 @@ from tests.minutes.conftest import (
 )
 
 TITLE = "Hội nghị Ban Chấp hành Đảng bộ thành phố lần thứ 12"
-BODY = ["Thời gian", "8 giờ 00, ngày 05 tháng 01 năm 2027.", "Địa điểm: Hội trường A",
+BODY = ["Thời gian", "8 giờ 00, ngày 05 tháng 01 năm 2026.", "Địa điểm: Hội trường A",
         "Thành phần tham dự", "Chủ trì", "Thư ký", "Có mặt 6/8 đại biểu được triệu tập.",
         "Đến dự có đồng chí Nguyễn Văn Quảng", "đồng chí Trần Lưu Hải", "Vắng mặt:", "NỘI DUNG", "PHIÊN KHAI MẠC",
         "1. Khai mạc hội nghị", "2. Báo cáo kết quả thực hiện nhiệm vụ năm 2026",
         "Đồng chí Đinh Thế Huynh - Trưởng Ban Tuyên giáo Thành ủy trình bày",
         "3. Thảo luận về dự thảo kế hoạch năm 2027", "Đồng chí Nguyễn Văn Nên", "Đồng chí Tô Huy Rứa",
-        "Kết luận của chủ trì: Giao Ban Thường vụ", "Thông qua kế hoạch năm 2027.", "Kết quả biểu quyết: 45 tán thành",
-        "4. Kết luận hội nghị", "Hội nghị kết thúc vào 11 giờ 30, ngày 05 tháng 01 năm 2027./."]
+        "Kết luận của chủ trì: Giao Ban Thường vụ", "Thông qua kế hoạch năm 2027.", "Kết quả biểu quyết: 5 tán thành",
+        "4. Kết luận hội nghị", "Hội nghị kết thúc vào 11 giờ 30, ngày 05 tháng 01 năm 2026./."]
 PROFILES = {
     "party": {
         "header": ["THÀNH ỦY ĐÀ NẴNG", "VĂN PHÒNG", "*", "Số 01-BB/VPTU", "ĐẢNG CỘNG SẢN VIỆT NAM",
-                   "Đà Nẵng, ngày 05 tháng 01 năm 2027"],
+                   "Đà Nẵng, ngày 05 tháng 01 năm 2026"],
         "end": ["THƯ KÝ", "Lê Thị Mai", "CHỦ TRÌ", "Nguyễn Văn Quảng", "Nơi nhận:", "- Thường trực Thành ủy,",
                 "- Lưu Văn phòng."],
         "sides": ("THƯ KÝ", "CHỦ TRÌ"),
     },
     "state": {
         "header": ["THÀNH ỦY ĐÀ NẴNG", "VĂN PHÒNG", "Số: 01/BB-VPTU", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                   "Độc lập - Tự do - Hạnh phúc", "Đà Nẵng, ngày 05 tháng 01 năm 2027"],
+                   "Độc lập - Tự do - Hạnh phúc", "Đà Nẵng, ngày 05 tháng 01 năm 2026"],
         "end": ["THƯ KÝ", "Lê Thị Mai", "CHỦ TỌA", "Nguyễn Văn Quảng", "Nơi nhận:", "- Thường trực Thành ủy,",
                 "- Lưu: VT."],
         "sides": ("THƯ KÝ", "CHỦ TỌA"),
     },
     "plain": {
-        "header": ["THÀNH ỦY ĐÀ NẴNG", "VĂN PHÒNG", "Số: 01/BB-VPTU", "Đà Nẵng, ngày 05 tháng 01 năm 2027"],
+        "header": ["THÀNH ỦY ĐÀ NẴNG", "VĂN PHÒNG", "Số: 01/BB-VPTU", "Đà Nẵng, ngày 05 tháng 01 năm 2026"],
         "end": ["THƯ KÝ", "Lê Thị Mai", "CHỦ TRÌ", "Nguyễn Văn Quảng", "Nơi nhận:", "- Thường trực Thành ủy,",
                 "- Lưu."],
         "sides": ("THƯ KÝ", "CHỦ TRÌ"),
@@ -58,15 +58,15 @@ PROFILES = {
 
 
 def approved_minutes(app, factory, profile: str, **kw):
-    """Minutes of the conference held on 5 January 2027 (the date line pads the month), edited and approved."""
-    scene = build_scene(app, factory, profile=profile, day=date(2027, 1, 5), **kw)
+    """Minutes of the conference held on 5 January 2026 (the date line pads the month), edited and approved."""
+    scene = build_scene(app, factory, profile=profile, day=date(2026, 1, 5), **kw)
     with app.test_request_context():
         meeting, admin = scene.meeting(), scene.user(scene.admin)
         document_services.update_settings(meeting.organization, {"profile_overrides": {"issuer_line": "Văn phòng"}})
         minutes = services.generate(meeting, user=admin)
         key = next(s["key"] for s in minutes.sections if s.get("heading", "").startswith("3. "))
-        services.save(minutes, {key: {"decisions": [{"text": "Thông qua kế hoạch năm 2027", "for": 45, "against": 1,
-                                                     "abstain": 2}]},
+        services.save(minutes, {key: {"decisions": [{"text": "Thông qua kế hoạch năm 2027", "for": 5, "against": 0,
+                                                     "abstain": 1}]},
                                 "recipients": {"text": "- Thường trực Thành ủy,"}}, user=admin, version=1)
         services.set_status(minutes, "approved", user=admin, version=minutes.version)
         return scene, minutes.id

@@ -244,7 +244,12 @@ def test_notice_due_five_working_days_and_listed_until_approved(scene, ctx):
     assert late[0].overdue
     notice = services.generate(meeting, MinutesKind.notice, user=admin)
     assert services.notices_due(org, admin, today=date(2026, 11, 27))[0].drafted
-    services.set_status(notice, "approved", user=admin, version=1)
+    with pytest.raises(ValidationError) as refused:  # the clerk's check: each item owes its conclusion
+        services.set_status(notice, "approved", user=admin, version=1)
+    assert [e["check"] for e in refused.value.errors] == ["item_empty"] * 3
+    services.save(notice, {s["key"]: {"text": "Thống nhất thông qua."} for s in notice.sections
+                           if s["key"].startswith("item:")}, user=admin, version=1)
+    services.set_status(notice, "approved", user=admin, version=notice.version)
     assert services.notices_due(org, admin, today=date(2026, 11, 27)) == []
     assert notice.number == "Số 01-TB/VPTU"
 

@@ -128,9 +128,11 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
                         continue
                     doc = minutes.generate(meeting, kind_, user=user)
                     if roll < 0.85:
-                        minutes.set_status(doc, "approved", user=user, version=doc.version)
-                        # Approval stamps today; the office approved it some days after the meeting.
+                        # Approved some days after the meeting. These bare meetings would not pass the clerk's
+                        # check (no presiding person, no secretary): the figures count approvals, so the row is
+                        # marked approved as it would stand (tests/minutes covers approval itself).
                         db.session.execute(update(Minutes).where(Minutes.id == doc.id).values(
+                            status="approved",
                             approved_at=datetime.combine(day + timedelta(days=rng.randrange(1, 12)), time(3, 0), UTC)))
                         db.session.commit()
 

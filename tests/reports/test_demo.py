@@ -39,5 +39,25 @@ def test_the_demo_history_fills_a_year_of_statistics(ctx):
     overdue = [t for t in services.todos(org, admin) if t.kind is ToDoKind.notice]
     assert len(overdue) == 1 and overdue[0].overdue and not overdue[0].drafted
 
+    # Every approved record is complete, as a clerk would sign it, and frozen.
+    from planner.minutes import services as minutes_services
+    from planner.minutes.models import Minutes, MinutesKind, MinutesStatus
+
+    approved = list(db.session.scalars(select(Minutes).where(Minutes.organization_id == org.id,
+                                                             Minutes.status == MinutesStatus.approved)))
+    assert len(approved) == 15 + 12 + 2
+    for record in approved:
+        assert record.pdf_sha256 and record.docx_sha256 and record.number
+        assert minutes_services.approval_findings(record) is not None
+        assert [f.code for f in minutes_services.approval_findings(record) if f.blocking] == []
+        if record.kind is MinutesKind.minutes:
+            text = "\n".join(str(s.get(k) or "") for s in record.sections for k in ("text", "conclusion"))
+            assert "Chủ trì: đồng chí Trần Văn Bình" in text and "Thư ký: đồng chí" in text
+            assert "phát biểu:" in text or "trình bày" in text
+            conclusions = [s for s in record.sections if s.get("kind") == "item" and s.get("conclusion")]
+            assert conclusions, record.meeting.title
+        else:
+            assert any(s["key"].startswith("item:") and s.get("text") for s in record.sections)
+
     seed_history(org, admin)
     assert db.session.scalar(select(func.count(Meeting.id))) == count

@@ -125,6 +125,8 @@ def test_notices_on_time_late_and_missing(app, factory):
         stats = services.statistics(org, admin, start=date(2026, 11, 1), end=date(2026, 11, 30), today=TODAY)
         assert (stats.total.notices_missing, stats.total.notices_on_time) == (1, 0)
         notice = minutes.generate(meeting, MinutesKind.notice, user=admin)
+        minutes.save(notice, {s["key"]: {"text": "Thống nhất thông qua."} for s in notice.sections
+                              if s["key"].startswith("item:")}, user=admin, version=notice.version)
         minutes.set_status(notice, "approved", user=admin, version=notice.version)
         for approved_on, on_time in ((date(2026, 11, 13), 1), (date(2026, 11, 16), 0)):
             db.session.execute(update(Minutes).where(Minutes.id == notice.id).values(
