@@ -8,9 +8,9 @@ dẫn 16-HD/VPTW (2023: delegates present and absent by name with reason) are th
 
 Each check is a small function ``check(context) -> Iterable[Finding]`` over plain data (``CheckContext``, built
 by minutes.services from the meeting); a finding either refuses approval (``blocking``) or is a warning the
-clerk may accept. ``APPROVAL_CHECKS`` is the named list that approval runs, in order; it is filled explicitly
-at the end of this module with the minutes' own checks. Another package adds its own by appending to it in its
-``setup(app)`` — the signature block's "no signer chosen", and a future votes package's tallies (today the
+clerk may accept. ``APPROVAL_CHECKS`` is the named list that approval runs, in order; it is filled explicitly:
+``minutes.setup`` registers ``MINUTES_CHECKS``, and another package adds its own with ``register(check)`` in
+its ``setup(app)`` — the signature block's "no signer chosen", and a future votes package's tallies (today the
 vote counts are those typed into an item's decisions, checked by ``votes_add_up`` below).
 """
 
@@ -220,7 +220,8 @@ def attendance_recorded(context: CheckContext) -> Iterable[Finding]:
                       blocking=False)
 
 
-APPROVAL_CHECKS.extend([
+# The minutes' own checks, in the order a clerk reads; minutes.setup registers them.
+MINUTES_CHECKS: tuple[Check, ...] = (
     meeting_took_place,
     presiding_named,
     secretary_named,
@@ -230,4 +231,11 @@ APPROVAL_CHECKS.extend([
     speeches_happened,
     votes_add_up,
     attendance_recorded,
-])
+)
+
+
+def register(*new: Check) -> None:
+    """Add checks to the list approval runs (each once, in the order given): called from a package's setup."""
+    for check in new:
+        if check not in APPROVAL_CHECKS:
+            APPROVAL_CHECKS.append(check)

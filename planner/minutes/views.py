@@ -195,8 +195,10 @@ def _downloads(meeting: Meeting, kind: MinutesKind) -> list[tuple[Any, str]]:
                                                                 name=n)) for n in names]
 
 
-@bp.get("/meetings/<meeting_id>/minutes", defaults={"kind": "minutes"})
+# Decorators apply from the bottom: the minutes' rule is registered first, so that an address built without a kind
+# (the meeting's tab) is the minutes', not the notice's (tests/minutes/test_tabs.py).
 @bp.get("/meetings/<meeting_id>/notice", defaults={"kind": "notice"})
+@bp.get("/meetings/<meeting_id>/minutes", defaults={"kind": "minutes"})
 @require(Permission.view)
 def edit(meeting_id: str, kind: str):
     meeting = _document_meeting(meeting_id)
@@ -264,6 +266,41 @@ def choose_signer(meeting_id: str):
         else:
             flash(_("Saved."), "success")
     return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind="minutes", _anchor="s-signatures"))
+
+
+@bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/sections")
+@require(Permission.take_minutes)
+def save_all(meeting_id: str, kind: str):
+    """The page's one form: every section posted is saved at once (one revision, the changed sections), so text
+    typed in one section is never lost by saving another. A refused save shows every section as typed."""
+    meeting = _document_meeting(meeting_id)
+    kind_ = MinutesKind(kind)
+    minutes = services.require_current(meeting, kind_)
+    sections = {s["key"]: s for s in minutes.sections}
+    posted = {key: _section_form(section, minutes.version, formdata=request.form)
+              for key, section in sections.items() if f"{_prefix(section)}-version" in request.form}
+    if not posted:
+        flash(_("The form has expired. Please try again."), "error")
+        return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
+    if not all([form.validate_on_submit() for form in posted.values()]):
+        return _page(meeting, kind_, minutes=minutes, forms=posted, status=422)
+    version = next(iter(posted.values())).version.data
+    try:
+        services.save(minutes, {key: _changes(sections[key], form) for key, form in posted.items()}, user=_user(),
+                      version=version)
+    except services.MinutesConflict as exc:
+        for form in posted.values():
+            form.version.data = str(exc.current_version)
+        return _page(meeting, kind_, minutes=exc.minutes, forms=posted, conflict=exc, status=409)
+    except PlannerError as exc:
+        flash(exc.message, "error")
+        return _page(meeting, kind_, minutes=minutes, forms=posted,
+                     status=exc.status if exc.status in (403, 409, 422) else 422)
+    flash(_("Saved."), "success")
+    anchors = {_prefix(section) for section in sections.values()}
+    anchor = request.form.get("anchor", "")
+    return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind,
+                            _anchor=anchor if anchor in anchors else None))
 
 
 @bp.post(f"/meetings/<meeting_id>/<{KINDS}:kind>/status")

@@ -33,7 +33,7 @@ def test_a_secretary_generates_and_edits_the_minutes(client, site):
     assert response.status_code == 302
     html = page(client, base)
     assert "Hội nghị kết thúc vào 11 giờ 30" in html
-    assert f'action="/meetings/{site.meeting_id}/minutes/sections/closing"' in html
+    assert f'action="/meetings/{site.meeting_id}/minutes/sections"' in html, "one form for every section"
     response = client.post_form(f"{base}/sections/closing", {
         "s-closing-version": "1", "s-closing-heading": "",
         "s-closing-text": "Hội nghị kết thúc vào 11 giờ 45, ngày 19 tháng 11 năm 2026./."})
@@ -78,7 +78,7 @@ def test_workflow_buttons_and_approval(client, site):
     assert response.status_code == 302
     html = page(client, base)
     assert "Số 01-BB/VPTU" in html
-    assert f'action="/meetings/{site.meeting_id}/minutes/sections/closing"' not in html, "approved: locked"
+    assert f'action="/meetings/{site.meeting_id}/minutes/sections"' not in html, "approved: locked"
 
 
 def test_viewer_reads_but_cannot_write(client, site, app):

@@ -189,6 +189,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/<any(minutes, notice):kind>/revisions/<int:number>/restore":
         {"POST": r(MINUTES_WRITE)},
     "/meetings/<meeting_id>/<any(minutes, notice):kind>/sections/<key>": {"POST": r(MINUTES_WRITE)},
+    "/meetings/<meeting_id>/<any(minutes, notice):kind>/sections": {"POST": r(MINUTES_WRITE)},
     "/meetings/<meeting_id>/<any(minutes, notice):kind>/status": {"POST": r(MINUTES_WRITE)},
     "/meetings/<meeting_id>/<any(minutes, notice):kind>/editions/<int:edition>.<any(pdf, docx):fmt>":
         {"GET": r(STAFF_READ, missing_ok=True)},

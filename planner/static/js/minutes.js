@@ -1,5 +1,6 @@
-// The minutes editor: textareas grow with their text, and leaving the page with a section changed but
-// not saved asks first. Every section is an ordinary form: the page works without this file.
+// The minutes editor: textareas grow with their text, a changed section is marked, and leaving the page with
+// text not saved asks first. The sections are one ordinary form (any section's button saves them all): the page
+// works without this file.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -13,9 +14,10 @@
       area.addEventListener("input", function () { grow(area); });
     });
     document.querySelectorAll(".minutes-form").forEach(function (form) {
-      form.addEventListener("input", function () {
+      form.addEventListener("input", function (event) {
         dirty.add(form);
-        form.classList.add("is-dirty");
+        var section = event.target.closest(".minutes-section");
+        if (section) { section.classList.add("is-dirty"); }
       });
       form.addEventListener("submit", function () { dirty.clear(); });
     });
