@@ -10,8 +10,9 @@ Each check is a small function ``check(context) -> Iterable[Finding]`` over plai
 by minutes.services from the meeting); a finding either refuses approval (``blocking``) or is a warning the
 clerk may accept. ``APPROVAL_CHECKS`` is the named list that approval runs, in order; it is filled explicitly:
 ``minutes.setup`` registers ``MINUTES_CHECKS``, and another package adds its own with ``register(check)`` in
-its ``setup(app)`` — the signature block's "no signer chosen", and a future votes package's tallies (today the
-vote counts are those typed into an item's decisions, checked by ``votes_add_up`` below).
+its ``setup(app)`` — a future votes package's tallies, say (today the vote counts are those typed into an item's
+decisions, checked by ``votes_add_up`` below). The signer and the classified document's copies, whose rules live
+in documents.services, are read here from ``context.extra`` so that the clerk sees them in the same list.
 """
 
 from __future__ import annotations
@@ -220,6 +221,18 @@ def attendance_recorded(context: CheckContext) -> Iterable[Finding]:
                       blocking=False)
 
 
+def signer_chosen(context: CheckContext) -> Iterable[Finding]:
+    """Who signs (documents.services.signer_problems: the chosen signer, the minutes' secretary and presiding)."""
+    for message in context.extra.get("signer_problems") or []:
+        yield Finding("no_signer", message, section="signatures")
+
+
+def classified_marks(context: CheckContext) -> Iterable[Finding]:
+    """A classified document states its drafter and its number of copies (documents.services.classified_problems)."""
+    for message in context.extra.get("classified_problems") or []:
+        yield Finding("classified_copies", message, section="recipients")
+
+
 # The minutes' own checks, in the order a clerk reads; minutes.setup registers them.
 MINUTES_CHECKS: tuple[Check, ...] = (
     meeting_took_place,
@@ -230,6 +243,8 @@ MINUTES_CHECKS: tuple[Check, ...] = (
     absent_did_not_speak,
     speeches_happened,
     votes_add_up,
+    signer_chosen,
+    classified_marks,
     attendance_recorded,
 )
 

@@ -650,6 +650,14 @@ def check_context(minutes: Minutes, *, today: date | None = None) -> checks.Chec
                                   status=s.status.value)
                 for rows in _speeches(meeting).values() for s in rows if s.agenda_item_id in titles]
     sessions = [i for i in items if i.kind.value == "session" and i.status != AgendaItemStatus.cancelled]
+    recipients = next((s for s in minutes.sections or [] if s.get("kind") == "recipients"), {})
+    extra = {
+        "signer_problems": document_services.signer_problems(minutes.kind.value,
+                                                             signature_section_lines(minutes.sections)),
+        "classified_problems": document_services.classified_problems(recipients.get("drafter"),
+                                                                     recipients.get("copies"))
+        if Classification(meeting.classification).is_classified else [],
+    }
     return checks.CheckContext(
         kind=minutes.kind.value, meeting_kind=meeting.kind.value, sections=minutes.sections or [],
         today=today or local_today(meeting), starts_on=meeting.starts_on, ends_on=meeting.ends_on,
@@ -658,7 +666,7 @@ def check_context(minutes: Minutes, *, today: date | None = None) -> checks.Chec
         secretaries=[p.full_name for p in meeting.secretaries], present=present, absent=absent,
         absent_without_reason=without_reason, speeches=speeches,
         item_kinds={f"item:{i.public_id}": i.kind.value for i in items},
-        needs_conclusion=meeting.kind in NOTICE_KINDS, minutes=minutes)
+        needs_conclusion=meeting.kind in NOTICE_KINDS, extra=extra, minutes=minutes)
 
 
 def approval_findings(minutes: Minutes, *, today: date | None = None) -> list[checks.Finding]:

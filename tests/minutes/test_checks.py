@@ -64,7 +64,7 @@ def test_no_presiding_person_nor_secretary(app, factory):
         db.session.execute(delete(agenda_item_presiding).where(agenda_item_presiding.c.agenda_item_id.in_(sessions)))
         db.session.commit()
         refused = _refused(services.require_current(scene.meeting()), admin)
-    assert _codes(refused) == ["no_presiding", "no_secretary"]
+    assert _codes(refused) == ["no_presiding", "no_secretary", "no_signer"], "nobody signs on the left either"
     assert "Chưa có người chủ trì" in refused.value.message and "Chưa có thư ký" in refused.value.message
     assert minutes.number is None and minutes.status.value == "draft"
 
@@ -174,7 +174,8 @@ def test_the_api_answers_422_naming_each_missing_element(app, factory, client):
     assert response.status_code == 422
     assert response.headers["Content-Type"].startswith("application/problem+json")
     body = response.get_json()
-    assert [(e["check"], e["section"]) for e in body["errors"]] == [("no_secretary", None), ("item_empty", key)]
+    assert [(e["check"], e["section"]) for e in body["errors"]] == [
+        ("no_secretary", None), ("item_empty", key), ("no_signer", "signatures")]
     assert all(e["detail"] for e in body["errors"])
     assert client.get(url, headers=auth).get_json()["status"] == "draft"
 

@@ -116,6 +116,8 @@ def test_a_notice_issued_by_the_committee_is_numbered_with_its_code_and_signed_b
     assert _signatures(notice)["right"]["authority"] == "T/L BAN THƯỜNG VỤ"
     draft = flat(pdf_text(official_pdf(documents.record_document(notice))))
     assert "Số -TB/TU" in draft.replace("Số  ", "Số ") or "-TB/TU" in draft
+    services.save(notice, {s["key"]: {"text": "Thống nhất thông qua."} for s in notice.sections  # each conclusion
+                           if s["key"].startswith("item:")}, user=admin, version=notice.version)
     services.set_status(notice, "approved", user=admin, version=notice.version)
     assert notice.number == "Số 01-TB/TU"
     minutes = services.generate(meeting, user=admin)
