@@ -51,11 +51,13 @@ def test_gunicorn_serves_wsgi_app(tmp_path):
         status = None
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                # The first request imports and warms the app in the worker: on a busy machine that takes
+                # seconds, so a slow answer is waited for, not taken for a failure.
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=20) as response:
                     status = response.status
                     body = response.read().decode()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         assert status == 200, (tmp_path / "gunicorn.log").read_text()[-3000:]
         assert "<form" in body
