@@ -66,7 +66,7 @@ def setup(app) -> tuple[str, str]:
     with app.test_request_context():
         org = accounts.create_organization(name="Văn phòng Tỉnh ủy (bench)", city="Tam Kỳ",
                                            parent_name="Đảng bộ tỉnh Quảng Nam")
-        user, _setup = accounts.create_user(org, email="bench@example.vn", name="Bench", role="organizer",
+        user, _setup = accounts.create_user(org, by=None, email="bench@example.vn", name="Bench", role="organizer",
                                             clearance="secret", password="correct-horse-battery-42")  # noqa: S106
         _token, secret = accounts.issue_api_token(user, org, "bench")
         first = date(2026, 12, 1)

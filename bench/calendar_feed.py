@@ -41,7 +41,7 @@ def setup(app) -> tuple[str, str]:
 
     with app.test_request_context():
         org = accounts.create_organization(name="Văn phòng Tỉnh ủy (bench)", city="Đà Nẵng")
-        user, _setup = accounts.create_user(org, email="bench@example.vn", name="Bench", role="admin",
+        user, _setup = accounts.create_user(org, by=None, email="bench@example.vn", name="Bench", role="admin",
                                             clearance="secret", password="correct-horse-battery-42")  # noqa: S106
         first = date(2026, 12, 1)
         meeting = meetings.create_meeting(org, user, title="Đại hội đại biểu Đảng bộ tỉnh lần thứ XXII",

@@ -419,7 +419,7 @@ def _build(spec: Size, size: str, seed: int, anchor: date, progress: _Progress) 
     for role in ROLES:
         password = PASSWORD
         family, middle, given, _woman = people.name("users")
-        user, _setup = accounts.create_user(org, email=f"{role}@{domain}", name=f"{family} {middle} {given}",
+        user, _setup = accounts.create_user(org, by=None, email=f"{role}@{domain}", name=f"{family} {middle} {given}",
                                             role=role, clearance=CLEARANCE[role], password=password)
         users[role] = Login(role, user.email, password, user.id, user.public_id)
     organizer = accounts.user_by_email(users["organizer"].email)

@@ -67,7 +67,7 @@ def setup(app) -> tuple[str, str]:
     with app.test_request_context():
         org = accounts.create_organization(name="Văn phòng Tỉnh ủy (bench)", city="Tam Kỳ",
                                            parent_name="Đảng bộ tỉnh Quảng Nam", body_code="TU")
-        user, _setup = accounts.create_user(org, email="bench@example.vn", name="Bench", role="admin",
+        user, _setup = accounts.create_user(org, by=None, email="bench@example.vn", name="Bench", role="admin",
                                             clearance="secret", password="correct-horse-battery-42")  # noqa: S106
         _token, secret = accounts.issue_api_token(user, org, "bench")
         first = date(2026, 11, 2)

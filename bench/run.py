@@ -185,7 +185,7 @@ def _stand_in_scene(app) -> Scene:
     logins, users = {}, {}
     for role in ROLES:
         email = f"bench-{role}@bench.example.vn"
-        users[role], _setup = accounts.create_user(org, email=email, name=f"Bench {role}", role=role,
+        users[role], _setup = accounts.create_user(org, by=None, email=email, name=f"Bench {role}", role=role,
                                                    clearance="secret", password=PASSWORD)
         logins[role] = (email, PASSWORD)
     organizer = users["organizer"]

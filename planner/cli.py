@@ -54,14 +54,17 @@ def build_assets() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.viewer.value, show_default=True)
 @click.option("--name", default=None, help="Full name (defaults to the e-mail address).")
 @click.option("--clearance", type=click.Choice([c.value for c in Classification]),
-              default=Classification.internal.value, show_default=True)
+              default=Classification.internal.value, show_default=True,
+              help="The clearance in this organization. The way to make the first cleared administrator: in the "
+                   "browser nobody changes their own clearance nor grants one above their own.")
 def create_user(email: str, password: str, org_name: str, role: str, name: str | None, clearance: str) -> None:
     """Create a user with a role in an organization."""
     from planner.accounts import services
 
     try:
         org = services.organization_by_name(org_name) or services.create_organization(name=org_name)
-        user, _token = services.create_user(org, email=email, name=name or email, role=role,
+        # by=None: whoever runs the command holds the server; the clearance rules bind the admins it makes.
+        user, _token = services.create_user(org, by=None, email=email, name=name or email, role=role,
                                             clearance=clearance, password=password)
     except PlannerError as exc:
         raise click.ClickException(exc.message) from None

@@ -58,7 +58,7 @@ def seed() -> Organization:
     org = accounts.organization_by_name(ORGANIZATION["name"]) or accounts.create_organization(**ORGANIZATION)
     for login in LOGINS:
         if accounts.user_by_email(login.email) is None:
-            accounts.create_user(org, email=login.email, name=login.name, role=login.role,
+            accounts.create_user(org, by=None, email=login.email, name=login.name, role=login.role,
                                  clearance=login.clearance, password=login.password)
     seed_document_settings(org)
     demo_meetings = seed_meetings(org)

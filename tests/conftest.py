@@ -202,8 +202,8 @@ class Factory:
             if org is None:
                 org = services.create_organization(name=f"Văn phòng số {self._next()}", city="Huế")
             n = self._next()
-            user, _setup = services.create_user(
-                org, email=email or f"user{n}@example.vn", name=name or f"Người dùng {n}", role=role,
+            user, _setup = services.create_user(   # by=None: set up as the command line does
+                org, by=None, email=email or f"user{n}@example.vn", name=name or f"Người dùng {n}", role=role,
                 clearance=clearance, language=language, password=password)
             user_id = user.id
         return _Ref(user_id, user.email, org.id, user.public_id)

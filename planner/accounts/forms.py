@@ -23,6 +23,12 @@ def _clearance_choices():
     return [(level.value, label) for level, label in CLASSIFICATION_LABELS.items()]
 
 
+def clearance_choices(levels) -> list[tuple[str, object]]:
+    """The clearance levels a form offers: only those the admin may grant (the service checks again)."""
+    allowed = {str(level) for level in levels}
+    return [(value, label) for value, label in _clearance_choices() if value in allowed]
+
+
 def _language_choices():
     return list(LANGUAGE_LABELS.items())
 
@@ -59,14 +65,15 @@ class InviteUserForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Email(_l("Enter a valid e-mail address.")), Length(max=255)],
     )
     role = SelectField(_l("Role"), choices=_role_choices, default="viewer")
-    clearance = SelectField(_l("Clearance"), choices=_clearance_choices, default="internal")
+    # Offered: the levels the admin may grant; any other is refused by the service with its reason.
+    clearance = SelectField(_l("Clearance"), choices=_clearance_choices, default="internal", validate_choice=False)
     language = SelectField(_l("Language"), choices=_language_choices, default="vi")
 
 
 class MemberForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=255)])
     role = SelectField(_l("Role"), choices=_role_choices)
-    clearance = SelectField(_l("Clearance"), choices=_clearance_choices)
+    clearance = SelectField(_l("Clearance"), choices=_clearance_choices, validate_choice=False)
     active = BooleanField(_l("Active (may sign in)"))
 
 

@@ -60,7 +60,6 @@ class User(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     name: Mapped[str] = mapped_column(String(255))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    clearance: Mapped[Classification] = enum_column(Classification, default=Classification.internal)
     language: Mapped[str] = mapped_column(String(8), default="vi")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the login cookie: changing it (logout everywhere, new password, deactivation)
@@ -94,6 +93,12 @@ class User(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     def membership_in(self, organization_id: int | None) -> Membership | None:
         return next((m for m in self.memberships if m.organization_id == organization_id), None)
 
+    def clearance_in(self, organization_id: int | None) -> Classification:
+        """The clearance the user holds in that organization (none where not a member): clearance is a
+        membership's, so what an organization grants reaches only its own content."""
+        membership = self.membership_in(organization_id)
+        return Classification(membership.clearance) if membership is not None else Classification.none
+
     def can(self, permission: Permission, organization_id: int | None) -> bool:
         membership = self.membership_in(organization_id)
         return self.active and membership is not None and role_allows(membership.role, permission)
@@ -110,6 +115,9 @@ class Membership(IdMixin, TimestampMixin, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     role: Mapped[Role] = enum_column(Role, default=Role.viewer)
+    # The highest classification this member may read in this organization; granted by an admin of it up
+    # to the admin's own level, never changed by its holder (accounts.services.update_member).
+    clearance: Mapped[Classification] = enum_column(Classification, default=Classification.internal)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship(back_populates="memberships", lazy="joined")

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from planner.accounts.models import ApiToken, DocumentProfile, Membership, Organization, User
 from planner.core import audit
 from planner.core.db import check_version, commit_or_conflict
-from planner.core.errors import NotFound, ValidationError
+from planner.core.errors import Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
-from planner.core.permissions import Classification, Role
+from planner.core.permissions import Classification, Permission, Role
 from planner.core.text import name_collation_key, normalize, split_full_name
 from planner.core.tokens import new_token, token_hash
 from planner.extensions import db
@@ -214,6 +214,7 @@ def member(org: Organization, user_public_id: str) -> Membership:
 def create_user(
     org: Organization,
     *,
+    by: User | None,
     email: str,
     name: str,
     role: Role | str,
@@ -225,6 +226,8 @@ def create_user(
 
     Without a password the user is invited: the answer carries a one-time setup token (shown
     once to the admin, who passes the link on) and the account has no password until it is used.
+    ``by`` is the admin who creates the account: the clearance given is at most theirs in this
+    organization. None is the command line (or the demo), which makes the first cleared administrator.
     """
     email = normalize_email(email)
     name = normalize(name)
@@ -244,8 +247,9 @@ def create_user(
         raise ValidationError(_("A user with this e-mail address exists already."), field="email")
     if password is not None:
         check_password_rules(password, email)
+    check_grant(org, by, None, clearance)
 
-    user = User(email=email, name=name, clearance=clearance, language=language)
+    user = User(email=email, name=name, language=language)
     setup_token = None
     if password is not None:
         user.password_hash = hash_password(password)
@@ -253,7 +257,7 @@ def create_user(
         setup_token = new_token()
         user.setup_token_hash = token_hash(setup_token)
         user.setup_token_expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
-    user.memberships.append(Membership(organization=org, role=role))
+    user.memberships.append(Membership(organization=org, role=role, clearance=clearance))
     db.session.add(user)
     try:
         db.session.flush()
@@ -262,7 +266,7 @@ def create_user(
         raise ValidationError(_("A user with this e-mail address exists already."), field="email") from None
     audit.record(db.session, organization_id=org.id, action="user.created", object_type="user",
                  object_id=user.public_id, summary=f"{name} <{email}>",
-                 changes={"role": role.value, "clearance": clearance.value, "invited": password is None})
+                 changes={"role": role.value, "clearance": [None, clearance.value], "invited": password is None})
     db.session.commit()
     return user, setup_token
 
@@ -305,18 +309,54 @@ def _admins_left(org: Organization, excluding: Membership) -> int:
     ) or 0
 
 
+def check_grant(org: Organization, by: User | None, membership: Membership | None,
+                new: Classification) -> None:
+    """The rules of a clearance change in one organization, whoever asks and through whichever door (page,
+    API, command): nobody changes their own; nobody grants a level above their own there, nor touches a
+    level above their own (an internal admin may not strip a top-secret chair's clearance either).
+    ``membership`` is None for a new account; ``by`` None is the command line."""
+    if by is None:
+        return
+    if not by.can(Permission.manage_organization, org.id):
+        raise Forbidden(_("Only an administrator of the organization manages its users."))
+    if membership is not None and membership.user_id == by.id:
+        raise ValidationError(_("You cannot change your own clearance: another administrator does that."),
+                              field="clearance")
+    own = by.clearance_in(org.id)
+    if new.rank > own.rank:
+        raise ValidationError(_("You cannot grant a clearance above your own."), field="clearance")
+    if membership is not None and Classification(membership.clearance).rank > own.rank:
+        raise ValidationError(_("This user's clearance is above your own: an administrator who holds it "
+                                "changes it."), field="clearance")
+
+
+def grantable_levels(org: Organization, by: User) -> list[Classification]:
+    """The levels ``by`` may give in the organization (for the forms; check_grant is the wall)."""
+    own = by.clearance_in(org.id)
+    return [level for level in Classification if level.rank <= own.rank]
+
+
+def may_change_clearance(org: Organization, by: User, membership: Membership) -> bool:
+    """Whether the page offers to change this member's clearance: not one's own, not one above one's own."""
+    return membership.user_id != by.id and Classification(membership.clearance).rank <= by.clearance_in(org.id).rank
+
+
 def update_member(
     org: Organization,
     membership: Membership,
     *,
+    by: User | None,
     role: Role | str | None = None,
     clearance: Classification | str | None = None,
     active: bool | None = None,
     name: str | None = None,
 ) -> Membership:
-    """Change a member's role, clearance, name or active flag; the last active admin is kept."""
+    """Change a member's role, clearance (held in this organization only), name or active flag; the last
+    active admin is kept. ``by`` is the admin making the change (None: the command line); a clearance
+    change follows check_grant and its audit entry holds the old and the new level."""
     user = membership.user
-    before = {"role": membership.role, "clearance": user.clearance, "active": user.active, "name": user.name}
+    before = {"role": membership.role, "clearance": Classification(membership.clearance), "active": user.active,
+              "name": user.name}
     after = dict(before)
     try:
         if role is not None:
@@ -334,12 +374,14 @@ def update_member(
     changes = audit.diff(before, after)
     if not changes:
         return membership
+    if "clearance" in changes:
+        check_grant(org, by, membership, after["clearance"])
     loses_admin = before["role"] == Role.admin and (after["role"] != Role.admin or not after["active"])
     if loses_admin and _admins_left(org, membership) == 0:
         raise ValidationError(_("The organization must keep at least one active administrator."))
 
     membership.role = after["role"]
-    user.clearance = after["clearance"]
+    membership.clearance = after["clearance"]
     user.name = after["name"]
     if user.active and not after["active"]:
         user.session_nonce = _new_nonce()  # a deactivated user is signed out everywhere
@@ -347,7 +389,12 @@ def update_member(
                                                                 ApiToken.revoked_at.is_(None))):
             token.revoked_at = utcnow()
     user.active = after["active"]
-    action = "user.role_changed" if set(changes) == {"role"} else "user.updated"
+    if set(changes) == {"role"}:
+        action = "user.role_changed"
+    elif "clearance" in changes:
+        action = "user.clearance_changed"
+    else:
+        action = "user.updated"
     audit.record(db.session, organization_id=org.id, action=action, object_type="user",
                  object_id=user.public_id, summary=user.email, changes=changes)
     db.session.commit()

@@ -22,7 +22,9 @@ from planner.accounts.forms import (
     OrganizationForm,
     PasswordChangeForm,
     SetupForm,
+    clearance_choices,
 )
+from planner.accounts.models import User
 from planner.core import audit
 from planner.core.errors import PlannerError
 from planner.core.inputs import parse_day
@@ -200,17 +202,25 @@ def revoke_token(public_id: str):
 
 # Administration ----------------------------------------------------------------------------------
 
+def _admin() -> User:
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
 @bp.route("/admin/users", methods=["GET", "POST"])
 @require(Permission.manage_organization)
 def users():
     org = current_organization()
     form = InviteUserForm()
+    levels = services.grantable_levels(org, _admin())
+    form.clearance.choices = clearance_choices(levels)
+    if request.method == "GET" and form.clearance.data not in {level.value for level in levels}:
+        form.clearance.data = levels[-1].value   # an admin below "internal" invites at their own level
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             try:
                 user, setup_token = services.create_user(
-                    org, email=form.email.data, name=form.name.data, role=form.role.data,
+                    org, by=_admin(), email=form.email.data, name=form.name.data, role=form.role.data,
                     clearance=form.clearance.data, language=form.language.data)
             except PlannerError as exc:
                 _apply_form_error(form, exc)
@@ -236,13 +246,22 @@ def edit_user(public_id: str):
     org = current_organization()
     membership = services.member(org, public_id)
     form = MemberForm(obj=membership.user) if request.method == "GET" else MemberForm()
+    # One's own clearance, or one above one's own, is shown but not offered (the service refuses anyway).
+    clearance_offered = services.may_change_clearance(org, _admin(), membership)
+    if clearance_offered:
+        form.clearance.choices = clearance_choices(services.grantable_levels(org, _admin()))
+    else:
+        del form.clearance
     if request.method == "GET":
         form.role.data = membership.role.value
-        form.clearance.data = membership.user.clearance.value
+        if clearance_offered:
+            form.clearance.data = membership.clearance.value
     status = 200
     if form.validate_on_submit():
         try:
-            services.update_member(org, membership, role=form.role.data, clearance=form.clearance.data,
+            services.update_member(org, membership, by=_admin(), role=form.role.data,
+                                   clearance=form.clearance.data if clearance_offered
+                                   else request.form.get("clearance") or None,
                                    active=form.active.data, name=form.name.data)
         except PlannerError as exc:
             _apply_form_error(form, exc)
@@ -252,7 +271,8 @@ def edit_user(public_id: str):
             return redirect(url_for("accounts.users"))
     elif request.method == "POST":
         status = 422
-    return render_template("accounts/user_edit.html", form=form, membership=membership), status
+    return render_template("accounts/user_edit.html", form=form, membership=membership,
+                           own=membership.user_id == current_user.id), status
 
 
 @bp.post("/admin/users/<public_id>/invitation")
@@ -314,7 +334,7 @@ def audit_log():
         until=datetime.combine(day_to, time.max, tz) if day_to else None,
         limit=per_page,
         offset=(page - 1) * per_page,
-        clearance=current_user.clearance,
+        clearance=g.membership.clearance,
     )
     return render_template("accounts/audit.html", entries=entries, total=total, page=page,
                            pages=max((total + per_page - 1) // per_page, 1), actions=audit.actions(org.id))

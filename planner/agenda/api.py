@@ -14,7 +14,7 @@ from planner.agenda import releases as release_rules
 from planner.agenda import services
 from planner.agenda.models import AgendaItem, AgendaItemKind, AgendaItemStatus, AgendaRelease
 from planner.api import DateTime, Integer, ListArgs, page, requires
-from planner.core.permissions import Classification, Permission, visible_levels
+from planner.core.permissions import Classification, Permission
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import api_meeting as _meeting
 
@@ -135,7 +135,8 @@ def _one(meeting: Meeting, item: AgendaItem) -> dict[str, Any]:
 
 def _release_data(meeting: Meeting, release: AgendaRelease) -> dict[str, Any]:
     zone = services.zone(meeting)
-    changes = release_rules.visible_changes(release.changes, visible_levels(g.api_user.clearance))
+    levels = services.reader_levels(meeting.organization_id, g.api_user)
+    changes = release_rules.visible_changes(release.changes, levels)
     return {
         "id": release.public_id,
         "number": release.number,

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import itertools
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from planner.accounts.models import Organization, User
 from planner.agenda import conflicts as conflict_rules
@@ -38,7 +38,7 @@ from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.hooks import Hook
 from planner.core.models import new_public_id, utcnow
-from planner.core.permissions import Classification, cleared_for, visible_levels
+from planner.core.permissions import Classification, clearance_of, cleared_for, visible_levels
 from planner.core.text import canonical, clean_text
 from planner.delegates.models import Participant
 from planner.extensions import db
@@ -109,33 +109,51 @@ def list_items(meeting: Meeting, user: User | None, *, everything: bool = False)
              .options(*_item_options())
              .order_by(AgendaItem.starts_at, AgendaItem.position, AgendaItem.id))
     if not everything:
-        query = query.where(AgendaItem.classification.in_(_levels(user)))
+        query = query.where(AgendaItem.classification.in_(reader_levels(meeting.organization_id, user)))
     items = list(db.session.scalars(query).unique())
     ids = {item.id for item in items}
     return [item for item in items if item.parent_id is None or item.parent_id in ids]
 
 
-def visible_items(everything: Sequence[AgendaItem], user: User | None) -> list[AgendaItem]:
+def visible_items(meeting: Meeting, everything: Sequence[AgendaItem], user: User | None) -> list[AgendaItem]:
     """What ``list_items(meeting, user)`` answers, from the whole agenda already loaded: a page that
     needs both (the editor: the user's view and the changes since the release) reads the agenda once."""
-    levels = set(_levels(user))
-    items = [item for item in everything if item.classification in levels]
-    ids = {item.id for item in items}
-    return [item for item in items if item.parent_id is None or item.parent_id in ids]
+    levels = set(reader_levels(meeting.organization_id, user))
+    return [item for item in everything if item_visible(item, levels)]
 
 
-def _levels(user: User | None) -> list[str]:
-    return visible_levels(user.clearance if user is not None else Classification.none)
+def reader_levels(organization_id: int | None, user: User | None) -> list[str]:
+    """The classifications a reader may see in an organization: their membership's clearance there."""
+    return visible_levels(clearance_of(user, organization_id))
+
+
+def item_visible(item: AgendaItem, levels: Collection[str]) -> bool:
+    """THE rule of what a reader may see of an agenda item: the item's classification and its session's
+    are both within the reader's levels (the meeting's own level was checked when the meeting was found).
+    Pages, the API, documents, download versions, the live speakers state and the hall display ask it
+    (``visible_item_clause`` is the same rule in SQL)."""
+    return item.classification in levels and (item.parent is None or item.parent.classification in levels)
+
+
+def visible_item_clause(levels: Collection[str]) -> ColumnElement[bool]:
+    """``item_visible`` as a condition on ``AgendaItem``, for queries and aggregates."""
+    session = aliased(AgendaItem)
+    levels = list(levels)
+    return and_(AgendaItem.classification.in_(levels),
+                or_(AgendaItem.parent_id.is_(None),
+                    select(session.id).where(session.id == AgendaItem.parent_id,
+                                             session.classification.in_(levels)).exists()))
 
 
 def get_item(org: Organization, public_id: str, *, user: User | None) -> AgendaItem:
     """An item of a meeting the user may see, and that they may see; else not found."""
     meetings = meeting_services.meetings_query(org, user).with_only_columns(Meeting.id).scalar_subquery()
+    levels = reader_levels(org.id, user)
     query = (select(AgendaItem).where(AgendaItem.public_id == public_id, AgendaItem.meeting_id.in_(meetings),
-                                      AgendaItem.classification.in_(_levels(user)))
+                                      AgendaItem.classification.in_(levels))
              .options(*_item_options()))
     item = db.session.scalar(query)
-    if item is None or (item.parent is not None and item.parent.classification not in _levels(user)):
+    if item is None or not item_visible(item, levels):
         raise NotFound(_("No such agenda item."))
     return item
 
@@ -143,7 +161,7 @@ def get_item(org: Organization, public_id: str, *, user: User | None) -> AgendaI
 def get_meeting_item(meeting: Meeting, public_id: str, *, user: User | None) -> AgendaItem:
     item = db.session.scalar(select(AgendaItem).where(
         AgendaItem.meeting_id == meeting.id, AgendaItem.public_id == public_id,
-        AgendaItem.classification.in_(_levels(user))).options(*_item_options()))
+        AgendaItem.classification.in_(reader_levels(meeting.organization_id, user))).options(*_item_options()))
     if item is None:
         raise NotFound(_("No such agenda item."))
     return item
@@ -228,8 +246,7 @@ CLASSIFIED_LEVELS = [c.value for c in Classification if c.is_classified]
 
 def classified_item_ids(meeting: Meeting, user: User | None) -> list[str]:
     """The meeting's items marked mật and above that this user's clearance admits (one query)."""
-    levels = [level for level in visible_levels(user.clearance if user is not None else None)
-              if level in CLASSIFIED_LEVELS]
+    levels = [level for level in reader_levels(meeting.organization_id, user) if level in CLASSIFIED_LEVELS]
     if not levels:
         return []
     return list(db.session.scalars(select(AgendaItem.public_id).where(
@@ -377,7 +394,7 @@ def _clean(meeting: Meeting, data: dict[str, Any], lookups: _Lookups, *, user: U
     if "classification" in data:
         clean["classification"] = _enum(Classification, data["classification"] or Classification.none,
                                         "classification", _("Unknown classification."))
-        if user is not None and not cleared_for(user.clearance, clean["classification"]):
+        if user is not None and not cleared_for(clearance_of(user, meeting.organization_id), clean["classification"]):
             raise ValidationError(_("You cannot classify an item above your clearance."), field="classification")
     if "position" in data:
         try:
@@ -611,7 +628,8 @@ def delete_item(item: AgendaItem, *, user: User | None, with_items: bool = False
             "This session holds %(num)d item. Confirm that it goes with the session, or move it out first.",
             "This session holds %(num)d items. Confirm that they go with the session, or move them out first.",
             len(children)))
-    if user is not None and any(not cleared_for(user.clearance, c.classification) for c in children):
+    if user is not None and any(not cleared_for(clearance_of(user, meeting.organization_id), c.classification)
+                                for c in children):
         raise Conflict(_("This session holds items you may not see; it cannot be deleted by you."))
     summary = item.title
     details = {"title": item.title, "items": [c.title for c in children]} if children else {"title": item.title}

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from planner.accounts.access import current_organization, require
@@ -30,7 +29,7 @@ from planner.agenda.forms import (
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaItemKind
 from planner.core.errors import Conflict, PlannerError
 from planner.core.inputs import parse_day
-from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, visible_levels
+from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, clearance_of
 from planner.core.web import form_error
 from planner.core.web import signed_in_user as _user
 from planner.extensions import db
@@ -47,7 +46,7 @@ FORM_FIELDS = {"starts_at": "start", "ends_at": "end"}
 
 
 def _levels() -> list[str]:
-    return visible_levels(current_user.clearance)
+    return services.reader_levels(g.organization.id, _user())
 
 
 def _language() -> str:
@@ -92,7 +91,7 @@ def _render(template: str, meeting: Meeting, **context: Any) -> str:
 def editor(meeting_id: str):
     meeting = meeting_page(meeting_id)
     everything = services.list_items(meeting, _user(), everything=True)
-    items = services.visible_items(everything, _user())
+    items = services.visible_items(meeting, everything, _user())
     services.note_classified_view(meeting, items, "agenda")
     found = services.find_conflicts(items)
     warnings = {pid: [conflict_rules.describe(c, about=pid) for c in cs]
@@ -137,7 +136,7 @@ def _form_choices(form: ItemForm, meeting: Meeting, items: list[AgendaItem], ite
     form.presiding_ids.choices = [
         (p.public_id, p.full_name + (f" — {p.title}" if p.title else "")) for p in participants
     ]
-    form.classification.choices = classification_choices(current_user.clearance)
+    form.classification.choices = classification_choices(clearance_of(_user(), meeting.organization_id))
     return participants
 
 

@@ -38,7 +38,7 @@ from planner.agenda import releases as release_rules
 from planner.agenda import services as agenda_services
 from planner.core import audit, exports
 from planner.core.errors import Conflict, Forbidden
-from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, cleared_for
+from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, clearance_of, cleared_for
 from planner.core.text import strip_diacritics
 from planner.delegates.models import AttendanceStatus, Participant, ParticipantAttendance, Rsvp
 from planner.documents.model import Heading, OfficialDocument, Paragraph, Run, Table, TableColumn, TableRow, runs
@@ -74,7 +74,7 @@ def refusal(meeting: Meeting, user: User | None) -> str | None:
     """Why this user may not build this meeting's dossier now, or None."""
     if user is None or not user.can(Permission.organize, meeting.organization_id):
         return _("Only the organizing staff (organizers and administrators) build a meeting's dossier.")
-    if not cleared_for(user.clearance, meeting.classification):
+    if not cleared_for(clearance_of(user, meeting.organization_id), meeting.classification):
         return _("Your clearance does not admit this meeting's classification: the dossier is built by a "
                  "user cleared for it.")
     if not ended(meeting):
@@ -98,7 +98,7 @@ def ensure_allowed(meeting: Meeting, user: User | None) -> None:
     if reason is None:
         return
     if user is None or not user.can(Permission.organize, meeting.organization_id) \
-            or not cleared_for(user.clearance, meeting.classification):
+            or not cleared_for(clearance_of(user, meeting.organization_id), meeting.classification):
         raise Forbidden(reason)
     raise Conflict(reason)
 
@@ -237,7 +237,8 @@ def _plan(meeting: Meeting, user: User | None, language: str) -> Plan:
     texts = _speech_texts(meeting)
     for index, text in enumerate(texts, start=1):
         speech = text.speech
-        if user is None or not cleared_for(user.clearance, speech_services.classification_of(speech)):
+        if user is None or not cleared_for(clearance_of(user, meeting.organization_id),
+                                           speech_services.classification_of(speech)):
             withheld += 1
             continue
         speaker = speech.participant.full_name
@@ -293,7 +294,7 @@ def changelog_document(meeting: Meeting, user: User | None) -> OfficialDocument:
     ctx = minute_documents.Context(meeting)
     zone = minutes_services.zone(meeting)
     levels = [c.value for c in Classification
-              if user is not None and cleared_for(user.clearance, c)] or ["none"]
+              if user is not None and cleared_for(clearance_of(user, meeting.organization_id), c)] or ["none"]
     body: list[Any] = []
     for release in reversed(agenda_services.releases(meeting)):
         published = release.created_at.astimezone(zone)

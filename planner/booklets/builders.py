@@ -27,7 +27,7 @@ from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem
 from planner.booklets import seating
 from planner.booklets.models import BookletSettings, ProgrammeSource, SeatingPlan, Section
-from planner.core.permissions import CLASSIFICATION_MARKS, Classification, visible_levels
+from planner.core.permissions import CLASSIFICATION_MARKS, Classification
 from planner.core.text import date_line
 from planner.delegates import protocol
 from planner.delegates.models import Participant, ParticipantCategory, Rsvp
@@ -132,10 +132,6 @@ def dates_line(place: str, start: date, end: date, lang: str) -> str:
 
 # Reading ------------------------------------------------------------------------------------------
 
-def _levels(user: User | None) -> list[str]:
-    return visible_levels(user.clearance if user is not None else Classification.none)
-
-
 def seated_participants(meeting: Meeting) -> list[Participant]:
     """Everyone expected (not declined), in protocol order, with their people: one query."""
     query = (select(Participant).where(Participant.meeting_id == meeting.id, Participant.rsvp != Rsvp.declined)
@@ -190,7 +186,7 @@ def _paragraphs(text: str) -> list[dict[str, Any]]:
 def _booklet_data(meeting: Meeting, settings: BookletSettings, user: User | None, lang: str,
                   source: BookletInput) -> dict[str, Any]:
     org = meeting.organization
-    levels = _levels(user)
+    levels = agenda_services.reader_levels(meeting.organization_id, user)
     zone = agenda_services.zone(meeting)
     items = agenda_services.list_items(meeting, user)
     by_public = {item.public_id: item for item in items}

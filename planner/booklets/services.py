@@ -36,7 +36,7 @@ from planner.booklets.models import (
 from planner.core import audit, exports
 from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import NotFound, ValidationError
-from planner.core.permissions import Classification
+from planner.core.permissions import clearance_of
 from planner.core.text import clean_text
 from planner.delegates import protocol
 from planner.delegates import services as delegate_services
@@ -494,7 +494,7 @@ def _stamps(meeting: Meeting) -> str:
 
 def version(meeting: Meeting, kind: str, user: User | None = None, *extra: Any) -> str:
     """The cache key of one document for one reader: cheap, and it changes whenever the document would."""
-    clearance = Classification(user.clearance if user is not None else Classification.none).value
+    clearance = clearance_of(user, meeting.organization_id).value
     return cache.digest(kind, meeting.public_id, meeting.version, meeting.updated_at, meeting.language, clearance,
                         _stamps(meeting), cache.templates_fingerprint(), *extra)
 

@@ -59,7 +59,7 @@ from planner.core.db import check_version
 from planner.core.errors import NotFound, ValidationError
 from planner.core.exports import strong_etag
 from planner.core.models import utcnow
-from planner.core.permissions import Classification, visible_levels
+from planner.core.permissions import Classification, clearance_of, visible_levels
 from planner.core.text import full_name
 from planner.core.tokens import new_token, token_hash
 from planner.delegates.models import Participant, Person, Rsvp
@@ -265,7 +265,7 @@ def get_token(org: Organization, public_id: str, *, meeting: Meeting | None = No
         raise NotFound(_("No such feed."))
     if user is not None and (meeting_id := _meeting_id_of(token)) is not None:
         classification = db.session.scalar(select(Meeting.classification).where(Meeting.id == meeting_id))
-        if classification not in visible_levels(user.clearance):
+        if classification not in visible_levels(clearance_of(user, org.id)):
             raise NotFound(_("No such feed."))
     return token
 
@@ -300,7 +300,7 @@ def organization_tokens(org: Organization, *, active_only: bool = True, limit: i
         query = query.where(FeedToken.revoked_at.is_(None))
     if user is not None:
         hidden = select(Meeting.id).where(Meeting.organization_id == org.id,
-                                          Meeting.classification.not_in(visible_levels(user.clearance)))
+                                          Meeting.classification.not_in(visible_levels(clearance_of(user, org.id))))
         hidden_participants = select(Participant.id).where(Participant.meeting_id.in_(hidden))
         query = query.where(FeedToken.meeting_id.is_(None) | FeedToken.meeting_id.not_in(hidden),
                             FeedToken.participant_id.is_(None) | FeedToken.participant_id.not_in(hidden_participants))
@@ -366,6 +366,7 @@ class Feed:
     meeting: Meeting | None = None
     participant: Participant | None = None
     user: User | None = None
+    clearance: Classification = Classification.none   # the user's, in the feed's organization
     organization: Organization | None = None
     language: str = "vi"
     staff: bool = False                         # internal items shown (staff feeds and downloads)
@@ -383,7 +384,7 @@ def _valid_secret(secret: str | None) -> bool:
 def _token_statement() -> Any:
     """The token with what its feed is about, its organization's settings and its user's membership; made
     once (a poll then only binds its values)."""
-    return (select(FeedToken, CalendarSettings, Membership.role)
+    return (select(FeedToken, CalendarSettings, Membership.role, Membership.clearance)
             .outerjoin(CalendarSettings, CalendarSettings.organization_id == FeedToken.organization_id)
             .outerjoin(Membership, (Membership.user_id == FeedToken.user_id)
                        & (Membership.organization_id == FeedToken.organization_id))
@@ -406,7 +407,7 @@ def resolve_token(path_kind: str, secret: str | None) -> Feed | None:
     row = db.session.execute(_token_statement(), {"hash": token_hash(secret or ""), "kind": kind}).first()
     if row is None:
         return None
-    token, settings_row_, role = row
+    token, settings_row_, role, clearance = row
     if token.revoked_at is not None:
         return None
     feed = Feed(kind=kind, organization_id=token.organization_id, settings=_settings(settings_row_), token=token,
@@ -425,6 +426,7 @@ def resolve_token(path_kind: str, secret: str | None) -> Feed | None:
         if token.user is None or role is None or not token.user.active:
             return None  # left the organization or deactivated: the feed ends with the membership
         feed.user = token.user
+        feed.clearance = Classification(clearance)   # held in the feed's organization
         feed.language = token.user.language or "vi"
         feed.staff = True
     return feed
@@ -625,7 +627,7 @@ def _user_meetings_query(feed: Feed):
     assert feed.user is not None
     since = _user_window()
     return (select(Meeting).where(Meeting.organization_id == feed.organization_id,
-                                  Meeting.classification.in_(visible_levels(feed.user.clearance)))
+                                  Meeting.classification.in_(visible_levels(feed.clearance)))
             .where(Meeting.recurrence.is_not(None) | (Meeting.ends_on >= since))), since
 
 
@@ -646,7 +648,7 @@ def _user_version(feed: Feed) -> Version:
     user = feed.user
     assert user is not None
     org = feed.organization
-    etag = strong_etag(*_common_parts(feed), user.id, user.clearance, since, org.name if org else "",
+    etag = strong_etag(*_common_parts(feed), user.id, feed.clearance, since, org.name if org else "",
                        org.timezone if org else "", *row[:5])
     # The window moves on the first of each month, leaving out the meetings that ended before it.
     today = datetime.now(UTC).date()

@@ -1,12 +1,14 @@
 """Roles, permissions and clearance: the one check that guards every route and query.
 
-A role grants a set of permissions within one organization; a clearance (on the user) admits
-classified content up to its level. Views, API routes and services all ask these predicates.
+A role grants a set of permissions within one organization; a clearance admits classified content up to
+its level. Both are held by a membership (a user in one organization): what one organization grants
+reaches only its own content. Views, API routes and services all ask these predicates.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -80,6 +82,14 @@ CLASSIFICATION_MARKS = {
     Classification.secret: "TỐI MẬT",
     Classification.top_secret: "TUYỆT MẬT",
 }
+
+
+def clearance_of(user: Any, organization_id: int | None) -> Classification:
+    """The clearance a reader holds in an organization: their membership's (``User.clearance_in``); a
+    reader without an account (a delegate link, a screen, the public) holds none."""
+    if user is None:
+        return Classification.none
+    return Classification(user.clearance_in(organization_id))
 
 
 def cleared_for(clearance: Classification | str | None, classification: Classification | str | None) -> bool:

@@ -23,7 +23,7 @@ from planner.core import audit
 from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.models import Base, utcnow
-from planner.core.permissions import Classification, visible_levels
+from planner.core.permissions import Classification, clearance_of, visible_levels
 from planner.core.text import fold, normalize
 from planner.extensions import db
 from planner.meetings import recurrence
@@ -55,8 +55,7 @@ MAX_MOVE_DAYS = 31
 def meetings_query(org: Organization, user: User | None) -> Select[tuple[Meeting]]:
     """The meetings of the organization that the user's clearance admits."""
     query = select(Meeting).where(Meeting.organization_id == org.id)
-    clearance = user.clearance if user is not None else Classification.none
-    return query.where(Meeting.classification.in_(visible_levels(clearance)))
+    return query.where(Meeting.classification.in_(visible_levels(clearance_of(user, org.id))))
 
 
 def get_meeting(org: Organization, public_id: str, *, user: User | None) -> Meeting:
@@ -171,7 +170,7 @@ def create_meeting(org: Organization, user: User | None = None, **data: Any) -> 
     data.setdefault("city", org.city)
     data.setdefault("language", org.language)
     clean = _clean(data)
-    if user is not None and not _cleared(user, clean.get("classification")):
+    if user is not None and not _cleared(user, org.id, clean.get("classification")):
         raise ValidationError(_("You cannot create a meeting classified above your clearance."),
                               field="classification")
     for key in ("presiding_ids", "secretary_ids"):
@@ -195,7 +194,8 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, user: User | None 
     _check_version(meeting, version)
     ensure_editable(meeting)
     clean = _clean(data, meeting)
-    if user is not None and "classification" in clean and not _cleared(user, clean["classification"]):
+    if user is not None and "classification" in clean and not _cleared(user, meeting.organization_id,
+                                                                                  clean["classification"]):
         raise ValidationError(_("You cannot classify a meeting above your clearance."), field="classification")
     people = {kind: _participant_rows(meeting, data[key], key)
               for kind, key in (("presiding", "presiding_ids"), ("secretaries", "secretary_ids"))
@@ -230,10 +230,10 @@ def _check_version(obj: Any, version: int | None) -> None:
                   _("Someone else changed this meeting meanwhile. Reload to see their version."))
 
 
-def _cleared(user: User, classification: Classification | str | None) -> bool:
+def _cleared(user: User, organization_id: int, classification: Classification | str | None) -> bool:
     from planner.core.permissions import cleared_for
 
-    return cleared_for(user.clearance, classification)
+    return cleared_for(clearance_of(user, organization_id), classification)
 
 
 def _commit_or_conflict() -> None:

@@ -13,7 +13,7 @@ from babel.dates import format_date
 from planner.accounts.models import User
 from planner.agenda import programme as programme_rules
 from planner.agenda import services as agenda_services
-from planner.core.permissions import CLASSIFICATION_MARKS, Classification, visible_levels
+from planner.core.permissions import CLASSIFICATION_MARKS, Classification
 from planner.core.text import date_line
 from planner.delegates import protocol
 from planner.delegates.models import Participant
@@ -453,7 +453,7 @@ def programme_document(meeting: Meeting, user: User | None, *, today: date | Non
     items = agenda_services.list_items(meeting, user)
     snapshot = agenda_services.snapshot(items)
     speakers = minutes_services.speakers_by_item(meeting)
-    levels = visible_levels(user.clearance if user is not None else Classification.none)
+    levels = agenda_services.reader_levels(meeting.organization_id, user)
     days = programme_rules.build(snapshot, minutes_services.zone(meeting), levels=levels,
                                  days=agenda_services.programme_days(meeting))
     columns = [TableColumn(word(language, "no"), 0.7, "center"),

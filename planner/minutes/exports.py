@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from planner.agenda.models import AgendaItem
 from planner.core import exports, public_urls
 from planner.core.errors import NotFound
-from planner.core.permissions import Permission
+from planner.core.permissions import Permission, clearance_of
 from planner.core.web import request_user
 from planner.delegates.models import Participant
 from planner.documents import links
@@ -108,7 +108,7 @@ def _programme(meeting: Meeting) -> bytes:
 
 def _programme_version(meeting: Meeting) -> str:
     user = request_user()
-    clearance = user.clearance.value if user is not None else "none"
+    clearance = clearance_of(user, meeting.organization_id).value
     return f"{_context_version(meeting)}:{_content_version(meeting)}:{services.local_today(meeting)}:{clearance}"
 
 

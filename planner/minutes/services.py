@@ -39,7 +39,7 @@ from planner.core import audit, workdays
 from planner.core.db import atomic, commit_or_conflict
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
-from planner.core.permissions import Classification, Permission, visible_levels
+from planner.core.permissions import Classification, Permission, clearance_of, visible_levels
 from planner.core.text import clean_text, normalize
 from planner.delegates import protocol
 from planner.delegates import services as delegate_services
@@ -129,7 +129,7 @@ def ensure_readable(meeting: Meeting, user: User | None) -> None:
     """The minutes and the notice record every item of the meeting, so they are read only by a user
     cleared for all of them: a meeting holding an item classified above the user's clearance keeps its
     minutes from that user (the agenda merely leaves the item out)."""
-    levels = visible_levels(user.clearance if user is not None else None)
+    levels = visible_levels(clearance_of(user, meeting.organization_id))
     above = db.session.scalar(select(AgendaItem.id).where(
         AgendaItem.meeting_id == meeting.id, AgendaItem.classification.not_in(levels)).limit(1))
     if above is not None:

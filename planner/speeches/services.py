@@ -41,8 +41,8 @@ from planner.core.permissions import (
     CLASSIFICATION_MARKS,
     Classification,
     Permission,
+    clearance_of,
     cleared_for,
-    visible_levels,
 )
 from planner.core.text import clean_text, full_name
 from planner.core.tokens import new_token, token_hash
@@ -78,10 +78,6 @@ ACTIVE_STATUSES = (SpeechStatus.requested, SpeechStatus.approved, SpeechStatus.s
 
 
 # Reading ------------------------------------------------------------------------------------------
-
-def _levels(user: User | None) -> list[str]:
-    return visible_levels(user.clearance if user is not None else Classification.none)
-
 
 def _speech_options(*, whole_meeting: bool = False) -> list[Any]:
     # selectinload asks for 500 speeches' texts per query: a whole congress (600) loads them through its
@@ -124,10 +120,7 @@ def by_item(speeches: Iterable[Speech]) -> dict[int, list[Speech]]:
 
 
 def _visible_item(item: AgendaItem, user: User | None) -> bool:
-    levels = _levels(user)
-    if item.classification not in levels:
-        return False
-    return item.parent is None or item.parent.classification in levels
+    return agenda_services.item_visible(item, agenda_services.reader_levels(item.meeting.organization_id, user))
 
 
 def get_speech(org: Organization, public_id: str, *, user: User | None) -> Speech:
@@ -1287,7 +1280,7 @@ def open_text(text: SpeechText, *, user: User) -> Path:
     classified content is written to the audit log."""
     speech = text.speech
     level = classification_of(speech)
-    if not cleared_for(user.clearance, level):
+    if not cleared_for(clearance_of(user, speech.meeting.organization_id), level):
         raise NotFound(_("No such text."))
     path = _file(text)
     if level.is_classified:

@@ -186,9 +186,11 @@ def test_other_organization_and_classified_meetings_are_404_in_pages(client, app
     with app.test_request_context():
         theirs = open_office(there).meeting(title="Hội nghị của cơ quan khác").public_id
         office = open_office(here)
-        office.user.clearance = "secret"  # build a classified meeting, then lower the clearance again
+        # build a classified meeting, then lower the clearance again
+        membership = office.user.membership_in(here.org_id)
+        membership.clearance = "secret"
         secret = office.meeting(title="Hội nghị mật", classification="confidential").public_id
-        office.user.clearance = "internal"
+        membership.clearance = "internal"
         db.session.commit()
     client.login(here.email)
     for path in (f"/meetings/{theirs}", f"/meetings/{theirs}/rooms", f"/meetings/{secret}",

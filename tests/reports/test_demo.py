@@ -19,7 +19,7 @@ def test_the_demo_history_fills_a_year_of_statistics(ctx):
     from planner.demo_history import seed_history
 
     org = accounts.create_organization(**demo.ORGANIZATION)
-    admin, _setup = accounts.create_user(org, email="quantri@example.vn", name="Quản trị", role="admin",
+    admin, _setup = accounts.create_user(org, by=None, email="quantri@example.vn", name="Quản trị", role="admin",
                                          clearance="secret", password=None)
     seed_history(org, admin)
     count = db.session.scalar(select(func.count(Meeting.id)))

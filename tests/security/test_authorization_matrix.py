@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from planner.extensions import db
 from tests.security.scene import DAY, ROLES, SecurityScene, build
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -517,3 +519,144 @@ def test_api_matrix(app, scene, capsys):
         print(f"\nAPI matrix: {sum(checked.values())} route×method×token checks "
               f"({len(_routes(app, True))} route×method pairs × {len(API_ROLES)} tokens)")
     assert not failures, "\n".join(failures)
+
+
+# Clearance grants ----------------------------------------------------------------------------------------
+#
+# The second dimension of the matrix: for every route that can set a clearance, an admin at each level tries
+# to give each level, to another member (a fresh one, and one holding more than the admin) and to itself.
+# There is no user-management route in the JSON API: test_every_clearance_route_is_in_the_table fails when
+# one appears (web or API) without its row here.
+
+LEVELS = ("none", "internal", "confidential", "secret", "top_secret")
+
+# Routes that take a clearance -> whom they give it to.
+CLEARANCE_ROUTES = {
+    ("POST", "/admin/users"): "new member",              # the invitation: the new member's level
+    ("POST", "/admin/users/<public_id>"): "member",      # the member's page: another member's, or one's own
+}
+# Routes that manage users but take no clearance (and must not start to without a row above).
+NO_CLEARANCE = {("GET", "/admin/users"), ("GET", "/admin/users/<public_id>"),
+                ("POST", "/admin/users/<public_id>/invitation")}
+
+# The admin's own level -> the levels it may give another member (its own and below). Written out, not computed.
+GRANTS = {
+    "none": {"none"},
+    "internal": {"none", "internal"},
+    "confidential": {"none", "internal", "confidential"},
+    "secret": {"none", "internal", "confidential", "secret"},
+    "top_secret": {"none", "internal", "confidential", "secret", "top_secret"},
+}
+# To itself an admin gives nothing: only its own level passes, as no change. A member holding more than the admin
+# (top secret) keeps it: only the level it holds passes, as no change; an admin cleared top secret changes it.
+# A fresh member holds "none"; giving a member the level it holds already changes nothing.
+GRANTED, REFUSED, UNCHANGED = "granted", "refused", "unchanged"
+HELD_BEFORE = {"new member": None, "member": "none", "member above": "top_secret"}
+
+
+def _expected_grant(admin_level: str, target: str, level: str) -> str:
+    before = admin_level if target == "itself" else HELD_BEFORE[target]
+    if level == before:
+        return UNCHANGED
+    if target == "itself":
+        return REFUSED
+    if target == "member above" and admin_level != "top_secret":
+        return REFUSED
+    return GRANTED if level in GRANTS[admin_level] else REFUSED
+
+
+def test_every_clearance_route_is_in_the_table(app):
+    found = {(method, rule.rule) for api in (False, True) for rule, method in _routes(app, api)
+             if "/users" in rule.rule or "clearance" in rule.rule}
+    unknown = found - set(CLEARANCE_ROUTES) - NO_CLEARANCE
+    assert not unknown, f"user-management routes without their row in CLEARANCE_ROUTES or NO_CLEARANCE: {unknown}"
+    assert set(CLEARANCE_ROUTES) | NO_CLEARANCE <= found, "the clearance tables name routes that no longer exist"
+
+
+def _held(app, user_id: int, organization_id: int) -> str | None:
+    from planner.accounts.models import Membership
+
+    with app.app_context():
+        membership = db.session.scalar(select(Membership).where(Membership.user_id == user_id,
+                                                                Membership.organization_id == organization_id))
+        return None if membership is None else membership.clearance.value
+
+
+def test_clearance_grants(app, factory, capsys):
+    from planner.accounts.models import User
+
+    org = factory.organization(name="Văn phòng Thành ủy Đà Nẵng")
+    admins = {level: factory.user(org, role="admin", clearance=level, email=f"admin-{level}@example.vn",
+                                  name="Quản Trị") for level in LEVELS}
+    failures: list[str] = []
+    checked = 0
+    for admin_level, admin in admins.items():
+        client = app.test_client()
+        client.login(admin.email)
+        for (method, rule), whom in CLEARANCE_ROUTES.items():
+            targets = ("new member",) if whom == "new member" else ("member", "member above", "itself")
+            for target in targets:
+                for level in LEVELS:
+                    checked += 1
+                    expected = _expected_grant(admin_level, target, level)
+                    if target == "new member":
+                        email = f"new-{admin_level}-{level}@example.vn"
+                        response = client.post_form(rule, {"name": "Người Mới", "email": email, "role": "viewer",
+                                                           "clearance": level, "language": "vi"})
+                        with app.app_context():
+                            user = db.session.scalar(select(User).where(User.email == email))
+                            user_id = user.id if user is not None else None
+                        held = _held(app, user_id, org.id) if user_id else None
+                        outcome = f"{response.status_code}/{held}"
+                        if held == level and response.status_code == 302:
+                            outcome = GRANTED
+                        elif held is None and response.status_code == 422:
+                            outcome = REFUSED
+                    else:
+                        if target == "itself":
+                            ref, before = admin, admin_level
+                        else:
+                            before = "top_secret" if target == "member above" else "none"
+                            ref = factory.user(org, role="viewer", clearance=before, name="Người Dùng", password=None)
+                        response = client.post_form(rule.replace("<public_id>", ref.public_id), {
+                            "name": "Quản Trị" if target == "itself" else "Người Dùng",
+                            "role": "admin" if target == "itself" else "viewer", "clearance": level, "active": "y"})
+                        held = _held(app, ref.id, org.id)
+                        if response.status_code == 302 and held == level:
+                            outcome = UNCHANGED if level == before else GRANTED
+                        elif response.status_code == 422 and held == before:
+                            outcome = REFUSED
+                        else:
+                            outcome = f"{response.status_code}/{held}"
+                    if outcome != expected:
+                        failures.append(f"{method} {rule}: admin cleared {admin_level} gives {level} to {target}: "
+                                        f"{outcome}, expected {expected}")
+    with capsys.disabled():
+        print(f"\nclearance matrix: {checked} route×admin level×target×level checks")
+    assert not failures, "\n".join(failures)
+
+
+def test_an_admin_of_one_organization_changes_nothing_a_user_holds_in_another(app, factory):
+    from planner.accounts.models import Membership, User
+
+    org_a = factory.organization(name="Văn phòng Thành ủy Đà Nẵng")
+    org_b = factory.organization(name="Văn phòng Tỉnh ủy Quảng Nam")
+    admin_b = factory.user(org_b, role="admin", clearance="top_secret", email="admin-b@example.vn", name="Quản Trị B")
+    only_a = factory.user(org_a, role="viewer", clearance="internal", email="a@example.vn", name="Người A",
+                          password=None)
+    both = factory.user(org_a, role="viewer", clearance="confidential", email="both@example.vn", name="Hai Nơi",
+                        password=None)
+    with app.app_context():
+        user = db.session.get(User, both.id)
+        user.memberships.append(Membership(organization_id=org_b.id, role="viewer", clearance="none"))
+        db.session.commit()
+    client = app.test_client()
+    client.login(admin_b.email)
+    data = {"name": "Người A", "role": "viewer", "clearance": "top_secret", "active": "y"}
+    assert client.get(f"/admin/users/{only_a.public_id}").status_code == 404
+    assert client.post_form(f"/admin/users/{only_a.public_id}", data).status_code == 404
+    assert _held(app, only_a.id, org_a.id) == "internal"
+    response = client.post_form(f"/admin/users/{both.public_id}", {**data, "name": "Hai Nơi", "clearance": "secret"})
+    assert response.status_code == 302
+    assert _held(app, both.id, org_b.id) == "secret"
+    assert _held(app, both.id, org_a.id) == "confidential"   # what the user holds in A stays A's
