@@ -18,7 +18,7 @@ Rules kept here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,11 +38,13 @@ from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import (
+    CLASSIFICATION_LABELS,
     CLASSIFICATION_MARKS,
     Classification,
     Permission,
     clearance_of,
     cleared_for,
+    visible_levels,
 )
 from planner.core.text import clean_text, full_name
 from planner.core.tokens import new_token, token_hash
@@ -885,26 +887,42 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="milliseconds") if value is not None else None
 
 
-def _withheld(item: AgendaItem, meeting: Meeting) -> str | None:
-    """The mark that replaces a classified item's titles on the hall display, or None."""
+# A hall display is a screen of the organization's own meeting room, opened by a secret link that staff
+# made: it reads what staff may show in the room (internal content), nothing marked mật or above.
+SCREEN_CLEARANCE = Classification.internal
+
+
+def screen_levels() -> list[str]:
+    """The classifications a hall display may show (the reader's levels of ``hall_state``)."""
+    return visible_levels(SCREEN_CLEARANCE)
+
+
+def meeting_title(meeting: Meeting, levels: Collection[str]) -> str:
+    """The meeting's title for a reader, or the mark that stands for it ("Cuộc họp (mật)", as on the
+    delegate's page) when the reader may not see the meeting."""
+    return meeting.title if meeting.classification in levels else _("Meeting (classified)")
+
+
+def _mark(item: AgendaItem, meeting: Meeting) -> str:
+    """What stands for an item the reader may not see: the mark of its highest level (item, session,
+    meeting): MẬT, TỐI MẬT, TUYỆT MẬT, or the level's name below those."""
     levels = [Classification(item.classification), Classification(meeting.classification)]
     if item.parent is not None:
         levels.append(Classification(item.parent.classification))
     top = max(levels, key=lambda c: c.rank)
-    return CLASSIFICATION_MARKS.get(top) if top.is_classified else None
+    return CLASSIFICATION_MARKS.get(top) or str(CLASSIFICATION_LABELS[top])
+
+
+def _sees(item: AgendaItem, meeting: Meeting, levels: Collection[str]) -> bool:
+    """The one visibility rule (agenda.services.item_visible), with the meeting's own level for a reader
+    (a screen) that did not find the meeting through the clearance-scoped lookup."""
+    return meeting.classification in levels and agenda_services.item_visible(item, levels)
 
 
 def _speech_state(speech: Speech, mark: str | None) -> dict[str, Any]:
-    participant = speech.participant
-    return {
-        "id": speech.public_id,
-        "speaker": speaker_name(participant),
-        "position_title": participant.title,
-        "unit": participant.unit,
-        "delegation": participant.delegation,
-        "title": mark or speech.title,
-        "kind": speech.kind.value,
-        "kind_label": str(SPEECH_KIND_LABELS[speech.kind]),
+    """A speech as the live state shows it; with a mark (the reader may not see its item) only the mark
+    and the clock: no speaker, title, unit, delegation, kind or ids."""
+    clock = {
         "status": speech.status.value,
         "allotted_seconds": speech.allotted_seconds,
         "started_at": _iso(speech.started_at),
@@ -912,24 +930,43 @@ def _speech_state(speech: Speech, mark: str | None) -> dict[str, Any]:
         "paused_at": _iso(speech.paused_at),
         "paused_seconds": speech.paused_seconds or 0,
     }
+    if mark is not None:
+        return {"id": None, "speaker": mark, "position_title": "", "unit": "", "delegation": "", "title": "",
+                "kind": None, "kind_label": "", "withheld": True, **clock}
+    participant = speech.participant
+    return {
+        "id": speech.public_id,
+        "speaker": speaker_name(participant),
+        "position_title": participant.title,
+        "unit": participant.unit,
+        "delegation": participant.delegation,
+        "title": speech.title,
+        "kind": speech.kind.value,
+        "kind_label": str(SPEECH_KIND_LABELS[speech.kind]),
+        "withheld": False,
+        **clock,
+    }
 
 
-def hall_state(meeting: Meeting) -> dict[str, Any]:
-    """The live state as plain data: the current item, the current speech with its clock fields, the
-    next speaker. The same data whoever asks, so that its digest can serve as the ETag; the clock runs
-    in the browser from these timestamps."""
+def hall_state(meeting: Meeting, levels: Collection[str]) -> dict[str, Any]:
+    """The live state as plain data for a reader who may see ``levels`` (a user's, from their clearance in
+    the meeting's organization; a hall display's, ``screen_levels()``): the current item, the current
+    speech with its clock fields, the next speaker. What the reader may not see is replaced by its mark
+    (the clock keeps running). The same data for every reader of the same levels, so that its digest can
+    serve as the ETag; the clock runs in the browser from these timestamps."""
     control = control_of(meeting)
-    state: dict[str, Any] = {"revision": 0, "meeting": meeting.title, "item": None, "current": None,
-                             "next": None, "closed": not meeting_services.is_editable(meeting)}
+    state: dict[str, Any] = {"revision": 0, "meeting": meeting_title(meeting, levels), "item": None,
+                             "current": None, "next": None, "closed": not meeting_services.is_editable(meeting)}
     if control is None:
         return state
     state["revision"] = control.revision
     item = control.current_item
     if item is None:
         return state
-    mark = _withheld(item, meeting)
-    state["item"] = {"id": item.public_id, "title": mark or item.title, "kind": item.kind.value,
-                     "kind_label": str(AGENDA_ITEM_KIND_LABELS[item.kind])}
+    mark = None if _sees(item, meeting, levels) else _mark(item, meeting)
+    state["item"] = ({"id": None, "title": mark, "kind": None, "kind_label": "", "withheld": True} if mark else
+                     {"id": item.public_id, "title": item.title, "kind": item.kind.value,
+                      "kind_label": str(AGENDA_ITEM_KIND_LABELS[item.kind]), "withheld": False})
     speeches = list(db.session.scalars(select(Speech).where(Speech.agenda_item_id == item.id)
                                        .options(joinedload(Speech.participant).joinedload(Participant.person))
                                        .order_by(Speech.position, Speech.id)))
@@ -937,11 +974,22 @@ def hall_state(meeting: Meeting) -> dict[str, Any]:
     if current is None and control.current_speech_id is not None:
         current = control.current_speech  # called from another item's list
     if current is not None:
-        state["current"] = _speech_state(current, _withheld(current.agenda_item, meeting))
+        on = current.agenda_item
+        state["current"] = _speech_state(current, None if _sees(on, meeting, levels) else _mark(on, meeting))
     following = _next_after(speeches, current)
     if following is not None:
         state["next"] = _speech_state(following, mark)
     return state
+
+
+def note_display_opened(display: MeetingDisplay) -> None:
+    """DOMAIN.md, Confidentiality: every view of classified content is audited. Opening a classified
+    meeting's hall display is one (its state polls are not: the opening stands for the session)."""
+    meeting = display.meeting
+    if not Classification(meeting.classification).is_classified:
+        return
+    _audit(meeting, "hall_display.opened", display.public_id, display.name, object_type="hall_display")
+    _commit()
 
 
 # Hall displays ------------------------------------------------------------------------------------

@@ -247,9 +247,11 @@ def reorder(meeting_id: str):
 @bp.get("/meetings/<meeting_id>/speakers/live")
 @require(Permission.view)
 def live(meeting_id: str):
-    """The live state for the control page (the same data as the hall display's)."""
+    """The live state for the control page: what this reader may see (their clearance in the meeting's
+    organization) of the item on the floor and its speakers; the rest is its mark."""
     meeting = meeting_page(meeting_id)
-    return _state_response(services.hall_state(meeting))
+    levels = agenda_services.reader_levels(meeting.organization_id, _user())
+    return _state_response(services.hall_state(meeting, levels))
 
 
 @bp.post("/meetings/<meeting_id>/agenda/<item_id>/speakers")
@@ -543,8 +545,10 @@ def _display(token: str):
 def hall(token: str):
     display = _display(token)
     meeting = display.meeting
+    services.note_display_opened(display)
     with force_locale(meeting.language or "vi"):
         body = render_template("speeches/hall.html", meeting=meeting,
+                               title=services.meeting_title(meeting, services.screen_levels()),
                                state_url=url_for("speeches.hall_state", token=token))
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -558,7 +562,7 @@ def hall_state(token: str):
     display = _display(token)
     services.seen(display)
     with force_locale(display.meeting.language or "vi"):
-        state = services.hall_state(display.meeting)
+        state = services.hall_state(display.meeting, services.screen_levels())
     response = _state_response(state)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

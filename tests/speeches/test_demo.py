@@ -34,7 +34,7 @@ def test_the_demo_conference_gets_its_speeches(ctx):
     assert media == {PDF, DOCX}
     report = next(s for s in delivered if s.kind.value == "report")
     assert [t.number for t in report.texts] == [1, 2]
-    state = services.hall_state(conference)
+    state = services.hall_state(conference, services.screen_levels())
     assert state["item"]["title"].startswith("Thảo luận dự thảo Quy chế") and state["next"] is not None
 
     before = db.session.scalar(select(func.count(Speech.id)))

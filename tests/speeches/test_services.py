@@ -306,11 +306,12 @@ def test_speakers_feed_the_agenda_conflicts(hall):
 def test_the_hall_state(hall):
     hall.speech(person=0, title="Về phát triển đô thị")
     second = hall.speech(person=1)
-    state = services.hall_state(hall.meeting)
+    levels = services.screen_levels()
+    state = services.hall_state(hall.meeting, levels)
     assert state["item"] is None and state["current"] is None
     services.call_next(hall.meeting, user=hall.user, item=hall.discussion, now=at(0))
     services.start(hall.meeting, user=hall.user, now=at(3))
-    state = services.hall_state(hall.meeting)
+    state = services.hall_state(hall.meeting, levels)
     assert state["item"]["title"] == hall.discussion.title
     current = state["current"]
     assert current["speaker"] == "Đồng chí Nguyễn Văn An"
@@ -321,15 +322,24 @@ def test_the_hall_state(hall):
     assert state["revision"] == services.control_of(hall.meeting).revision
 
 
-def test_the_hall_display_withholds_the_titles_of_classified_items(hall):
+def test_the_hall_display_withholds_classified_items_and_their_speakers(hall):
+    """A screen reads what staff may show in the room: a speech on a classified item is its mark and its
+    clock, without speaker, title or ids (the same rule as the delegate's page and the feeds)."""
     from planner.agenda import services as agenda
 
     agenda.update_item(hall.discussion, {"classification": "confidential"}, user=hall.user)
     hall.speech(person=0, title="Nội dung nhạy cảm")
+    hall.speech(person=1, title="Ý kiến thứ hai")
     services.call_next(hall.meeting, user=hall.user, item=hall.discussion, now=at(0))
-    state = services.hall_state(hall.meeting)
-    assert state["item"]["title"] == "MẬT" and state["current"]["title"] == "MẬT"
-    assert state["current"]["speaker"] == "Đồng chí Nguyễn Văn An"
+    state = services.hall_state(hall.meeting, services.screen_levels())
+    assert state["item"] == {"id": None, "title": "MẬT", "kind": None, "kind_label": "", "withheld": True}
+    for speech in (state["current"], state["next"]):
+        assert speech["speaker"] == "MẬT" and speech["id"] is None and speech["withheld"]
+        assert (speech["title"], speech["position_title"], speech["unit"], speech["delegation"]) == ("", "", "", "")
+    assert state["current"]["status"] == "approved" and state["current"]["allotted_seconds"] == 300
+    cleared = services.hall_state(hall.meeting, agenda.reader_levels(hall.org.id, hall.user))
+    assert cleared["current"]["speaker"] == "Đồng chí Nguyễn Văn An"
+    assert cleared["item"]["title"] == "Thảo luận tại hội trường"
 
 
 def test_the_control_row_is_made_once(hall):
