@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
@@ -143,6 +143,20 @@ def visible_item_clause(levels: Collection[str]) -> ColumnElement[bool]:
                 or_(AgendaItem.parent_id.is_(None),
                     select(session.id).where(session.id == AgendaItem.parent_id,
                                              session.classification.in_(levels)).exists()))
+
+
+def visible_items_aggregates(meeting_id: int, levels: Collection[str]) -> list[Select[Any]]:
+    """Single-row aggregates of the meeting's items a reader of these levels may see, and of who presides
+    them: what a download's version depends on in the agenda, nothing of the rest (an edit of an item the
+    reader may not see must not change the ETag they get)."""
+    link = agenda_item_presiding.c
+    shown = and_(AgendaItem.meeting_id == meeting_id, visible_item_clause(levels))
+    return [
+        select(func.count(AgendaItem.id).label("n"), func.max(AgendaItem.updated_at).label("t"),
+               func.sum(AgendaItem.version).label("v")).where(shown),
+        select(func.count().label("n"), func.sum(link.participant_id * (link.position + 1)).label("s"))
+        .select_from(agenda_item_presiding).join(AgendaItem, AgendaItem.id == link.agenda_item_id).where(shown),
+    ]
 
 
 def get_item(org: Organization, public_id: str, *, user: User | None) -> AgendaItem:

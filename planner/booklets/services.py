@@ -19,11 +19,11 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select, true
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, object_session
 
 from planner.accounts.models import Organization, User
-from planner.agenda.models import AgendaItem, AgendaRelease, agenda_item_presiding
+from planner.agenda.models import AgendaRelease
 from planner.booklets import builders, cache, seating
 from planner.booklets.models import (
     BookletSettings,
@@ -36,7 +36,7 @@ from planner.booklets.models import (
 from planner.core import audit, exports
 from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import NotFound, ValidationError
-from planner.core.permissions import clearance_of
+from planner.core.permissions import clearance_of, visible_levels
 from planner.core.text import clean_text
 from planner.delegates import protocol
 from planner.delegates import services as delegate_services
@@ -45,7 +45,7 @@ from planner.documents.render import RenderError, render_pdf, render_png
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, Room, meeting_presiding
-from planner.speeches.models import Speech
+from planner.speeches import services as speech_services
 
 BOOKLET = "booklets/booklet.typ"
 BADGES = "booklets/badges.typ"
@@ -456,47 +456,37 @@ def chart_participants(meeting: Meeting) -> list[Participant]:
 
 # Versions: what a download depends on, read without building anything ----------------------------------
 
-def _stamps(meeting: Meeting) -> str:
-    """Aggregate values that change whenever the printed matter would, in one statement: one scan of
-    each table's rows of the meeting (the single-row aggregates are joined side by side)."""
+def _stamps(meeting: Meeting, levels: Sequence[str]) -> str:
+    """Aggregate values that change whenever the printed matter would for a reader of these levels, in one
+    statement: one scan of each table's rows of the meeting (the single-row aggregates are joined side by
+    side). The programme's part (items, who presides them, speeches) counts only what the reader may see."""
     mid = meeting.id
-    item_presiding = agenda_item_presiding.c
     presiding = meeting_presiding.c
     queries = [
         select(func.max(Organization.version).label("v")).where(Organization.id == meeting.organization_id),
         select(func.max(BookletSettings.version).label("v"), func.max(BookletSettings.logo_sha256).label("logo"))
         .where(BookletSettings.meeting_id == mid),
         select(func.max(SeatingPlan.version).label("v")).where(SeatingPlan.meeting_id == mid),
-        select(func.count(AgendaItem.id).label("n"), func.max(AgendaItem.updated_at).label("t"),
-               func.sum(AgendaItem.version).label("v")).where(AgendaItem.meeting_id == mid),
-        select(func.count().label("n"),
-               func.sum(item_presiding.participant_id * (item_presiding.position + 1)).label("s"))
-        .select_from(agenda_item_presiding)
-        .join(AgendaItem, AgendaItem.id == item_presiding.agenda_item_id).where(AgendaItem.meeting_id == mid),
+        *speech_services.visible_content_aggregates(mid, levels),
         select(func.max(AgendaRelease.number).label("n")).where(AgendaRelease.meeting_id == mid),
         select(func.count(Participant.id).label("n"), func.max(Participant.updated_at).label("t"),
                func.sum(Participant.version).label("v"), func.max(Person.updated_at).label("p"))
         .join(Person, Person.id == Participant.person_id).where(Participant.meeting_id == mid),
-        select(func.count(Speech.id).label("n"), func.max(Speech.updated_at).label("t"),
-               func.sum(Speech.version).label("v")).where(Speech.meeting_id == mid),
         select(func.count(Room.id).label("n"), func.max(Room.updated_at).label("t"),
                func.sum(Room.version).label("v")).where(Room.meeting_id == mid),
         select(func.count().label("n"), func.sum(presiding.participant_id * (presiding.position + 1)).label("s"))
         .select_from(meeting_presiding).where(presiding.meeting_id == mid),
     ]
-    subqueries = [query.subquery(f"s{n}") for n, query in enumerate(queries)]
-    joined = subqueries[0]
-    for subquery in subqueries[1:]:
-        joined = joined.join(subquery, true())
-    row = db.session.execute(select(*(c for sq in subqueries for c in sq.c)).select_from(joined)).one()
-    return ":".join("" if value is None else str(value) for value in row)
+    return speech_services.joined_aggregates(queries)
 
 
 def version(meeting: Meeting, kind: str, user: User | None = None, *extra: Any) -> str:
-    """The cache key of one document for one reader: cheap, and it changes whenever the document would."""
-    clearance = clearance_of(user, meeting.organization_id).value
-    return cache.digest(kind, meeting.public_id, meeting.version, meeting.updated_at, meeting.language, clearance,
-                        _stamps(meeting), cache.templates_fingerprint(), *extra)
+    """The cache key of one document for one reader: cheap, and it changes whenever the document would
+    for that reader, and only then (an edit of an item above the reader's clearance changes nothing)."""
+    clearance = clearance_of(user, meeting.organization_id)
+    return cache.digest(kind, meeting.public_id, meeting.version, meeting.updated_at, meeting.language,
+                        clearance.value, _stamps(meeting, visible_levels(clearance)), cache.templates_fingerprint(),
+                        *extra)
 
 
 def note_download(meeting: Meeting, name: str, *, classified: bool) -> None:

@@ -40,9 +40,10 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import String, and_, bindparam, cast, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from planner.accounts.models import Membership, Organization, User
+from planner.agenda import services as agenda_services
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaRelease, agenda_item_presiding
 from planner.calendars import feeds, links
 from planner.calendars.ical import Attendee, CalendarData, build_calendar
@@ -485,21 +486,36 @@ def _deleted_at(*, actions: Sequence[str], meeting_id: Any = None, organization_
     return query.scalar_subquery()
 
 
-def _state_columns(meeting_id: Any) -> list[Any]:
+def _feed_levels(staff: bool) -> list[str]:
+    """The classifications whose items a feed shows in full, speakers included (feeds.treatment): staff
+    feeds internal ones too; classified items (mật and above) are withheld or omitted in every feed."""
+    return visible_levels(Classification.internal if staff else Classification.none)
+
+
+def _state_columns(meeting_id: Any, levels: list[str]) -> list[Any]:
     """Correlated aggregates that change whenever what a meeting's feed shows could change (the counts
-    for the ETag; the times, deletions' included, for Last-Modified)."""
-    speakers = (select(func.max(Person.updated_at)).select_from(Speech)
-                .join(Participant, Participant.id == Speech.participant_id)
-                .join(Person, Person.id == Participant.person_id)
-                .where(Speech.meeting_id == meeting_id))
+    for the ETag; the times, deletions' included, for Last-Modified). Speeches count only on the items the
+    feed shows in full (agenda.services.item_visible at the feed's levels): a change on a classified item
+    must not move the ETag of a feed that withholds it."""
+    shown_meeting = aliased(Meeting)
+
+    def on_shown_items(query: Any) -> Any:
+        return (query.join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
+                .join(shown_meeting, shown_meeting.id == Speech.meeting_id)
+                .where(Speech.meeting_id == meeting_id, shown_meeting.classification.in_(levels),
+                       agenda_services.visible_item_clause(levels)))
+
+    speakers = on_shown_items(select(func.max(Person.updated_at)).select_from(Speech)
+                              .join(Participant, Participant.id == Speech.participant_id)
+                              .join(Person, Person.id == Participant.person_id))
     return [
         select(func.max(AgendaRelease.number)).where(AgendaRelease.meeting_id == meeting_id)
         .scalar_subquery().label("release"),
         select(func.max(AgendaRelease.created_at)).where(AgendaRelease.meeting_id == meeting_id)
         .scalar_subquery().label("released_at"),
-        select(func.count(Speech.id)).where(Speech.meeting_id == meeting_id).scalar_subquery().label("speeches"),
-        select(func.max(Speech.updated_at)).where(Speech.meeting_id == meeting_id)
-        .scalar_subquery().label("speeches_at"),
+        on_shown_items(select(func.count(Speech.id)).select_from(Speech)).scalar_subquery().label("speeches"),
+        on_shown_items(select(func.max(Speech.updated_at)).select_from(Speech)).scalar_subquery()
+        .label("speeches_at"),
         speakers.scalar_subquery().label("speakers_at"),
         select(func.count(OccurrenceChange.id)).where(OccurrenceChange.meeting_id == meeting_id)
         .scalar_subquery().label("changes"),
@@ -565,15 +581,15 @@ def version(feed: Feed) -> Version:
     return _user_version(feed)
 
 
-@lru_cache(maxsize=1)
-def _meeting_state_statement() -> Any:
-    return select(*_state_columns(bindparam("meeting_id")))
+@lru_cache(maxsize=2)
+def _meeting_state_statement(staff: bool) -> Any:
+    return select(*_state_columns(bindparam("meeting_id"), _feed_levels(staff)))
 
 
 def _meeting_version(feed: Feed) -> Version:
     meeting = feed.meeting
     assert meeting is not None
-    row = db.session.execute(_meeting_state_statement(), {"meeting_id": meeting.id}).one()
+    row = db.session.execute(_meeting_state_statement(feed.staff), {"meeting_id": meeting.id}).one()
     state = MeetingState(meeting.id, *row)
     etag = strong_etag(*_common_parts(feed), meeting.id, meeting.version, *state.parts())
     return Version(etag, _latest(feed.settings.updated_at, meeting.updated_at, *state.times()), [state])
@@ -592,7 +608,7 @@ def _personal_version(feed: Feed) -> Version:
     # Meetings in draft are read too (their state left out) so that one going back to draft, and leaving
     # the feed, moves Last-Modified; the removals of the person from a meeting come from the audit log.
     removed_at = _deleted_at(actions=PERSONAL_DELETIONS, organization_id=feed.organization_id).label("removed_at")
-    state_columns = _state_columns(Meeting.id)
+    state_columns = _state_columns(Meeting.id, _feed_levels(False))
     width = len(state_columns)
     found = db.session.execute(
         select(Meeting.id, Meeting.version, Meeting.updated_at, *state_columns, Participant.id,
@@ -899,7 +915,7 @@ def download_feed(meeting: Meeting, *, staff: bool) -> Feed:
 def download_version(meeting: Meeting) -> str:
     """Cheap: what the meeting's calendar.ics download depends on (for the exporter's ETag)."""
     feed = download_feed(meeting, staff=True)
-    row = db.session.execute(_meeting_state_statement(), {"meeting_id": meeting.id}).one()
+    row = db.session.execute(_meeting_state_statement(True), {"meeting_id": meeting.id}).one()
     return "|".join(str(p) for p in (*_common_parts(feed), meeting.id, meeting.version, *row))
 
 

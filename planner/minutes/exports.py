@@ -15,10 +15,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext
 from sqlalchemy import func, select
 
-from planner.agenda.models import AgendaItem
 from planner.core import exports, public_urls
 from planner.core.errors import NotFound
-from planner.core.permissions import Permission, clearance_of
+from planner.core.permissions import Permission, clearance_of, visible_levels
 from planner.core.web import request_user
 from planner.delegates.models import Participant
 from planner.documents import links
@@ -28,7 +27,7 @@ from planner.extensions import db
 from planner.meetings.models import Meeting
 from planner.minutes import documents, issuing, services
 from planner.minutes.models import MinutesKind, MinutesStatus
-from planner.speeches.models import Speech
+from planner.speeches import services as speech_services
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -42,16 +41,21 @@ def _context_version(meeting: Meeting) -> str:
 
 
 def _content_version(meeting: Meeting) -> str:
-    """The participants, the agenda and the speeches as they stand: counts and latest changes."""
-    stamps = [db.session.execute(select(func.count(model.id), func.max(model.updated_at))
-                                 .where(model.meeting_id == meeting.id)).one()
-              for model in (Participant, AgendaItem, Speech)]
+    """The participants, the invitation letter, and the agenda and speeches as this request's reader may
+    see them (an edit of an item above their clearance leaves their ETag as it was)."""
+    participants = db.session.execute(select(func.count(Participant.id), func.max(Participant.updated_at))
+                                      .where(Participant.meeting_id == meeting.id)).one()
+    levels = visible_levels(clearance_of(request_user(), meeting.organization_id))
     letter = services.invitation_letter(meeting)
-    return ":".join(f"{count}-{latest}" for count, latest in stamps) + f":l{letter.version or 0}"
+    return (f"{participants[0]}-{participants[1]}:{speech_services.visible_content_stamp(meeting, levels)}"
+            f":l{letter.version or 0}")
 
 
 def _record_version(kind: MinutesKind) -> Any:
     def version(meeting: Meeting) -> str:
+        # Refused before any ETag or 304 is answered: a reader who may not read the minutes learns nothing
+        # of their versions either.
+        services.ensure_readable(meeting, request_user())
         minutes = services.require_current(meeting, kind)
         if minutes.status is MinutesStatus.approved:  # the frozen bytes: nothing else can change them
             return f"record:{minutes.public_id}:{minutes.pdf_sha256}:{minutes.docx_sha256}"

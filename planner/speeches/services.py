@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
@@ -86,6 +86,33 @@ def _speech_options(*, whole_meeting: bool = False) -> list[Any]:
     # own query instead, in one, whatever its size.
     texts = subqueryload(Speech.texts) if whole_meeting else selectinload(Speech.texts)
     return [joinedload(Speech.participant).joinedload(Participant.person), texts]
+
+
+def visible_content_aggregates(meeting_id: int, levels: Collection[str]) -> list[Select[Any]]:
+    """Single-row aggregates of what a reader of these levels may see of a meeting's programme: its items
+    and who presides them (agenda.services.visible_items_aggregates) and the speeches on those items. The
+    versions of downloads (programme, invitations, booklet and the other printed matter) are made of
+    these, so that an ETag changes with what its reader may see and with nothing else."""
+    on_shown = (select(func.count(Speech.id).label("n"), func.max(Speech.updated_at).label("t"),
+                       func.sum(Speech.version).label("v"))
+                .join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
+                .where(Speech.meeting_id == meeting_id, agenda_services.visible_item_clause(levels)))
+    return [*agenda_services.visible_items_aggregates(meeting_id, levels), on_shown]
+
+
+def visible_content_stamp(meeting: Meeting, levels: Collection[str]) -> str:
+    """visible_content_aggregates as one string, in one statement."""
+    return joined_aggregates(visible_content_aggregates(meeting.id, levels))
+
+
+def joined_aggregates(queries: Sequence[Select[Any]]) -> str:
+    """Single-row aggregate queries read side by side in one statement, as one string."""
+    subqueries = [query.subquery(f"s{n}") for n, query in enumerate(queries)]
+    joined = subqueries[0]
+    for subquery in subqueries[1:]:
+        joined = joined.join(subquery, true())
+    row = db.session.execute(select(*(c for sq in subqueries for c in sq.c)).select_from(joined)).one()
+    return ":".join("" if value is None else str(value) for value in row)
 
 
 def can_hold_speeches(item: AgendaItem) -> bool:
