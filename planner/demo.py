@@ -576,7 +576,7 @@ def seed_participants(conference: Meeting) -> None:
     rng = random.Random(23)  # noqa: S311 - demo data  # nosec B311
     participants = delegates.all_participants(conference)
     for participant in participants:
-        high = participant.category.value in ("guest", "leader") or participant.precedence <= 1100
+        high = participant.category.value in ("guest", "leader") or participant.protocol_rank <= 1100
         roll = rng.random()
         rsvp = ("accepted" if high or roll < 0.82 else "declined" if roll < 0.9 else "no_reply" if roll < 0.96
                 else "invited")

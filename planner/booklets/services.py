@@ -351,7 +351,7 @@ def presidium_members(meeting: Meeting, plan: SeatingPlan, participants: Sequenc
         chosen = [p for p in participants if p.id in presiding_ids]
     else:
         chosen = [p for p in participants if p.category in (ParticipantCategory.leader, ParticipantCategory.guest)
-                  and p.precedence < protocol.DEFAULT_PRECEDENCE]
+                  and protocol.is_ranked(p)]
     return chosen[:plan.presidium_size]
 
 

@@ -58,7 +58,7 @@ def participant_rows(participants: Iterable[Any]) -> list[list[Any]]:
         person = p.person
         rows.append([
             number, person.family_name, person.middle_name, person.given_name, person.honorific,
-            p.title, p.unit, p.delegation, str(PARTICIPANT_CATEGORY_LABELS[p.category]), p.precedence, p.seat,
+            p.title, p.unit, p.delegation, str(PARTICIPANT_CATEGORY_LABELS[p.category]), p.precedence or "", p.seat,
             person.email, person.phone, str(RSVP_LABELS[p.rsvp]), p.badge_code, p.note,
         ])
     return rows

@@ -16,13 +16,13 @@ from planner.delegates.models import (
     ATTENDANCE_LABELS,
     PARTICIPANT_CATEGORY_LABELS,
     RSVP_LABELS,
-    ParticipantCategory,
 )
 from planner.delegates.protocol import ORDER_LABELS
 
 HONORIFICS = ("đồng chí", "ông", "bà", "Mr", "Ms")
-PRECEDENCE_HINT = _l("1 is the highest rank. Left empty, it follows from the position (Politburo member, "
-                     "provincial Party secretary…) or comes after everyone ranked.")
+PRECEDENCE_HINT = _l("1 is the highest rank. Left empty, the position sets the order (Bí thư, Phó Bí thư, Ủy "
+                     "viên Ban Thường vụ, Chánh Văn phòng…), else the category: guests and leaders, then "
+                     "delegates, observers, staff and the press.")
 
 
 def category_choices(blank: Any = None) -> list[tuple[str, Any]]:
@@ -97,7 +97,9 @@ class ParticipantForm(NameFields, FlaskForm):
     title = TextAreaField(_l("Position"), validators=[Length(max=2000)], render_kw={"rows": 2},
                           description=_l("As of this meeting."))
     unit = StringField(_l("Unit"), validators=[Length(max=500)])
-    category = SelectField(_l("Category"), choices=category_choices, default=ParticipantCategory.delegate.value)
+    category = SelectField(_l("Category"), choices=lambda: category_choices(_l("From the position")), default="",
+                           description=_l("Left on “From the position”: leader for a provincial leader's position, "
+                                          "press for a reporter, else delegate."))
     delegation = StringField(_l("Delegation"), validators=[Length(max=255)])
     precedence = IntegerField(_l("Precedence"), validators=[Optional(), NumberRange(1, 99_999)],
                               description=PRECEDENCE_HINT)

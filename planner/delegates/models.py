@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from planner.accounts.models import User
     from planner.meetings.models import Meeting
 
-# Precedence: 1 is the highest rank; people without an explicit rank come after every ranked one.
+# Precedence: 1 is the highest rank. A person's default_precedence of DEFAULT_PRECEDENCE means none; protocol
+# ranks from DEFAULT_PRECEDENCE on are those of the categories (after every ranked person).
 DEFAULT_PRECEDENCE = 10_000
 _WORDS = re.compile(r"\w+")
 
@@ -64,7 +65,7 @@ class Rsvp(StrEnum):
 
 
 RSVP_LABELS = {
-    Rsvp.invited: _l("Invited"),
+    Rsvp.invited: _l("Not answered yet"),
     Rsvp.accepted: _l("Accepted"),
     Rsvp.declined: _l("Declined"),
     Rsvp.no_reply: _l("No reply"),
@@ -155,9 +156,9 @@ class Participant(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
         UniqueConstraint("meeting_id", "person_id", name="uq_participants_meeting_person"),
         UniqueConstraint("meeting_id", "badge_code", name="uq_participants_meeting_badge"),
         # One index per list order, so that a page of any order is read from the index (see protocol.py).
-        Index("ix_participants_meeting_protocol", "meeting_id", "precedence", "name_key", "id"),
+        Index("ix_participants_meeting_protocol", "meeting_id", "protocol_rank", "name_key", "id"),
         Index("ix_participants_meeting_name", "meeting_id", "name_key", "id"),
-        Index("ix_participants_meeting_unit", "meeting_id", "unit_key", "precedence", "name_key", "id"),
+        Index("ix_participants_meeting_unit", "meeting_id", "unit_key", "protocol_rank", "name_key", "id"),
     )
 
     public_id: Mapped[str] = sentinel_public_id()
@@ -167,7 +168,8 @@ class Participant(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     unit: Mapped[str] = mapped_column(String(500), default="")
     category: Mapped[ParticipantCategory] = enum_column(ParticipantCategory, default=ParticipantCategory.delegate)
     delegation: Mapped[str] = mapped_column(String(255), default="")  # đoàn
-    precedence: Mapped[int] = mapped_column(Integer, default=DEFAULT_PRECEDENCE)
+    # The office's own number (1 is the highest), or None: then the title's tier or the category orders.
+    precedence: Mapped[int | None] = mapped_column(Integer, default=None)
     seat: Mapped[str] = mapped_column(String(32), default="")
     rsvp: Mapped[Rsvp] = enum_column(Rsvp, default=Rsvp.invited)
     badge_code: Mapped[str] = mapped_column(String(16), default=new_badge_code)
@@ -178,6 +180,9 @@ class Participant(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     name_key: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     unit_key: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     search_folded: Mapped[str] = mapped_column(Text, default="")
+    # The place in protocol order before the name decides (protocol.protocol_rank): the precedence, else
+    # the tier of the title, else the category's place.
+    protocol_rank: Mapped[int] = mapped_column(Integer, default=DEFAULT_PRECEDENCE + 100)
 
     meeting: Mapped[Meeting] = relationship()
     person: Mapped[Person] = relationship(lazy="joined", innerjoin=True, back_populates="participations")
@@ -209,6 +214,9 @@ def derive_participant_keys(participant: Participant) -> None:
     participant.name_key = name_collation_key(person.given_name, person.family_name, person.middle_name)
     participant.unit_key = collation_key(participant.unit)
     participant.search_folded = search_text(name, participant.title, participant.unit)
+    from planner.delegates.protocol import protocol_rank
+
+    participant.protocol_rank = protocol_rank(participant.precedence, participant.title, participant.category)
 
 
 _NAME_FIELDS = ("family_name", "middle_name", "given_name")

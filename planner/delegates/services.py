@@ -38,7 +38,7 @@ from planner.delegates.models import (
     Person,
     Rsvp,
 )
-from planner.delegates.protocol import Order, suggest_precedence
+from planner.delegates.protocol import Order, suggest_category
 from planner.extensions import db
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.meetings.recurrence import is_meeting_day, meeting_days
@@ -206,7 +206,7 @@ def lock_directory(organization_id: int) -> None:
 def create_person(org: Organization, data: dict[str, Any], *, allow_duplicate: bool = False) -> Person:
     clean = _clean_person_fields(data)
     if clean.get("default_precedence") is None:
-        clean["default_precedence"] = suggest_precedence(clean.get("title")) or DEFAULT_PRECEDENCE
+        clean["default_precedence"] = DEFAULT_PRECEDENCE  # none: the title's tier orders their lists
     if not allow_duplicate:
         lock_directory(org.id)
         matches = similar_people(org, **{k: clean.get(k, "") for k in (*NAME_FIELDS, "unit", "email")})
@@ -369,11 +369,18 @@ def _clean_participant_fields(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def default_precedence(person: Person, title: str | None) -> int:
-    """The precedence a new participant starts with: the person's own, else the tier of the title."""
+def default_precedence(person: Person) -> int | None:
+    """The precedence a new participant starts with: the person's own number in the directory, else none
+    (then the title's tier, else the category, orders them: protocol.protocol_rank)."""
     if person.default_precedence and person.default_precedence != DEFAULT_PRECEDENCE:
         return person.default_precedence
-    return suggest_precedence(title or person.title) or DEFAULT_PRECEDENCE
+    return None
+
+
+def default_category(title: str | None) -> ParticipantCategory:
+    """The category of someone put on a list without one: what their title says (the Bí thư Thành ủy leads,
+    a reporter is press), else delegate."""
+    return suggest_category(title) or ParticipantCategory.delegate
 
 
 def add_participant(meeting: Meeting, data: dict[str, Any], *, person: Person | None = None,
@@ -397,7 +404,6 @@ def add_participant(meeting: Meeting, data: dict[str, Any], *, person: Person | 
             person = matches[0]
         else:
             person = Person(organization_id=meeting.organization_id, **clean)
-            person.default_precedence = suggest_precedence(clean.get("title")) or DEFAULT_PRECEDENCE
             db.session.add(person)
     elif person.organization_id != meeting.organization_id:
         raise NotFound(_("No such person in the directory."))
@@ -406,7 +412,9 @@ def add_participant(meeting: Meeting, data: dict[str, Any], *, person: Person | 
     own.setdefault("title", person.title)
     own.setdefault("unit", person.unit)
     if own.get("precedence") is None:
-        own["precedence"] = default_precedence(person, own["title"])
+        own["precedence"] = default_precedence(person)
+    if not data.get("category"):
+        own["category"] = default_category(own["title"])
     participant = Participant(meeting_id=meeting.id, person=person, **own)
     db.session.add(participant)
     try:
@@ -439,7 +447,9 @@ def update_participant(participant: Participant, data: dict[str, Any], *, versio
     person_clean = _clean_person_fields(person_data, person) if person_data else {}
     own = _clean_participant_fields({k: data[k] for k in PARTICIPANT_OWN_FIELDS if k in data})
     if "precedence" in own and own["precedence"] is None:
-        own["precedence"] = default_precedence(person, own.get("title", participant.title))
+        own["precedence"] = default_precedence(person)
+    if "category" in data and not data["category"]:
+        own["category"] = default_category(own.get("title", participant.title))
     changes = audit.diff({k: getattr(person, k) for k in person_clean}, person_clean)
     changes.update(audit.diff({k: getattr(participant, k) for k in own}, own))
     if "attendance" in data or "absence_reason" in data:
@@ -907,7 +917,6 @@ def _save_plan(meeting: Meeting, plan: ImportPlan, filename: str) -> ImportPlan:
             person = item.person
             if person is None:
                 person = Person(organization_id=meeting.organization_id, **person_values)
-                person.default_precedence = suggest_precedence(person_values.get("title")) or DEFAULT_PRECEDENCE
                 db.session.add(person)
             else:
                 for key, value in person_values.items():
@@ -917,7 +926,8 @@ def _save_plan(meeting: Meeting, plan: ImportPlan, filename: str) -> ImportPlan:
             if participant is None:
                 own.setdefault("title", person.title)
                 own.setdefault("unit", person.unit)
-                own.setdefault("precedence", default_precedence(person, own["title"]))
+                own.setdefault("precedence", default_precedence(person))
+                own.setdefault("category", default_category(own["title"]))
                 db.session.add(Participant(meeting_id=meeting.id, person=person, **own))
             else:
                 for key, value in own.items():

@@ -40,7 +40,7 @@ from planner.delegates.models import (
     ParticipantCategory,
     Rsvp,
 )
-from planner.delegates.protocol import ORDER_LABELS, Order
+from planner.delegates.protocol import ORDER_LABELS, Order, suggest_precedence
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import meeting_editable as _editable
@@ -305,7 +305,8 @@ def edit_participant(meeting_id: str, participant_id: str):
                            form=form, editable=editable, attendance_form=_attendance_form(meeting, participant),
                            days=_days_shown(meeting), day_label=_day_label, delete_form=ConfirmForm(),
                            can_attendance=can(Permission.take_minutes) and services.attendance_editable(meeting),
-                           back=_back_to_list(meeting), active_tab="delegates.participants"), status
+                           back=_back_to_list(meeting), active_tab="delegates.participants",
+                           rank_by_title=suggest_precedence(participant.title) is not None), status
 
 
 def _days_shown(meeting: Meeting) -> list[date]:

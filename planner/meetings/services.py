@@ -281,7 +281,7 @@ def participants(meeting: Meeting) -> list[Any]:
     participant = _participant_class()
     return list(db.session.scalars(
         select(participant).where(participant.meeting_id == meeting.id)
-        .order_by(participant.precedence, participant.id)
+        .order_by(participant.protocol_rank, participant.name_key, participant.id)
     ))
 
 

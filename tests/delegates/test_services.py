@@ -14,14 +14,62 @@ from sqlalchemy import func, select
 from planner.core.audit import AuditEntry
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.delegates import exporting, services
-from planner.delegates.models import DEFAULT_PRECEDENCE, Participant, ParticipantAttendance, Person
+from planner.delegates.models import (
+    DEFAULT_PRECEDENCE,
+    Participant,
+    ParticipantAttendance,
+    ParticipantCategory,
+    Person,
+)
+from planner.delegates.protocol import CATEGORY_RANKS, suggest_precedence
 from planner.extensions import db
 from tests.delegates.conftest import QueryCounter, cp1258
-from tests.delegates.test_protocol import NAMES, icu_vi_order
+from tests.delegates.test_protocol import NAMES, PROVINCIAL_ORDER, icu_vi_order, provincial_people
 
 
 def _meeting(delegates, org):
     return delegates.load_meeting(org, delegates.meeting(org))
+
+
+def test_protocol_order_in_sql_of_forty_provincial_positions_without_numbers(app, ctx, delegates, org):
+    """Ordered by the database (the stored rank, then the name key) as the Python key orders them; the
+    person of the directory added without a category takes the one their title suggests."""
+    meeting = _meeting(delegates, org)
+    people = provincial_people()
+    for p in people[::-1]:
+        person = services.create_person(meeting.organization, {"full_name": p.full_name, "title": p.title})
+        services.add_participant(meeting, {"category": p.category}, person=person)
+    listed = services.all_participants(meeting)
+    assert [p.title for p in listed] == [title for title, _ in PROVINCIAL_ORDER]
+    assert all(p.precedence is None for p in listed)
+    page, total = services.list_participants(meeting, limit=10, offset=10)
+    assert total == 40 and [p.title for p in page] == [title for title, _ in PROVINCIAL_ORDER[10:20]]
+    in_unit = services.all_participants(meeting, order="unit")
+    assert [p.title for p in in_unit] == [title for title, _ in PROVINCIAL_ORDER]  # one (empty) unit
+    # A number of the office's own moves one person; clearing it gives the title's place back.
+    last = listed[-1]
+    services.update_participant(last, {"precedence": 1})
+    assert services.all_participants(meeting)[0].public_id == last.public_id
+    services.update_participant(last, {"precedence": None})
+    assert services.all_participants(meeting)[-1].public_id == last.public_id
+    # A changed title moves them too (no number was stored from the old one).
+    services.update_participant(last, {"title": "Phó Bí thư Thường trực Thành ủy"})
+    titles = [p.title for p in services.all_participants(meeting)]
+    assert titles.index("Phó Bí thư Thường trực Thành ủy") < titles.index("Phó Bí thư Thành ủy")
+
+
+def test_added_from_the_directory_takes_category_and_rank_from_the_title(ctx, delegates, org):
+    meeting = _meeting(delegates, org)
+    organization = meeting.organization
+    secretary = services.create_person(organization, {"full_name": "Nguyễn Văn Quảng", "title": "Bí thư Thành ủy"})
+    reporter = services.create_person(organization, {"full_name": "Lê Thị Báo", "title": "Phóng viên Báo Đà Nẵng"})
+    clerk = services.create_person(organization, {"full_name": "Trần Văn An", "title": "Chuyên viên"})
+    added = [services.add_participant(meeting, {}, person=p) for p in (reporter, clerk, secretary)]
+    assert [p.category for p in added] == [ParticipantCategory.press, ParticipantCategory.delegate,
+                                           ParticipantCategory.leader]
+    assert secretary.default_precedence == DEFAULT_PRECEDENCE and added[2].precedence is None
+    assert [p.full_name for p in services.all_participants(meeting)] == [
+        "Nguyễn Văn Quảng", "Trần Văn An", "Lê Thị Báo"]
 
 
 def test_name_order_in_sql_equals_icu_vi(app, ctx, delegates, org):
@@ -123,7 +171,10 @@ def test_precedence_default_comes_from_the_title_but_never_overrides(ctx, delega
     b = services.add_participant(meeting, {"full_name": "Nguyễn Văn B", "title": "Bí thư Thành ủy",
                                            "precedence": 7})
     c = services.add_participant(meeting, {"full_name": "Nguyễn Văn C", "title": "Chuyên viên"})
-    assert (a.precedence, b.precedence, c.precedence) == (400, 7, DEFAULT_PRECEDENCE)
+    assert (a.precedence, b.precedence, c.precedence) == (None, 7, None)
+    assert a.protocol_rank == suggest_precedence("Bí thư Thành ủy") and b.protocol_rank == 7
+    assert c.protocol_rank == CATEGORY_RANKS[ParticipantCategory.delegate]
+    assert a.category == ParticipantCategory.leader and c.category == ParticipantCategory.delegate
     services.update_participant(b, {"title": "Ủy viên Bộ Chính trị"})
     assert b.precedence == 7
     with pytest.raises(ValidationError):
@@ -302,7 +353,8 @@ def test_import_then_reimport_creates_no_duplicates(ctx, delegates, org):
     listed = services.all_participants(meeting)
     assert listed[0].full_name == "Nguyễn Văn An"
     assert listed[0].title == "Ủy viên Trung ương Đảng"
-    assert listed[0].precedence == 400  # suggested at creation; not overridden by a later title
+    assert listed[0].precedence is None  # no number of its own: the title as of now ranks them
+    assert listed[0].protocol_rank == suggest_precedence("Ủy viên Trung ương Đảng")
     assert {p.category.value for p in listed} == {"guest", "delegate", "press"}
     # another meeting reuses the directory's people
     other = _meeting(delegates, org)

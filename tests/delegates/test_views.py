@@ -8,7 +8,8 @@ import re
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from planner.delegates.models import Participant, Person
+from planner.delegates.models import DEFAULT_PRECEDENCE, Participant, Person
+from planner.delegates.protocol import suggest_precedence
 from planner.extensions import db
 from tests.delegates.conftest import cp1258
 
@@ -52,7 +53,9 @@ def test_add_participant_with_split_name_and_duplicate_warning(client, factory, 
         person = db.session.scalar(select(Person).where(Person.given_name == "Ninh"))
         assert (person.family_name, person.middle_name) == ("Tôn", "Nữ Thị")
         participant = db.session.scalar(select(Participant).where(Participant.person_id == person.id))
-        assert participant.precedence == 500
+        # No number of the office's own: the title ranks them, the form shows no internal number.
+        assert participant.precedence is None
+        assert participant.protocol_rank == suggest_precedence("Phó Bí thư Thành ủy")
     # The same name and unit as someone in the directory: a warning, nothing added.
     response = client.post_form(f"/meetings/{meeting}/participants/new", {
         "full_name": "Nguyễn Văn An", "unit": "Sở nội vụ", "category": "delegate", "rsvp": "invited"})
@@ -80,7 +83,9 @@ def test_add_from_directory_edit_and_remove(client, factory, delegates, org):
     with client.application.app_context():
         participant = db.session.scalar(select(Participant).where(Participant.meeting.has(public_id=meeting)))
         pid, version = participant.public_id, participant.version
-        assert participant.precedence == 900 and participant.title == "Giám đốc Sở Nội vụ"
+        assert participant.precedence is None and participant.title == "Giám đốc Sở Nội vụ"
+        assert participant.protocol_rank == suggest_precedence("Giám đốc Sở Nội vụ")
+        assert participant.category.value == "delegate"
     page = client.get(f"/meetings/{meeting}/participants/{pid}")
     assert page.status_code == 200 and "Phạm Minh Chính" in page.get_data(as_text=True)
     response = client.post_form(f"/meetings/{meeting}/participants/{pid}", {
@@ -153,7 +158,7 @@ def test_people_directory_add_split_duplicate_edit(client, factory, org):
     assert "duplicate-warning" in again.get_data(as_text=True)
     with client.application.app_context():
         person = db.session.scalar(select(Person))
-        assert person.default_precedence == 700
+        assert person.default_precedence == DEFAULT_PRECEDENCE  # none of its own: the title ranks them
         pid, version = person.public_id, person.version
     # Without a script: only the one field changed, so it is split again.
     response = client.post_form(f"/people/{pid}", {
@@ -244,7 +249,7 @@ def test_exports_and_attendance_sheet(client, factory, delegates, org):
     xlsx = client.get(f"/meetings/{meeting}/participants/export.xlsx")
     assert xlsx.status_code == 200 and "attachment" in xlsx.headers["Content-Disposition"]
     rows = list(load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True))
-    assert [r[3] for r in rows[1:]] == ["Nên", "Bình", "Phục", "Từ"]
+    assert [r[3] for r in rows[1:]] == ["Nên", "Bình", "Từ", "Phục"]  # staff after delegates
     again = client.get(f"/meetings/{meeting}/participants/export.xlsx",
                        headers={"If-None-Match": xlsx.headers["ETag"]})
     assert again.status_code == 304
