@@ -69,7 +69,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("dien thoai", "so dien thoai", "sdt", "dt", "phone", "telephone", "mobile"),
     "note": ("ghi chu", "note", "notes", "remarks"),
 }
-_ALIAS_TO_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+# The API's own field names (family_name, given_name…) are headers too: a list exported from another tool
+# that speaks the API imports without a mapping step.
+_ALIAS_TO_FIELD = {**{name: name for name in FIELDS}, **{name.replace("_", " "): name for name in FIELDS},
+                   **{alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}}
 
 # Category values as written in lists, folded.
 CATEGORY_ALIASES: dict[str, ParticipantCategory] = {

@@ -57,7 +57,9 @@ class MeetingSchema(ma.Schema):
                                      metadata={"description": "The public programme page (published, unclassified "
                                                               "meetings), else null"})
     feed_url = ma.fields.String(dump_only=True, allow_none=True,
-                                metadata={"description": "The meeting's calendar feed (null for now)"})
+                                metadata={"description": "The meeting's public calendar feed (published, "
+                                                         "unclassified meetings), else null: a classified or draft "
+                                                         "meeting's feeds are personal links, shown once when made"})
     version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
     created_at = DateTime(dump_only=True)
     updated_at = DateTime(dump_only=True)
@@ -158,9 +160,12 @@ class OccurrenceChangeSchema(ma.Schema):
 
 
 def meeting_data(meeting: Meeting) -> dict[str, Any]:
-    programme_url = None
-    if services.has_public_page(meeting) and "agenda.public_programme" in current_app.view_functions:
-        programme_url = url_for("agenda.public_programme", code=meeting.public_code, _external=True)
+    programme_url = feed_url = None
+    if services.has_public_page(meeting):
+        if "agenda.public_programme" in current_app.view_functions:
+            programme_url = url_for("agenda.public_programme", code=meeting.public_code, _external=True)
+        if "calendars.public_feed" in current_app.view_functions:
+            feed_url = url_for("calendars.public_feed", code=meeting.public_code, _external=True)
     return {
         "id": meeting.public_id,
         **{name: getattr(meeting, name) for name in services.MEETING_FIELDS},
@@ -170,7 +175,7 @@ def meeting_data(meeting: Meeting) -> dict[str, Any]:
         "presiding_ids": [p.public_id for p in meeting.presiding],
         "secretary_ids": [p.public_id for p in meeting.secretaries],
         "programme_url": programme_url,
-        "feed_url": None,
+        "feed_url": feed_url,
         "version": meeting.version,
         "created_at": meeting.created_at,
         "updated_at": meeting.updated_at,

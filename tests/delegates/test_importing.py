@@ -161,3 +161,16 @@ def test_mapping_problems(ctx):
 def test_our_formula_guard_comes_off_on_import(ctx):
     table = read_table("Họ và tên,Điện thoại\nNguyễn Văn An,'+84 905 123 456\n".encode())
     assert table.rows[0][1] == ["Nguyễn Văn An", "+84 905 123 456"]
+
+
+def test_the_api_field_names_are_headers_too():
+    headers = ["family_name", "middle_name", "given_name", "honorific", "title", "unit", "delegation", "category",
+               "precedence", "seat", "email", "phone", "note", "full_name"]
+    assert guess_mapping(headers) == headers
+    assert guess_mapping(["Family_Name", "GIVEN_NAME", "Họ", "Tên đệm", "Given name"]) == [
+        "family_name", "given_name", None, "middle_name", None]
+    table = read_table(b"family_name,middle_name,given_name,title,category\r\n"
+                       b"Nguy\xe1\xbb\x85n,V\xc4\x83n,An,Chuy\xc3\xaan vi\xc3\xaan,delegate\r\n", "ds.csv")
+    rows, errors = parse_rows(table, guess_mapping(table.headers))
+    assert not errors
+    assert (rows[0].values["family_name"], rows[0].values["given_name"]) == ("Nguyễn", "An")

@@ -3,6 +3,8 @@ problem+json, scoping, and the OpenAPI document."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from planner.extensions import db
@@ -203,3 +205,17 @@ def test_openapi_describes_the_meeting_routes(client):
             "language", "description", "recurrence", "presiding_ids", "secretary_ids", "programme_url",
             "feed_url"} <= set(fields)
     assert fields["programme_url"]["readOnly"] is True
+
+
+def test_feed_url_is_the_public_feed_of_a_published_unclassified_meeting(api, client):
+    draft = api.post("/meetings", json=CONFERENCE).get_json()
+    assert draft["feed_url"] is None  # a draft has no public feed
+    published = api.patch(f"/meetings/{draft['id']}", json={"status": "published"}).get_json()
+    feed = urlsplit(published["feed_url"])
+    assert feed.scheme == "http" and feed.path.endswith(".ics")
+    answer = client.get(feed.path)  # no header, no token: as a calendar app polls it
+    assert answer.status_code == 200 and answer.mimetype == "text/calendar"
+    assert "Hội nghị tổng kết năm 2026" in answer.get_data(as_text=True).replace("\r\n ", "")
+    internal = api.patch(f"/meetings/{draft['id']}", json={"classification": "internal"}).get_json()
+    assert internal["feed_url"] is None
+    assert client.get(feed.path).status_code == 404
