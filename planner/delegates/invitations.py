@@ -35,7 +35,7 @@ from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
@@ -43,6 +43,7 @@ from sqlalchemy.orm import joinedload
 from planner.accounts.models import User
 from planner.core import audit, public_urls
 from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.formatting import long_date
 from planner.core.hooks import Hook
 from planner.core.models import utcnow
 from planner.core.permissions import Classification
@@ -348,10 +349,10 @@ def when_text(meeting: Meeting, language: str | None = None) -> str:
 
         text = recurrence.describe(meeting.recurrence, meeting.timezone)
     elif meeting.starts_on == meeting.ends_on:
-        text = format_date(meeting.starts_on, "full")
+        text = long_date(meeting.starts_on, weekday=True)
     else:
-        text = _("from %(start)s to %(end)s", start=format_date(meeting.starts_on, "full"),
-                 end=format_date(meeting.ends_on, "full"))
+        text = _("from %(start)s to %(end)s", start=long_date(meeting.starts_on, weekday=True),
+                 end=long_date(meeting.ends_on, weekday=True))
     if meeting.start_time is not None:
         hours = clock(meeting.start_time, language)
         if meeting.end_time is not None:

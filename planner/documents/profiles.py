@@ -26,6 +26,7 @@ Sources of the values:
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -176,6 +177,15 @@ class Profile:
     def as_data(self) -> dict[str, Any]:
         """Plain data for the renderers (typst reads it as JSON)."""
         return asdict(self)
+
+
+_NUMBER_WORD = re.compile(r"^\s*(?:số|so|no|n°)\s*[.:]?\s*", re.IGNORECASE)
+
+
+def bare_number(number: str | None) -> str:
+    """A document's number without the word the header prints before it: ``Số 17-BB/VPTU`` -> ``17-BB/VPTU``
+    (``Số: 12/BB-UBND``, ``No. 3-BB/VPTU`` alike), for a sentence that says "số" itself ("cấp số …")."""
+    return _NUMBER_WORD.sub("", number or "", count=1)
 
 
 def _sides(**sides: SignatureLine) -> dict[str, SignatureLine]:

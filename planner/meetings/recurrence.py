@@ -445,9 +445,9 @@ def describe(rule: str | None, timezone: str) -> str:
         else:
             text = _("Every %(num)d months on the %(nth)s %(day)s", num=fields.interval, nth=nth, day=day)
     if fields.until is not None:
-        from flask_babel import format_date
+        from planner.core.formatting import short_date
 
-        text += ", " + _("until %(day)s", day=format_date(fields.until, "short"))
+        text += ", " + _("until %(day)s", day=short_date(fields.until))
     elif fields.count is not None:
         text += ", " + ngettext("%(num)d time", "%(num)d times", fields.count)
     return text

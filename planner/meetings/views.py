@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from planner.accounts.access import current_organization, require
 from planner.core.errors import NotFound, PlannerError
+from planner.core.formatting import long_date
 from planner.core.inputs import day_problem, parse_day
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
 from planner.core.web import form_error as _form_error
@@ -467,9 +468,7 @@ def _safe_next(target: str | None) -> bool:
 
 
 def _human_day(day: date) -> str:
-    from flask_babel import format_date
-
-    return format_date(day, "full")
+    return long_date(day, weekday=True)
 
 
 # The work calendar -------------------------------------------------------------------------------

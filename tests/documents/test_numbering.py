@@ -85,3 +85,13 @@ def test_concurrent_takers_get_distinct_numbers_on_postgresql(app, factory):
         thread.join(60)
     assert not errors, errors
     assert sorted(results) == list(range(1, 41)), "no duplicates and no gaps"
+
+
+def test_bare_number_drops_the_word_the_header_prints():
+    from planner.documents.profiles import bare_number
+
+    assert bare_number("Số 17-BB/VPTU") == "17-BB/VPTU"
+    assert bare_number("Số: 12/BB-UBND") == "12/BB-UBND"
+    assert bare_number("No. 3-BB/VPTU") == "3-BB/VPTU"
+    assert bare_number("17-BB/VPTU") == "17-BB/VPTU"
+    assert bare_number(None) == ""
