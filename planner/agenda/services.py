@@ -190,7 +190,7 @@ def presiding_choices(meeting: Meeting) -> list[Participant]:
     """The participants of the meeting, in protocol order: who may preside an item."""
     return list(db.session.scalars(
         select(Participant).where(Participant.meeting_id == meeting.id)
-        .order_by(Participant.precedence, Participant.id)).unique())
+        .order_by(Participant.protocol_rank, Participant.name_key, Participant.id)).unique())
 
 
 def sessions(items: Iterable[AgendaItem]) -> list[AgendaItem]:
@@ -243,6 +243,13 @@ def public_meeting(code: str) -> Meeting | None:
         return None
     return db.session.scalar(select(Meeting).where(Meeting.public_code == code,
                                                    *meeting_services.public_page_conditions()))
+
+
+def issuing_office(meeting: Meeting) -> list[str]:
+    """Who issues the programme, as the public page heads it: the superior body, then the organization
+    (``TỈNH ỦY ĐÀ NẴNG`` / ``VĂN PHÒNG``)."""
+    org = meeting.organization
+    return [line for line in (org.parent_name, org.name) if line]
 
 
 def note_classified_view(meeting: Meeting, items: Sequence[AgendaItem], what: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,9 +27,11 @@ from planner.agenda.forms import (
     classification_choices,
 )
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaItemKind
+from planner.core import public_urls
 from planner.core.errors import Conflict, PlannerError
 from planner.core.inputs import parse_day
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, clearance_of
+from planner.core.qr import qr_svg
 from planner.core.web import form_error
 from planner.core.web import signed_in_user as _user
 from planner.extensions import db
@@ -481,11 +483,18 @@ def _programme_helpers(meeting: Meeting) -> dict[str, Any]:
 @bp.get("/meetings/<meeting_id>/programme")
 @require(Permission.view)
 def programme(meeting_id: str):
-    """The programme as staff see it: the live agenda (or a published version) in the printed form."""
+    """The programme in the printed form: the latest published version once there is one (what was sent
+    out is what gets printed), a chosen version, or the working draft (``?draft=1``, or before the first
+    publication)."""
     meeting = meeting_page(meeting_id)
     levels = _levels()
     version = request.args.get("version", type=int)
-    shown_release = services.get_release(meeting, version) if version else None
+    if version:
+        shown_release = services.get_release(meeting, version)
+    elif request.args.get("draft") != "1":
+        shown_release = services.latest_release(meeting)
+    else:
+        shown_release = None
     if shown_release is not None:
         snapshot = shown_release.snapshot
     else:
@@ -512,4 +521,18 @@ def public_programme(code: str):
                                      days=services.programme_days(meeting))
     return render_template("agenda/programme.html", meeting=meeting, days=days, shown_release=shown_release,
                            releases=[], public=True, editable=False, day_label=_day_label,
+                           issuer=services.issuing_office(meeting), public_links=_public_links(meeting, shown_release),
                            **_programme_helpers(meeting))
+
+
+def _public_links(meeting: Meeting, release: Any) -> dict[str, Any]:
+    """The public page's ways out: its calendar feed (https and webcal://, with a QR code of the webcal link)
+    and the printed programme (PDF) once a version is published. Each only where its package is served."""
+    found: dict[str, Any] = {}
+    if "calendars.public_feed" in current_app.view_functions:
+        url = url_for("calendars.public_feed", code=meeting.public_code, _external=True)
+        found.update(feed=url, webcal=public_urls.webcal(url), qr=qr_svg(public_urls.webcal(url), css_class="feed-qr",
+                                                                  title=_("Subscribe to the calendar")))
+    if release is not None and "minutes.public_programme_pdf" in current_app.view_functions:
+        found["pdf"] = url_for("minutes.public_programme_pdf", code=meeting.public_code)
+    return found

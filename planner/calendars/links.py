@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import segno
 from flask import has_request_context, request, url_for
 from markupsafe import Markup
 
 from planner.core import public_urls
+from planner.core.qr import qr_svg
 
 # The URL path letter of each kind of token feed: /feeds/m/<token>.ics and so on.
 PATH_KINDS = {"meeting": "m", "participant": "p", "user": "u"}
@@ -24,10 +24,7 @@ class FeedLinks:
 
     def qr_svg(self, title: str = "") -> Markup:
         """The webcal:// link as an inline SVG QR code (no script, no style attribute: fine with the CSP)."""
-        code = segno.make(self.webcal, error="m")
-        svg = code.svg_inline(scale=4, border=2, svgclass="feed-qr", lineclass=None, omitsize=True,
-                              title=title or None)
-        return Markup(svg)  # noqa: S704 - segno's own markup of a URL it encoded, not user text  # nosec B704
+        return qr_svg(self.webcal, css_class="feed-qr", title=title)
 
 
 def links_for(url: str) -> FeedLinks:

@@ -436,9 +436,6 @@ def print_links(meeting_id: str):
 
 
 def _qr(url: str):
-    import segno
-    from markupsafe import Markup
+    from planner.core.qr import qr_svg
 
-    svg = segno.make(url, error="m").svg_inline(scale=3, border=2, svgclass="link-qr", lineclass=None,
-                                                omitsize=True)
-    return Markup(svg)  # noqa: S704 - segno's own markup of a URL it encoded, not user text  # nosec B704
+    return qr_svg(url, css_class="link-qr", scale=3)

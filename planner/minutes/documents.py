@@ -446,12 +446,16 @@ def _person(participant: Participant) -> compose.Person:
 
 # The programme --------------------------------------------------------------------------------------------------
 
-def programme_document(meeting: Meeting, user: User | None, *, today: date | None = None) -> OfficialDocument:
-    """The programme (chương trình) in the profile's layout: a table per day, sessions as headed groups."""
+def programme_document(meeting: Meeting, user: User | None, *, today: date | None = None,
+                       release: Any = None) -> OfficialDocument:
+    """The programme (chương trình) in the profile's layout: a table per day, sessions as headed groups.
+    With ``release``, that published version of the agenda (the public page's PDF) instead of the live one."""
     ctx = Context(meeting)
     language = ctx.language
-    items = agenda_services.list_items(meeting, user)
-    snapshot = agenda_services.snapshot(items)
+    if release is not None:
+        snapshot = release.snapshot
+    else:
+        snapshot = agenda_services.snapshot(agenda_services.list_items(meeting, user))
     speakers = minutes_services.speakers_by_item(meeting)
     levels = agenda_services.reader_levels(meeting.organization_id, user)
     days = programme_rules.build(snapshot, minutes_services.zone(meeting), levels=levels,

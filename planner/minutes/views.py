@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from planner.accounts.access import current_organization, require
 from planner.accounts.models import DOCUMENT_PROFILE_LABELS
+from planner.agenda import services as agenda_services
 from planner.core import exports as core_exports
 from planner.core import public_urls
 from planner.core.errors import PlannerError
@@ -20,6 +22,7 @@ from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.core.web import signed_in_user as _user
 from planner.documents import links
 from planner.documents import services as document_services
+from planner.documents.profiles import bare_number
 from planner.documents.render import official_docx, official_pdf
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import meeting_page, meeting_tabs
@@ -318,7 +321,8 @@ def change_status(meeting_id: str, kind: str):
             messages = {
                 MinutesStatus.submitted: _("Submitted for approval."),
                 MinutesStatus.draft: _("Returned to draft; it can be edited again."),
-                MinutesStatus.approved: _("Approved as %(number)s. The text is now locked.", number=minutes.number),
+                MinutesStatus.approved: _("Approved as %(number)s. The text is now locked.",
+                                                     number=bare_number(minutes.number)),
             }
             flash(messages[minutes.status], "success")
     return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
@@ -458,6 +462,29 @@ def issued_invitation(meeting_id: str, issue_id: str, fmt: str) -> Response:
 
 
 # Downloads ---------------------------------------------------------------------------------------------------
+
+@bp.get("/p/<code>/programme.pdf")
+def public_programme_pdf(code: str):
+    """The printed programme of a public programme page: its latest published version, unclassified items
+    only, in the organization's document layout. No sign-in, as the page itself."""
+    meeting = agenda_services.public_meeting(code)
+    release = agenda_services.latest_release(meeting) if meeting is not None else None
+    if meeting is None or release is None:
+        abort(404)
+    org = meeting.organization
+    etag = core_exports.strong_etag("public-programme", meeting.public_code, release.number, meeting.version,
+                                    org.version, services.local_today(meeting))
+
+    def build() -> bytes:
+        with force_locale(meeting.language or "vi"):
+            return official_pdf(documents.programme_document(meeting, None, release=release))
+
+    filename = f"chuong-trinh-{release.number}.pdf" if (meeting.language or "vi").startswith("vi") \
+        else f"programme-{release.number}.pdf"
+    return core_exports.conditional(etag, build, media_type="application/pdf", cache_control="public, no-cache",
+                                    headers={"Content-Disposition": f'inline; filename="{filename}"',
+                                             "X-Robots-Tag": "noindex"})
+
 
 @bp.get("/meetings/<meeting_id>/exports/<name>")
 @require(Permission.view)

@@ -12,6 +12,7 @@ from planner.agenda.models import AgendaItem
 from planner.extensions import db
 from tests.agenda.conftest import local
 from tests.conftest import meta_csrf
+from tests.minutes.conftest import pdf_text
 
 
 def english(client, site):
@@ -289,6 +290,49 @@ def test_public_programme_shows_the_published_version_to_anyone(client, site):
     assert "Chưa công bố" not in html
     main = html.split("<main")[1]
     assert "<script" not in main and "<form" not in main.split("</main>")[0]  # complete without JavaScript
+
+
+def test_public_programme_names_the_office_and_offers_the_calendar_and_the_pdf(client, site):
+    with site.open() as conf:
+        conf.meeting.organization.parent_name = "Tỉnh ủy Đà Nẵng"
+        conf.item("Báo cáo chính trị", "08:30", "09:30")
+        conf.item("Nội dung mật", "10:00", "10:30", classification="confidential")
+        db.session.commit()
+    make_public(site)
+    assert client.get("/p/hn2026/programme.pdf").status_code == 404  # nothing published yet
+    with site.open() as conf:
+        services.publish(conf.meeting, user=conf.user)
+        conf.item("Chưa công bố", "16:00", "16:30")
+        office = conf.meeting.organization.name
+    html = client.get("/p/hn2026").get_data(as_text=True)
+    assert "Tỉnh ủy Đà Nẵng" in html and office in html
+    assert 'href="webcal://localhost/feeds/public/hn2026.ics"' in html
+    assert 'value="http://localhost/feeds/public/hn2026.ics"' in html
+    assert 'class="feed-qr"' in html and "<svg" in html  # drawn on the server
+    assert 'href="/p/hn2026/programme.pdf"' in html
+    pdf = client.get("/p/hn2026/programme.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert client.get("/p/hn2026/programme.pdf", headers={"If-None-Match": pdf.headers["ETag"]}).status_code == 304
+    text = pdf_text(pdf.data)
+    assert "Báo cáo chính trị" in text
+    assert "Chưa công bố" not in text and "Nội dung mật" not in text  # the published version, public items only
+
+
+def test_the_print_view_shows_the_published_version_once_there_is_one(client, site):
+    with site.open() as conf:
+        conf.item("Báo cáo chính trị", "08:30", "09:30")
+    client.login(site.email)
+    url = f"/meetings/{site.meeting_id}/programme"
+    draft = client.get(url).get_data(as_text=True)
+    assert "programme-draft" in draft  # before the first publication: the working draft
+    with site.open() as conf:
+        services.publish(conf.meeting, user=conf.user)
+        conf.item("Chưa công bố", "16:00", "16:30")
+    printed = client.get(url).get_data(as_text=True)
+    assert "Báo cáo chính trị" in printed and "Chưa công bố" not in printed and "programme-draft" not in printed
+    assert "Bản 1, công bố lúc" in printed
+    working = client.get(url + "?draft=1").get_data(as_text=True)
+    assert "Chưa công bố" in working and "programme-draft" in working
 
 
 def test_public_programme_is_not_there_for_drafts_or_classified_meetings(client, site):

@@ -78,6 +78,7 @@ def test_workflow_buttons_and_approval(client, site):
     assert response.status_code == 302
     html = page(client, base)
     assert "Số 01-BB/VPTU" in html
+    assert "cấp số 01-BB/VPTU." in html and "cấp số Số" not in html  # the flash says "số" once
     assert f'action="/meetings/{site.meeting_id}/minutes/sections"' not in html, "approved: locked"
 
 

@@ -121,6 +121,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/releases": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/releases/<int:number>": {"GET": r(STAFF_READ)},
     "/p/<code>": {"GET": r(PUBLIC)},
+    "/p/<code>/programme.pdf": {"GET": r(PUBLIC, status=(200, 404))},  # 404 until a version is published
     # delegates
     "/people": {"GET": r(STAFF_READ)},
     "/people/new": {"*": r(ORGANIZER_WRITE)},
@@ -170,6 +171,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/speakers/control": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/speakers/displays": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/speakers/displays/<display_id>/revoke": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/speakers/displays/<display_id>/untimed": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/speakers/live": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/speakers/reorder": {"POST": r(ORGANIZER_WRITE, missing_ok=True)},  # no item
     "/meetings/<meeting_id>/speakers/statistics": {"GET": r(STAFF_READ)},
