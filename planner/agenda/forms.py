@@ -13,11 +13,11 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItemStatus
+from planner.core.fields import ClockField
 from planner.core.permissions import CLASSIFICATION_LABELS
 
 REQUIRED = _l("This field is required.")
@@ -35,8 +35,8 @@ class ItemForm(FlaskForm):
     parent_id = SelectField(_l("Session"), choices=[], default="",
                             description=_l("An item of a session lies within the session's time."))
     day = SelectField(_l("Day"), choices=[], validators=[DataRequired(REQUIRED)])
-    start = TimeField(_l("Starts at"), validators=[InputRequired(REQUIRED)], format="%H:%M")
-    end = TimeField(_l("Ends at"), validators=[InputRequired(REQUIRED)], format="%H:%M")
+    start = ClockField(_l("Starts at"), validators=[InputRequired(REQUIRED)])
+    end = ClockField(_l("Ends at"), validators=[InputRequired(REQUIRED)])
     room_id = SelectField(_l("Room"), choices=[], default="")
     presiding_ids = SelectMultipleField(_l("Presiding"), choices=[])  # drawn by the people picker
     performer = StringField(_l("Performed by (as printed)"), validators=[Length(max=500)],

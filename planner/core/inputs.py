@@ -88,12 +88,11 @@ def day_problem(value: date | datetime | None) -> str | None:
 
 
 def parse_day(value: str | None) -> date | None:
-    """A page's day (YYYY-MM-DD) within the range; None when empty, not a day or beyond the range: a
-    filter ignores what it cannot use."""
-    try:
-        day = date.fromisoformat(value.strip()) if value and value.strip() else None
-    except ValueError:
-        return None
+    """A page's day (YYYY-MM-DD, or 17/12/2026 as typed) within the range; None when empty, not a day or
+    beyond the range: a filter ignores what it cannot use."""
+    from planner.core.fields import parse_day as read_day  # ISO, or dd/mm/yyyy as the date inputs show it
+
+    day = read_day(value)
     return None if day_problem(day) else day
 
 

@@ -13,13 +13,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.accounts.models import LANGUAGE_LABELS
-from planner.core.inputs import DayField
+from planner.core.fields import ClockField, DayField
 from planner.core.permissions import CLASSIFICATION_LABELS
 from planner.meetings.models import MEETING_KIND_LABELS, MEETING_STATUS_LABELS
 from planner.meetings.recurrence import WEEKDAYS, ordinal_labels, weekday_names
@@ -70,8 +69,8 @@ class MeetingForm(FlaskForm):
                                  description=_l("Unclassified meetings get a public programme page once published."))
     starts_on = DayField(_l("First day"), validators=[InputRequired(REQUIRED)])
     ends_on = DayField(_l("Last day"), validators=[Optional()], description=_l("Leave empty for a one-day meeting."))
-    start_time = TimeField(_l("Starts at"), validators=[Optional()], format="%H:%M")
-    end_time = TimeField(_l("Ends at"), validators=[Optional()], format="%H:%M")
+    start_time = ClockField(_l("Starts at"), validators=[Optional()])
+    end_time = ClockField(_l("Ends at"), validators=[Optional()])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=500)],
                         description=_l("e.g. Hội trường Thành ủy, 270 Trưng Nữ Vương"))
     city = StringField(_l("Place of the date line"), validators=[Optional(), Length(max=120)],
@@ -79,10 +78,13 @@ class MeetingForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=_timezone_choices, default="Asia/Ho_Chi_Minh")
     language = SelectField(_l("Language"), choices=lambda: list(LANGUAGE_LABELS.items()), default="vi")
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
-    presiding_ids = SelectMultipleField(_l("Presiding"), choices=[], validate_choice=False,
-                                       description=_l("Chosen among the delegates of the meeting."))
-    secretary_ids = SelectMultipleField(_l("Secretaries"), choices=[], validate_choice=False,
-                                       description=_l("Who takes the minutes."))
+    # Sent as several selects of one name, in order (1st, 2nd… co-chair): the order of the values is theirs.
+    presiding_ids = SelectMultipleField(_l("Presiding (chủ trì)"), choices=[], validate_choice=False,
+                                        description=_l("From the people directory: whoever is not on the list yet "
+                                                       "is added to it. Co-chairs in their order."))
+    secretary_ids = SelectMultipleField(_l("Secretaries (thư ký)"), choices=[], validate_choice=False,
+                                        description=_l("A delegate, or a staff member of the office who is not a "
+                                                       "delegate: they are added to the list as staff."))
     # Recurrence: turned into an RRULE by meetings.recurrence.build_rule.
     repeat = SelectField(_l("Repeats"), choices=_repeat_choices, default="")
     interval = IntegerField(_l("Every"), default=1, validators=[Optional(), NumberRange(min=1, max=52)],
@@ -113,8 +115,8 @@ class RoomForm(FlaskForm):
 
 class MoveOccurrenceForm(FlaskForm):
     new_date = DayField(_l("New day"), validators=[InputRequired(REQUIRED)])
-    new_start_time = TimeField(_l("Starts at"), validators=[Optional()], format="%H:%M")
-    new_end_time = TimeField(_l("Ends at"), validators=[Optional()], format="%H:%M")
+    new_start_time = ClockField(_l("Starts at"), validators=[Optional()])
+    new_end_time = ClockField(_l("Ends at"), validators=[Optional()])
     new_venue = StringField(_l("Venue"), validators=[Optional(), Length(max=500)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)],
                        description=_l("Shown beside the occurrence, e.g. the reason."))

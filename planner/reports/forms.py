@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 from wtforms.validators import Optional
 
-from planner.core.inputs import DayField
+from planner.core.fields import DayField
 from planner.meetings.forms import MultiCheckboxField, kind_choices
 from planner.reports.services import Grouping
 

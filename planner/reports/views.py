@@ -10,7 +10,7 @@ from flask_login import current_user
 from planner.accounts.access import current_organization, require
 from planner.core import exports
 from planner.core.errors import ValidationError
-from planner.core.inputs import DayField
+from planner.core.fields import DayField
 from planner.core.permissions import Permission
 from planner.meetings.models import MEETING_KIND_LABELS
 from planner.reports import presenting, services

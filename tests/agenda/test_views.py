@@ -113,7 +113,8 @@ def test_bad_input_in_the_form_gets_a_message_and_saves_nothing(client, site):
         ({"room_id": "forged-room"}, "Not a valid choice"),
         ({"day": "2026-12-24"}, "Not a valid choice"),
         ({"title": ""}, "This field is required."),
-        ({"start": "late"}, "Not a valid time value"),
+        ({"start": "late"}, "Write the time as hh:mm on the 24-hour clock"),
+        ({"start": "2:30 PM"}, "Write the time as hh:mm on the 24-hour clock"),
         ({"presiding_ids": ["forged"]}, "not a valid choice"),
     ]
     for change, words in cases:

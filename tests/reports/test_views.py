@@ -58,7 +58,7 @@ def test_a_wrong_filter_is_shown_next_to_its_field(client, signed_office):
     client.login(signed_office.admin.email)
     html = client.get("/reports?start=31/02/2026&end=2025-01-01&grouping=week").get_data(as_text=True)
     errors = re.findall(r'<p class="error"[^>]*>([^<]+)</p>', html)
-    assert "Nhập ngày theo dạng 2026-11-30." in errors
+    assert "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 17/12/2026." in errors  # 31/02 is no day
     assert any("tháng, quý hoặc năm" in e for e in errors)
     assert '<svg class="chart chart-wide"' in html, "the default figures are still shown"
 
