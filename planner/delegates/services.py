@@ -42,7 +42,7 @@ from planner.delegates.protocol import Order, suggest_category
 from planner.extensions import db
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.meetings.recurrence import is_meeting_day, meeting_days
-from planner.meetings.services import ensure_editable, meetings_query
+from planner.meetings.services import ensure_editable, meetings_query, register_people_resolver
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
 PERSON_FIELDS = (*NAME_FIELDS, "honorific", "title", "unit", "email", "phone", "default_precedence")
@@ -409,11 +409,19 @@ def add_participant(meeting: Meeting, data: dict[str, Any], *, person: Person | 
         raise NotFound(_("No such person in the directory."))
     if person.id is not None and participant_by_person(meeting, person) is not None:
         raise Conflict(_("%(name)s is on this meeting's list already.", name=person.full_name))
+    participant = _put_on_list(meeting, person, own, category_given=bool(data.get("category")))
+    commit_or_conflict(_("Someone else changed this list meanwhile. Reload to see their version."))
+    return participant
+
+
+def _put_on_list(meeting: Meeting, person: Person, own: dict[str, Any], *, category_given: bool) -> Participant:
+    """Stage a new participant of the person (title and unit theirs unless given; the precedence theirs
+    in the directory; the category from the title unless given), flushed and audited, not committed."""
     own.setdefault("title", person.title)
     own.setdefault("unit", person.unit)
     if own.get("precedence") is None:
         own["precedence"] = default_precedence(person)
-    if not data.get("category"):
+    if not category_given:
         own["category"] = default_category(own["title"])
     participant = Participant(meeting_id=meeting.id, person=person, **own)
     db.session.add(participant)
@@ -425,8 +433,60 @@ def add_participant(meeting: Meeting, data: dict[str, Any], *, person: Person | 
     audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
                  action="participant.added", object_type="participant", object_id=participant.public_id,
                  summary=person.full_name)
-    commit_or_conflict(_("Someone else changed this list meanwhile. Reload to see their version."))
     return participant
+
+
+def person_of_user(org: Organization, user_public_id: str) -> Person:
+    """The directory's person for a user of the office (a staff member who takes the minutes without being a
+    delegate): the one with their e-mail, else a new one with their name and e-mail, in the office's unit."""
+    user = db.session.scalar(select(User).where(User.public_id == str(user_public_id)))
+    if user is None or user.membership_in(org.id) is None:
+        raise ValidationError(_("No such user in this organization."), field="secretary_ids")
+    email = (user.email or "").lower()
+    person = db.session.scalar(select(Person).where(Person.organization_id == org.id, Person.email == email)
+                               .order_by(Person.id).limit(1)) if email else None
+    if person is None:
+        family, middle, given = split_full_name(user.name or email)
+        person = Person(organization_id=org.id, family_name=family, middle_name=middle, given_name=given or email,
+                        email=email, unit=org.name)
+        db.session.add(person)
+        db.session.flush()
+        audit.record(db.session, organization_id=org.id, action="person.created", object_type="person",
+                     object_id=person.public_id, summary=person.full_name)
+    return person
+
+
+def resolve_people(meeting: Meeting, refs: list[str], kind: str) -> list[str]:
+    """Presiding persons and secretaries chosen from the directory (``person:<id>``) or among the office's users
+    (``user:<id>``), put on the meeting's list in the given order if they are not on it: a presiding person with
+    the category their title suggests, a user as staff (they serve the meeting; they are not a delegate).
+    Staged, not committed: the meeting's change commits them with it."""
+    result = []
+    for ref in refs:
+        prefix, sep, public_id = ref.partition(":")
+        if not sep:
+            result.append(ref)
+            continue
+        if prefix == "person":
+            person = db.session.scalar(select(Person).where(Person.organization_id == meeting.organization_id,
+                                                            Person.public_id == public_id))
+            if person is None:
+                raise ValidationError(_("No such person in the directory."), field=f"{_ROLE_FIELDS[kind]}")
+        elif prefix == "user":
+            person = person_of_user(meeting.organization, public_id)
+        else:
+            raise ValidationError(_("Not a participant of this meeting: %(ids)s", ids=ref), field=_ROLE_FIELDS[kind])
+        participant = participant_by_person(meeting, person) if person.id is not None else None
+        if participant is None:
+            category = ParticipantCategory.staff if prefix == "user" else None
+            own = {"category": category} if category else {}
+            participant = _put_on_list(meeting, person, own, category_given=category is not None)
+        result.append(participant.public_id)
+    return result
+
+
+_ROLE_FIELDS = {"presiding": "presiding_ids", "secretaries": "secretary_ids"}
+register_people_resolver(resolve_people)
 
 
 def update_participant(participant: Participant, data: dict[str, Any], *, version: int | None = None,

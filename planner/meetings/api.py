@@ -51,8 +51,12 @@ class MeetingSchema(ma.Schema):
     language = ma.fields.String(validate=ma.validate.OneOf(["vi", "en"]))
     description = ma.fields.String()
     recurrence = ma.fields.String(allow_none=True, metadata={"description": RRULE_HELP})
-    presiding_ids = ma.fields.List(ma.fields.String(), metadata={"description": "Participant ids, in order"})
-    secretary_ids = ma.fields.List(ma.fields.String(), metadata={"description": "Participant ids, in order"})
+    presiding_ids = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Participant ids, in order; person:<person id> of the directory puts that person on the "
+                       "list first (also when creating the meeting)"})
+    secretary_ids = ma.fields.List(ma.fields.String(), metadata={
+        "description": "Participant ids, in order; person:<person id>, or user:<user id> for a staff member of "
+                       "the office who is not a delegate (put on the list as staff)"})
     programme_url = ma.fields.String(dump_only=True, allow_none=True,
                                      metadata={"description": "The public programme page (published, unclassified "
                                                               "meetings), else null"})

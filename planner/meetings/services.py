@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from planner.accounts.models import Organization, User
+from planner.accounts.models import Membership, Organization, User
 from planner.core import audit
 from planner.core.db import check_version, commit_or_conflict
-from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.errors import Conflict, NotFound, PlannerError, ValidationError
 from planner.core.models import Base, utcnow
-from planner.core.permissions import Classification, clearance_of, visible_levels
+from planner.core.permissions import Classification, Role, clearance_of, visible_levels
 from planner.core.text import fold, normalize
 from planner.extensions import db
 from planner.meetings import recurrence
@@ -174,15 +176,25 @@ def create_meeting(org: Organization, user: User | None = None, **data: Any) -> 
         raise ValidationError(_("You cannot create a meeting classified above your clearance."),
                               field="classification")
     for key in ("presiding_ids", "secretary_ids"):
-        if data.get(key):
-            # A new meeting has no participants yet: its delegates come first, then who presides.
-            raise ValidationError(_("Add the delegates of the meeting first, then choose who presides and who "
-                                    "takes the minutes."), field=key)
+        if data.get(key) is not None and (isinstance(data[key], str) or not isinstance(data[key], list | tuple)):
+            raise ValidationError(_("Give a list of participant ids."), field=key)
     meeting = Meeting(organization_id=org.id, **clean)
     db.session.add(meeting)
     db.session.flush()
+    # A new meeting has no participants yet: who presides and who takes the minutes come from the directory
+    # (person:<id>) or the office's users (user:<id>), put on its list in the order given.
+    changes = {}
+    try:
+        for kind, key in (("presiding", "presiding_ids"), ("secretaries", "secretary_ids")):
+            if data.get(key):
+                rows = _participant_rows(meeting, resolve_people(meeting, list(data[key]), kind), key)
+                _write_people(meeting, kind, [row for row, _public_id in rows])
+                changes[key] = [[], [public_id for _row, public_id in rows]]
+    except PlannerError:
+        db.session.rollback()  # nothing half made: no meeting without the people it was asked for
+        raise
     audit.record(db.session, organization_id=org.id, meeting_id=meeting.id, action="meeting.created",
-                 object_type="meeting", object_id=meeting.public_id, summary=meeting.title)
+                 object_type="meeting", object_id=meeting.public_id, summary=meeting.title, changes=changes or None)
     db.session.commit()
     return meeting
 
@@ -197,7 +209,7 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, user: User | None 
     if user is not None and "classification" in clean and not _cleared(user, meeting.organization_id,
                                                                                   clean["classification"]):
         raise ValidationError(_("You cannot classify a meeting above your clearance."), field="classification")
-    people = {kind: _participant_rows(meeting, data[key], key)
+    people = {kind: _participant_rows(meeting, resolve_people(meeting, data[key], kind), key)
               for kind, key in (("presiding", "presiding_ids"), ("secretaries", "secretary_ids"))
               if data.get(key) is not None}
     changes = audit.diff({k: getattr(meeting, k) for k in clean}, clean)
@@ -271,6 +283,56 @@ _PEOPLE_TABLES = {"presiding": meeting_presiding, "secretaries": meeting_secreta
 _PEOPLE_KEYS = {"presiding": "presiding_ids", "secretaries": "secretary_ids"}
 
 
+# Who turns references to people who are not on the list yet (``person:<id>`` of the directory, ``user:<id>``
+# of the office) into participants: the delegates domain registers itself here (it sits above meetings).
+PeopleResolver = Callable[[Meeting, list[str], str], list[str]]
+PEOPLE_RESOLVERS: list[PeopleResolver] = []
+
+
+def register_people_resolver(resolver: PeopleResolver) -> None:
+    if resolver not in PEOPLE_RESOLVERS:
+        PEOPLE_RESOLVERS.append(resolver)
+
+
+def resolve_people(meeting: Meeting, refs: Any, kind: str) -> Any:
+    """Participant ids for presiding persons (``kind`` "presiding") or secretaries ("secretaries"): participant
+    ids stay as they are; ``person:<id>`` and ``user:<id>`` are put on the meeting's list first (staged, not
+    committed). Anything else is left for _participant_rows to refuse."""
+    if not isinstance(refs, list | tuple) or not any(":" in str(r) for r in refs):
+        return refs
+    refs = [str(r) for r in refs if r]
+    for resolver in PEOPLE_RESOLVERS:
+        refs = resolver(meeting, refs, kind)
+    return refs
+
+
+def people_choices(org: Organization, meeting: Meeting | None) -> list[tuple[str, str]]:
+    """Who may preside: the meeting's participants in protocol order (their ids), then the people of the
+    directory not on its list (``person:<id>``, in name order), each labelled with their position."""
+    participant = _participant_class()
+    person = participant.person.property.mapper.class_
+    on_list = participants(meeting) if meeting is not None else []
+    choices = [(p.public_id, f"{p.full_name}{' – ' + p.title if p.title else ''}") for p in on_list]
+    taken = select(participant.person_id).where(participant.meeting_id == meeting.id) if meeting is not None else None
+    query = select(person).where(person.organization_id == org.id)
+    if taken is not None:
+        query = query.where(person.id.not_in(taken))
+    for p in db.session.scalars(query.order_by(person.name_key, person.id)):
+        choices.append((f"person:{p.public_id}", f"{p.full_name}{' – ' + p.title if p.title else ''}"))
+    return choices
+
+
+def staff_user_choices(org: Organization) -> list[tuple[str, str]]:
+    """The office's users who take minutes (secretaries, organizers, administrators), as ``user:<id>``: a
+    secretary need not be a delegate."""
+    rows = db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.organization_id == org.id, User.active.is_(True),
+               Membership.role.in_([Role.secretary, Role.organizer, Role.admin]))
+        .order_by(User.name, User.id))
+    return [(f"user:{u.public_id}", u.name or u.email) for u in rows]
+
+
 def _participant_class() -> Any:
     """The delegates domain's Participant, reached through the mapping (meetings sits below delegates)."""
     return Meeting.presiding.property.mapper.class_
@@ -283,6 +345,43 @@ def participants(meeting: Meeting) -> list[Any]:
         select(participant).where(participant.meeting_id == meeting.id)
         .order_by(participant.protocol_rank, participant.name_key, participant.id)
     ))
+
+
+# Who leads a meeting's attendance in the work calendar's "Thành phần" column: the ranked leaders and guests.
+COMPOSITION_NAMES = 3
+_UNRANKED = 10_000  # delegates.models.DEFAULT_PRECEDENCE: ranks from here on are those of the categories
+
+
+def compositions(meeting_ids: Sequence[int]) -> dict[int, str]:
+    """The attendance composition (thành phần) of each meeting as a work calendar prints it: the first ranked
+    leaders and guests by name and position in protocol order, then how many others (staff left out).
+    Two queries whatever the number of meetings."""
+    if not meeting_ids:
+        return {}
+    participant = _participant_class()
+    staff = "staff"
+    counts = dict(db.session.execute(
+        select(participant.meeting_id, func.count()).where(participant.meeting_id.in_(meeting_ids),
+                                                           participant.category != staff)
+        .group_by(participant.meeting_id)).all())
+    ranked = db.session.scalars(
+        select(participant).where(participant.meeting_id.in_(meeting_ids),
+                                  participant.category.in_(["leader", "guest"]), participant.protocol_rank < _UNRANKED)
+        .order_by(participant.meeting_id, participant.protocol_rank, participant.name_key, participant.id)).all()
+    named: dict[int, list[Any]] = {}
+    for p in ranked:
+        named.setdefault(p.meeting_id, []).append(p)
+    result = {}
+    for meeting_id in meeting_ids:
+        people = named.get(meeting_id, [])[:COMPOSITION_NAMES]
+        parts = [f"{p.full_name}{' - ' + p.title if p.title else ''}" for p in people]
+        others = counts.get(meeting_id, 0) - len(people)
+        if others > 0:
+            parts.append(ngettext("%(num)d other participant", "%(num)d other participants", others) if parts
+                         else ngettext("%(num)d participant", "%(num)d participants", others))
+        if parts:
+            result[meeting_id] = "; ".join(parts)
+    return result
 
 
 def _participant_rows(meeting: Meeting, public_ids: Any, field: str) -> list[tuple[int, str]]:

@@ -124,9 +124,12 @@ def _meeting_data(form: MeetingForm, meeting: Meeting | None) -> dict[str, Any]:
             raise PlannerError(exc.message, field=_RULE_FIELD_NAMES.get(exc.field, "repeat")) from None
     else:
         data["recurrence"] = None
-    if meeting is not None:
-        data["presiding_ids"] = list(form.presiding_ids.data or [])
-        data["secretary_ids"] = list(form.secretary_ids.data or [])
+    data["presiding_ids"] = [v for v in form.presiding_ids.data or [] if v]
+    data["secretary_ids"] = [v for v in form.secretary_ids.data or [] if v]
+    if meeting is None and not data["presiding_ids"]:
+        data.pop("presiding_ids")
+    if meeting is None and not data["secretary_ids"]:
+        data.pop("secretary_ids")
     return data
 
 
@@ -148,10 +151,10 @@ def _fill_rule(form: MeetingForm, meeting: Meeting) -> None:
 
 
 def _people_choices(form: MeetingForm, meeting: Meeting | None) -> list[Any]:
-    people = services.participants(meeting) if meeting is not None else []
-    choices = [(p.public_id, f"{p.full_name}{' – ' + p.title if p.title else ''}") for p in people]
-    form.presiding_ids.choices = choices
-    form.secretary_ids.choices = choices
+    org = current_organization()
+    people = services.people_choices(org, meeting)
+    form.presiding_ids.choices = people
+    form.secretary_ids.choices = [*services.staff_user_choices(org), *people]
     return people
 
 
@@ -484,7 +487,10 @@ def _week(day: date):
 @require(Permission.view)
 def week():
     day = parse_day(request.args.get("d")) or _today()
-    return render_template("meetings/week.html", week=_week(day), today=_today())
+    shown = _week(day)
+    meeting_ids = list(dict.fromkeys(o.meeting.id for d in shown.days for o in (*d.morning, *d.afternoon)))
+    return render_template("meetings/week.html", week=shown, today=_today(),
+                           compositions=services.compositions(meeting_ids))
 
 
 @bp.get("/calendar/week/print")

@@ -219,3 +219,21 @@ def test_feed_url_is_the_public_feed_of_a_published_unclassified_meeting(api, cl
     internal = api.patch(f"/meetings/{draft['id']}", json={"classification": "internal"}).get_json()
     assert internal["feed_url"] is None
     assert client.get(feed.path).status_code == 404
+
+
+def test_create_with_chairs_from_the_directory(api, app):
+    from planner.delegates import services as delegates
+    from tests.meetings.conftest import open_office
+
+    with app.test_request_context():
+        office = open_office(api.site)
+        a = delegates.create_person(office.org, {"full_name": "Nguyễn Văn An", "title": "Bí thư Thành ủy"}).public_id
+        b = delegates.create_person(office.org, {"full_name": "Trần Thị Bình"}).public_id
+    body = api.post("/meetings", json={**CONFERENCE, "presiding_ids": [f"person:{b}", f"person:{a}"]}).get_json()
+    assert len(body["presiding_ids"]) == 2
+    listed = api.get(f"/meetings/{body['id']}/participants").get_json()["items"]
+    by_id = {p["id"]: p for p in listed}
+    assert [by_id[i]["full_name"] for i in body["presiding_ids"]] == ["Trần Thị Bình", "Nguyễn Văn An"]
+    assert by_id[body["presiding_ids"][1]]["category"] == "leader"
+    refused = api.post("/meetings", json={**CONFERENCE, "presiding_ids": ["person:nobody"]})
+    assert refused.status_code == 422

@@ -292,3 +292,43 @@ def test_the_edit_and_rooms_pages_of_a_classified_meeting_are_audited(client, ap
         viewed = db.session.execute(db.select(AuditEntry.object_id, AuditEntry.summary)
                                     .where(AuditEntry.action == "meeting.viewed").order_by(AuditEntry.id)).all()
         assert [tuple(row) for row in viewed] == [(secret, page) for page in pages]
+
+
+def test_chairs_from_the_directory_and_a_staff_secretary_when_creating(client, app, factory):
+    """Chủ trì chosen from the people directory when the meeting is made (not only among its participants):
+    they are put on its list, co-chairs in the order chosen; the secretary may be a user of the office who is
+    not a delegate (put on the list as staff)."""
+    from planner.delegates import services as delegates
+    from planner.delegates.models import Participant, ParticipantCategory
+
+    site = make_site(app, factory)
+    with app.test_request_context():
+        office = open_office(site)
+        first = delegates.create_person(office.org, {"full_name": "Lê Văn Chủ", "title": "Phó Bí thư Thành ủy"})
+        second = delegates.create_person(office.org, {"full_name": "Trần Văn Bí", "title": "Bí thư Thành ủy"})
+        chairs = [f"person:{first.public_id}", f"person:{second.public_id}"]  # not the protocol order: kept
+        secretary = f"user:{office.user.public_id}"
+        db.session.remove()
+    client.login(site.email)
+    page = client.get("/meetings/new").text
+    assert page.count('name="presiding_ids"') >= 2 and f'value="{chairs[0]}"' in page and f'value="{secretary}"' in page
+    response = client.post_form("/meetings/new", {**FORM, "presiding_ids": ["", chairs[0], chairs[1]],
+                                                  "secretary_ids": [secretary]})
+    assert response.status_code == 302, response.text
+    with app.test_request_context():
+        meeting = db.session.scalar(db.select(Meeting))
+        assert [p.full_name for p in meeting.presiding] == ["Lê Văn Chủ", "Trần Văn Bí"]
+        assert [p.category for p in meeting.presiding] == [ParticipantCategory.leader, ParticipantCategory.leader]
+        (clerk,) = meeting.secretaries
+        assert clerk.category == ParticipantCategory.staff and clerk.person.email == site.email
+        assert db.session.scalar(db.select(db.func.count(Participant.id))) == 3
+        meeting_id = meeting.public_id
+    edit = client.get(f"/meetings/{meeting_id}/edit").text
+    # the chosen order comes back in the slots: the first select holds the first co-chair
+    slots = re.findall(r'<select name="presiding_ids" id="presiding_ids-(\d)">(.*?)</select>', edit, re.S)
+    assert "selected>Lê Văn Chủ" in slots[0][1] and "selected>Trần Văn Bí" in slots[1][1]
+    # an unknown person is refused with a message, and nothing is made
+    refused = client.post_form("/meetings/new", {**FORM, "title": "Khác", "presiding_ids": ["person:nobody"]})
+    assert refused.status_code == 422
+    with app.test_request_context():
+        assert db.session.scalar(db.select(db.func.count(Meeting.id))) == 1
