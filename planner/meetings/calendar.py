@@ -13,11 +13,6 @@ from planner.meetings.recurrence import Occurrence
 NOON = time(12, 0)
 
 
-def is_morning(occurrence: Occurrence) -> bool:
-    """Morning = starts before 12:00 local; a meeting without a start time counts as morning."""
-    return occurrence.start_time is None or occurrence.start_time < NOON
-
-
 def week_start(day: date) -> date:
     """The Monday of the week of ``day``."""
     return day - timedelta(days=day.weekday())
@@ -68,16 +63,34 @@ class Week:
         return _table_height(self, size, line_height, padding) <= PRINT_TABLE_HEIGHT_MM
 
 
+def halves(occurrence: Occurrence, day: date) -> tuple[bool, bool]:
+    """Whether the occurrence takes the morning and the afternoon of one of its days. A conference over
+    several days fills each day, morning and afternoon, except a first day that starts after noon and a last
+    day that ends by noon; a one-day meeting from morning to past noon fills both halves; one without
+    times counts as a morning."""
+    starts_after_noon = occurrence.start_time is not None and occurrence.start_time >= NOON
+    ends_by_noon = occurrence.end_time is not None and occurrence.end_time <= NOON
+    first, last = day == occurrence.day, day == occurrence.last_day
+    if first and last:
+        if occurrence.start_time is None:
+            return True, False
+        return not starts_after_noon, starts_after_noon or (occurrence.end_time is not None and not ends_by_noon)
+    return not (first and starts_after_noon), not (last and ends_by_noon)
+
+
 def week(day: date, occurrences: Iterable[Occurrence]) -> Week:
-    """The week of ``day``; an occurrence over several days appears on each of them."""
+    """The week of ``day``; an occurrence over several days appears on each of them, in each half it takes."""
     monday = week_start(day)
     days = [WeekDay(monday + timedelta(days=n)) for n in range(7)]
     for occurrence in sorted(occurrences, key=Occurrence.sort_key):
         for d in occurrence.days:
             offset = (d - monday).days
             if 0 <= offset < 7:
-                half = days[offset].morning if is_morning(occurrence) else days[offset].afternoon
-                half.append(occurrence)
+                morning, afternoon = halves(occurrence, d)
+                if morning:
+                    days[offset].morning.append(occurrence)
+                if afternoon:
+                    days[offset].afternoon.append(occurrence)
     return Week(monday, days)
 
 

@@ -11,21 +11,23 @@ from planner.meetings import calendar, recurrence, services
 from tests.meetings.conftest import MONDAY, QueryCounter, make_site, open_office
 
 
-def _row(html: str, day: str) -> str:
-    """The <tr> of one day of the week table (by its dd/MM)."""
-    for row in re.findall(r"<tr[^>]*>.*?</tr>", html, flags=re.S):
-        if f'<span class="cal-date">{day}</span>' in row:
-            return row
-    raise AssertionError(f"no row for {day}")
+def _day(html: str, day: str) -> str:
+    """The rows of one day of the week (by its dd/MM/yyyy)."""
+    for body in re.findall(r"<tbody[^>]*>.*?</tbody>", html, flags=re.S):
+        if f'<span class="cal-date">{day}</span>' in body:
+            return body
+    raise AssertionError(f"no rows for {day}")
 
 
-def _halves(row: str) -> tuple[str, str]:
-    cells = re.findall(r'<td class="cal-half[^"]*"[^>]*>(.*?)</td>', row, flags=re.S)
-    assert len(cells) == 2
-    return cells[0], cells[1]
+def _halves(body: str) -> tuple[str, str]:
+    """The entries of the morning and of the afternoon of a day's rows."""
+    rows = re.findall(r'<tr class="week-entry-row[^"]*">(.*?)</tr>', body, flags=re.S)
+    morning = "".join(r for r in rows if '<span class="week-half">Buổi sáng</span>' in r)
+    afternoon = "".join(r for r in rows if '<span class="week-half">Buổi chiều</span>' in r)
+    return morning, afternoon
 
 
-def test_the_week_in_mornings_and_afternoons_with_place_and_presiding(client, app, factory):
+def test_the_week_has_the_columns_offices_print_and_fills_each_half(client, app, factory):
     site = make_site(app, factory)
     with app.test_request_context():
         office = open_office(site)
@@ -41,19 +43,37 @@ def test_the_week_in_mornings_and_afternoons_with_place_and_presiding(client, ap
     client.login(site.email)
     html = client.get("/calendar/week?d=2026-11-25").text
     assert "23/11/2026 – 29/11/2026" in html
-    monday_morning, monday_afternoon = _halves(_row(html, "23/11"))
+    head = re.search(r"<thead>(.*?)</thead>", html, flags=re.S).group(1)
+    assert re.findall(r'<th scope="col">([^<]+)</th>', head) == [
+        "Thời gian", "Nội dung", "Chủ trì", "Thành phần", "Địa điểm"]
+    monday_morning, monday_afternoon = _halves(_day(html, "23/11/2026"))
     assert "Giao ban Văn phòng" in monday_morning and "08:00–10:00" in monday_morning
-    assert "Phòng họp số 1" in monday_morning and monday_afternoon.strip().startswith("<span class=\"cal-none\"")
-    for day in ("26/11", "27/11"):  # a two-day conference shows on both days, in the morning
-        morning, _afternoon = _halves(_row(html, day))
-        assert "Hội nghị tổng kết" in morning and "Nguyễn Văn Quảng" in morning and "Hội trường Thành ủy" in morning
-    _morning, wednesday_afternoon = _halves(_row(html, "25/11"))
-    assert "Họp chi bộ" in wednesday_afternoon  # 12:00 is afternoon
+    assert "Phòng họp số 1" in monday_morning and not monday_afternoon
+    for day in ("26/11/2026", "27/11/2026"):  # a two-day conference fills both days, morning and afternoon
+        for half in _halves(_day(html, day)):
+            assert "Hội nghị tổng kết" in half and "Nguyễn Văn Quảng" in half and "Hội trường Thành ủy" in half
+            assert "1 participant" in half or "1 người tham dự" in half
+    wednesday_morning, wednesday_afternoon = _halves(_day(html, "25/11/2026"))
+    assert "Họp chi bộ" in wednesday_afternoon and "Họp chi bộ" not in wednesday_morning  # 12:00 is afternoon
     assert 'href="/calendar/week?d=2026-11-16"' in html and 'href="/calendar/week?d=2026-11-30"' in html
     next_week = client.get("/calendar/week?d=2026-11-30").text
-    _morning, tuesday_afternoon = _halves(_row(next_week, "01/12"))
+    _morning, tuesday_afternoon = _halves(_day(next_week, "01/12/2026"))
     assert "Giao ban Văn phòng" in tuesday_afternoon and "14:00–16:00" in tuesday_afternoon
-    assert "Giao ban Văn phòng" not in _row(next_week, "30/11")
+    assert "Giao ban Văn phòng" not in _day(next_week, "30/11/2026")
+
+
+def test_which_halves_a_meeting_takes():
+    def occurrence(first, last, start, end):
+        return recurrence.Occurrence(meeting=None, original_date=first, day=first, last_day=last, start_time=start,
+                                     end_time=end, venue="")
+
+    day1, day2, day3 = date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)
+    conference = occurrence(day1, day3, time(13, 30), time(11, 30))
+    assert [calendar.halves(conference, d) for d in (day1, day2, day3)] == [(False, True), (True, True), (True, False)]
+    assert calendar.halves(occurrence(day1, day1, time(7, 30), time(17)), day1) == (True, True)
+    assert calendar.halves(occurrence(day1, day1, time(8), time(11, 30)), day1) == (True, False)
+    assert calendar.halves(occurrence(day1, day1, time(14), None), day1) == (False, True)
+    assert calendar.halves(occurrence(day1, day1, None, None), day1) == (True, False)
 
 
 def test_the_month_is_a_grid_of_whole_weeks(client, app, factory):
@@ -122,7 +142,8 @@ def test_calendar_and_list_run_a_fixed_number_of_queries(client, app, factory):
     few = {path: _count(client, app, path) for path in paths}
     _meetings(app, site, 45)
     many = {path: _count(client, app, path) for path in paths}
-    assert client.get("/calendar/week?d=2026-11-23").text.count("<article class=\"cal-entry") == 50 + 10
+    week = client.get("/calendar/week?d=2026-11-23").text
+    assert len(re.findall(r'<tr class="week-entry-row(?! is-empty)', week)) == 50 + 10
     assert many == few
 
 
