@@ -26,13 +26,21 @@ from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
 from planner.core import workdays
 from planner.core.errors import ValidationError
+from planner.core.permissions import Permission
 from planner.delegates.invitation_models import InvitationLog, SendStatus
-from planner.delegates.models import AttendanceStatus, Participant, ParticipantAttendance, ParticipantCategory, Rsvp
+from planner.delegates.models import (
+    AttendanceStatus,
+    Participant,
+    ParticipantAttendance,
+    ParticipantCategory,
+    Person,
+    Rsvp,
+)
 from planner.documents import services as document_services
 from planner.extensions import db
 from planner.meetings import recurrence
 from planner.meetings import services as meeting_services
-from planner.meetings.models import Meeting, MeetingKind, MeetingStatus
+from planner.meetings.models import Meeting, MeetingKind, MeetingStatus, meeting_presiding
 from planner.minutes import services as minutes_services
 from planner.minutes.models import InvitationIssue, Minutes, MinutesKind, MinutesStatus
 from planner.speeches.models import Speech, SpeechStatus
@@ -56,10 +64,24 @@ def local_today(org: Organization) -> date:
 
 def this_week(org: Organization, user: User | None, *, today: date | None = None) -> list[recurrence.Occurrence]:
     """The meetings of today and the six days after it, cancelled occurrences left out, drafts included
-    (staff plan them)."""
+    (staff plan them). A viewer (a leader) whom a list names (by e-mail) sees the meetings they attend: their
+    own week, not the office's; one whom no list names yet, the office's week."""
     today = today or local_today(org)
-    found = meeting_services.calendar_occurrences(org, user, today, today + timedelta(days=6))
-    return [o for o in found if not o.cancelled]
+    found = [o for o in meeting_services.calendar_occurrences(org, user, today, today + timedelta(days=6))
+             if not o.cancelled]
+    if user is None or user.can(Permission.take_minutes, org.id):
+        return found
+    mine = _meetings_naming(user, [o.meeting.id for o in found])
+    return [o for o in found if o.meeting.id in mine] if mine else found
+
+
+def _meetings_naming(user: User, meeting_ids: Sequence[int]) -> set[int]:
+    """Which of these meetings list the user (a participant whose e-mail is the user's), in one query."""
+    if not meeting_ids or not user.email:
+        return set()
+    return set(db.session.scalars(
+        select(Participant.meeting_id).join(Person, Person.id == Participant.person_id)
+        .where(Participant.meeting_id.in_(meeting_ids), Person.email == user.email.lower())))
 
 
 class ToDoKind(StrEnum):
@@ -69,6 +91,8 @@ class ToDoKind(StrEnum):
     minutes = "minutes"
     notice = "notice"
     agenda = "agenda"
+    approval = "approval"     # minutes or a notice submitted, waiting for the approver
+    awaiting = "awaiting"     # a viewer's: minutes or a notice of a meeting they preside, submitted
 
 
 @dataclass
@@ -79,6 +103,7 @@ class ToDo:
     overdue: bool
     count: int = 0             # how many participants, or agenda changes, it concerns
     drafted: bool = False      # for minutes and notices: a draft exists
+    document: MinutesKind | None = None  # for approval and awaiting: minutes or notice
 
     @property
     def sort_key(self) -> tuple:
@@ -86,14 +111,50 @@ class ToDo:
 
 
 def todos(org: Organization, user: User | None, *, today: date | None = None) -> list[ToDo]:
-    """What needs doing, overdue first, then by the day it falls due."""
+    """What needs doing, overdue first, then by the day it falls due: for each user what their role acts on.
+    Organizers: invitations, replies, unpublished agenda changes; secretaries: minutes and notices to write;
+    approvers: minutes and notices submitted for approval; viewers (leaders): only the minutes and notices of
+    the meetings they preside that wait for them, no clerical to-dos."""
     today = today or local_today(org)
     holidays = document_services.holidays(org)
-    found = [*_invitation_todos(org, user, today, holidays), *_letter_todos(org, user, today, holidays),
-             *_reply_todos(org, user, today),
-             *_minutes_todos(org, user, today, holidays), *_notice_todos(org, user, today),
-             *_agenda_todos(org, user, today)]
+
+    def may(permission: Permission) -> bool:
+        return user is None or user.can(permission, org.id)
+
+    found: list[ToDo] = []
+    if may(Permission.organize):
+        found += [*_invitation_todos(org, user, today, holidays), *_letter_todos(org, user, today, holidays),
+                  *_reply_todos(org, user, today), *_agenda_todos(org, user, today)]
+    if may(Permission.take_minutes):
+        found += [*_minutes_todos(org, user, today, holidays), *_notice_todos(org, user, today)]
+    if may(Permission.approve):
+        found += _submitted_todos(org, user, today, holidays, ToDoKind.approval)
+    elif user is not None and not may(Permission.take_minutes):
+        found += _submitted_todos(org, user, today, holidays, ToDoKind.awaiting)
     return sorted(found, key=lambda t: t.sort_key)
+
+
+def _submitted_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date],
+                     kind: ToDoKind) -> list[ToDo]:
+    """Minutes and notices submitted and not yet approved; for ``awaiting``, only those of the meetings the
+    user presides (a presiding participant with the user's e-mail). Due with the notice: 5 working days."""
+    query = (meeting_services.meetings_query(org, user)
+             .join(Minutes, Minutes.meeting_id == Meeting.id)
+             .where(Minutes.status == MinutesStatus.submitted)
+             .add_columns(Minutes.kind))
+    if kind is ToDoKind.awaiting:
+        if user is None or not user.email:
+            return []
+        presiding = (select(meeting_presiding.c.meeting_id)
+                     .join(Participant, Participant.id == meeting_presiding.c.participant_id)
+                     .join(Person, Person.id == Participant.person_id)
+                     .where(Person.email == user.email.lower()))
+        query = query.where(Meeting.id.in_(presiding))
+    result = []
+    for meeting, document in db.session.execute(query):
+        due = minutes_services.notice_due(meeting, holidays)
+        result.append(ToDo(kind, meeting, due, due < today, drafted=True, document=MinutesKind(document)))
+    return result
 
 
 def _single_meetings(org: Organization, user: User | None):

@@ -186,3 +186,32 @@ def test_the_week_lists_the_next_seven_days_without_cancelled_occurrences(app, d
         # The viewer is not cleared for the secret meeting; Thursday's briefing is cancelled; Monday 30 is too far.
         assert [(o.meeting.title, o.day) for o in services.this_week(org, viewer, today=date(2026, 11, 23))] == [
             ("Giao ban", date(2026, 11, 23))]
+
+
+def test_each_role_sees_what_it_acts_on(app, desk):
+    """Admins see the minutes waiting for their approval; a viewer (a leader) none of the clerical to-dos,
+    only the minutes of a meeting they preside that wait for them, and their own meetings of the week."""
+    from planner.delegates import services as delegates
+    from planner.meetings import services as meetings
+    from planner.minutes.models import Minutes, MinutesKind, MinutesStatus
+
+    with app.test_request_context():
+        org, admin, viewer, meeting = _load(desk)
+        today = date(2026, 11, 26)
+        assert {t.kind for t in services.todos(org, admin, today=today)} >= {ToDoKind.invitations}
+        assert services.todos(org, viewer, today=today) == []  # invitations are the office's work, not theirs
+        chair = delegates.add_participant(meeting, {"full_name": "Phan Văn Chủ", "email": viewer.email.upper(),
+                                                    "title": "Bí thư Tỉnh ủy"})
+        meetings.set_presiding(meeting, [chair.public_id])
+        other = meetings.create_meeting(org, admin, title="Họp chuyên đề", starts_on=date(2026, 11, 27),
+                                        ends_on=date(2026, 11, 27))
+        db.session.add(Minutes(organization_id=org.id, meeting_id=meeting.id, kind=MinutesKind.minutes,
+                               status=MinutesStatus.submitted, sections=[]))
+        db.session.commit()
+        approvals = [t for t in services.todos(org, admin, today=today) if t.kind is ToDoKind.approval]
+        assert [(t.meeting.id, t.document) for t in approvals] == [(meeting.id, MinutesKind.minutes)]
+        waiting = services.todos(org, viewer, today=today)
+        assert [(t.kind, t.meeting.id) for t in waiting] == [(ToDoKind.awaiting, meeting.id)]
+        # the viewer's week: the meetings whose list names them, not the office's other meetings
+        assert [o.meeting.id for o in services.this_week(org, admin, today=today)] == [other.id, meeting.id]
+        assert [o.meeting.id for o in services.this_week(org, viewer, today=today)] == [meeting.id]
