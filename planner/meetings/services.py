@@ -374,7 +374,8 @@ def compositions(meeting_ids: Sequence[int]) -> dict[int, str]:
     result = {}
     for meeting_id in meeting_ids:
         people = named.get(meeting_id, [])[:COMPOSITION_NAMES]
-        parts = [f"{p.full_name}{' - ' + p.title if p.title else ''}" for p in people]
+        # the first office of each title is enough beside the name ("Ủy viên Bộ Chính trị", not all of it)
+        parts = [f"{p.full_name}{' - ' + p.title.split(',')[0].strip() if p.title else ''}" for p in people]
         others = counts.get(meeting_id, 0) - len(people)
         if others > 0:
             parts.append(ngettext("%(num)d other participant", "%(num)d other participants", others) if parts
