@@ -5,7 +5,7 @@ name whatever their category; the precedence is now null for them, and protocol_
 on every write) orders the list. Existing rows get the rank of their precedence, or of their category.
 
 Revision ID: c4d9e0a1b2f3
-Revises: d3e5f7a9b1c2
+Revises: 5c1e4a7b9d20
 Create Date: 2026-12-04 15:40:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4d9e0a1b2f3'
-down_revision = 'd3e5f7a9b1c2'
+down_revision = '5c1e4a7b9d20'
 branch_labels = None
 depends_on = None
 
