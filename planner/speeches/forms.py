@@ -6,10 +6,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from planner.speeches.models import SPEECH_KIND_LABELS
+from planner.speeches.models import DEFAULT_UNTIMED_KINDS, SPEECH_KIND_LABELS
 
 REQUIRED = _l("This field is required.")
 
@@ -64,6 +65,20 @@ class DeleteForm(FlaskForm):
     version = HiddenField()
 
 
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+UNTIMED_HINT = _l("The display shows only the time spoken, with no time left and no overtime counter.")
+
+
 class DisplayForm(FlaskForm):
     name = StringField(_l("Name of the display"), validators=[Optional(), Length(max=120)],
                        description=_l("For example “Projector, main hall”."))
+    untimed_kinds = _Checkboxes(_l("Untimed speeches"), choices=kind_choices, default=list(DEFAULT_UNTIMED_KINDS),
+                                description=UNTIMED_HINT)
+
+
+class UntimedForm(FlaskForm):
+    untimed_kinds = _Checkboxes(_l("Untimed speeches"), choices=kind_choices, description=UNTIMED_HINT)

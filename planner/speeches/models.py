@@ -53,6 +53,10 @@ SPEECH_KIND_LABELS = {
 }
 
 
+# What a new hall display shows untimed: nobody times the directive speech of a leader.
+DEFAULT_UNTIMED_KINDS = (SpeechKind.directive_speech.value,)
+
+
 class SpeechStatus(StrEnum):
     requested = "requested"
     approved = "approved"
@@ -189,9 +193,16 @@ class MeetingDisplay(IdMixin, PublicIdMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Speech kinds this display shows untimed: the time spoken counts up, with no time left and no overtime
+    # (a leader's directive speech is not timed). Comma-separated SpeechKind values.
+    untimed_kinds: Mapped[str] = mapped_column(String(200), default=",".join(DEFAULT_UNTIMED_KINDS))
 
     meeting: Mapped[Meeting] = relationship()
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def untimed(self) -> list[str]:
+        return [k for k in (self.untimed_kinds or "").split(",") if k]

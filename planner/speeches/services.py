@@ -56,6 +56,7 @@ from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.speeches import files, timing
 from planner.speeches.models import (
+    DEFAULT_UNTIMED_KINDS,
     SPEECH_KIND_LABELS,
     STATUS_TRANSITIONS,
     MeetingDisplay,
@@ -1027,13 +1028,24 @@ def displays(meeting: Meeting) -> list[MeetingDisplay]:
                                              MeetingDisplay.id.desc())))
 
 
-def create_display(meeting: Meeting, *, user: User | None, name: str = "") -> tuple[MeetingDisplay, str]:
-    """A new secret link for a hall display; the token is answered once and kept only as a hash."""
+def _untimed_kinds(kinds: Iterable[str]) -> str:
+    try:
+        chosen = {SpeechKind(k) for k in kinds}
+    except ValueError:
+        raise ValidationError(_("Unknown kind of speech."), field="untimed_kinds") from None
+    return ",".join(k.value for k in SpeechKind if k in chosen)
+
+
+def create_display(meeting: Meeting, *, user: User | None, name: str = "",
+                   untimed_kinds: Iterable[str] = DEFAULT_UNTIMED_KINDS) -> tuple[MeetingDisplay, str]:
+    """A new secret link for a hall display; the token is answered once and kept only as a hash.
+    ``untimed_kinds``: the speech kinds it shows without time left or overtime."""
     _ensure_list_editable(meeting)
     label = clean_text(name)[:120] or _("Hall display")
     token = new_token("h_")
     display = MeetingDisplay(meeting_id=meeting.id, name=label, token_hash=token_hash(token), hint=token[:8],
-                             created_by_id=user.id if user is not None else None)
+                             created_by_id=user.id if user is not None else None,
+                             untimed_kinds=_untimed_kinds(untimed_kinds))
     db.session.add(display)
     db.session.flush()
     _audit(meeting, "hall_display.created", display.public_id, label, object_type="hall_display")
@@ -1047,6 +1059,25 @@ def get_display(meeting: Meeting, public_id: str) -> MeetingDisplay:
     if display is None:
         raise NotFound(_("No such display."))
     return display
+
+
+def set_untimed_kinds(display: MeetingDisplay, kinds: Iterable[str], *, user: User | None) -> None:
+    """Which speech kinds the display shows untimed (no time left, no overtime counter)."""
+    _ensure_list_editable(display.meeting)
+    value = _untimed_kinds(kinds)
+    if value == display.untimed_kinds:
+        return
+    before = display.untimed_kinds
+    display.untimed_kinds = value
+    _audit(display.meeting, "hall_display.changed", display.public_id, display.name, object_type="hall_display",
+           changes={"untimed_kinds": [before, value]})
+    _commit()
+
+
+def display_state(display: MeetingDisplay, levels: Any) -> dict[str, Any]:
+    """The live state as this display shows it: the meeting's state (what ``levels`` admit) and the kinds
+    it shows untimed."""
+    return {**hall_state(display.meeting, levels), "untimed_kinds": display.untimed}
 
 
 def revoke_display(display: MeetingDisplay, *, user: User | None) -> None:

@@ -35,6 +35,7 @@ from planner.speeches.forms import (
     SummaryForm,
     TextFlagsForm,
     TextForm,
+    UntimedForm,
 )
 from planner.speeches.models import SPEECH_KIND_LABELS, SPEECH_STATUS_LABELS, Speech, SpeechStatus
 
@@ -505,7 +506,8 @@ def displays(meeting_id: str):
             abort(403)
         if form.validate_on_submit():
             try:
-                _display, token = services.create_display(meeting, user=_user(), name=form.name.data or "")
+                _display, token = services.create_display(meeting, user=_user(), name=form.name.data or "",
+                                                          untimed_kinds=form.untimed_kinds.data or [])
             except PlannerError as exc:
                 db.session.rollback()
                 flash(exc.message, "error")
@@ -516,7 +518,27 @@ def displays(meeting_id: str):
                 return redirect(url_for("speeches.displays", meeting_id=meeting.public_id))
     return render_template("speeches/displays.html", meeting=meeting, form=form, displays=services.displays(meeting),
                            editable=editable, new_link=session.pop(NEW_DISPLAY_KEY, None),
+                           untimed_form=UntimedForm,
                            active_tab="speeches.control")
+
+
+@bp.post("/meetings/<meeting_id>/speakers/displays/<display_id>/untimed")
+@require(Permission.organize)
+def display_untimed(meeting_id: str, display_id: str):
+    """Which kinds of speech the display shows untimed (no time left, no overtime counter)."""
+    meeting = meeting_page(meeting_id)
+    display = services.get_display(meeting, display_id)
+    form = UntimedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.set_untimed_kinds(display, form.untimed_kinds.data or [], user=_user())
+    except PlannerError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        flash(_("The display “%(name)s” has been changed.", name=display.name), "success")
+    return redirect(url_for("speeches.displays", meeting_id=meeting.public_id))
 
 
 @bp.post("/meetings/<meeting_id>/speakers/displays/<display_id>/revoke")
@@ -562,7 +584,7 @@ def hall_state(token: str):
     display = _display(token)
     services.seen(display)
     with force_locale(display.meeting.language or "vi"):
-        state = services.hall_state(display.meeting, services.screen_levels())
+        state = services.display_state(display, services.screen_levels())
     response = _state_response(state)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

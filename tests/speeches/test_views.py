@@ -276,3 +276,26 @@ def test_viewing_a_classified_speakers_list_is_audited(app, site):
         entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "agenda.viewed")))
         assert sorted(e.summary for e in entries) == sorted(["speakers", "speech summaries", "speaking time", "speech"])
         assert all(site["item"] in e.changes["classified_items"] for e in entries)
+
+
+def test_a_display_shows_the_chosen_kinds_untimed(app, site):
+    """A leader's directive speech is not timed: the display gets the kinds it shows without time left or
+    overtime, chosen per display (directive speeches by default) and changeable later."""
+    client = signed_in(app, site["email"])
+    form = client.get(f"/meetings/{site['meeting']}/speakers/displays").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="directive_speech"|<input[^>]*value="directive_speech"[^>]*checked',
+                     form), "directive speeches are untimed by default"
+    client.post_form(f"/meetings/{site['meeting']}/speakers/displays",
+                     {"name": "Máy chiếu", "untimed_kinds": ["directive_speech", "conclusion"]})
+    page = client.get(f"/meetings/{site['meeting']}/speakers/displays").get_data(as_text=True)
+    path = re.search(r'value="http://localhost(/hall/[^"]+)"', page).group(1)
+    stranger = app.test_client()
+    assert stranger.get(path + "/state").json["untimed_kinds"] == ["directive_speech", "conclusion"]
+    with app.app_context():
+        public_id = db.session.scalar(select(MeetingDisplay.public_id))
+    url = f"/meetings/{site['meeting']}/speakers/displays/{public_id}/untimed"
+    assert client.post_form(url, {"untimed_kinds": ["report"]}).status_code == 302
+    assert stranger.get(path + "/state").json["untimed_kinds"] == ["report"]
+    assert client.post_form(url, {"untimed_kinds": ["bogus"]}).status_code == 400
+    assert client.post_form(url, {}).status_code == 302  # none: every speech timed
+    assert stranger.get(path + "/state").json["untimed_kinds"] == []

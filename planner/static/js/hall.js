@@ -84,7 +84,9 @@
     var shown = current || state.next;
     if (!shown) { return; }
     var status = current ? current.status : "approved";
-    var allotted = shown.allotted_seconds;
+    // A kind this display shows untimed (a leader's directive speech): time spoken only, never overtime.
+    var untimed = (state.untimed_kinds || []).indexOf(shown.kind) !== -1;
+    var allotted = untimed ? null : shown.allotted_seconds;
     var spoken = elapsed(shown, serverNow());
     if (!current || status === "approved") {
       mode("called");

@@ -47,6 +47,11 @@
       (Date.now() + offset);
     var spoken = Math.max(0, (until - start) / 1000 - Number(clock.getAttribute("data-paused-seconds") || 0));
     var allotted = Number(clock.getAttribute("data-allotted") || 0);
+    // The list's row of the speech on the floor counts with the panel: the same time, the same moment.
+    document.querySelectorAll(".speaker-row.is-current .spoken").forEach(function (el) {
+      el.textContent = clockText(spoken);
+      el.classList.toggle("is-over", !!allotted && spoken > allotted);
+    });
     var remaining = clock.querySelector(".live-remaining");
     var elapsedEl = clock.querySelector(".live-elapsed");
     if (allotted) {
