@@ -288,26 +288,17 @@ def test_an_organizations_letterhead_is_filled_with_the_document(app, factory):
     assert_in_order(text, ["Mẫu của Văn phòng", "BIÊN BẢN", "Hội nghị kết thúc", "Nơi nhận:", "Chân trang của mẫu"])
 
 
-def test_render_of_a_300_participant_60_item_conference_takes_under_a_second(app):
-    """The render alone (the data composed in memory): PDF and DOCX, each under a second."""
-    import time
-
+@needs_poppler
+def test_a_300_participant_60_item_conference_renders_whole(app):
+    """The largest record an office writes renders to PDF and DOCX with every item and every absentee (its
+    speed is measured by `make bench`, "minutes PDF/DOCX", not asserted here)."""
     document = large_document(app)
-    timings = {}
-    for name, render_ in (("pdf", official_pdf), ("docx", official_docx)):
-        best = min(_timed(render_, document) for _ in range(2))
-        timings[name] = best
-    print(f"\n300 participants, 60 items: PDF {timings['pdf']:.3f}s, DOCX {timings['docx']:.3f}s")
-    assert timings["pdf"] < 1.0 and timings["docx"] < 1.0, timings
-    del time
-
-
-def _timed(render_, document) -> float:
-    import time
-
-    start = time.perf_counter()
-    render_(document)
-    return time.perf_counter() - start
+    pdf = pdf_text(official_pdf(document))
+    word = docx_text(official_docx(document))
+    for text in (" ".join(pdf.split()), " ".join(word.split())):  # lines wrap inside names
+        assert "Thảo luận chuyên đề số 60" in text
+        assert "Phạm Văn Đại Biểu 299" in text
+        assert_in_order(text, ["BIÊN BẢN", "Thảo luận chuyên đề số 1", "Thảo luận chuyên đề số 60"])
 
 
 def large_document(app):
