@@ -4,7 +4,6 @@ the cached path's few queries, the audit of classified downloads, the forms."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from sqlalchemy import event
@@ -96,15 +95,12 @@ def test_the_cached_booklet_is_answered_in_a_few_queries_without_building(client
         engine = db.engine
     event.listen(engine, "before_cursor_execute", count)
     try:
-        started = time.perf_counter()
         second = client.get(site.export("booklet.pdf"))
-        elapsed = time.perf_counter() - started
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert second.status_code == 200 and second.data == first.data
     # The session's user, the organization, the meeting, the version statement (and the settings).
     assert len(statements) <= 8, statements
-    assert elapsed < 1.0
 
 
 @needs_poppler
