@@ -16,7 +16,6 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms.fields import DateField
 
 from planner.core.errors import ValidationError
 
@@ -94,23 +93,3 @@ def parse_day(value: str | None) -> date | None:
 
     day = read_day(value)
     return None if day_problem(day) else day
-
-
-class DayField(DateField):
-    """A form's day (an HTML date input), refused beyond the range with the reason under the field; the
-    input carries the range as min and max, so that the browser refuses such a day before sending it."""
-
-    def __init__(self, label=None, validators=None, format="%Y-%m-%d", **kwargs):
-        kwargs["render_kw"] = {"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat(),
-                               **(kwargs.get("render_kw") or {})}
-        super().__init__(label, validators, format=format, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(str(DATE_MESSAGE)) from None
-        problem = day_problem(self.data)
-        if problem:
-            self.data = None
-            raise ValueError(problem)

@@ -14,8 +14,9 @@ def setup(app: Flask) -> None:
     from planner import api as api_frame
     from planner.core import exports
     from planner.core.permissions import Permission
-    from planner.delegates import api, door, invitations, portal, views
+    from planner.delegates import api, door, invitations, portal, services, views
     from planner.documents import links
+    from planner.meetings.services import register_people_resolver
     from planner.meetings.tabs import register_tab
 
     app.register_blueprint(views.bp)
@@ -28,3 +29,5 @@ def setup(app: Flask) -> None:
     for exporter in views.EXPORTERS:
         exports.register(exporter.scope, exporter)
     links.register_personal_link(invitations.current_link_url)
+    # Chairs and secretaries chosen from the directory or the office's staff become participants first.
+    register_people_resolver(services.resolve_people)

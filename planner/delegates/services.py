@@ -42,7 +42,7 @@ from planner.delegates.protocol import Order, suggest_category
 from planner.extensions import db
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.meetings.recurrence import is_meeting_day, meeting_days
-from planner.meetings.services import ensure_editable, meetings_query, register_people_resolver
+from planner.meetings.services import ensure_editable, meetings_query
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
 PERSON_FIELDS = (*NAME_FIELDS, "honorific", "title", "unit", "email", "phone", "default_precedence")
@@ -486,7 +486,6 @@ def resolve_people(meeting: Meeting, refs: list[str], kind: str) -> list[str]:
 
 
 _ROLE_FIELDS = {"presiding": "presiding_ids", "secretaries": "secretary_ids"}
-register_people_resolver(resolve_people)
 
 
 def update_participant(participant: Participant, data: dict[str, Any], *, version: int | None = None,
