@@ -6,8 +6,8 @@ complete, as a clerk would sign it: who presided and who took the minutes, the r
 was said, the presiding person's conclusion; approved through the real service (the clerk's check, the number,
 the frozen PDF and DOCX).
 
-Made through the services like the rest of the demo (speeches are timed with the control's ``now``). One
-thing only the clock decides, the moment a document was approved, is written as it happened in the past.
+Made through the services like the rest of the demo (speeches are timed with the control's ``now``, documents
+approved with the approval's ``at``: the day it happened in the past).
 Seeded from a fixed number, so every demo looks the same relative to its day.
 """
 
@@ -17,7 +17,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from planner.accounts.models import Organization
 from planner.extensions import db
@@ -194,7 +194,7 @@ def _close_with_documents(meeting, day: date, notice: str, rng: random.Random, z
     from planner.documents import services as document_services
     from planner.meetings import services as meetings
     from planner.minutes import services as minutes
-    from planner.minutes.models import Minutes, MinutesKind
+    from planner.minutes.models import MinutesKind
 
     meetings.set_status(meeting, "published")
     meetings.set_status(meeting, "closed")
@@ -206,11 +206,9 @@ def _close_with_documents(meeting, day: date, notice: str, rng: random.Random, z
         plan.append((MinutesKind.notice, workdays.add_working_days(day, rng.randrange(7, 10), holidays)))
     for kind, approved_on in plan:
         document = minutes.generate(meeting, kind, user=admin)
-        minutes.set_status(document, "approved", user=admin, version=document.version)
-        # Approved on that day in the office's past; approval stamps the present.
-        db.session.execute(update(Minutes).where(Minutes.id == document.id).values(
-            approved_at=datetime.combine(approved_on, time(16, 0), zone).astimezone(UTC), document_date=approved_on))
-        db.session.commit()
+        # Approved on that day in the office's past: its time, its number's year and its frozen date line.
+        minutes.set_status(document, "approved", user=admin, version=document.version,
+                           at=datetime.combine(approved_on, time(16, 0), zone))
 
 
 def _monthly_meeting(org: Organization, day: date, rng: random.Random, people: dict, admin, *, notice: str) -> None:

@@ -674,10 +674,10 @@ def approval_findings(minutes: Minutes, *, today: date | None = None) -> list[ch
     return checks.run(check_context(minutes, today=today))
 
 
-def ensure_approvable(minutes: Minutes) -> list[checks.Finding]:
+def ensure_approvable(minutes: Minutes, *, today: date | None = None) -> list[checks.Finding]:
     """Refuse approval with every missing element named (ValidationError, errors [{check, detail, section}]);
     answer the warnings the clerk accepts by approving."""
-    findings = approval_findings(minutes)
+    findings = approval_findings(minutes, today=today)
     missing = checks.blocking(findings)
     if missing:
         raise ValidationError(
@@ -688,8 +688,14 @@ def ensure_approvable(minutes: Minutes) -> list[checks.Finding]:
 
 # Workflow ---------------------------------------------------------------------------------------------------
 
-def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any) -> Minutes:
+def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any,
+               at: datetime | None = None) -> Minutes:
+    """Move the document along its workflow. ``at`` is the moment of the change (default now; a time zone is
+    required): an approval recorded afterwards (the demo's past, a record entered late) carries its own day in the
+    approval time, the number's year and the frozen documents' date line."""
     meeting = minutes.meeting
+    if at is not None and (at.tzinfo is None or at > utcnow()):
+        raise ValidationError(_("The moment of approval must be a past time with its time zone."), field="at")
     try:
         target = MinutesStatus(target)
     except ValueError:
@@ -709,12 +715,12 @@ def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any
         _ensure_writer(user, meeting)
     _ensure_meeting_open(meeting)
     if target is MinutesStatus.approved and read == minutes.version:
-        ensure_approvable(minutes)
+        ensure_approvable(minutes, today=local_today(meeting, at) if at is not None else None)
     if read != minutes.version:
         db.session.rollback()
         raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))
     before = minutes.status
-    now = utcnow()
+    now = at.astimezone(UTC) if at is not None else utcnow()
     try:  # the number is taken and the row updated in one transaction: a stale approval spends no number
         if target is MinutesStatus.approved:
             _approve(minutes, user, now)

@@ -174,3 +174,32 @@ def test_the_dossier_files_the_frozen_bytes(app, factory, client):
     assert files["bien-ban.pdf"] == approved["minutes.pdf"]
     assert files["bien-ban.docx"] == approved["minutes.docx"]
     assert files["thong-bao-ket-luan.pdf"] == approved["notice.pdf"]
+
+
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout \
+        .decode()
+
+
+def test_a_notice_approved_at_a_past_moment_carries_that_day_in_its_record(app, factory):
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from planner.minutes.documents import date_line
+
+    scene = build_scene(app, factory)
+    with app.test_request_context():
+        meeting, admin = scene.meeting(), scene.user(scene.admin)
+        zone = ZoneInfo(meeting.timezone)
+        at = datetime.combine(date(2026, 11, 20), time(16, 0), zone)
+        minutes = services.generate(meeting, user=admin)
+        services.set_status(minutes, "approved", user=admin, version=minutes.version)
+        notice = services.generate(meeting, MinutesKind.notice, user=admin)
+        services.set_status(notice, "approved", user=admin, version=notice.version, at=at)
+        assert notice.approved_at.astimezone(zone) == at and notice.document_date == date(2026, 11, 20)
+        text = " ".join(_pdf_text(services.record_bytes(notice, "pdf")).split())
+        assert date_line(meeting.city, date(2026, 11, 20), "vi") in text
+        today = services.local_today(meeting)
+        assert date_line(meeting.city, today, "vi") not in text, "the date line is the approval's, not today's"

@@ -3,10 +3,13 @@ adds nothing."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from planner.core.text import date_line
 from planner.extensions import db
 from planner.meetings.models import Meeting
 from planner.reports import services
@@ -43,6 +46,7 @@ def test_the_demo_history_fills_a_year_of_statistics(ctx):
     from planner.minutes import services as minutes_services
     from planner.minutes.models import Minutes, MinutesKind, MinutesStatus
 
+    zone = ZoneInfo(org.timezone)
     approved = list(db.session.scalars(select(Minutes).where(Minutes.organization_id == org.id,
                                                              Minutes.status == MinutesStatus.approved)))
     assert len(approved) == 15 + 12 + 2
@@ -58,6 +62,16 @@ def test_the_demo_history_fills_a_year_of_statistics(ctx):
             assert conclusions, record.meeting.title
         else:
             assert any(s["key"].startswith("item:") and s.get("text") for s in record.sections)
+        # Frozen with its own day (the approval's, in the past), never the day the demo was seeded.
+        approved_on = record.approved_at.astimezone(zone).date()
+        assert approved_on < today and record.number.endswith(("/VPTU", "/TU"))
+        expected = record.meeting.ends_on if record.kind is MinutesKind.minutes else approved_on
+        assert record.document_date == expected
+        pdf = subprocess.run(["pdftotext", "-layout", "-", "-"], input=minutes_services.record_bytes(record, "pdf"),
+                             capture_output=True, check=True).stdout.decode()
+        pdf = " ".join(pdf.split())
+        assert date_line(org.city, expected, "vi") in pdf, record.meeting.title
+        assert date_line(org.city, today, "vi") not in pdf, record.meeting.title
 
     seed_history(org, admin)
     assert db.session.scalar(select(func.count(Meeting.id))) == count
