@@ -158,7 +158,7 @@ def _programme(days: list, rooms: dict[str, str], chairs: list[str]) -> list[dic
     # Day 1, morning: the opening session, in the order of Nghị định 145/2013.
     s = add(0, "07:30", "11:30", "session", "Phiên khai mạc", room=hall, presiding=presidium,
             performer="Đoàn Chủ tịch hội nghị")
-    add(0, "07:30", "08:00", "other", "Đón tiếp đại biểu", session=s, performer="Ban Tổ chức")
+    add(0, "07:30", "08:00", "ceremony", "Đón tiếp đại biểu", session=s, performer="Ban Tổ chức")
     add(0, "08:00", "08:05", "ceremony", "Chào cờ", session=s, performer="Ban Tổ chức")
     add(0, "08:05", "08:15", "ceremony", "Tuyên bố lý do, giới thiệu đại biểu", session=s,
         performer="Lãnh đạo Văn phòng Thành ủy Đà Nẵng")

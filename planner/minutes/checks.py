@@ -122,15 +122,28 @@ def secretary_named(context: CheckContext) -> Iterable[Finding]:
         yield Finding("no_secretary", _("No secretary (thư ký): name who took the minutes on the meeting's page."))
 
 
+# Items with nothing to record: the flag salute, the reception of delegates, a break — protocol, not business
+# (the minutes may name them, the clerk writes nothing under them). Opening and closing usually have a speech
+# to summarise; without one the clerk is warned, not stopped.
+CONTENTLESS_ITEM_KINDS = frozenset({"ceremony", "break"})
+FORMAL_ITEM_KINDS = frozenset({"opening", "closing"})
+
+
 def items_have_content(context: CheckContext) -> Iterable[Finding]:
     for section in _items(context):
-        if not _has_text(section):
-            if context.kind == "notice":
-                message = _("“%(item)s” has no conclusion written.", item=_heading(section))
-            else:
-                message = _("“%(item)s” has no content: who spoke and what they said, or the conclusion.",
-                            item=_heading(section))
-            yield Finding("item_empty", message, section=section.get("key"))
+        item_kind = context.item_kinds.get(section.get("key", ""))
+        if item_kind in CONTENTLESS_ITEM_KINDS or _has_text(section):
+            continue
+        if item_kind in FORMAL_ITEM_KINDS:
+            yield Finding("item_formal_empty", _("“%(item)s” has nothing written: check that nobody spoke.",
+                                                 item=_heading(section)), blocking=False, section=section.get("key"))
+            continue
+        if context.kind == "notice":
+            message = _("“%(item)s” has no conclusion written.", item=_heading(section))
+        else:
+            message = _("“%(item)s” has no content: who spoke and what they said, or the conclusion.",
+                        item=_heading(section))
+        yield Finding("item_empty", message, section=section.get("key"))
 
 
 def conclusion_recorded(context: CheckContext) -> Iterable[Finding]:

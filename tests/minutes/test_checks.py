@@ -89,7 +89,7 @@ def test_an_item_without_content_and_no_conclusion(app, factory):
         services.save(minutes, {report: {"text": ""}, **empty}, user=admin, version=minutes.version)
         refused = _refused(minutes, admin)
     codes = _codes(refused)
-    assert codes.count("item_empty") == 4 and "no_conclusion" in codes
+    assert codes.count("item_empty") == 3 and "no_conclusion" in codes, "the empty opening only warns"
     assert "“2. Báo cáo kết quả thực hiện nhiệm vụ năm 2026” chưa có nội dung" in refused.value.message
     sections = [e["section"] for e in refused.value.errors if e["check"] == "item_empty"]
     assert report in sections
@@ -230,3 +230,32 @@ def test_the_draft_writes_no_speech_that_did_not_happen(app, factory):
         unconfirmed = [f for f in findings if f.code == "speech_unconfirmed"]
         assert unconfirmed and not any(f.blocking for f in unconfirmed)
         assert any("Nguyễn Văn Nên dự kiến phát biểu" in f.message for f in unconfirmed)
+
+
+def test_ceremonies_and_breaks_need_no_content_and_an_empty_opening_only_warns(app, factory):
+    """The flag salute, the reception of delegates, a break: nothing to record, nothing to refuse. An opening
+    with nothing written is a warning the clerk may accept."""
+    from datetime import datetime, time
+
+    from planner.agenda import services as agenda_services
+
+    scene = build_scene(app, factory, status="in_progress")
+    with app.test_request_context():
+        meeting, admin = scene.meeting(), scene.user(scene.admin)
+        for title, start in (("Đón tiếp đại biểu", time(7, 30)), ("Chào cờ", time(7, 55))):
+            agenda_services.create_item(meeting, {"title": title, "kind": "ceremony",
+                                                  "starts_at": datetime.combine(DAY, start),
+                                                  "ends_at": datetime.combine(DAY, start) + timedelta(minutes=5)},
+                                        user=admin)
+        minutes = services.generate(scene.meeting(), user=admin)
+        ceremonies = [s["key"] for s in minutes.sections if s.get("kind") == "item"
+                      and ("Chào cờ" in s["heading"] or "Đón tiếp" in s["heading"])]
+        opening = next(s["key"] for s in minutes.sections if s.get("heading", "").endswith("Khai mạc hội nghị"))
+        services.save(minutes, {key: {"text": "", "conclusion": ""} for key in [*ceremonies, opening]}, user=admin,
+                      version=minutes.version)
+        findings = services.approval_findings(minutes)
+        assert [f.code for f in findings if f.section in ceremonies] == []
+        assert [(f.code, f.blocking) for f in findings if f.section == opening] == [("item_formal_empty", False)]
+        assert checks.blocking(findings) == []
+        services.set_status(minutes, "approved", user=admin, version=minutes.version)
+        assert minutes.status.value == "approved"
