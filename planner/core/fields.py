@@ -10,7 +10,7 @@ from datetime import date, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field
+from wtforms import Field, SelectMultipleField
 from wtforms.widgets import TextInput
 
 DAY_PATTERN = r"\s*(\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}|\d{4}-\d{1,2}-\d{1,2})\s*"
@@ -98,3 +98,16 @@ class ClockField(Field):
         self.data = parse_clock(str(valuelist[0]))
         if self.data is None:
             raise ValueError(_l("Write the time as hh:mm on the 24-hour clock, e.g. 14:30."))
+
+
+class OrderedSelectMultipleField(SelectMultipleField):
+    """A multiple select whose order is the user's: the request's values are kept in the order sent
+    (WTForms' ``process_formdata``), and the chosen options are drawn first, in the order of ``data``,
+    so a form sent back without JavaScript keeps it (a browser sends a multiple select in option order).
+    The people picker (static/js/people-picker.js) keeps the options in the order of its chips."""
+
+    def iter_choices(self) -> list[Any]:
+        choices = super().iter_choices()
+        order = {value: i for i, value in enumerate(self.data or ())}
+        chosen = sorted((c for c in choices if c.selected), key=lambda c: order.get(self.coerce(c.value), 0))
+        return [*chosen, *(c for c in choices if not c.selected)]

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.accounts.models import LANGUAGE_LABELS
-from planner.core.fields import ClockField, DayField
+from planner.core.fields import ClockField, DayField, OrderedSelectMultipleField
 from planner.core.permissions import CLASSIFICATION_LABELS
 from planner.meetings.models import MEETING_KIND_LABELS, MEETING_STATUS_LABELS
 from planner.meetings.recurrence import WEEKDAYS, ordinal_labels, weekday_names
@@ -78,11 +78,11 @@ class MeetingForm(FlaskForm):
     timezone = SelectField(_l("Time zone"), choices=_timezone_choices, default="Asia/Ho_Chi_Minh")
     language = SelectField(_l("Language"), choices=lambda: list(LANGUAGE_LABELS.items()), default="vi")
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
-    # Sent as several selects of one name, in order (1st, 2nd… co-chair): the order of the values is theirs.
-    presiding_ids = SelectMultipleField(_l("Presiding (chủ trì)"), choices=[], validate_choice=False,
+    # The people picker sends the chosen in the order of its chips (co-chairs first to last).
+    presiding_ids = OrderedSelectMultipleField(_l("Presiding (chủ trì)"), choices=[], validate_choice=False,
                                         description=_l("From the people directory: whoever is not on the list yet "
                                                        "is added to it. Co-chairs in their order."))
-    secretary_ids = SelectMultipleField(_l("Secretaries (thư ký)"), choices=[], validate_choice=False,
+    secretary_ids = OrderedSelectMultipleField(_l("Secretaries (thư ký)"), choices=[], validate_choice=False,
                                         description=_l("A delegate, or a staff member of the office who is not a "
                                                        "delegate: they are added to the list as staff."))
     # Recurrence: turned into an RRULE by meetings.recurrence.build_rule.

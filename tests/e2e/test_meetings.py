@@ -206,3 +206,56 @@ def test_a_crowded_week_still_prints_on_one_page(page, live_server, app, factory
     assert pages == 1, f"a crowded week prints on {pages} pages"
     assert width > height
     to_png(pdf, "meetings-week-print-crowded", artifacts)
+
+
+def test_co_chairs_are_saved_in_the_order_picked(page, live_server, app, factory, screenshot):
+    """The meeting form's people picker: two chairs picked B then A (A is first in protocol order) are the
+    meeting's presiding persons B, A after saving; the "earlier" button on a chip changes the order."""
+    from playwright.sync_api import expect
+
+    from planner.meetings.models import Meeting
+
+    site = make_site(app, factory)
+    with app.test_request_context():
+        office = open_office(site)
+        meeting = office.meeting()
+        office.participant(meeting, "Nguyễn", "Văn", "An", 1)
+        office.participant(meeting, "Trần", "Thị", "Bình", 2)
+        public_id = meeting.public_id
+        db.session.remove()
+
+    def presiding() -> list[str]:
+        with app.test_request_context():
+            saved = db.session.scalar(db.select(Meeting).where(Meeting.public_id == public_id))
+            names = [p.full_name for p in saved.presiding]
+            db.session.remove()
+            return names
+
+    sign_in(page, site.email)
+    page.goto(f"/meetings/{public_id}/edit")
+    search = page.locator("#presiding_ids-search")
+    for name in ("binh", "an"):  # typed without accents: the picker folds them
+        search.fill(name)
+        search.press("Enter")
+    chips = page.locator("#presiding_ids-legend ~ .picker-chips .picker-chip")
+    expect(chips).to_have_count(2)
+    expect(chips.nth(0)).to_contain_text("Trần Thị Bình")
+    expect(chips.nth(1)).to_contain_text("Nguyễn Văn An")
+    screenshot("meetings-form-chairs-desktop")
+    page.set_viewport_size(PHONE)
+    assert_no_sideways_scroll(page)
+    screenshot("meetings-form-chairs-phone")
+    page.set_viewport_size(DESKTOP)
+    page.locator(".meeting-form button[type=submit]").click()
+    expect(page.locator(".flashes")).to_be_visible()
+    assert presiding() == ["Trần Thị Bình", "Nguyễn Văn An"]
+
+    # Back in the form the saved order is the chips' order; An moved one place earlier is saved first.
+    page.goto(f"/meetings/{public_id}/edit")
+    expect(chips.nth(0)).to_contain_text("Trần Thị Bình")
+    page.get_by_role("button", name="Đưa Nguyễn Văn An lên trước một bậc").click()
+    expect(chips.nth(0)).to_contain_text("Nguyễn Văn An")
+    expect(page.get_by_role("button", name="Bỏ Nguyễn Văn An", exact=True)).to_be_focused()
+    page.locator(".meeting-form button[type=submit]").click()
+    expect(page.locator(".flashes")).to_be_visible()
+    assert presiding() == ["Nguyễn Văn An", "Trần Thị Bình"]

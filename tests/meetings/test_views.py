@@ -242,7 +242,8 @@ def test_delete_only_drafts(client, app, factory):
     assert client.get(f"/meetings/{draft}").status_code == 404
 
 
-def test_presiding_chosen_in_the_form(client, app, factory):
+def _two_participants(client, app, factory) -> tuple[str, str, str]:
+    """A meeting with An (first in protocol order) and Bình on its list, its organizer signed in: the ids."""
     site = make_site(app, factory)
     with app.test_request_context():
         office = open_office(site)
@@ -251,6 +252,11 @@ def test_presiding_chosen_in_the_form(client, app, factory):
         b = office.participant(meeting, "Trần", "Thị", "Bình", 2).public_id
         public_id = meeting.public_id
     client.login(site.email)
+    return public_id, a, b
+
+
+def test_presiding_chosen_in_the_form(client, app, factory):
+    public_id, a, b = _two_participants(client, app, factory)
     edit = client.get(f"/meetings/{public_id}/edit")
     assert "Nguyễn Văn An" in edit.text
     response = client.post_form(f"/meetings/{public_id}/edit", {**FORM, "version": version_of(edit.text),
@@ -258,6 +264,24 @@ def test_presiding_chosen_in_the_form(client, app, factory):
     assert response.status_code == 302
     page = client.get(f"/meetings/{public_id}")
     assert "Nguyễn Văn An" in page.text and "Trần Thị Bình" in page.text
+
+
+def test_co_chairs_keep_the_order_posted(client, app, factory):
+    """Co-chairs posted as [b, a] (the picker sends its chips' order; b is after a in protocol order) are
+    the meeting's presiding persons in that order, and the edit form draws them first, b then a, so a
+    browser without JavaScript sends them back in the same order."""
+    public_id, a, b = _two_participants(client, app, factory)
+    edit = client.get(f"/meetings/{public_id}/edit")
+    response = client.post_form(f"/meetings/{public_id}/edit", {**FORM, "version": version_of(edit.text),
+                                                                "presiding_ids": [b, a], "secretary_ids": [a]})
+    assert response.status_code == 302, response.text
+    with app.test_request_context():
+        meeting = db.session.scalar(db.select(Meeting).where(Meeting.public_id == public_id))
+        assert [p.public_id for p in meeting.presiding] == [b, a]
+    page = client.get(f"/meetings/{public_id}/edit").text
+    (options,) = re.findall(r'<select[^>]* id="presiding_ids"[^>]*>(.*?)</select>', page, re.S)
+    assert re.findall(r'<option selected value="([^"]*)"', options) == [b, a]
+    assert options.index(f'value="{b}"') < options.index(f'value="{a}"')
 
 
 def test_viewing_a_classified_meeting_is_audited(client, app, factory):
@@ -311,7 +335,8 @@ def test_chairs_from_the_directory_and_a_staff_secretary_when_creating(client, a
         db.session.remove()
     client.login(site.email)
     page = client.get("/meetings/new").text
-    assert page.count('name="presiding_ids"') >= 2 and f'value="{chairs[0]}"' in page and f'value="{secretary}"' in page
+    assert page.count('name="presiding_ids"') == 1 and f'value="{chairs[0]}"' in page and f'value="{secretary}"' in page
+    assert 'data-people-picker' in page and 'id="presiding_ids" multiple name="presiding_ids" size="8"' in page
     response = client.post_form("/meetings/new", {**FORM, "presiding_ids": ["", chairs[0], chairs[1]],
                                                   "secretary_ids": [secretary]})
     assert response.status_code == 302, response.text
@@ -324,9 +349,9 @@ def test_chairs_from_the_directory_and_a_staff_secretary_when_creating(client, a
         assert db.session.scalar(db.select(db.func.count(Participant.id))) == 3
         meeting_id = meeting.public_id
     edit = client.get(f"/meetings/{meeting_id}/edit").text
-    # the chosen order comes back in the slots: the first select holds the first co-chair
-    slots = re.findall(r'<select name="presiding_ids" id="presiding_ids-(\d)">(.*?)</select>', edit, re.S)
-    assert "selected>Lê Văn Chủ" in slots[0][1] and "selected>Trần Văn Bí" in slots[1][1]
+    # the chosen order comes back: the picker's select draws the co-chairs first, in their order
+    (options,) = re.findall(r'<select[^>]* id="presiding_ids"[^>]*>(.*?)</select>', edit, re.S)
+    assert re.findall(r'selected value="[^"]*">([^<–]*)', options) == ["Lê Văn Chủ ", "Trần Văn Bí "]
     # an unknown person is refused with a message, and nothing is made
     refused = client.post_form("/meetings/new", {**FORM, "title": "Khác", "presiding_ids": ["person:nobody"]})
     assert refused.status_code == 422

@@ -2,7 +2,11 @@
    search field with the chosen persons as removable chips. Type part of a name, with or without accents
    ("huynh" finds "Đinh Thế Huynh"), Down/Up move in the list, Enter adds, Escape closes, Backspace in the
    empty field removes the last person. The <select> stays in the form and holds the choice; without
-   JavaScript it is the picker (a multiple select). Every page that chooses people loads this one file. */
+   JavaScript it is the picker (a multiple select). The order chosen is kept: the chips are in the order
+   the persons were added, a chip's "earlier" button (or Alt+Up on it) moves it one place up, and the
+   chosen <option>s are moved to the top of the select in chip order, which is the order the browser
+   sends them (the server draws the chosen first in their saved order, so without JavaScript too the order
+   shown is the order sent). Every page that chooses people loads this one file. */
 (function () {
   "use strict";
 
@@ -39,7 +43,7 @@
                  name: " " + fold(o.textContent.split(" — ")[0]) };
       });
 
-    var chips = make("ul", "picker-chips", { "aria-label": text.textChosen || "" });
+    var chips = make(multiple ? "ol" : "ul", "picker-chips", { "aria-label": text.textChosen || "" });
     var label = make("label", "picker-label", { "for": base + "-search", id: base + "-search-label" });
     label.textContent = text.textSearch || "";
     var combo = make("div", "picker-combo");
@@ -66,6 +70,20 @@
 
     var shown = [];
     var active = -1;
+    // The chosen, in their order: at first the select's (the server puts them first, in the saved order).
+    var order = Array.prototype.filter.call(select.options, function (o) { return o.selected && o.value !== ""; })
+      .map(function (o) { return people.filter(function (p) { return p.option === o; })[0]; })
+      .filter(Boolean);
+
+    function sync() {
+      if (!multiple) { return; }
+      // The browser sends a multiple select's values in option order: put the chosen first, in chip order.
+      var anchor = select.firstChild;
+      order.forEach(function (p) {
+        if (p.option.parentNode !== select) { return; }  // inside an optgroup: the group keeps it
+        if (p.option !== anchor) { select.insertBefore(p.option, anchor); } else { anchor = anchor.nextSibling; }
+      });
+    }
 
     function say(message) {
       status.textContent = "";
@@ -74,16 +92,28 @@
 
     function drawChips() {
       chips.textContent = "";
-      people.forEach(function (p) {
-        if (!p.option.selected) { return; }
+      order.forEach(function (p, i) {
         var li = make("li", "chip picker-chip");
         var name = make("span");
         name.textContent = p.label;
+        li.appendChild(name);
+        if (multiple && i > 0) {
+          var earlier = make("button", "picker-earlier", { type: "button",
+            "aria-label": format(text.textEarlier, { name: p.label }), title: format(text.textEarlier, { name: p.label }) });
+          earlier.textContent = "↑";
+          earlier.addEventListener("click", function () { moveEarlier(p); });
+          li.appendChild(earlier);
+        }
         var remove = make("button", "picker-remove", { type: "button",
           "aria-label": format(text.textRemove, { name: p.label }) });
         remove.textContent = "×";
         remove.addEventListener("click", function () { unchoose(p, li); });
-        li.appendChild(name);
+        li.addEventListener("keydown", function (event) {
+          if (multiple && event.altKey && event.key === "ArrowUp" && order.indexOf(p) > 0) {
+            event.preventDefault();
+            moveEarlier(p);
+          }
+        });
         li.appendChild(remove);
         chips.appendChild(li);
       });
@@ -148,6 +178,21 @@
       say(shown.length ? format(text.textFound, { num: found.length }) : (text.textNone || ""));
     }
 
+    function moveEarlier(p) {
+      var at = order.indexOf(p);
+      if (at <= 0) { return; }
+      order.splice(at, 1);
+      order.splice(at - 1, 0, p);
+      sync();
+      drawChips();
+      changed();
+      say(format(text.textMoved, { name: p.label, num: at }));
+      // Focus stays with the person moved: their "earlier" button, or the first chip's remove button.
+      var li = chips.children[at - 1];
+      var button = li ? li.querySelector(at - 1 > 0 ? ".picker-earlier" : ".picker-remove") : null;
+      if (button) { button.focus(); }
+    }
+
     function changed() {
       select.dispatchEvent(new Event("change", { bubbles: true }));
     }
@@ -155,8 +200,11 @@
     function choose(p) {
       if (!multiple) {
         people.forEach(function (other) { other.option.selected = false; });
+        order = [];
       }
       p.option.selected = true;
+      if (order.indexOf(p) < 0) { order.push(p); }
+      sync();
       input.value = "";
       close();
       drawChips();
@@ -168,6 +216,7 @@
     function unchoose(p, li) {
       var next = li && li.nextElementSibling ? li.nextElementSibling.querySelector("button") : null;
       p.option.selected = false;
+      order = order.filter(function (other) { return other !== p; });
       if (!multiple) { select.value = ""; }
       drawChips();
       changed();
@@ -194,11 +243,13 @@
         if (!list.hidden) { event.preventDefault(); close(); }
         else if (input.value) { event.preventDefault(); input.value = ""; }
       } else if (event.key === "Backspace" && !input.value && multiple) {
-        var chosen = people.filter(function (p) { return p.option.selected; });
-        if (chosen.length) { event.preventDefault(); unchoose(chosen[chosen.length - 1], null); }
+        if (order.length) { event.preventDefault(); unchoose(order[order.length - 1], null); }
       }
     });
     input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    // Whatever else changes the options' order (none today), the form sends the chips' order.
+    if (select.form) { select.form.addEventListener("submit", sync); }
+    sync();
     drawChips();
   }
 
