@@ -10,14 +10,13 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItemStatus
-from planner.core.fields import ClockField
+from planner.core.fields import ClockField, OrderedSelectMultipleField
 from planner.core.permissions import CLASSIFICATION_LABELS
 
 REQUIRED = _l("This field is required.")
@@ -38,7 +37,7 @@ class ItemForm(FlaskForm):
     start = ClockField(_l("Starts at"), validators=[InputRequired(REQUIRED)])
     end = ClockField(_l("Ends at"), validators=[InputRequired(REQUIRED)])
     room_id = SelectField(_l("Room"), choices=[], default="")
-    presiding_ids = SelectMultipleField(_l("Presiding"), choices=[])  # drawn by the people picker
+    presiding_ids = OrderedSelectMultipleField(_l("Presiding"), choices=[])  # drawn by the people picker, in order
     performer = StringField(_l("Performed by (as printed)"), validators=[Length(max=500)],
                             description=_l("For the programme's “Người thực hiện” column, e.g. "
                                            "“Lãnh đạo Văn phòng”. Empty: the presiding persons are printed."))

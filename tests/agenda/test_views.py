@@ -103,6 +103,22 @@ def test_add_an_item_through_the_form(client, site):
     assert form_fields(client.get(url).get_data(as_text=True))["start"] == "08:30"
 
 
+def test_co_presiding_keep_the_order_chosen(client, site):
+    """Two presiding persons sent second-then-first (the picker sends its chips' order) keep that order,
+    and the edit form draws them in it, so sending it back unchanged keeps it."""
+    english(client, site)
+    url = f"{site.editor}/new"
+    chosen = [site.people_ids[1], site.people_ids[0]]
+    response = client.post_form(url, {**form_fields(client.get(url).get_data(as_text=True)), "kind": "opening",
+                                      "title": "Khai mạc", "room_id": site.room_ids[0], "presiding_ids": chosen})
+    assert response.status_code == 302
+    with site.open():
+        item = db.session.scalar(select(AgendaItem))
+        assert [p.public_id for p in item.presiding] == chosen
+        edit = f"{site.editor}/{item.public_id}/edit"
+    assert form_fields(client.get(edit).get_data(as_text=True))["presiding_ids"] == chosen
+
+
 def test_bad_input_in_the_form_gets_a_message_and_saves_nothing(client, site):
     english(client, site)
     url = f"{site.editor}/new"
