@@ -20,7 +20,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
@@ -168,44 +168,40 @@ def invitation_due(meeting: Meeting, holidays: Iterable[date], lead: int = INVIT
     return workdays.add_working_days(meeting.starts_on, -lead, holidays)
 
 
-def _invitation_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
-    # Only meetings whose deadline is near: look far enough ahead to cover the warning days and holidays.
+def _lead_time_todos(kind: ToDoKind, org: Organization, user: User | None, today: date,
+                     holidays: Sequence[date], invited: ColumnElement[bool]) -> list[ToDo]:
+    """Meetings ahead whose invitations are due within the warning days (or overdue), each with the number of
+    participants the condition `invited` still leaves to do. Only meetings near their deadline are read: the
+    horizon covers the lead time, the warning days and the holidays between."""
     lead = document_services.invitation_lead_days(org)
     horizon = workdays.add_working_days(today, lead + WARN_WORKING_DAYS, holidays)
-    handled = (select(InvitationLog.participant_id)
-               .where(InvitationLog.status.in_([SendStatus.sent, SendStatus.skipped])))
     query = (_single_meetings(org, user)
              .where(Meeting.starts_on >= today, Meeting.starts_on <= horizon,
                     Meeting.status.in_([MeetingStatus.draft, *OPEN_STATUSES]))
              .join(Participant, Participant.meeting_id == Meeting.id)
-             .where(Participant.category.in_(INVITED_CATEGORIES), Participant.id.not_in(handled))
+             .where(Participant.category.in_(INVITED_CATEGORIES), invited)
              .group_by(Meeting.id).add_columns(func.count(Participant.id)))
     result = []
-    for meeting, unsent in db.session.execute(query):
+    for meeting, count in db.session.execute(query):
         due = invitation_due(meeting, holidays, lead)
         if workdays.working_days_between(today, due, holidays) <= WARN_WORKING_DAYS:
-            result.append(ToDo(ToDoKind.invitations, meeting, due, due < today, unsent))
+            result.append(ToDo(kind, meeting, due, due < today, count))
     return result
+
+
+def _invitation_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
+    """Invitations not yet sent (nor skipped) to someone invited."""
+    handled = (select(InvitationLog.participant_id)
+               .where(InvitationLog.status.in_([SendStatus.sent, SendStatus.skipped])))
+    return _lead_time_todos(ToDoKind.invitations, org, user, today, holidays, Participant.id.not_in(handled))
 
 
 def _letter_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
     """Meetings ahead whose invitation letter is not issued, once its deadline (the lead time) is near or
     past: the letter is numbered, signed and dated before it goes out."""
-    lead = document_services.invitation_lead_days(org)
-    horizon = workdays.add_working_days(today, lead + WARN_WORKING_DAYS, holidays)
     issued = select(InvitationIssue.meeting_id)
-    query = (_single_meetings(org, user)
-             .where(Meeting.starts_on >= today, Meeting.starts_on <= horizon,
-                    Meeting.status.in_([MeetingStatus.draft, *OPEN_STATUSES]), Meeting.id.not_in(issued))
-             .join(Participant, Participant.meeting_id == Meeting.id)
-             .where(Participant.category.in_(INVITED_CATEGORIES), Participant.rsvp != Rsvp.declined)
-             .group_by(Meeting.id).add_columns(func.count(Participant.id)))
-    result = []
-    for meeting, invited in db.session.execute(query):
-        due = invitation_due(meeting, holidays, lead)
-        if workdays.working_days_between(today, due, holidays) <= WARN_WORKING_DAYS:
-            result.append(ToDo(ToDoKind.letter, meeting, due, due < today, invited))
-    return result
+    return _lead_time_todos(ToDoKind.letter, org, user, today, holidays,
+                            (Participant.rsvp != Rsvp.declined) & Meeting.id.not_in(issued))
 
 
 def _reply_todos(org: Organization, user: User | None, today: date) -> list[ToDo]:
