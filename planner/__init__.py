@@ -17,9 +17,19 @@ from planner import config as config_module
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class PlannerFlask(Flask):
+    """Flask whose every request is one unit of work (core.db.request_unit): the services a view calls
+    stage their changes, and the request commits them once, or rolls them all back."""
+
+    def dispatch_request(self) -> Any:
+        from planner.core.db import request_unit
+
+        return request_unit(super().dispatch_request)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("PLANNER_INSTANCE_PATH")
-    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    app = PlannerFlask(__name__, instance_relative_config=True, instance_path=instance_path)
     config_module.load(app, config)
     _trust_proxies(app)
 

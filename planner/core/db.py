@@ -8,17 +8,27 @@ the error the caller names) here, in this one place, instead of in a copy per se
 - ``check_version(record, version, message)``: the version the user read must still be the record's;
 - ``commit_or_conflict(stale)``: commit the session now;
 - ``atomic(stale)``: a block whose changes are committed together at its end; blocks nest, and only the
-  outermost commits (an inner one flushes, so its errors show where they happen).
+  outermost commits (an inner one flushes, so its errors show where they happen). An error leaving any
+  block rolls the whole unit back at once: nothing a refused operation staged can be committed later;
+- ``request_unit(view)``: the request's boundary (``PlannerFlask.dispatch_request``): a view or API route
+  runs as the outermost block, so the services it calls stage and the request commits once, when the view
+  answers below 400; an error answer rolls back. A CLI command or a job is its own boundary the same way,
+  through ``atomic``;
+- ``independent()``: a separate unit for what must be kept whatever the request's fate (a failed login
+  counted by the throttle), on its own session.
+
+Services stage through ``atomic`` and never commit or roll back themselves (DESIGN.md, Architecture).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.core.errors import Conflict, PlannerError
@@ -93,13 +103,56 @@ def atomic(stale: str | None = None, *, clash: Clash | None = None) -> Iterator[
             session.flush()
     except (StaleDataError, IntegrityError) as exc:
         session.info[_DEPTH] = depth
-        if depth == 0:
-            session.rollback()
+        session.rollback()
         raise _error(exc, stale, clash) from None
     except BaseException:
+        # A refused or failed operation leaves nothing staged behind it, whatever the depth: the caller
+        # that catches the refusal (a view showing the form again) must not commit half of it.
         session.info[_DEPTH] = depth
-        if depth == 0:
-            session.rollback()
+        session.rollback()
         raise
     finally:
         session.info[_DEPTH] = depth
+
+
+def request_unit(view: Callable[[], Any]) -> Any:
+    """Run a view as the request's unit of work: it commits once, if the answer is below 400; an error
+    answer or an exception rolls back. A stale version or a clash found at the commit becomes Conflict,
+    which the app's error handlers answer (a page or problem+json, 409)."""
+    from flask import current_app
+
+    session = db.session()
+    session.info[_DEPTH] = 1
+    try:
+        response = current_app.make_response(view())
+    except BaseException:
+        session.info[_DEPTH] = 0
+        session.rollback()
+        raise
+    session.info[_DEPTH] = 0
+    if not session.in_transaction():
+        return response
+    if response.status_code >= 400:
+        session.rollback()
+        return response
+    try:
+        session.commit()
+    except (StaleDataError, IntegrityError) as exc:
+        session.rollback()
+        raise _error(exc, None, None) from None
+    return response
+
+
+@contextmanager
+def independent() -> Iterator[Session]:
+    """A unit of its own, committed at the block's end whatever becomes of the request's (a failed login
+    must stay counted when the login page answers 401). Objects loaded here belong to this session."""
+    session = Session(bind=db.engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
