@@ -65,14 +65,16 @@ def _packages() -> tuple[Any, ...]:
         core,
         delegates,
         home,
+        invitations,
         meetings,
         minutes,
+        portal,
         reports,
         speeches,
     )
 
     return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, calendars, booklets, reports,
-            archive, home)
+            invitations, archive, portal, home)
 
 
 def _trust_proxies(app: Flask) -> None:

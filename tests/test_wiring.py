@@ -59,8 +59,8 @@ def test_a_fresh_app_has_every_hook_filled():
     # every classified download of a meeting's files is audited
     assert state["auditors"] == ["meeting"]
     assert {"meetings.detail", "agenda.editor", "delegates.participants", "speeches.control", "minutes.edit",
-            "calendars.meeting_feeds", "booklets.print", "archive.dossier", "portal.invitations",
-            "door.desk"} <= set(state["tabs"])
+            "calendars.meeting_feeds", "booklets.print", "archive.dossier", "invitations.page",
+            "portal.desk"} <= set(state["tabs"])
     assert {"meeting/participants.xlsx", "meeting/calendar.ics", "meeting/minutes.pdf", "meeting/booklet.pdf",
             "meeting/dossier.zip", "reports/statistics.xlsx"} <= set(state["exporters"])
 

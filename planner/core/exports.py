@@ -9,6 +9,8 @@ with its media type, file name and ETag.
 from __future__ import annotations
 
 import hashlib
+import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -91,6 +93,16 @@ def conditional(
     response = Response(status=304) if current else Response(build(), mimetype=media_type)
     for key, value in common.items():
         response.headers[key] = value
+    return response
+
+
+def live_state(state: dict[str, Any]) -> Response:
+    """A live state (the speakers' clock, a hall display) as JSON with an ETag (304 when the client has it)
+    and the server's clock, so that the browser can count down smoothly from the server's timestamps."""
+    body = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    response = conditional(strong_etag(body), lambda: body.encode("utf-8"), media_type="application/json",
+                           cache_control="no-cache")
+    response.headers["X-Server-Time"] = str(int(time.time() * 1000))
     return response
 
 

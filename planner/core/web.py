@@ -69,6 +69,19 @@ def form_error(form: Any, exc: PlannerError, names: Mapping[str, str] | None = N
         flash(exc.message, "error")
 
 
+def page_number() -> int:
+    """The ``page`` asked for in the query string (1-based), 1 when absent or not a number."""
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def wants_json() -> bool:
+    """Whether the caller (a page's script) asks for JSON rather than a page."""
+    return request.accept_mimetypes.best == "application/json" or request.is_json
+
+
 def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
 

@@ -17,6 +17,7 @@ from planner.core import exports
 from planner.core.errors import Conflict, NotFound, PlannerError
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.core.web import form_error as _form_error
+from planner.core.web import page_number
 from planner.core.web import signed_in_user as _user
 from planner.delegates import exporting, importing, services, uploads
 from planner.delegates.forms import (
@@ -74,13 +75,6 @@ def _participant(meeting: Meeting, participant_id: str) -> Participant:
     return participant
 
 
-def _page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
-
-
 def _day_label(day: date) -> str:
     return format_date(day, "EEEE, dd/MM/yyyy")
 
@@ -96,7 +90,7 @@ def _language() -> str:
 def people():
     org = current_organization()
     q = request.args.get("q", "")
-    page = _page()
+    page = page_number()
     items, total = services.list_people(org, q=q, limit=PEOPLE_PAGE_SIZE, offset=(page - 1) * PEOPLE_PAGE_SIZE)
     return render_template("delegates/people.html", people=items, total=total, q=q, page=page,
                            pages=max(1, math.ceil(total / PEOPLE_PAGE_SIZE)))
@@ -199,7 +193,7 @@ def participants(meeting_id: str):
         category = ""
     filters.order.data, filters.category.data = order, category
     q = request.args.get("q", "")
-    page = _page()
+    page = page_number()
     items, total = services.list_participants(meeting, order=order, q=q, category=category or None,
                                               limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     day = services.reference_day(meeting)

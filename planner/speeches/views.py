@@ -1,15 +1,12 @@
 """The speakers pages: the control page (lists and the live clock), a speech with its texts and
-summary, the summaries for the minutes, statistics, the hall displays and the hall page itself."""
+summary, the summaries for the minutes, statistics and the hall displays (their links; the hall page is in portal)."""
 
 from __future__ import annotations
 
-import json
-import time
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import force_locale
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from planner.accounts.access import can, require
@@ -17,7 +14,7 @@ from planner.accounts.models import User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem
 from planner.core.errors import Conflict, NotFound, PlannerError
-from planner.core.exports import conditional, stored_file, strong_etag
+from planner.core.exports import live_state, stored_file
 from planner.core.models import utcnow
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.core.web import form_error as _form_error
@@ -74,16 +71,6 @@ def _clock(speech: Speech, now: datetime) -> dict[str, Any]:
     clock = services._clock(speech)
     return {"elapsed": timing.elapsed(clock, now), "remaining": timing.remaining(clock, now),
             "overrun": timing.overrun(clock, now)}
-
-
-def _state_response(state: dict[str, Any]) -> Response:
-    """The live state as JSON with an ETag (304 when the client has it) and the server's clock, so
-    that the browser can count down smoothly from the server's timestamps."""
-    body = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    response = conditional(strong_etag(body), lambda: body.encode("utf-8"), media_type="application/json",
-                           cache_control="no-cache")
-    response.headers["X-Server-Time"] = str(int(time.time() * 1000))
-    return response
 
 
 # The control page ---------------------------------------------------------------------------------
@@ -252,7 +239,7 @@ def live(meeting_id: str):
     organization) of the item on the floor and its speakers; the rest is its mark."""
     meeting = meeting_page(meeting_id)
     levels = agenda_services.reader_levels(meeting.organization_id, _user())
-    return _state_response(services.hall_state(meeting, levels))
+    return live_state(services.hall_state(meeting, levels))
 
 
 @bp.post("/meetings/<meeting_id>/agenda/<item_id>/speakers")
@@ -512,7 +499,7 @@ def displays(meeting_id: str):
                 db.session.rollback()
                 flash(exc.message, "error")
             else:
-                session[NEW_DISPLAY_KEY] = url_for("speeches.hall", token=token, _external=True)
+                session[NEW_DISPLAY_KEY] = url_for("portal.hall", token=token, _external=True)
                 flash(_("The display's link is ready. Open it on the projector's computer now: it is shown only "
                         "once."), "success")
                 return redirect(url_for("speeches.displays", meeting_id=meeting.public_id))
@@ -551,40 +538,3 @@ def revoke_display(meeting_id: str, display_id: str):
     services.revoke_display(display, user=_user())
     flash(_("The display “%(name)s” is switched off: its link no longer works.", name=display.name), "success")
     return redirect(url_for("speeches.displays", meeting_id=meeting.public_id))
-
-
-# The hall display (no sign-in: the secret link is the key) ----------------------------------------
-
-def _display(token: str):
-    display = services.display_by_token(token)
-    if display is None:
-        abort(404)
-    g.timezone = agenda_services.zone(display.meeting)
-    return display
-
-
-@bp.get("/hall/<token>")
-def hall(token: str):
-    display = _display(token)
-    meeting = display.meeting
-    services.note_display_opened(display)
-    with force_locale(meeting.language or "vi"):
-        body = render_template("speeches/hall.html", meeting=meeting,
-                               title=services.meeting_title(meeting, services.screen_levels()),
-                               state_url=url_for("speeches.hall_state", token=token))
-    response = Response(body, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
-
-
-@bp.get("/hall/<token>/state")
-def hall_state(token: str):
-    display = _display(token)
-    services.seen(display)
-    with force_locale(display.meeting.language or "vi"):
-        state = services.display_state(display, services.screen_levels())
-    response = _state_response(state)
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response

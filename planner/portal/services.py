@@ -1,4 +1,8 @@
-"""The check-in desk at the door: find a delegate as one types, check them in (delegates.services.check_in,
+"""What the portal's pages read and change beyond the domains' own services.
+
+The delegate's page: the agenda items a delegate presides over, and the item a delegate asks to speak on.
+
+The check-in desk at the door: find a delegate as one types, check them in (delegates.services.check_in,
 idempotent), undo a check-in, and the live counts. Each read is a fixed number of queries, whatever the size
 of the list: the desk polls them every few seconds from several phones."""
 
@@ -11,11 +15,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.orm import contains_eager
 
 from planner.accounts.models import User
+from planner.agenda.models import AgendaItem, agenda_item_presiding
 from planner.core import audit
-from planner.core.errors import NotFound
+from planner.core.db import atomic
+from planner.core.lookup import in_meeting
+from planner.core.permissions import Classification
 from planner.delegates import protocol
 from planner.delegates import services as delegate_services
 from planner.delegates.models import (
@@ -31,6 +37,28 @@ from planner.meetings.models import Meeting
 
 SEARCH_LIMIT = 20
 BADGE_CODE_LENGTH = 8
+
+
+# The delegate's page ----------------------------------------------------------------------------------
+
+def presided(participant: Participant) -> set[str]:
+    """The public ids of the agenda items this participant presides over."""
+    link = agenda_item_presiding.c
+    return set(db.session.scalars(
+        select(AgendaItem.public_id).join(agenda_item_presiding, link.agenda_item_id == AgendaItem.id)
+        .where(link.participant_id == participant.id)))
+
+
+def unclassified_item(participant: Participant, item_id: str) -> AgendaItem | None:
+    """An unclassified agenda item of the participant's meeting (a delegate may ask to speak on it), or None."""
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == participant.meeting_id,
+                                                      AgendaItem.public_id == item_id))
+    if item is None or Classification(item.classification) != Classification.none:
+        return None
+    return item
+
+
+# The check-in desk ------------------------------------------------------------------------------------
 
 
 def desk_day(meeting: Meeting) -> date:
@@ -102,13 +130,7 @@ def get_found(meeting: Meeting, participant: Participant, day: date) -> Found:
 
 
 def participant_of(meeting: Meeting, public_id: str | None) -> Participant:
-    participant = db.session.scalar(select(Participant).join(Participant.meeting)
-                                    .where(Participant.meeting_id == meeting.id,
-                                           Participant.public_id == str(public_id or ""))
-                                    .options(contains_eager(Participant.meeting)))
-    if participant is None:
-        raise NotFound(_("No such participant."))
-    return participant
+    return in_meeting(Participant, meeting, public_id, _("No such participant."))
 
 
 def undo_check_in(participant: Participant, day: date | None = None, *, user: User | None = None) -> bool:
@@ -117,19 +139,19 @@ def undo_check_in(participant: Participant, day: date | None = None, *, user: Us
     meeting = participant.meeting
     delegate_services.ensure_attendance_editable(meeting)
     day = day or desk_day(meeting)
-    removed = db.session.execute(
-        delete(ParticipantAttendance).where(ParticipantAttendance.participant_id == participant.id,
-                                            ParticipantAttendance.day == day,
-                                            ParticipantAttendance.status == AttendanceStatus.present)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    with atomic():
+        removed = db.session.execute(
+            delete(ParticipantAttendance).where(ParticipantAttendance.participant_id == participant.id,
+                                                ParticipantAttendance.day == day,
+                                                ParticipantAttendance.status == AttendanceStatus.present)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if removed:
+            audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                         action="participant.check_in_undone", object_type="participant",
+                         object_id=participant.public_id, summary=participant.full_name, changes={"day": day})
     if not removed:
-        db.session.rollback()
         return False
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="participant.check_in_undone", object_type="participant", object_id=participant.public_id,
-                 summary=participant.full_name, changes={"day": day})
-    db.session.commit()
     db.session.expire(participant, ["attendance"])
     return True
 
