@@ -66,6 +66,7 @@ def _packages() -> tuple[Any, ...]:
         delegates,
         home,
         invitations,
+        meeting_documents,
         meetings,
         minutes,
         portal,
@@ -73,8 +74,8 @@ def _packages() -> tuple[Any, ...]:
         speeches,
     )
 
-    return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, calendars, booklets, reports,
-            invitations, archive, portal, home)
+    return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, meeting_documents, calendars,
+            booklets, reports, invitations, archive, portal, home)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -98,6 +99,7 @@ def _import_models() -> None:
     import planner.delegates.invitation_models
     import planner.delegates.models
     import planner.documents.models
+    import planner.meeting_documents.models
     import planner.meetings.models
     import planner.minutes.models
     import planner.speeches.models  # noqa: F401

@@ -6,6 +6,7 @@ domain uses these, so that names sort and match the same way in lists, SQL, expo
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from datetime import date
@@ -165,3 +166,16 @@ def date_line(place: str | None, day: date, language: str = "vi") -> str:
     else:
         line = format_date(day, format="long", locale=language)
     return f"{place}, {line}" if place else (line[0].upper() + line[1:])
+
+
+def file_extension(filename: str | None) -> str:
+    """The name's extension, lower case, with its dot (``.pdf``); empty without one."""
+    return os.path.splitext(filename or "")[1].lower()
+
+
+def safe_filename(filename: str | None, extension: str, fallback: str) -> str:
+    """An uploaded file's name as kept and offered for download: no folder part (a client may send one),
+    no control or reserved characters, at most 200 characters before ``extension``, which replaces its own."""
+    name = os.path.basename((filename or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*').strip(" .")
+    return (os.path.splitext(name)[0][:200] or fallback) + extension

@@ -46,6 +46,9 @@ class DocumentSettings(IdMixin, TimestampMixin, VersionedMixin, Base):
     # Working days an invitation must reach the invitees before the meeting (Quyết định 45/2018/QĐ-TTg,
     # Điều 8: 3; some bodies' rules ask 5).
     invitation_lead_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # Working days the meeting's documents must reach the delegates before it (Quyết định 45/2018/QĐ-TTg,
+    # Điều 10: 3).
+    documents_lead_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
 
 class DocumentSequence(IdMixin, Base):

@@ -48,30 +48,58 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def folder() -> Path:
-    return Path(current_app.config["STORAGE_PATH"]) / SUBFOLDER
+def folder(subfolder: str = SUBFOLDER) -> Path:
+    return Path(current_app.config["STORAGE_PATH"]) / subfolder
 
 
-def path_of(sha256: str) -> Path:
+def path_of(sha256: str, subfolder: str = SUBFOLDER) -> Path:
     """Where the bytes with this digest are kept: records/ab/abcdef… (64 lowercase hex digits)."""
     if len(sha256) != 64 or any(ch not in "0123456789abcdef" for ch in sha256):
         raise ValueError("not a SHA-256 digest")
-    return folder() / sha256[:2] / sha256
+    return folder(subfolder) / sha256[:2] / sha256
 
 
-def _store(data: bytes, sha256: str) -> Path:
+def _store(data: bytes, sha256: str, subfolder: str = SUBFOLDER) -> Path:
     """Write the bytes under their digest unless a good copy is there already."""
-    target = path_of(sha256)
+    target = path_of(sha256, subfolder)
     if target.exists() and target.stat().st_size == len(data) and digest(target.read_bytes()) == sha256:
         return target
+    return _write(target, data)
+
+
+def _write(target: Path, data: bytes) -> Path:
+    """Write the file atomically: a temporary file renamed into place (several workers share the volume)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.parent / f".{sha256}.{os.getpid()}.tmp"
+    temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
     with open(temporary, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, target)
     return target
+
+
+def keep(data: bytes, subfolder: str) -> str:
+    """Keep bytes that are not a record (an uploaded meeting document, say) in the same content store, under
+    another folder of the storage; answer their digest. The same bytes are kept once."""
+    sha256 = digest(data)
+    _store(data, sha256, subfolder)
+    return sha256
+
+
+def keep_as(data: bytes, key: str, subfolder: str) -> None:
+    """Keep bytes derived from kept ones (a cache) under a key of the same shape as a digest: the digest of
+    what they were made from."""
+    _write(path_of(key, subfolder), data)
+
+
+def kept(sha256: str, size: int, subfolder: str) -> bytes | None:
+    """Bytes kept by ``keep``, checked against their digest and size; None when missing or damaged."""
+    try:
+        data = path_of(sha256, subfolder).read_bytes()
+    except (OSError, ValueError):
+        return None
+    return data if len(data) == size and digest(data) == sha256 else None
 
 
 def find(owner_type: str, owner_id: str, kind: str, fmt: str) -> FrozenRecord | None:

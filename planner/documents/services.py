@@ -72,6 +72,12 @@ def invitation_lead_days(org: Organization, current: DocumentSettings | None = N
     return (current or settings(org)).invitation_lead_days or INVITATION_LEAD_DAYS
 
 
+def documents_lead_days(org: Organization, current: DocumentSettings | None = None) -> int:
+    """Working days the meeting's documents must reach the delegates before it: the organization's setting,
+    3 by default (Quyết định 45/2018/QĐ-TTg, Điều 10; see meeting_documents.services)."""
+    return (current or settings(org)).documents_lead_days or INVITATION_LEAD_DAYS
+
+
 def invitation_due(org: Organization, first_day: date, current: DocumentSettings | None = None,
                    days: list[date] | None = None) -> date:
     """The last day on which the invitation of a meeting beginning on ``first_day`` leaves in time."""
@@ -207,6 +213,7 @@ def describe(current: DocumentSettings) -> dict[str, Any]:
         "issuers": current.issuers or {},
         "holidays": current.holidays,
         "invitation_lead_days": current.invitation_lead_days or 3,
+        "documents_lead_days": current.documents_lead_days or 3,
         "letterhead": current.letterhead_name or None,
     }
 
@@ -224,7 +231,7 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
     ``numbering_period`` (year|term), ``term_label``, ``profile_overrides`` {field: text},
     ``signatures`` {type: {left|right: {authority, position, name}, recipients: [lines]}},
     ``holidays`` (a list of ISO dates, or text with one day a line; None restores the defaults),
-    ``invitation_lead_days`` (working days, 1–20; empty: 3).
+    ``invitation_lead_days`` and ``documents_lead_days`` (working days, 1–20; empty: 3).
     """
     current = settings(org)
     check_version(current, version, _stale_settings())
@@ -264,6 +271,8 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
         current.holidays = _clean_holidays(data["holidays"])
     if "invitation_lead_days" in data:
         current.invitation_lead_days = _clean_lead_days(data["invitation_lead_days"])
+    if "documents_lead_days" in data:
+        current.documents_lead_days = _clean_lead_days(data["documents_lead_days"], "documents_lead_days")
     after = describe(current)
     changes = audit.diff(before, after)
     if not changes and current.id is not None:
@@ -365,8 +374,9 @@ def _clean_signatures(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _clean_lead_days(value: Any) -> int:
-    """Working days before the meeting by which invitations go out: 1 to 20 (None or empty: 3)."""
+def _clean_lead_days(value: Any, field: str = "invitation_lead_days") -> int:
+    """Working days before the meeting by which invitations (or the documents) go out: 1 to 20 (None or
+    empty: 3)."""
     if value is None or value == "":
         return 3
     try:
@@ -374,8 +384,11 @@ def _clean_lead_days(value: Any) -> int:
     except (TypeError, ValueError):
         days = 0
     if isinstance(value, bool) or not 1 <= days <= 20 or str(days) != str(value).strip():
+        if field == "documents_lead_days":
+            raise ValidationError(_("Write the lead time of the meeting documents as a whole number of working "
+                                    "days from 1 to 20."), field=field)
         raise ValidationError(_("Write the lead time of invitations as a whole number of working days from 1 "
-                                "to 20."), field="invitation_lead_days")
+                                "to 20."), field=field)
     return days
 
 

@@ -147,6 +147,10 @@ class DocumentSettingsForm(VersionForm):
         validators=[Optional(), NumberRange(min=1, max=20)], default=3,
         description=_l("3 by Quyết định 45/2018/QĐ-TTg, Điều 8; some bodies' rules ask 5. Warned on the home page "
                        "and the invitation tab."))
+    documents_lead_days = IntegerField(
+        _l("Meeting documents reach the delegates at least this many working days before the meeting"),
+        validators=[Optional(), NumberRange(min=1, max=20)], default=3,
+        description=_l("3 by Quyết định 45/2018/QĐ-TTg, Điều 10. Warned on the home page and the documents tab."))
     holidays = TextAreaField(_l("Public holidays"),
                              description=_l("One day a line (2026-09-02 or 02/09/2026), a comment may follow #. "
                                             "Weekends are always skipped."))

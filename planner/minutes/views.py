@@ -535,6 +535,7 @@ def _settings_form(org, *, stored: bool | None = None) -> DocumentSettingsForm:
                 getattr(form, f"{document_type}_issuer_{f}").data = chosen.get(f, "own" if f == "body" else "")
         form.holidays.data = "\n".join(d.isoformat() for d in document_services.holidays(org, current))
         form.invitation_lead_days.data = current.invitation_lead_days or 3
+        form.documents_lead_days.data = current.documents_lead_days or 3
         form.version.data = str(current.version or "")
     return form
 
@@ -556,6 +557,7 @@ def _settings_data(form: DocumentSettingsForm) -> dict[str, Any]:
         "issuers": issuers,
         "holidays": form.holidays.data or "",
         "invitation_lead_days": form.invitation_lead_days.data,
+        "documents_lead_days": form.documents_lead_days.data,
     }
 
 

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from planner.core.text import file_extension, safe_filename
 from planner.core.zipfiles import OfficeFileRefused, check_office_file
 
 PDF = "application/pdf"
@@ -69,7 +70,7 @@ def sniff(data: bytes) -> str | None:
 
 
 def extension(filename: str) -> str:
-    return os.path.splitext(filename or "")[1].lower()
+    return file_extension(filename)
 
 
 def check(data: bytes, filename: str, *, max_bytes: int) -> Checked:
@@ -88,10 +89,7 @@ def check(data: bytes, filename: str, *, max_bytes: int) -> Checked:
 
 def clean_filename(filename: str, media_type: str) -> str:
     """The uploaded name without any folder part or control characters, with the right extension."""
-    name = os.path.basename((filename or "").replace("\\", "/"))
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*').strip(" .")
-    stem = os.path.splitext(name)[0][:200] or "speech"
-    return stem + EXTENSIONS[media_type]
+    return safe_filename(filename, EXTENSIONS[media_type], "speech")
 
 
 def folder(storage_path: str | os.PathLike[str]) -> Path:

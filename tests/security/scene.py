@@ -39,6 +39,7 @@ class Ids:
     feed_token_id: str = ""
     delegate_token: str = ""
     public_code: str = ""
+    document_id: str = ""
 
 
 @dataclass
@@ -78,11 +79,23 @@ def _docx(text: str) -> bytes:
     return out.getvalue()
 
 
+def _pdf(text: str) -> bytes:
+    import json
+
+    import typst
+
+    from planner.documents.render import FONTS
+
+    return typst.compile(b'#set text(font: "Liberation Serif")\n#json(bytes(sys.inputs.data))', font_paths=[str(FONTS)],
+                         ignore_system_fonts=True, sys_inputs={"data": json.dumps(text, ensure_ascii=False)})
+
+
 def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) -> tuple[Ids, str]:
     """Items, participants, speeches, a room and minutes drafts in a meeting; the ids to put in URLs."""
     from planner.agenda import services as agenda
     from planner.delegates import invitations
     from planner.delegates import services as delegates
+    from planner.meeting_documents import services as meeting_documents
     from planner.meetings import services as meetings
     from planner.minutes import services as minutes
     from planner.speeches import services as speeches
@@ -114,9 +127,13 @@ def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) 
     minutes.generate(meeting, "minutes", user=user)
     minutes.generate(meeting, "notice", user=user)
     link = invitations.ensure_link(people[0], user=user)
+    document = meeting_documents.create_document(meeting, {
+        "title": f"Báo cáo chính trị{tag}", "kind": "report", "agenda_item_id": item.public_id},
+        _pdf(f"Báo cáo chính trị{tag}"), "bao-cao-chinh-tri.pdf", user=user)
+    meeting_documents.update_document(document, {"sent": True}, user=user)
     ids = Ids(meeting_id=meeting.public_id, item_id=item.public_id, participant_id=people[0].public_id,
               person_id=people[0].person.public_id, speech_id=speech.public_id, room_id=room.public_id,
-              text_id=text.public_id, delegate_token=link)
+              text_id=text.public_id, delegate_token=link, document_id=document.public_id)
     return ids, classified_id
 
 

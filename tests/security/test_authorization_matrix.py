@@ -184,6 +184,14 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/speeches/<speech_id>/texts/<text_id>/flags": {"POST": r(ORGANIZER_WRITE)},
     "/hall/<token>": {"GET": r(TOKEN)},
     "/hall/<token>/state": {"GET": r(TOKEN)},
+    # the document pack (its audience and classification: tests/meeting_documents/test_access.py)
+    "/meetings/<meeting_id>/documents": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/documents/send": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/documents/<document_id>": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/documents/<document_id>/versions": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/documents/<document_id>/file": {"GET": r(STAFF_READ)},
+    "/meetings/<meeting_id>/documents/<document_id>/move": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/documents/<document_id>/delete": {"POST": r(ORGANIZER_WRITE)},
     # minutes, notice, documents
     "/meetings/<meeting_id>/minutes": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/notice": {"GET": r(STAFF_READ)},
@@ -279,16 +287,21 @@ API: dict[str, dict[str, Rule]] = {
     "/api/v1/meetings/<meeting_id>/notice/editions/<int:edition>.<any(pdf, docx):fmt>":
         {"GET": r(STAFF_READ, missing_ok=True)},
     "/api/v1/meetings/<meeting_id>/exports/<name>": {"GET": r(STAFF_READ)},
+    "/api/v1/meetings/<meeting_id>/documents": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/api/v1/documents/<document_id>": {"GET": r(STAFF_READ), "PATCH": r(ORGANIZER_WRITE),
+                                        "DELETE": r(ORGANIZER_WRITE)},
+    "/api/v1/documents/<document_id>/versions": {"POST": r(ORGANIZER_WRITE)},
+    "/api/v1/documents/<document_id>/file": {"GET": r(STAFF_READ)},
     "/api/v1/reports/statistics": {"GET": r(STAFF_READ)},
 }
 
 API_ROLES = ("no_token", "revoked", "viewer", "secretary", "organizer", "admin", "other_admin", "uncleared")
 OBJECT_PARAMS = {"meeting_id", "item_id", "participant_id", "person_id", "speech_id", "room_id", "text_id",
                  "display_id", "token_id", "public_id", "original_date", "day", "key", "batch_id", "number", "name",
-                 "edition"}
+                 "edition", "document_id"}
 # Order of the destructive routes, run after everything else: the smallest things first.
-DESTRUCTIVE = ("texts/<text_id>/flags", "speeches/<speech_id>/delete", "/speeches/<speech_id>", "revoke",
-               "/delete", "<item_id>", "<participant_id>", "<room_id>", "<meeting_id>")
+DESTRUCTIVE = ("texts/<text_id>/flags", "<document_id>", "speeches/<speech_id>/delete", "/speeches/<speech_id>",
+               "revoke", "/delete", "<item_id>", "<participant_id>", "<room_id>", "<meeting_id>")
 
 
 def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
@@ -318,7 +331,7 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         "key": "1" if "sections" in rule else "no-such-import", "batch_id": "no-such-batch",
         "issue_id": "no-such-issue",
         "public_id": public_id, "name": "1.png" if "pages" in rule else "programme.pdf", "fmt": "pdf", "edition": 1,
-        "filename": "css/app.css", "ref": ids.text_id,
+        "filename": "css/app.css", "ref": ids.text_id, "document_id": ids.document_id,
     }
 
 

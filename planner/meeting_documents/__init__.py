@@ -1,0 +1,22 @@
+"""The document pack of a meeting (tài liệu hội nghị): uploads, versions, audience, the delegates' copies."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def setup(app: Flask) -> None:
+    """The pack's pages and API routes, its tab, its download (documents.zip), and the documents the minutes
+    list as used at the meeting."""
+    from flask_babel import lazy_gettext as _l
+
+    from planner import api as api_frame
+    from planner.core import exports as core_exports
+    from planner.meeting_documents import api, exports, views
+    from planner.meetings.tabs import register_tab
+
+    app.register_blueprint(views.bp)
+    api_frame.register_blueprint(api.blp)
+    register_tab("meeting_documents.index", _l("Documents"), 55)
+    for exporter in exports.EXPORTERS:
+        core_exports.register("meeting", exporter)
