@@ -31,11 +31,12 @@ extract-messages: $(VENV)/.installed-run
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o planner/translations/messages.pot .
 	$(BIN)/pybabel -q update -N -i planner/translations/messages.pot -d planner/translations
 
+# The web server and a job worker (planner serve), both stopped by Ctrl-C.
 run: $(VENV)/.installed-run translations assets
 	$(FLASK) db upgrade
 	$(FLASK) planner seed-demo --if-empty
 	@echo "Planner is at http://127.0.0.1:5000"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) planner serve --host 127.0.0.1 --port 5000
 
 # ical.js (Thunderbird's iCalendar parser) reads the feeds in tests/calendars; its tests skip without node.
 ICALJS := tests/calendars/node

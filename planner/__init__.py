@@ -42,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
     _init_login(app)
+    from planner.core import queue
+
+    queue.init_app(app)
     for package in _packages():
         package.setup(app)
 
@@ -96,6 +99,7 @@ def _import_models() -> None:
     import planner.booklets.models
     import planner.calendars.models
     import planner.core.audit
+    import planner.core.queue
     import planner.delegates.invitation_models
     import planner.delegates.models
     import planner.documents.models

@@ -127,6 +127,61 @@ def restore_command(path: str, yes: bool) -> None:
                f"{summary.files} stored files.")
 
 
+@planner_cli.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Jobs run at once in this worker.")
+@click.option("--no-periodic", is_flag=True,
+              help="Leave the scheduled jobs (reminders, the sweep) to another worker of the deployment.")
+def worker_command(threads: int, no_periodic: bool) -> None:
+    """Run background jobs (e-mail, big PDFs, dossiers, cache warming, reminders) until stopped."""
+    from flask import current_app
+
+    from planner.core import queue
+
+    try:
+        queue.worker(current_app._get_current_object(), threads=threads, periodic_jobs=not no_periodic)
+    except PlannerError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+@planner_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve_command(host: str, port: int) -> None:
+    """The development server and one job worker together (make run); Ctrl-C stops both."""
+    import os
+    import signal
+    import subprocess  # nosec B404 - runs this same program
+    import sys
+    import time
+
+    flask = [sys.executable, "-m", "flask", "--app", os.environ.get("FLASK_APP", "planner")]
+    worker = subprocess.Popen([*flask, "planner", "worker"])  # noqa: S603  # nosec B603
+    web = subprocess.Popen([*flask, "run", "--host", host, "--port", str(port)])  # noqa: S603  # nosec B603
+    children = [worker, web]
+
+    def stop(*_args: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+    failed = [child.returncode for child in children if child.returncode not in (0, -signal.SIGTERM, None)]
+    if failed:
+        raise SystemExit(failed[0])
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(planner_cli)
 

@@ -60,6 +60,11 @@ DEFAULTS: dict[str, Any] = {
     # MAIL_PASSWORD: below (empty; set it in the environment or instance/config.py)
     "MAIL_FROM": "",         # the sender's address; empty: planner@<the server's host name>
     "MAIL_TIMEOUT": 20,
+    # The task queue (core.queue): huey on Redis when REDIS_URL is set, else on SQLite at QUEUE_PATH (empty:
+    # instance/queue.db). QUEUE_IMMEDIATE runs each job at once in the process that asks (on under TESTING).
+    # A job whose worker is silent for JOB_STALE_SECONDS is sent to the queue again (the sweep).
+    "QUEUE_PATH": "",
+    "JOB_STALE_SECONDS": 300,
     "API_TITLE": "Planner API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

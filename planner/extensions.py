@@ -7,6 +7,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from huey import Huey
+from huey.storage import MemoryStorage
 
 from planner.core.models import Base
 
@@ -16,3 +18,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+# The task queue (core.queue): core.queue.init_app points it at SQLite in the instance folder, or Redis.
+queue = Huey("planner", results=False, storage_class=MemoryStorage)

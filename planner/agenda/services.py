@@ -288,6 +288,10 @@ def audit_download(exporter: exports.Exporter, meeting: Meeting, user: User | No
 
 # Conflicts ----------------------------------------------------------------------------------------
 
+# Products act after a release without the agenda importing them (the calendars enqueue the warming of
+# the meeting's feed): called with the meeting and its new release once the release is committed.
+RELEASED = Hook("agenda.released", "called with a meeting and its new agenda release, once committed")
+
 # Domains above the agenda feed the speakers of each item into the warnings without the agenda
 # importing them: speeches' setup adds (items -> {item public id: [person ids]}, items -> {person id: name}).
 SPEAKERS = Hook("agenda.speakers", "the people who speak at each item, and their names, for the conflicts")
@@ -986,4 +990,6 @@ def publish(meeting: Meeting, *, user: User | None, note: str = "", publish_meet
         set_status = getattr(meeting_services, "set_status", None)
         if set_status is not None:
             set_status(meeting, MeetingStatus.published)
+    for released in RELEASED:      # the products' work after a release (jobs: sent when their unit commits)
+        released(meeting, release)
     return release

@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +27,7 @@ from typing import Any
 
 import typst
 
+from planner.core import files
 from planner.documents import render
 
 SUBFOLDER = "booklets"
@@ -63,16 +63,7 @@ def folder(storage: str | Path, meeting_key: str) -> Path:
 
 
 def _write(path: Path, body: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    files.write_atomic(path, body)
 
 
 @dataclass(frozen=True)

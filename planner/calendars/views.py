@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from planner.accounts.access import can, current_organization, require
 from planner.agenda import services as agenda_services
-from planner.calendars import links, services
+from planner.calendars import cache, links, services
 from planner.calendars.forms import ConfirmForm, MeetingFeedForm, PersonalFeedForm, SettingsForm
 from planner.calendars.models import CLASSIFIED_MODE_LABELS, FEED_KIND_LABELS, FeedKind
 from planner.core import exports
@@ -51,7 +51,7 @@ def _answer(feed: services.Feed | None, cache_control: str) -> Response:
         return _nothing()
     found = services.version(feed)
     services.note_poll(feed)
-    return exports.conditional(found.etag, lambda: services.build(feed, found), media_type=services.MEDIA_TYPE,
+    return exports.conditional(found.etag, lambda: cache.feed_bytes(feed, found), media_type=services.MEDIA_TYPE,
                                last_modified=found.last_modified, cache_control=cache_control,
                                headers={"X-Content-Type-Options": "nosniff"})
 

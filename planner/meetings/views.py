@@ -520,3 +520,18 @@ def month():
     start, end = calendar.month_span(first)
     found = services.calendar_occurrences(org, _user(), start, end)
     return render_template("meetings/month.html", month=calendar.month(first, found), today=_today())
+
+
+# Background jobs of a meeting -------------------------------------------------------------------------------
+
+@bp.get("/meetings/<meeting_id>/jobs/<job_id>")
+@require(Permission.view)
+def job(meeting_id: str, job_id: str):
+    """How a background job of the meeting is doing (core.queue): what its page polls (static/js/jobs.js)."""
+    from planner.core import queue
+
+    meeting = meeting_page(meeting_id)
+    found = queue.get(job_id, organization_id=meeting.organization_id)
+    if found is None or found.meeting_id != meeting.id:
+        raise NotFound(_("Not found."))
+    return found.status(), 200, {"Cache-Control": "no-store"}

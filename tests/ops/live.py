@@ -30,6 +30,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def terminate(process: subprocess.Popen, seconds: float) -> None:
+    """SIGTERM, and SIGKILL if the process has not ended after ``seconds``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
 class Server:
     """One app instance: ``gunicorn --no-control-socket -w N`` on a free port, as in production."""
 
@@ -67,13 +78,7 @@ class Server:
         raise RuntimeError(f"gunicorn did not answer within {seconds} s:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        terminate(self.process, 15)
         self._log_file.close()
 
     def errors(self) -> list[str]:
@@ -239,3 +244,41 @@ def servers(count: int, database_url: str, instance_path: str, **kwargs: Any) ->
     finally:
         for server in started:
             server.stop()
+
+
+FLASK = Path(sys.executable).with_name("flask")
+
+
+class Worker:
+    """A job worker (``flask planner worker``) as in production, on the test's database and queue storage."""
+
+    def __init__(self, database_url: str, instance_path: str, *, redis_url: str | None = None,
+                 queue_path: str | None = None, threads: int = 2, extra_env: dict[str, str] | None = None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
+        env.update({"PLANNER_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url,
+                    "PLANNER_INSTANCE_PATH": instance_path, "PYTHONUNBUFFERED": "1",
+                    "PLANNER_JOB_STALE_SECONDS": "3"})
+        if redis_url:
+            env["PLANNER_REDIS_URL"] = redis_url
+        if queue_path:
+            env["PLANNER_QUEUE_PATH"] = queue_path
+        env.update(extra_env or {})
+        self.log = Path(instance_path) / f"worker-{time.monotonic_ns()}.log"
+        self._log_file = self.log.open("wb")
+        self.process = subprocess.Popen(
+            [str(FLASK), "--app", "planner", "planner", "worker", "--threads", str(threads)],
+            cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
+
+    def kill(self) -> None:
+        """Killed without warning (SIGKILL): what it was running is left as it was."""
+        self.process.kill()
+        self.process.wait(10)
+        self._log_file.close()
+
+    def stop(self) -> None:
+        """Stopped as a service manager does (SIGTERM): running jobs are handed back to the queue."""
+        terminate(self.process, 30)
+        self._log_file.close()
+
+    def errors(self) -> list[str]:
+        return re.findall(r"Traceback[\s\S]+?\n\S[^\n]*", self.log.read_text(errors="replace"))

@@ -209,6 +209,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/minutes/signer": {"POST": r(MINUTES_WRITE)},
     "/meetings/<meeting_id>/exports/<name>": {"GET": r(STAFF_READ)},
     # printing
+    "/meetings/<meeting_id>/jobs/<job_id>": {"GET": r(STAFF_READ, missing_ok=True)},  # no job in the scene
     "/meetings/<meeting_id>/print": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/print/booklet": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
     # the booklet has no logo yet
@@ -329,7 +330,7 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         "display_id": ids.display_id, "token_id": ids.feed_token_id, "token": token, "kind": kind,
         "code": scene.m.public_code, "number": 1, "day": DAY.isoformat(), "original_date": DAY.isoformat(),
         "key": "1" if "sections" in rule else "no-such-import", "batch_id": "no-such-batch",
-        "issue_id": "no-such-issue",
+        "issue_id": "no-such-issue", "job_id": "no-such-job",
         "public_id": public_id, "name": "1.png" if "pages" in rule else "programme.pdf", "fmt": "pdf", "edition": 1,
         "filename": "css/app.css", "ref": ids.text_id, "document_id": ids.document_id,
     }
