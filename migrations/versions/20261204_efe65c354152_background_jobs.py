@@ -1,7 +1,7 @@
 """background jobs (core.queue): what each job is, its state, progress and the reason of its last failure
 
 Revision ID: efe65c354152
-Revises: d5e1f2a3b4c5
+Revises: ff549a47ddc1
 Create Date: 2026-12-04 18:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'efe65c354152'
-down_revision = 'd5e1f2a3b4c5'
+down_revision = 'ff549a47ddc1'
 branch_labels = None
 depends_on = None
 
