@@ -100,9 +100,9 @@ def _import_models() -> None:
     import planner.calendars.models
     import planner.core.audit
     import planner.core.queue
-    import planner.delegates.invitation_models
     import planner.delegates.models
     import planner.documents.models
+    import planner.invitations.models
     import planner.meeting_documents.models
     import planner.meetings.models
     import planner.minutes.models

@@ -50,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_FAILURES_PER_MINUTE": 30,
     # PASSWORD_MIN_LENGTH: below, with MAIL_PASSWORD
     "INVITATION_VALID_DAYS": 7,
-    # Delegates' invitations by e-mail (delegates.invitations). An empty MAIL_SERVER turns sending off:
+    # Delegates' invitations by e-mail (invitations.services). An empty MAIL_SERVER turns sending off:
     # the invitations page then offers the personal links to copy and print instead.
     "MAIL_SERVER": "localhost",
     "MAIL_PORT": 25,

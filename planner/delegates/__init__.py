@@ -6,14 +6,12 @@ from flask import Flask
 
 
 def setup(app: Flask) -> None:
-    """The delegates' pages, their API routes and downloads; and the delegate's link for the QR code on printed
-    letters."""
+    """The delegates' pages, their API routes and downloads."""
     from flask_babel import lazy_gettext as _l
 
     from planner import api as api_frame
     from planner.core import exports
-    from planner.delegates import api, invitations, services, views
-    from planner.documents import links
+    from planner.delegates import api, services, views
     from planner.meetings.services import register_people_resolver
     from planner.meetings.tabs import register_tab
 
@@ -22,6 +20,5 @@ def setup(app: Flask) -> None:
     register_tab("delegates.participants", _l("Delegates"), 40)
     for exporter in views.EXPORTERS:
         exports.register(exporter.scope, exporter)
-    links.register_personal_link(invitations.current_link_url)
     # Chairs and secretaries chosen from the directory or the office's staff become participants first.
     register_people_resolver(services.resolve_people)

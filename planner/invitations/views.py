@@ -17,18 +17,18 @@ from planner.core.lookup import in_meeting
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.core.web import page_number, wants_json
 from planner.core.web import signed_in_user as _user
-from planner.delegates import invitations
 from planner.delegates import services as delegate_services
 from planner.delegates.forms import ConfirmForm
-from planner.delegates.invitation_forms import SendForm
-from planner.delegates.invitation_models import (
+from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS, Participant, Rsvp
+from planner.documents import services as document_services
+from planner.invitations import services as invitations
+from planner.invitations.forms import SendForm
+from planner.invitations.models import (
     AUDIENCE_LABELS,
     SEND_STATUS_LABELS,
     BatchState,
     SendStatus,
 )
-from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS, Participant, Rsvp
-from planner.documents import services as document_services
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
 from planner.meetings.tabs import meeting_page

@@ -30,14 +30,14 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from planner.accounts.models import User
 from planner.agenda import services as agenda_services
 from planner.core import audit, public_urls
+from planner.core.db import atomic
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from planner.core.lookup import in_meeting
 from planner.core.permissions import Classification, Permission
-from planner.delegates import invitations as delegate_invitations
 from planner.documents import numbering, records
 from planner.documents import services as document_services
 from planner.documents.render import official_docx_many, official_pdf, official_pdf_many
@@ -179,11 +179,7 @@ def current_issue(meeting: Meeting) -> InvitationIssue | None:
 
 
 def find_issue(meeting: Meeting, public_id: str) -> InvitationIssue:
-    found = db.session.scalar(select(InvitationIssue).where(InvitationIssue.meeting_id == meeting.id,
-                                                            InvitationIssue.public_id == str(public_id)))
-    if found is None:
-        raise NotFound(_("No such issue of the invitation."))
-    return found
+    return in_meeting(InvitationIssue, meeting, public_id, _("No such issue of the invitation."))
 
 
 def issued_bytes(issue: InvitationIssue, fmt: str) -> bytes:
@@ -225,20 +221,17 @@ def issue(meeting: Meeting, *, user: User | None) -> InvitationIssue:
                               errors=[{"detail": p} for p in result.problems])
     letter = minutes_services.invitation_letter(meeting)
     mode = letter.mode or InvitationMode.each
-    people = minutes_services.invited(meeting)
     latest = current_issue(meeting)
     if latest is not None and latest.content_version == content_version(meeting, user):
         raise Conflict(_("Nothing in the letters has changed since %(number)s: it stands, no new number is taken.",
                          number=latest.number))
-    if mode is InvitationMode.each and public_urls.base_url() is not None \
-            and Classification(meeting.classification) == Classification.none:
-        # The personal links printed as QR codes exist before the number is taken (making one commits).
-        delegate_invitations.ensure_links(meeting, people, user=user)
     org = meeting.organization
     version = content_version(meeting, user)
     row = InvitationIssue(meeting_id=meeting.id, number="", issued_on=today, issued_by_id=user.id, mode=mode,
                           content_version=version, signer=signer_name(meeting)[:255])
-    try:
+    # One unit: the number, the frozen letters, the personal links their QR codes carry (documents.links makes
+    # those missing) and the audit entry are kept together, or none of them.
+    with atomic(clash=Conflict(_("Someone else issued the invitation meanwhile. Reload the page."))):
         db.session.add(row)
         db.session.flush()
         assigned = numbering.assign_number(
@@ -273,13 +266,6 @@ def issue(meeting: Meeting, *, user: User | None) -> InvitationIssue:
         audit.record(db.session, organization_id=org.id, meeting_id=meeting.id, action="invitation.issued",
                      object_type="meeting", object_id=meeting.public_id, summary=f"{row.number} · {meeting.title}",
                      changes=changes)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("Someone else issued the invitation meanwhile. Reload the page.")) from None
-    except Exception:
-        db.session.rollback()
-        raise
     return row
 
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from planner.delegates.invitations import MAX_NOTE
+from planner.invitations.services import MAX_NOTE
 
 
 class RsvpForm(FlaskForm):

@@ -49,10 +49,11 @@ from planner.core.exports import live_state, stored_file
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
 from planner.core.web import signed_in_user as _user
 from planner.core.web import wants_json
-from planner.delegates import invitations
+from planner.delegates import documents as delegate_documents
 from planner.delegates import services as delegate_services
 from planner.delegates.forms import ConfirmForm
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS, Participant, Rsvp
+from planner.invitations import services as invitations
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
 from planner.meetings.recurrence import meeting_days
@@ -157,7 +158,7 @@ def _render_delegate(token: str, participant: Participant, *, rsvp_form: RsvpFor
         organization=meeting.organization, hidden=hidden, when=invitations.when_text(meeting, language),
         where=invitations.where_text(meeting), days=days, release=release, presided=presided,
         speaking=speaking, open_items=open_items, mine=mine, speeches=speeches, reply=reply, rsvp_form=form,
-        speak_form=_speak_form, confirm=ConfirmForm(), documents=invitations.delegate_documents(participant),
+        speak_form=_speak_form, confirm=ConfirmForm(), documents=delegate_documents.delegate_documents(participant),
         feed_status=calendar_services.personal_feed_status(participant), new_links=new_links,
         answerable=meeting_services.is_editable(meeting),
         row_span=lambda row: programme_rules.span(row.starts_at, row.ends_at, language),
@@ -231,7 +232,7 @@ def delegate_calendar(token: str, participant: Participant):
 @delegate_view
 def delegate_document(token: str, participant: Participant, kind: str, ref: str):
     """A document the delegate's page lists (a submitted speech text, say): an attachment, never cached."""
-    found = invitations.open_delegate_document(participant, kind, ref)
+    found = delegate_documents.open_delegate_document(participant, kind, ref)
     return stored_file(found.data, media_type=found.media_type, filename=found.filename, etag=found.etag)
 
 

@@ -26,8 +26,8 @@ from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
 from planner.core import workdays
 from planner.core.errors import ValidationError
+from planner.core.hooks import Hook
 from planner.core.permissions import Permission
-from planner.delegates.invitation_models import InvitationLog, SendStatus
 from planner.delegates.models import (
     AttendanceStatus,
     Participant,
@@ -110,6 +110,11 @@ class ToDo:
         return (not self.overdue, self.due or date.max, self.meeting.starts_on, self.meeting.id, self.kind.value)
 
 
+# The organizer's to-dos of the products above (invitations to send, replies awaited), filled by their setup:
+# ``source(org, user, today, holidays) -> list[ToDo]``.
+ORGANIZER_TODOS = Hook("reports.organizer_todos", "an organizer's to-dos that a product above adds to the home page")
+
+
 def todos(org: Organization, user: User | None, *, today: date | None = None) -> list[ToDo]:
     """What needs doing, overdue first, then by the day it falls due: for each user what their role acts on.
     Organizers: invitations, replies, unpublished agenda changes; secretaries: minutes and notices to write;
@@ -123,8 +128,8 @@ def todos(org: Organization, user: User | None, *, today: date | None = None) ->
 
     found: list[ToDo] = []
     if may(Permission.organize):
-        found += [*_invitation_todos(org, user, today, holidays), *_letter_todos(org, user, today, holidays),
-                  *_reply_todos(org, user, today), *_agenda_todos(org, user, today)]
+        found += [*_letter_todos(org, user, today, holidays), *_agenda_todos(org, user, today)]
+        found += [todo for source in ORGANIZER_TODOS for todo in source(org, user, today, holidays)]
     if may(Permission.take_minutes):
         found += [*_minutes_todos(org, user, today, holidays), *_notice_todos(org, user, today)]
     if may(Permission.approve):
@@ -157,7 +162,7 @@ def _submitted_todos(org: Organization, user: User | None, today: date, holidays
     return result
 
 
-def _single_meetings(org: Organization, user: User | None):
+def single_meetings(org: Organization, user: User | None):
     # Recurring series have standing participants and no minutes of their own per occurrence.
     return meeting_services.meetings_query(org, user).where(Meeting.recurrence.is_(None))
 
@@ -168,14 +173,14 @@ def invitation_due(meeting: Meeting, holidays: Iterable[date], lead: int = INVIT
     return workdays.add_working_days(meeting.starts_on, -lead, holidays)
 
 
-def _lead_time_todos(kind: ToDoKind, org: Organization, user: User | None, today: date,
+def lead_time_todos(kind: ToDoKind, org: Organization, user: User | None, today: date,
                      holidays: Sequence[date], invited: ColumnElement[bool]) -> list[ToDo]:
     """Meetings ahead whose invitations are due within the warning days (or overdue), each with the number of
     participants the condition `invited` still leaves to do. Only meetings near their deadline are read: the
     horizon covers the lead time, the warning days and the holidays between."""
     lead = document_services.invitation_lead_days(org)
     horizon = workdays.add_working_days(today, lead + WARN_WORKING_DAYS, holidays)
-    query = (_single_meetings(org, user)
+    query = (single_meetings(org, user)
              .where(Meeting.starts_on >= today, Meeting.starts_on <= horizon,
                     Meeting.status.in_([MeetingStatus.draft, *OPEN_STATUSES]))
              .join(Participant, Participant.meeting_id == Meeting.id)
@@ -189,33 +194,12 @@ def _lead_time_todos(kind: ToDoKind, org: Organization, user: User | None, today
     return result
 
 
-def _invitation_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
-    """Invitations not yet sent (nor skipped) to someone invited."""
-    handled = (select(InvitationLog.participant_id)
-               .where(InvitationLog.status.in_([SendStatus.sent, SendStatus.skipped])))
-    return _lead_time_todos(ToDoKind.invitations, org, user, today, holidays, Participant.id.not_in(handled))
-
-
 def _letter_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
     """Meetings ahead whose invitation letter is not issued, once its deadline (the lead time) is near or
     past: the letter is numbered, signed and dated before it goes out."""
     issued = select(InvitationIssue.meeting_id)
-    return _lead_time_todos(ToDoKind.letter, org, user, today, holidays,
+    return lead_time_todos(ToDoKind.letter, org, user, today, holidays,
                             (Participant.rsvp != Rsvp.declined) & Meeting.id.not_in(issued))
-
-
-def _reply_todos(org: Organization, user: User | None, today: date) -> list[ToDo]:
-    """Invited and sent an invitation, but no answer yet, for meetings in the next two weeks."""
-    sent = select(InvitationLog.participant_id).where(InvitationLog.status == SendStatus.sent)
-    query = (_single_meetings(org, user)
-             .where(Meeting.starts_on >= today, Meeting.starts_on <= today + REPLY_HORIZON,
-                    Meeting.status.in_(OPEN_STATUSES))
-             .join(Participant, Participant.meeting_id == Meeting.id)
-             .where(Participant.category.in_(INVITED_CATEGORIES),
-                    Participant.rsvp.in_([Rsvp.invited, Rsvp.no_reply]), Participant.id.in_(sent))
-             .group_by(Meeting.id).add_columns(func.count(Participant.id)))
-    return [ToDo(ToDoKind.replies, meeting, meeting.starts_on, False, missing)
-            for meeting, missing in db.session.execute(query)]
 
 
 def _minutes_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
@@ -224,7 +208,7 @@ def _minutes_todos(org: Organization, user: User | None, today: date, holidays: 
     approved = (select(Minutes.meeting_id)
                 .where(Minutes.kind == MinutesKind.minutes, Minutes.status == MinutesStatus.approved))
     drafted = select(Minutes.meeting_id).where(Minutes.kind == MinutesKind.minutes).scalar_subquery()
-    query = (_single_meetings(org, user)
+    query = (single_meetings(org, user)
              .where(Meeting.ends_on < today, Meeting.ends_on >= today - minutes_services.NOTICE_LOOKBACK,
                     Meeting.kind.in_([k.value for k in minutes_services.NOTICE_KINDS]),
                     Meeting.status.in_(HELD_STATUSES), Meeting.id.not_in(approved))

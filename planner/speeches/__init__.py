@@ -12,7 +12,7 @@ def setup(app: Flask) -> None:
 
     from planner import api as api_frame
     from planner.agenda import services as agenda_services
-    from planner.delegates import invitations
+    from planner.delegates import documents as delegate_documents
     from planner.meetings.tabs import register_tab
     from planner.speeches import api, services, views
 
@@ -20,4 +20,4 @@ def setup(app: Flask) -> None:
     api_frame.register_blueprint(api.blp)
     register_tab("speeches.control", _l("Speakers"), 50)
     agenda_services.SPEAKERS.add((services.speakers_by_item, services.speaker_names))
-    invitations.DOCUMENT_SOURCES.add(services.TEXTS_FOR_DELEGATES)
+    delegate_documents.DOCUMENT_SOURCES.add(services.TEXTS_FOR_DELEGATES)

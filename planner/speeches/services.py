@@ -49,7 +49,7 @@ from planner.core.permissions import (
 from planner.core.text import clean_text, full_name
 from planner.core.tokens import new_token, token_hash
 from planner.core.zipfiles import markup_message
-from planner.delegates.invitations import DelegateDocument, DelegateFile, DocumentSource
+from planner.delegates.documents import DelegateDocument, DelegateFile, DocumentSource
 from planner.delegates.models import Participant, Person
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -1427,7 +1427,7 @@ def open_text_for_delegate(participant: Participant, text_public_id: str) -> tup
 
 
 
-# The texts on a delegate's page (delegates.invitations.DOCUMENT_SOURCES, filled by the setup) ---------------
+# The texts on a delegate's page (delegates.documents.DOCUMENT_SOURCES, filled by the setup) ---------------
 
 def delegate_documents(participant: Participant) -> list[DelegateDocument]:
     """The submitted texts a delegate may read, as their page lists them: speaker and title, the item they

@@ -265,7 +265,7 @@ def test_the_seating_editor_gives_out_seats_and_edits_one(client, site):
 
 
 def test_the_seat_shows_on_the_delegates_own_page(client, site):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     client.login(site.email)
     assert client.post_form(site.url("/print/seating/seat"), {"participant": site.people["Võ Thị Ê"],

@@ -90,8 +90,8 @@ def _isolated():
 @pytest.fixture(scope="module")
 def demo(app):
     from planner import demo as demo_data
-    from planner.delegates import invitations
     from planner.delegates.models import Participant
+    from planner.invitations import services as invitations
     from planner.meetings.models import Meeting
     from planner.speeches import services as speech_services
 

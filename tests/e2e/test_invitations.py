@@ -7,26 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.delegates.invitation_scene import Mailbox, free_port, link_in, make_scene
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.e2e.test_smoke import assert_no_sideways_scroll
+from tests.invitations.scene import link_in, make_scene, serve_smtp
 
 pytestmark = pytest.mark.e2e
 
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_FROM", "vanphong@tinhuy.example.vn")
-    yield mailbox
-    controller.stop()
+smtp = pytest.fixture(serve_smtp, name="smtp")
 
 
 def test_send_invitations_then_answer_from_the_link_on_a_phone(app, browser, page, live_server, factory, smtp,

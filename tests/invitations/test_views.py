@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.delegates.invitation_scene import make_scene
+from tests.invitations.scene import make_scene
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.extensions import db
-from tests.delegates.invitation_scene import make_scene
+from tests.invitations.scene import make_scene
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_items_the_delegate_presides_or_speaks_at_are_highlighted(client, scene)
 
 
 def test_an_unknown_or_revoked_link_answers_a_404_that_reveals_nothing(client, scene):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     secret = scene.link("An")
     with scene.open() as s:
@@ -79,8 +79,8 @@ def test_a_new_link_replaces_the_old_one(client, scene):
 
 def test_rsvp_through_the_link_with_a_note(client, scene):
     from planner.core.audit import AuditEntry
-    from planner.delegates.invitation_models import InvitationReply
     from planner.delegates.models import Participant, Rsvp
+    from planner.invitations.models import InvitationReply
 
     secret = scene.link("Bình")
     page = client.get(f"/d/{secret}").get_data(as_text=True)
@@ -183,7 +183,7 @@ def test_a_recurring_meetings_page_counts_its_occurrences_as_its_days(client, ap
     from flask import template_rendered
 
     from planner.agenda import services as agenda
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
     from tests.agenda.conftest import make_conference
 
     today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()

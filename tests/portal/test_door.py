@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from planner.extensions import db
 from tests.delegates.conftest import Delegates, QueryCounter
-from tests.delegates.invitation_scene import make_scene
+from tests.invitations.scene import make_scene
 
 
 @pytest.fixture

@@ -73,16 +73,16 @@ def test_invitations_fall_due_three_working_days_before_skipping_weekends_and_ho
 
 
 def test_sent_invitations_leave_the_list_and_missing_replies_take_their_place(app, desk):
-    from planner.delegates import invitations
     from planner.delegates import services as delegates
+    from planner.invitations import services as invitations
 
     with app.test_request_context():
         org, admin, _viewer, meeting = _load(desk)
         # None has an e-mail address: each is logged as handed over on paper, which counts as sent.
         invitations.send_invitations(meeting, audience="all", user=admin)
         assert [t.kind for t in mailing(services.todos(org, admin, today=date(2026, 11, 23)))] == []
-        from planner.delegates.invitation_models import InvitationLog, SendStatus
         from planner.delegates.models import Participant
+        from planner.invitations.models import InvitationLog, SendStatus
 
         # Two delegates were e-mailed; one of them answers.
         invited = db.session.scalars(db.select(Participant).where(Participant.meeting_id == meeting.id,

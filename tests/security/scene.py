@@ -93,8 +93,8 @@ def _pdf(text: str) -> bytes:
 def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) -> tuple[Ids, str]:
     """Items, participants, speeches, a room and minutes drafts in a meeting; the ids to put in URLs."""
     from planner.agenda import services as agenda
-    from planner.delegates import invitations
     from planner.delegates import services as delegates
+    from planner.invitations import services as invitations
     from planner.meeting_documents import services as meeting_documents
     from planner.meetings import services as meetings
     from planner.minutes import services as minutes

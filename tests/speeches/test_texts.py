@@ -159,7 +159,7 @@ def test_deleting_a_speech_removes_its_files(hall, app):
 
 
 def test_a_delegate_page_lists_the_texts_they_may_read_and_its_links_serve_them(client, hall):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     speech = hall.speech(person=0, title="Tham luận về chuyển đổi số")
     shared = services.upload_text(speech, docx_bytes("Toan van tham luan"), "tham-luan.docx", user=hall.user,

@@ -48,7 +48,7 @@ class Scene:
 
     def link(self, name: str) -> str:
         """Issue (or rotate to) a personal link for the person; answers its secret."""
-        from planner.delegates import invitations
+        from planner.invitations import services as invitations
 
         with self.open() as s:
             _link, secret = invitations.issue_link(s.people[name], user=s.user)
@@ -137,3 +137,18 @@ def link_in(message: EmailMessage) -> str:
     match = re.search(r"https?://\S+/d/(d_[A-Za-z0-9_-]+)", body)
     assert match, body
     return match.group(1)
+
+
+def serve_smtp(app, monkeypatch):
+    """A real SMTP server in a thread; the app sends to it (the ``smtp`` fixture of the tests that send)."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setitem(app.config, "MAIL_FROM", "vanphong@tinhuy.example.vn")
+    yield mailbox
+    controller.stop()

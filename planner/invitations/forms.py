@@ -8,7 +8,7 @@ from wtforms import BooleanField, RadioField, SelectField
 from wtforms.validators import Optional
 
 from planner.delegates.forms import category_choices
-from planner.delegates.invitation_models import AUDIENCE_LABELS, Audience
+from planner.invitations.models import AUDIENCE_LABELS, Audience
 
 
 class SendForm(FlaskForm):

@@ -11,7 +11,9 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from tests.delegates.invitation_scene import Mailbox, free_port, link_in, make_scene
+from tests.invitations.scene import free_port, link_in, make_scene, serve_smtp
+
+smtp = pytest.fixture(serve_smtp, name="smtp")
 
 
 @pytest.fixture
@@ -19,28 +21,12 @@ def scene(app, factory):
     return make_scene(app, factory)
 
 
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """A real SMTP server in a thread; the app sends to it."""
-    from aiosmtpd.controller import Controller
-
-    mailbox = Mailbox()
-    port = free_port()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    monkeypatch.setitem(app.config, "MAIL_FROM", "vanphong@tinhuy.example.vn")
-    yield mailbox
-    controller.stop()
-
-
 # Links ---------------------------------------------------------------------------------------------------
 
 def test_a_link_is_stored_only_as_its_hash_and_can_be_shown_again(scene):
     from planner.core.tokens import token_hash
-    from planner.delegates import invitations
-    from planner.delegates.invitation_models import ParticipantLink
+    from planner.invitations import services as invitations
+    from planner.invitations.models import ParticipantLink
 
     secret = scene.link("An")
     with scene.open() as s:
@@ -54,7 +40,7 @@ def test_a_link_is_stored_only_as_its_hash_and_can_be_shown_again(scene):
 
 def test_rotation_revokes_the_old_link_and_revocation_the_current_one(scene):
     from planner.core.audit import AuditEntry
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     first = scene.link("An")
     second = scene.link("An")
@@ -70,7 +56,7 @@ def test_rotation_revokes_the_old_link_and_revocation_the_current_one(scene):
 
 
 def test_a_link_made_under_another_secret_key_still_opens_but_is_not_shown_again(app, scene, monkeypatch):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     secret = scene.link("An")
     monkeypatch.setitem(app.config, "SECRET_KEY", "another-secret-key")
@@ -84,8 +70,8 @@ def test_a_link_made_under_another_secret_key_still_opens_but_is_not_shown_again
 # Sending ----------------------------------------------------------------------------------------------------
 
 def test_invitations_go_to_a_real_smtp_server_with_the_link_and_the_ics(client, scene, smtp):
-    from planner.delegates import invitations
-    from planner.delegates.invitation_models import InvitationLog, SendStatus
+    from planner.invitations import services as invitations
+    from planner.invitations.models import InvitationLog, SendStatus
 
     with scene.open() as s:
         result = invitations.send_invitations(s.meeting, audience="all", user=s.user)
@@ -119,8 +105,8 @@ def test_invitations_go_to_a_real_smtp_server_with_the_link_and_the_ics(client, 
 
 def test_sending_is_idempotent_unless_asked_to_send_again(scene, smtp):
     from planner.core.errors import ValidationError
-    from planner.delegates import invitations
     from planner.delegates import services as delegates
+    from planner.invitations import services as invitations
 
     with scene.open() as s:
         invitations.send_invitations(s.meeting, audience="all", user=s.user)
@@ -147,7 +133,7 @@ def test_sending_is_idempotent_unless_asked_to_send_again(scene, smtp):
 
 
 def test_a_changed_meeting_makes_a_new_invitation_to_send(scene, smtp):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
     from planner.meetings import services as meetings
 
     with scene.open() as s:
@@ -165,8 +151,8 @@ def test_a_changed_meeting_makes_a_new_invitation_to_send(scene, smtp):
 
 def test_a_refused_recipient_is_logged_and_the_others_still_sent(scene, smtp):
     from planner.core.audit import AuditEntry
-    from planner.delegates import invitations
-    from planner.delegates.invitation_models import InvitationLog, ParticipantLink, SendStatus
+    from planner.invitations import services as invitations
+    from planner.invitations.models import InvitationLog, ParticipantLink, SendStatus
 
     smtp.refuse.add("an@example.vn")
     with scene.open() as s:
@@ -186,7 +172,7 @@ def test_a_refused_recipient_is_logged_and_the_others_still_sent(scene, smtp):
 
 
 def test_an_unreachable_server_stops_the_sending_and_says_why(app, scene, monkeypatch):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())   # nobody listens there
@@ -199,9 +185,10 @@ def test_an_unreachable_server_stops_the_sending_and_says_why(app, scene, monkey
 
 def test_chunks_show_progress_and_two_windows_never_send_the_same_batch(app, factory, smtp):
     from planner.core.errors import Conflict
-    from planner.delegates import invitations
+    from planner.core.models import utcnow
     from planner.delegates import services as delegates
-    from planner.delegates.invitation_models import InvitationBatch
+    from planner.invitations import services as invitations
+    from planner.invitations.models import InvitationBatch
 
     scene = make_scene(app, factory, publish=False)
     with scene.open() as s:
@@ -214,8 +201,7 @@ def test_chunks_show_progress_and_two_windows_never_send_the_same_batch(app, fac
         step = invitations.send_chunk(batch, user=s.user, size=4)
         assert (step.done, step.total, step.state) == (4, 9, "running")
         # Another window holding the batch: this one waits.
-        db.session.execute(db.update(InvitationBatch).values(lease_until=invitations.utcnow()
-                                                             + invitations.LEASE))
+        db.session.execute(db.update(InvitationBatch).values(lease_until=utcnow() + invitations.LEASE))
         db.session.commit()
         with pytest.raises(Conflict):
             invitations.send_chunk(batch, user=s.user, size=4)
@@ -243,7 +229,7 @@ def test_the_pages_send_in_chunks_and_show_the_log(client, scene, smtp):
 
 
 def test_the_progress_is_json_for_the_pages_script(client, scene, smtp):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     with scene.open() as s:
         batch_id = invitations.start_batch(s.meeting, audience="all", user=s.user).public_id
@@ -272,7 +258,7 @@ def test_with_mail_turned_off_the_page_offers_the_links_instead(app, client, sce
 
 
 def test_a_classified_meeting_is_mailed_without_its_title_or_place(app, factory, smtp):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     scene = make_scene(app, factory, classification="confidential", title="Hội nghị về công tác cán bộ",
                        venue="Phòng họp số 1")
@@ -289,7 +275,7 @@ def test_a_classified_meeting_is_mailed_without_its_title_or_place(app, factory,
 
 
 def test_an_english_meeting_is_mailed_in_english(app, factory, smtp):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
 
     scene = make_scene(app, factory, language="en", title="Annual review conference")
     with scene.open() as s:
