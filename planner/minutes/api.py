@@ -27,6 +27,8 @@ class DecisionSchema(ma.Schema):
     for_ = Integer(data_key="for", allow_none=True)
     against = Integer(allow_none=True)
     abstain = Integer(allow_none=True)
+    percent = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=0, max=100),
+                              metadata={"description": "The share of the vote's base in favour, in percent"})
 
 
 class MinutesSchema(ma.Schema):

@@ -10,7 +10,8 @@ A section is a plain dict (JSON in the database):
 - ``{"key", "kind": "text", "heading", "text"}``: paragraphs separated by newlines;
 - ``{"key", "kind": "item", "heading", "text", "discussion", "conclusion", "decisions": [...]}``:
   an agenda item — who spoke and what they said, the discussion, the presiding person's conclusion,
-  the decisions with their votes ``{"text", "for", "against", "abstain"}`` (votes may be None);
+  the decisions with their votes ``{"text", "for", "against", "abstain", "percent"}`` (votes may be None;
+  ``percent``, the share of the vote's base that voted for, is written when known);
 - ``{"key", "kind": "session", "heading", "text"}``: a session's heading and its presiding persons;
 - ``{"key", "kind": "heading", "heading"}``: a heading of the document, not edited;
 - ``{"key": "recipients", "kind": "recipients", "text"}``: one recipient a line;
@@ -65,6 +66,8 @@ class ItemFacts:
     is_session: bool = False
     in_session: bool = False
     cancelled: bool = False
+    # The item's votes as decisions ({text, for, against, abstain, percent}), from the votes package.
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -129,6 +132,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "closing": "{noun} kết thúc vào {time}, {day}./.",
         "conclusion": "Kết luận của chủ trì",
         "votes": "Kết quả biểu quyết: {for_} tán thành, {against} không tán thành, {abstain} không biểu quyết.",
+        "votes_percent": "Kết quả biểu quyết: {for_} tán thành, {against} không tán thành, {abstain} không biểu "
+                         "quyết; đạt {percent}%.",
         "notice_intro": "{day}, tại {venue}, {organizer} tổ chức {what}.",
         "notice_intro_anon": "{day}, tại {venue}, đã diễn ra {what}.",
         "notice_presiding": "{people} chủ trì.",
@@ -159,6 +164,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "closing": "{noun} closed at {time} on {day}.",
         "conclusion": "Conclusion of the chair",
         "votes": "Vote: {for_} for, {against} against, {abstain} abstaining.",
+        "votes_percent": "Vote: {for_} for, {against} against, {abstain} abstaining; {percent}% in favour.",
         "notice_intro": "On {day}, {organizer} held {what} at {venue}.",
         "notice_intro_anon": "On {day}, {what} took place at {venue}.",
         "notice_presiding": "{people} chaired.",
@@ -335,7 +341,8 @@ def _item(item: ItemFacts, number: int, facts: MeetingFacts) -> dict[str, Any]:
     lines.extend(speech_line(s, language) for s in told)
     conclusion = "\n".join(sentence(s.summary) for s in concluded if s.summary.strip())
     return {"key": f"item:{item.id}", "kind": "item", "heading": f"{number}. {item.title}",
-            "text": "\n".join(lines), "discussion": "", "conclusion": conclusion, "decisions": []}
+            "text": "\n".join(lines), "discussion": "", "conclusion": conclusion,
+            "decisions": [dict(d) for d in item.decisions]}
 
 
 def _session(item: ItemFacts, facts: MeetingFacts) -> dict[str, Any]:
@@ -398,11 +405,22 @@ def decision_lines(decisions: Iterable[Mapping[str, Any]], language: str) -> lis
         votes = [decision.get(k) for k in ("for", "against", "abstain")]
         if any(v is not None for v in votes):
             for_, against, abstain = (v or 0 for v in votes)
-            tally = phrase(language, "votes").format(for_=for_, against=against, abstain=abstain)
+            share = decision.get("percent")
+            key = "votes" if share is None else "votes_percent"
+            tally = phrase(language, key).format(for_=for_, against=against, abstain=abstain,
+                                                 percent=percent_text(share, language))
             text = f"{text} {tally}".strip()
         if text:
             lines.append(text)
     return lines
+
+
+def percent_text(value: Any, language: str) -> str:
+    """93.75 as “93,75” in Vietnamese (“93.75” in English); a whole number without decimals."""
+    if value is None:
+        return ""
+    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang(language) == "vi" else text
 
 
 def notice_sections(facts: MeetingFacts, minutes: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ class DecisionForm(Form):
     votes_for = IntegerField(pgettext("vote", "For"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     votes_against = IntegerField(_l("Against"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
     votes_abstain = IntegerField(_l("Abstaining"), validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+    votes_percent = StringField(_l("Share in favour (%)"), validators=[Optional(), Length(max=8)])
 
 
 class ItemSectionForm(VersionForm):

@@ -38,6 +38,7 @@ from planner.agenda.models import AgendaItem, AgendaItemStatus
 from planner.core import audit, workdays
 from planner.core.db import atomic, commit_or_conflict
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from planner.core.hooks import Hook
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, Permission, clearance_of, visible_levels
 from planner.core.text import clean_text, normalize
@@ -87,6 +88,11 @@ DEFAULT_RECIPIENTS = {
     "en": {"minutes": [], "notice": ["- Participants of the meeting,", "- Units concerned,"],
            "invitation": ["- As above,"]},
 }
+
+
+# (meeting, items, language) -> {item public id: [decision dicts]}: the results of the votes held on the items,
+# as the minutes record decisions (Quyết định 45/2018: the minutes carry vote results). votes fills it.
+VOTE_RESULTS = Hook("minutes.vote_results", "agenda items -> the decisions of their closed votes, for the minutes")
 
 
 class MinutesConflict(Conflict):
@@ -284,6 +290,10 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
     expected, present, paragraph, absentees = attendance_facts(meeting, participants)
     tz = zone(meeting)
     parents = {i.id for i in items if i.kind.value == "session"}
+    decisions: dict[str, list[dict[str, Any]]] = {}
+    for source in VOTE_RESULTS:
+        for key, found in source(meeting, items, language).items():
+            decisions.setdefault(key, []).extend(found)
     item_facts = [
         compose.ItemFacts(
             id=item.public_id, title=item.title, kind=item.kind.value,
@@ -293,6 +303,7 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
                       for s in speeches.get(item.id, [])],
             is_session=item.kind.value == "session", in_session=item.parent_id in parents,
             cancelled=item.status == AgendaItemStatus.cancelled,
+            decisions=decisions.get(item.public_id, []),
         )
         for item in items
     ]
@@ -453,6 +464,19 @@ def _vote(value: Any, name: str) -> int | None:
     return number
 
 
+def _percent(value: Any, name: str) -> float | None:
+    """The share of the base that voted for, 0 to 100 (two decimals), or none."""
+    if value in (None, ""):
+        return None
+    try:
+        number = float(str(value).replace(",", ".")) if not isinstance(value, bool) else -1.0
+    except (TypeError, ValueError):
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise ValidationError(_("The percentage is a number from 0 to 100 (or left empty)."), field=name)
+    return round(number, 2)
+
+
 MAX_COPIES = 999
 
 
@@ -489,6 +513,9 @@ def _decisions(value: Any, key: str) -> list[dict[str, Any]]:
             raise ValidationError(_("Each decision has a text and optional votes."), field=f"{key}.decisions")
         decision = {"text": _text(entry.get("text"), MAX_TEXT, f"{key}.decisions"),
                     **{k: _vote(entry.get(k), f"{key}.decisions") for k in ("for", "against", "abstain")}}
+        share = _percent(entry.get("percent"), f"{key}.decisions")
+        if share is not None:
+            decision["percent"] = share
         if decision["text"] or any(decision[k] is not None for k in ("for", "against", "abstain")):
             clean.append(decision)
     return clean

@@ -103,7 +103,8 @@ def _section_form(section: dict[str, Any], version: int, formdata: Any = None):
     prefix = _prefix(section)
     if kind == "item":
         decisions = [{"text": d.get("text", ""), "votes_for": d.get("for"), "votes_against": d.get("against"),
-                      "votes_abstain": d.get("abstain")} for d in section.get("decisions") or []]
+                      "votes_abstain": d.get("abstain"), "votes_percent": d.get("percent")}
+                     for d in section.get("decisions") or []]
         data = {"heading": section.get("heading", ""), "text": section.get("text", ""),
                 "discussion": section.get("discussion", ""), "conclusion": section.get("conclusion", ""),
                 "decisions": [*decisions, {}]}
@@ -139,7 +140,8 @@ def _changes(section: dict[str, Any], form) -> dict[str, Any]:
         fields["copies"] = form.copies.data
     if kind == "item":
         fields["decisions"] = [{"text": entry.form.text.data or "", "for": entry.form.votes_for.data,
-                                "against": entry.form.votes_against.data, "abstain": entry.form.votes_abstain.data}
+                                "against": entry.form.votes_against.data, "abstain": entry.form.votes_abstain.data,
+                                "percent": entry.form.votes_percent.data}
                                for entry in form.decisions]
     return fields
 
