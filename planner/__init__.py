@@ -75,10 +75,11 @@ def _packages() -> tuple[Any, ...]:
         portal,
         reports,
         speeches,
+        votes,
     )
 
-    return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, meeting_documents, calendars,
-            booklets, reports, invitations, archive, portal, home)
+    return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, votes, meeting_documents,
+            calendars, booklets, reports, invitations, archive, portal, home)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -106,7 +107,8 @@ def _import_models() -> None:
     import planner.meeting_documents.models
     import planner.meetings.models
     import planner.minutes.models
-    import planner.speeches.models  # noqa: F401
+    import planner.speeches.models
+    import planner.votes.models  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")

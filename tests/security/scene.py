@@ -40,6 +40,7 @@ class Ids:
     delegate_token: str = ""
     public_code: str = ""
     document_id: str = ""
+    vote_id: str = ""
 
 
 @dataclass
@@ -99,6 +100,7 @@ def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) 
     from planner.meetings import services as meetings
     from planner.minutes import services as minutes
     from planner.speeches import services as speeches
+    from planner.votes import services as votes
 
     tag = f" {MARKER}" if secret_titles else ""
     room = meetings.add_room(meeting, name=f"Phòng họp B{tag}")
@@ -131,9 +133,10 @@ def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) 
         "title": f"Báo cáo chính trị{tag}", "kind": "report", "agenda_item_id": item.public_id},
         _pdf(f"Báo cáo chính trị{tag}"), "bao-cao-chinh-tri.pdf", user=user)
     meeting_documents.update_document(document, {"sent": True}, user=user)
+    vote = votes.create_vote(item, {"title": f"Thông qua báo cáo{tag}"}, user=user)
     ids = Ids(meeting_id=meeting.public_id, item_id=item.public_id, participant_id=people[0].public_id,
               person_id=people[0].person.public_id, speech_id=speech.public_id, room_id=room.public_id,
-              text_id=text.public_id, delegate_token=link, document_id=document.public_id)
+              text_id=text.public_id, delegate_token=link, document_id=document.public_id, vote_id=vote.public_id)
     return ids, classified_id
 
 

@@ -192,6 +192,20 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/documents/<document_id>/file": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/documents/<document_id>/move": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/documents/<document_id>/delete": {"POST": r(ORGANIZER_WRITE)},
+    # votes and the congress bodies
+    "/meetings/<meeting_id>/votes": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/votes/<vote_id>": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/votes/<vote_id>/open": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/votes/<vote_id>/counts": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/votes/<vote_id>/choices": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/votes/<vote_id>/close": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/votes/<vote_id>/correction": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/votes/<vote_id>/delete": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/bodies": {"GET": r(STAFF_READ)},
+    "/meetings/<meeting_id>/bodies/<any(presidium, secretariat, credentials_committee, counting_committee):kind>":
+        {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/bodies/<any(presidium, secretariat, credentials_committee, counting_committee):kind>"
+    "/vote": {"POST": r(ORGANIZER_WRITE)},
     # minutes, notice, documents
     "/meetings/<meeting_id>/minutes": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/notice": {"GET": r(STAFF_READ)},
@@ -294,15 +308,18 @@ API: dict[str, dict[str, Rule]] = {
     "/api/v1/documents/<document_id>/versions": {"POST": r(ORGANIZER_WRITE)},
     "/api/v1/documents/<document_id>/file": {"GET": r(STAFF_READ)},
     "/api/v1/reports/statistics": {"GET": r(STAFF_READ)},
+    "/api/v1/agenda-items/<item_id>/votes": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/api/v1/votes/<vote_id>": {"GET": r(STAFF_READ), "PATCH": r(ORGANIZER_WRITE)},
 }
 
 API_ROLES = ("no_token", "revoked", "viewer", "secretary", "organizer", "admin", "other_admin", "uncleared")
 OBJECT_PARAMS = {"meeting_id", "item_id", "participant_id", "person_id", "speech_id", "room_id", "text_id",
                  "display_id", "token_id", "public_id", "original_date", "day", "key", "batch_id", "number", "name",
-                 "edition", "document_id"}
+                 "edition", "document_id", "vote_id"}
 # Order of the destructive routes, run after everything else: the smallest things first.
-DESTRUCTIVE = ("texts/<text_id>/flags", "<document_id>", "speeches/<speech_id>/delete", "/speeches/<speech_id>",
-               "revoke", "/delete", "<item_id>", "<participant_id>", "<room_id>", "<meeting_id>")
+DESTRUCTIVE = ("votes/<vote_id>/delete", "texts/<text_id>/flags", "<document_id>", "speeches/<speech_id>/delete",
+               "/speeches/<speech_id>", "revoke", "/delete", "<item_id>", "<participant_id>", "<room_id>",
+               "<meeting_id>")
 
 
 def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
@@ -321,13 +338,16 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         kind = "u"
     elif "export.<kind>" in rule:
         kind = "csv"
+    elif "/bodies/" in rule:
+        kind = "presidium"
     elif "/documents/<kind>/" in rule:
         kind = "speech"     # the delegate's own text (they are its speaker)
     public_id = scene.users["viewer"].public_id if rule.startswith("/admin/users") else scene.api_token_public_id
     return {
         "meeting_id": ids.meeting_id, "item_id": ids.item_id, "participant_id": ids.participant_id,
         "person_id": ids.person_id, "speech_id": ids.speech_id, "room_id": ids.room_id, "text_id": ids.text_id,
-        "display_id": ids.display_id, "token_id": ids.feed_token_id, "token": token, "kind": kind,
+        "display_id": ids.display_id, "token_id": ids.feed_token_id, "vote_id": ids.vote_id, "token": token,
+        "kind": kind,
         "code": scene.m.public_code, "number": 1, "day": DAY.isoformat(), "original_date": DAY.isoformat(),
         "key": "1" if "sections" in rule else "no-such-import", "batch_id": "no-such-batch",
         "issue_id": "no-such-issue", "job_id": "no-such-job",

@@ -267,6 +267,9 @@ class Scene:
                 "participant_id": people[i], "kind": "contributed_speech", "title": self.s(i + 11)})["id"]
             self.api("PATCH", f"/speeches/{speech}", {"summary": self.s(i + 12)})
         self.fields += 2 * n
+        for i in range(n):   # the votes' questions, shown on the votes pages and (closed) in the minutes
+            self.api("POST", f"/agenda-items/{items[i]}/votes", {"title": self.s(i + 40), "method": "named"})
+        self.fields += n
         self.api("POST", f"{m}/releases", {"note": self.s(13)})
         self.fields += 1
         for kind in ("minutes", "notice"):
