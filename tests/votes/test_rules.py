@@ -54,7 +54,8 @@ def test_any_counts_give_the_rule_s_result(yes, no, abstain, absent, extra, majo
     present = yes + no + abstain + extra
     base = present + absent
     result = rules.outcome(majority, base=base, present=present, yes=yes, no=no, abstain=abstain)
-    expected = yes * 2 > base if majority == "more_than_half" else yes * 3 >= base * 2
+    # an empty base adopts nothing (opening a vote with nobody present is refused anyway)
+    expected = base > 0 and (yes * 2 > base if majority == "more_than_half" else yes * 3 >= base * 2)
     assert result.adopted is expected
     assert result.not_voting == base - yes - no - abstain >= 0
     assert result.yes + result.no + result.abstain + result.not_voting == base
