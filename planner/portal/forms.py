@@ -21,3 +21,7 @@ class RsvpForm(FlaskForm):
 class SpeakForm(FlaskForm):
     title = StringField(_l("Subject of your contribution (optional)"), validators=[Optional(), Length(max=1000)],
                         render_kw={"maxlength": 1000})
+
+
+class BallotForm(FlaskForm):
+    """A ballot of an electronic vote: the choice is the button pressed (name ``choice``)."""

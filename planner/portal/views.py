@@ -47,6 +47,7 @@ from planner.calendars import services as calendar_services
 from planner.core.errors import PlannerError
 from planner.core.exports import live_state, stored_file
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
+from planner.core.tokens import token_hash
 from planner.core.web import signed_in_user as _user
 from planner.core.web import wants_json
 from planner.delegates import documents as delegate_documents
@@ -59,9 +60,12 @@ from planner.meetings.models import MEETING_KIND_LABELS, Meeting
 from planner.meetings.recurrence import meeting_days
 from planner.meetings.tabs import meeting_page
 from planner.portal import services
-from planner.portal.forms import RsvpForm, SpeakForm
+from planner.extensions import limiter
+from planner.portal.forms import BallotForm, RsvpForm, SpeakForm
 from planner.speeches import services as speech_services
 from planner.speeches.models import SPEECH_STATUS_LABELS, SpeechStatus
+from planner.votes import services as vote_services
+from planner.votes.models import CHOICE_LABELS, Choice
 
 bp = Blueprint("portal", __name__)
 
@@ -161,6 +165,8 @@ def _render_delegate(token: str, participant: Participant, *, rsvp_form: RsvpFor
         speak_form=_speak_form, confirm=ConfirmForm(), documents=delegate_documents.delegate_documents(participant),
         feed_status=calendar_services.personal_feed_status(participant), new_links=new_links,
         answerable=meeting_services.is_editable(meeting),
+        ballots=[] if hidden else vote_services.ballots(participant, token), ballot_form=BallotForm(),
+        choices=[(choice, CHOICE_LABELS[choice]) for choice in Choice], choice_labels=CHOICE_LABELS,
         row_span=lambda row: programme_rules.span(row.starts_at, row.ends_at, language),
         part_labels={"morning": _("Morning"), "afternoon": _("Afternoon"), "evening": _("Evening")},
         day_label=lambda day: format_date(day, "EEEE, dd/MM/yyyy"),
@@ -226,6 +232,36 @@ def delegate_calendar(token: str, participant: Participant):
         abort(400)
     new_links = calendar_services.reset_personal_feed(participant)
     return _render_delegate(token, participant, new_links=new_links)
+
+
+def _link_key() -> str:
+    """Rate limits of a delegate's actions count per link, not per address: a hall of delegates on one
+    Wi-Fi shares one address. The limiter's storage sees a hash of the link, never the link."""
+    return "link:" + token_hash(str((request.view_args or {}).get("token", "")))
+
+
+@bp.post("/d/<token>/vote/<vote_id>")
+@limiter.limit("20/minute", key_func=_link_key)
+@delegate_view
+def delegate_vote(token: str, participant: Participant, vote_id: str):
+    """The delegate's ballot in an open electronic vote: the first, or a change until the vote closes."""
+    form = BallotForm()
+    if not form.validate_on_submit():
+        flash(_("Your vote could not be sent. Reload the page and try again."), "error")
+        return redirect(url_for("portal.delegate", token=token) + "#votes")
+    if invitations.withheld(participant.meeting):
+        abort(404)
+    vote = vote_services.delegate_vote(participant, vote_id)
+    if vote is None:
+        flash(_("This vote is closed or not open to you."), "error")
+        return redirect(url_for("portal.delegate", token=token) + "#votes")
+    try:
+        first = vote_services.cast_ballot(vote, participant, request.form.get("choice", ""), token)
+    except PlannerError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Your vote is recorded.") if first else _("Your vote is changed."), "success")
+    return redirect(url_for("portal.delegate", token=token) + "#votes")
 
 
 @bp.get("/d/<token>/documents/<kind>/<ref>")
@@ -384,6 +420,7 @@ def hall_state(token: str):
     speech_services.seen(display)
     with force_locale(display.meeting.language or "vi"):
         state = speech_services.display_state(display, speech_services.screen_levels())
+        state["vote"] = vote_services.hall_vote(display.meeting, speech_services.screen_levels())
     response = live_state(state)
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

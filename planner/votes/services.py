@@ -27,7 +27,7 @@ import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,7 @@ from planner.core import audit
 from planner.core.db import atomic, check_version
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.models import utcnow
+from planner.core.permissions import Classification
 from planner.core.text import clean_text
 from planner.delegates.models import AttendanceStatus, Participant, ParticipantAttendance, ParticipantCategory
 from planner.extensions import db
@@ -78,6 +79,8 @@ MAX_MEMBERS = 200
 VOTING_CATEGORIES = (ParticipantCategory.delegate,)
 # Items that hold no votes of their own.
 NO_VOTE_KINDS = frozenset({AgendaItemKind.session, AgendaItemKind.break_})
+# How long the hall display shows a closed vote's result (a new vote opened replaces it at once).
+HALL_RESULT_FOR = timedelta(minutes=10)
 
 _signals = Namespace()
 # Sent with a participant about to join the counting committee; a receiver answers the reason they may not
@@ -462,6 +465,10 @@ def _open(vote: Vote, *, user: User | None, at: datetime | None) -> None:
     _ensure_running(meeting)
     if vote.status is not VoteStatus.draft:
         raise Conflict(_("This vote has been opened already."))
+    if vote.method is VoteMethod.electronic and not shown_on_personal_pages(vote):
+        raise ValidationError(_("An electronic vote shows its question on the delegates' personal pages, which "
+                                "never show classified or internal content: vote on this item by a show of hands "
+                                "or a paper ballot."), field="method")
     moment = (at or utcnow()).astimezone(UTC)
     day = _local_day(meeting, moment)
     rows = _present_query(meeting, day).with_only_columns(literal(vote.id), Participant.id, false())
@@ -633,14 +640,44 @@ def _correct(vote: Vote, values: dict[str, int], reason: str, *, user: User | No
 
 # Electronic voting from the delegate's link -----------------------------------------------------
 
+def shown_on_personal_pages(vote: Vote) -> bool:
+    """A delegate's page shows unclassified content only (DOMAIN.md, Confidentiality): the meeting, the item
+    and its session all unclassified."""
+    item = vote.agenda_item
+    levels = [vote.meeting.classification, item.classification]
+    if item.parent is not None:
+        levels.append(item.parent.classification)
+    return all(Classification(level) is Classification.none for level in levels)
+
+
 def open_electronic_votes(participant: Participant) -> list[Vote]:
-    """The open electronic votes of the participant's meeting on which they are on the roll."""
-    return list(db.session.scalars(
+    """The open electronic votes of the participant's meeting on which they are on the roll (shown on their
+    personal page: unclassified ones only)."""
+    votes = db.session.scalars(
         select(Vote).join(VoteRoll, VoteRoll.vote_id == Vote.id)
         .where(Vote.meeting_id == participant.meeting_id, Vote.status == VoteStatus.open,
                Vote.method == VoteMethod.electronic, VoteRoll.participant_id == participant.id)
         .options(joinedload(Vote.agenda_item))
-        .order_by(Vote.opened_at, Vote.id)))
+        .order_by(Vote.opened_at, Vote.id))
+    return [vote for vote in votes if shown_on_personal_pages(vote)]
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """An open vote as a delegate's page shows it: the vote, and their choice so far (None: not voted yet)."""
+
+    vote: Vote
+    choice: Choice | None
+
+
+def ballots(participant: Participant, secret: str) -> list[Ballot]:
+    """The delegate's open electronic votes with their own choice so far (found through their link)."""
+    return [Ballot(vote, own_choice(vote, participant, secret)) for vote in open_electronic_votes(participant)]
+
+
+def delegate_vote(participant: Participant, public_id: str) -> Vote | None:
+    """An open electronic vote of the participant's meeting, by its public id, that their page may show."""
+    return next((v for v in open_electronic_votes(participant) if v.public_id == str(public_id)), None)
 
 
 def ballot_key(vote: Vote, secret: str) -> str:
@@ -737,13 +774,34 @@ def minutes_decisions(meeting: Meeting, items: Sequence[AgendaItem], language: s
     return found
 
 
-def latest_closed(meeting: Meeting, levels: Iterable[str]) -> Vote | None:
-    """The vote closed last on an item a reader of these levels may see (the hall display's result)."""
-    return db.session.scalar(
-        select(Vote).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
-        .where(Vote.meeting_id == meeting.id, Vote.status == VoteStatus.closed,
-               agenda_services.visible_item_clause(list(levels)))
-        .order_by(Vote.closed_at.desc(), Vote.id.desc()).limit(1))
+def hall_vote(meeting: Meeting, levels: Iterable[str], now: datetime | None = None) -> dict[str, Any] | None:
+    """What a hall display shows of the votes, as plain data: the vote open now (its question, and how many
+    have voted when they vote electronically; never its running numbers), else the vote closed in the last
+    ten minutes with its result. Only what a reader of ``levels`` may see (the meeting, the item and its
+    session): a vote on anything else is not shown at all. Two queries at most."""
+    levels = list(levels)
+    if meeting.classification not in levels:
+        return None
+    shown = (select(Vote).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+             .where(Vote.meeting_id == meeting.id, agenda_services.visible_item_clause(levels)))
+    vote = db.session.scalar(shown.where(Vote.status == VoteStatus.open)
+                             .order_by(Vote.opened_at.desc(), Vote.id.desc()).limit(1))
+    if vote is None:
+        since = (now or utcnow()) - HALL_RESULT_FOR
+        vote = db.session.scalar(shown.where(Vote.status == VoteStatus.closed, Vote.closed_at >= since)
+                                 .order_by(Vote.closed_at.desc(), Vote.id.desc()).limit(1))
+    if vote is None:
+        return None
+    data: dict[str, Any] = {"id": vote.public_id, "title": vote.title, "status": vote.status.value,
+                            "method": vote.method.value, "present": vote.present,
+                            "at": (vote.closed_at or vote.opened_at or utcnow()).isoformat()}
+    if vote.status is VoteStatus.open:
+        data["voted"] = voted_count(vote) if not vote.counted else None
+        return data
+    numbers = counts(vote)
+    data.update(base=numbers.base_count, yes=numbers.yes, no=numbers.no, abstain=numbers.abstain,
+                not_voting=numbers.not_voting, percent=float(numbers.percent or 0), adopted=bool(vote.adopted))
+    return data
 
 
 # The congress bodies ----------------------------------------------------------------------------

@@ -161,6 +161,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "/d/<token>/documents/<kind>/<ref>": {"GET": r(TOKEN)},
     "/d/<token>/rsvp": {"POST": r(TOKEN, status=(200, 302, 400, 422))},
     "/d/<token>/speak/<item_id>": {"POST": r(TOKEN, status=(200, 302, 400, 409, 422))},
+    "/d/<token>/vote/<vote_id>": {"POST": r(TOKEN, status=(302, 400))},
     "/meetings/<meeting_id>/door": {"GET": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/door/check-in": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/door/counts": {"GET": r(ORGANIZER_WRITE)},

@@ -54,8 +54,39 @@
 
   function speaker(s) { return s ? s.speaker : ""; }
 
+  function number(value) {
+    return (value === null || value === undefined) ? "" : Number(value).toLocaleString(document.documentElement.lang || "vi",
+      { maximumFractionDigits: 2 });
+  }
+
+  // A vote takes the screen while it is open and, closed, with its result, until a speech starts after it.
+  function renderVote() {
+    var vote = state.vote;
+    var current = state.current;
+    var show = !!vote && !(current && current.started_at && parse(current.started_at) > parse(vote.at));
+    fields.vote.hidden = !show;
+    root.classList.toggle("hall--vote", show);
+    if (!show) { return false; }
+    var closed = vote.status === "closed";
+    root.classList.toggle("hall--adopted", closed && vote.adopted);
+    root.classList.toggle("hall--rejected", closed && !vote.adopted);
+    set("vote-state", closed ? text("vote-result") : text("vote-open"));
+    set("vote-title", vote.title);
+    set("vote-progress", !closed && vote.voted !== null && vote.voted !== undefined ?
+      text("voted") + ": " + vote.voted + "/" + vote.present : "");
+    fields["vote-numbers"].hidden = !closed;
+    set("vote-yes", closed ? number(vote.yes) : "");
+    set("vote-no", closed ? number(vote.no) : "");
+    set("vote-abstain", closed ? number(vote.abstain) : "");
+    set("vote-not-voting", closed ? number(vote.not_voting) : "");
+    set("vote-verdict", closed ? (vote.adopted ? text("adopted") : text("rejected")) + " · " +
+      number(vote.yes) + "/" + number(vote.base) + " (" + number(vote.percent) + "%)" : "");
+    return true;
+  }
+
   function render() {
     if (!state) { return; }
+    renderVote();
     var current = state.current;
     var shown = current || state.next;
     set("item", state.item ? state.item.title : "");
