@@ -2,7 +2,7 @@
 congress bodies (presidium, secretariat, credentials and counting committees)
 
 Revision ID: f937d288f68f
-Revises: ff549a47ddc1
+Revises: efe65c354152
 Create Date: 2026-12-04 18:34:06.088796
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f937d288f68f'
-down_revision = 'ff549a47ddc1'
+down_revision = 'efe65c354152'
 branch_labels = None
 depends_on = None
 

@@ -54,13 +54,13 @@ from planner.delegates import documents as delegate_documents
 from planner.delegates import services as delegate_services
 from planner.delegates.forms import ConfirmForm
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS, Participant, Rsvp
+from planner.extensions import limiter
 from planner.invitations import services as invitations
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
 from planner.meetings.recurrence import meeting_days
 from planner.meetings.tabs import meeting_page
 from planner.portal import services
-from planner.extensions import limiter
 from planner.portal.forms import BallotForm, RsvpForm, SpeakForm
 from planner.speeches import services as speech_services
 from planner.speeches.models import SPEECH_STATUS_LABELS, SpeechStatus

@@ -15,7 +15,7 @@ from tests.votes.conftest import make_congress, today
 
 @pytest.fixture
 def hall(app, factory):
-    from planner.delegates import invitations
+    from planner.invitations import services as invitations
     from planner.speeches import services as speeches
 
     with app.test_request_context():
