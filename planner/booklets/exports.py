@@ -125,4 +125,4 @@ NAMES = ("booklet.pdf", "booklet-folded.pdf", "badges.pdf", "place-cards.pdf", "
 
 def download_url(meeting: Meeting, name: str, **query: Any) -> str:
     """The address of a file of the meeting on its one download route."""
-    return url_for("minutes.download", meeting_id=meeting.public_id, name=name, **query)
+    return url_for("meetings.download", meeting_id=meeting.public_id, name=name, **query)

@@ -144,3 +144,18 @@ def send(exporter: Exporter, subject: Any, user: Any = None) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def send_named(scope: str, name: str, subject: Any, user: Any) -> Response:
+    """The one download route of a scope's files (``/meetings/<id>/exports/<name>`` for scope "meeting"): the
+    exporter of that name, if the user's role allows it (else 403), unknown names 404."""
+    from flask_babel import gettext as _
+
+    from planner.core.errors import Forbidden, NotFound
+
+    found = exporter(scope, name)
+    if found is None:
+        raise NotFound(_("Not found."))
+    if user is None or not user.can(found.permission, getattr(subject, "organization_id", None)):
+        raise Forbidden(_("You may not download this file."))
+    return send(found, subject, user)

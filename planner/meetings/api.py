@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from planner.api import Date, DateTime, Integer, ListArgs, page, requires
+from planner.core import exports
 from planner.core.errors import ValidationError
 from planner.core.inputs import day_problem
 from planner.core.permissions import Classification, Permission
@@ -352,3 +353,11 @@ class OccurrenceResource(MethodView):
     def delete(self, meeting_id, original_date):
         """Restore the occurrence as the rule gives it (undo a cancellation or a move)."""
         services.restore_occurrence(_meeting(meeting_id), _day(original_date))
+
+
+@blp.route("/meetings/<meeting_id>/exports/<name>", endpoint="export")
+@blp.response(200)
+@requires(Permission.view)
+def export(meeting_id: str, name: str):
+    """A file of the meeting from the one exporter registry, with an ETag (If-None-Match answers 304)."""
+    return exports.send_named("meeting", name, _meeting(meeting_id), g.api_user)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from planner.accounts.access import current_organization, require
+from planner.core import exports
 from planner.core.errors import NotFound, PlannerError
 from planner.core.formatting import long_date
 from planner.core.inputs import day_problem, parse_day
@@ -535,3 +536,11 @@ def job(meeting_id: str, job_id: str):
     if found is None or found.meeting_id != meeting.id:
         raise NotFound(_("Not found."))
     return found.status(), 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/meetings/<meeting_id>/exports/<name>")
+@require(Permission.view)
+def download(meeting_id: str, name: str) -> Response:
+    """The one download route of a meeting's files: any exporter of scope "meeting", whichever package
+    registered it (programme, booklet, minutes, invitations, dossier...)."""
+    return exports.send_named("meeting", name, meeting_page(meeting_id), _user())

@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def setup(app: Flask) -> None:
-    """The minutes' pages and API routes, the meeting's download route and its official documents."""
+    """The minutes' pages and API routes and the meeting's official documents (downloads through meetings)."""
     from flask_babel import lazy_pgettext as pgettext
 
     from planner import api as api_frame

@@ -226,10 +226,3 @@ class InvitationIssues(MethodView):
         return issuing.issue(_meeting(meeting_id), user=g.api_user), 201
 
 
-@blp.route("/meetings/<meeting_id>/exports/<name>", endpoint="export")
-@blp.response(200)
-@requires(Permission.view)
-def export(meeting_id: str, name: str):
-    """A file of the meeting from the one exporter registry, with an ETag (If-None-Match answers 304)."""
-    meeting = _meeting(meeting_id)
-    return exports.send(meeting, name, g.api_user)

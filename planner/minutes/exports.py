@@ -170,15 +170,3 @@ def send_edition(meeting: Meeting, kind: str, edition: Any, fmt: str, user: Any)
                                media_type=PDF if fmt == "pdf" else DOCX,
                                headers={"Content-Disposition": exports.content_disposition(name, fmt == "pdf"),
                                         "X-Content-Type-Options": "nosniff"})
-
-
-def send(meeting: Meeting, name: str, user: Any) -> Any:
-    """The one download route of a meeting's files (any exporter of scope "meeting")."""
-    exporter = exports.exporter("meeting", name)
-    if exporter is None:
-        raise NotFound(_("Not found."))
-    if user is None or not user.can(exporter.permission, meeting.organization_id):
-        from planner.core.errors import Forbidden
-
-        raise Forbidden(_("You may not download this file."))
-    return exports.send(exporter, meeting, user)

@@ -1,5 +1,5 @@
 """The minutes pages: the section editor of the minutes and of the conclusion notice, their workflow and
-revisions, the invitation letter, the meeting's document downloads, and the organization's document
+revisions, the invitation letter, the editions of approved documents, and the organization's document
 settings in the administration."""
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def _signer_form(meeting: Meeting, kind: MinutesKind, minutes: Minutes | None) -
 
 def _downloads(meeting: Meeting, kind: MinutesKind) -> list[tuple[Any, str]]:
     names = (f"{kind.value}.pdf", f"{kind.value}.docx")
-    return [(core_exports.exporter("meeting", n).label, url_for("minutes.download", meeting_id=meeting.public_id,
+    return [(core_exports.exporter("meeting", n).label, url_for("meetings.download", meeting_id=meeting.public_id,
                                                                 name=n)) for n in names]
 
 
@@ -417,7 +417,7 @@ def invitation(meeting_id: str):
 
 def _invitation_page(meeting, form: InvitationForm, status: int = 200):
     downloads = [(core_exports.exporter("meeting", n).label,
-                  url_for("minutes.download", meeting_id=meeting.public_id, name=n))
+                  url_for("meetings.download", meeting_id=meeting.public_id, name=n))
                  for n in ("invitations.pdf", "invitations.docx")]
     return render_template("minutes/invitation.html", meeting=meeting, form=form, downloads=downloads,
                            invited=len(services.invited(meeting)), has_links=links.has_provider(),
@@ -486,13 +486,6 @@ def public_programme_pdf(code: str):
     return core_exports.conditional(etag, build, media_type="application/pdf", cache_control="public, no-cache",
                                     headers={"Content-Disposition": f'inline; filename="{filename}"',
                                              "X-Robots-Tag": "noindex"})
-
-
-@bp.get("/meetings/<meeting_id>/exports/<name>")
-@require(Permission.view)
-def download(meeting_id: str, name: str) -> Response:
-    meeting = meeting_page(meeting_id)
-    return exports.send(meeting, name, _user())
 
 
 @bp.get(f"/meetings/<meeting_id>/<{KINDS}:kind>/editions/<int:edition>.<any(pdf, docx):fmt>")
