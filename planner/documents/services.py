@@ -11,12 +11,11 @@ import secrets
 import zipfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from flask_babel import gettext as _
 
-from planner.accounts.models import Organization
 from planner.core import audit, workdays
 from planner.core.db import check_version, commit_or_conflict
 from planner.core.errors import Conflict, ValidationError
@@ -28,6 +27,18 @@ from planner.documents.models import DocumentSettings, NumberingPeriod
 from planner.documents.numbering import settings_for
 from planner.documents.profiles import Profile, profile_for
 from planner.extensions import db
+
+
+class Organization(Protocol):
+    """What documents read of an organization (accounts' Organization has it): the base layer imports no
+    domain, so it names the fields it needs instead of the model."""
+
+    id: int
+    public_id: str
+    name: str
+    parent_name: str
+    body_code: str
+    document_profile: Any
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LETTERHEAD_FOLDER = "letterheads"

@@ -18,7 +18,6 @@ from planner.core.text import fold
 
 if TYPE_CHECKING:
     from planner.accounts.models import Organization
-    from planner.delegates.models import Participant
 
 
 class MeetingKind(StrEnum):
@@ -118,10 +117,12 @@ class Meeting(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     occurrence_changes: Mapped[list[OccurrenceChange]] = relationship(
         back_populates="meeting", order_by="OccurrenceChange.original_date", cascade="all, delete-orphan"
     )
-    presiding: Mapped[list[Participant]] = relationship(
+    # The participants (delegates.models) are named, not imported: a meeting's package comes before the
+    # delegates'; SQLAlchemy finds the class by its name in the registry.
+    presiding: Mapped[list[Participant]] = relationship(  # noqa: F821
         secondary=meeting_presiding, order_by=meeting_presiding.c.position, viewonly=True
     )
-    secretaries: Mapped[list[Participant]] = relationship(
+    secretaries: Mapped[list[Participant]] = relationship(  # noqa: F821
         secondary=meeting_secretaries, order_by=meeting_secretaries.c.position, viewonly=True
     )
 
