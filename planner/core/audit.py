@@ -168,6 +168,11 @@ def _within_clearance(clearance: str) -> list[Any]:
         hidden_speeches = (select(speeches.c.public_id).join(items, items.c.id == speeches.c.agenda_item_id)
                            .where(items.c.classification.not_in(levels)))
         conditions.append(~((AuditEntry.object_type == "speech") & AuditEntry.object_id.in_(hidden_speeches)))
+    votes = tables.get("votes")
+    if votes is not None:
+        hidden_votes = (select(votes.c.public_id).join(items, items.c.id == votes.c.agenda_item_id)
+                        .where(items.c.classification.not_in(levels)))
+        conditions.append(~((AuditEntry.object_type == "vote") & AuditEntry.object_id.in_(hidden_votes)))
     return conditions
 
 

@@ -124,6 +124,7 @@ def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) 
         secret_speech = speeches.add_speech(secret, {"participant_id": people[1].public_id, "kind": "discussion",
                                                      "title": f"Ý kiến về nhân sự {MARKER}",
                                                      "summary": f"Kín {MARKER}"}, user=user)
+        votes.create_vote(secret, {"title": f"Biểu quyết nhân sự {MARKER}"}, user=user)
         classified_id = f"{secret.public_id} {secret_speech.public_id}"
     text = speeches.upload_text(speech, _docx(f"Toàn văn bài phát biểu{tag}"), "bai-phat-bieu.docx", user=user)
     minutes.generate(meeting, "minutes", user=user)

@@ -304,3 +304,15 @@ def test_the_congress_bodies_and_the_counting_committee(congress):
     services.update_vote(vote, {"yes": 8, "no": 0, "status": "closed"}, user=congress.user)
     assert services.body_of(congress.meeting, "counting_committee").adopted
     assert db.session.scalar(select(Vote.agenda_item_id).where(Vote.id == vote.id)) == congress.opening.id
+
+
+def test_the_audit_log_hides_the_votes_of_items_above_the_reader_s_clearance(congress):
+    from planner.agenda import services as agenda
+    from planner.core import audit
+
+    agenda.update_item(congress.opening, {"classification": "confidential"}, user=congress.user)
+    hidden = congress.vote(congress.opening, title="Nhân sự mật")
+    shown = congress.vote()
+    for clearance, expected in (("internal", {shown.public_id}), ("secret", {shown.public_id, hidden.public_id})):
+        entries, _total = audit.entries(congress.org.id, action="vote.created", clearance=clearance)
+        assert {e.object_id for e in entries} == expected
