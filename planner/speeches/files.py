@@ -92,19 +92,20 @@ def clean_filename(filename: str, media_type: str) -> str:
     return safe_filename(filename, EXTENSIONS[media_type], "speech")
 
 
-def folder(storage_path: str | os.PathLike[str]) -> Path:
-    return Path(storage_path) / SUBFOLDER
+def folder(storage_path: str | os.PathLike[str], subfolder: str = SUBFOLDER) -> Path:
+    return Path(storage_path) / subfolder
 
 
-def path_of(storage_path: str | os.PathLike[str], stored_name: str) -> Path:
+def path_of(storage_path: str | os.PathLike[str], stored_name: str, subfolder: str = SUBFOLDER) -> Path:
     if not stored_name or not stored_name.isalnum():
         raise ValueError("bad stored name")
-    return folder(storage_path) / stored_name
+    return folder(storage_path, subfolder) / stored_name
 
 
-def store(storage_path: str | os.PathLike[str], data: bytes) -> str:
-    """Write the bytes under a new random name; answer the name."""
-    target_folder = folder(storage_path)
+def store(storage_path: str | os.PathLike[str], data: bytes, subfolder: str = SUBFOLDER) -> str:
+    """Write the bytes under a new random name (in ``subfolder``: other domains keep their uploads of the
+    same kinds, such as a consultation's documents, beside the speeches'); answer the name."""
+    target_folder = folder(storage_path, subfolder)
     target_folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(16)
     temporary = target_folder / f".{stored_name}.tmp"
@@ -116,7 +117,7 @@ def store(storage_path: str | os.PathLike[str], data: bytes) -> str:
     return stored_name
 
 
-def discard(storage_path: str | os.PathLike[str], stored_name: str) -> None:
+def discard(storage_path: str | os.PathLike[str], stored_name: str, subfolder: str = SUBFOLDER) -> None:
     """Remove a stored file (after a failed save, or with its speech); a missing file is no error."""
     with contextlib.suppress(ValueError, OSError):
-        path_of(storage_path, stored_name).unlink(missing_ok=True)
+        path_of(storage_path, stored_name, subfolder).unlink(missing_ok=True)

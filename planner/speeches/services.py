@@ -1307,17 +1307,24 @@ def _refusal(exc: files.FileRefused, filename: str) -> ValidationError:
                            field="file")
 
 
+def check_upload(data: bytes, filename: str) -> files.Checked:
+    """What an uploaded text (DOCX or PDF) really is, by its content, or a ValidationError saying why it is
+    refused; a consultation's documents and a delegate's contribution are checked the same way."""
+    filename = filename or ""
+    try:
+        return files.check(data, filename, max_bytes=text_max_bytes())
+    except files.FileRefused as exc:
+        raise _refusal(exc, files.clean_filename(filename, files.sniff(data or b"") or files.PDF)
+                       if filename else "?") from None
+
+
 def upload_text(speech: Speech, data: bytes, filename: str, *, user: User | None,
                 check_against_delivery: bool = True, embargo: bool = True) -> SpeechText:
     """Keep a new version of the speech's text, after checking what the file really is."""
     meeting = speech.meeting
     _ensure_list_editable(meeting)
     filename = filename or ""
-    try:
-        checked = files.check(data, filename, max_bytes=text_max_bytes())
-    except files.FileRefused as exc:
-        raise _refusal(exc, files.clean_filename(filename, files.sniff(data or b"") or files.PDF)
-                       if filename else "?") from None
+    checked = check_upload(data, filename)
     stored_name = files.store(_storage(), data)
     try:
         _lock(meeting)
