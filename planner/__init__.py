@@ -65,6 +65,7 @@ def _packages() -> tuple[Any, ...]:
         archive,
         booklets,
         calendars,
+        consultations,
         core,
         delegates,
         home,
@@ -79,7 +80,7 @@ def _packages() -> tuple[Any, ...]:
     )
 
     return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, votes, meeting_documents,
-            calendars, booklets, reports, invitations, archive, portal, home)
+            consultations, calendars, booklets, reports, invitations, archive, portal, home)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -99,6 +100,7 @@ def _import_models() -> None:
     import planner.agenda.models
     import planner.booklets.models
     import planner.calendars.models
+    import planner.consultations.models
     import planner.core.audit
     import planner.core.queue
     import planner.delegates.models

@@ -183,6 +183,11 @@ def serve_command(host: str, port: int) -> None:
 
 
 def register(app: Flask) -> None:
+    """The ``planner`` group, with the command groups the packages' setups offered (``consultations``); those
+    are added to ``app.cli`` too, so that the short ``planner …`` alias finds them."""
+    for command in app.extensions.get("planner.commands", {}).values():
+        planner_cli.add_command(command)
+        app.cli.add_command(command)
     app.cli.add_command(planner_cli)
 
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent / "planner"
 
 BASE = ("core", "api", "documents")
 DOMAINS = ("accounts", "meetings", "delegates", "agenda", "speeches", "minutes", "votes", "elections",
-           "meeting_documents")
+           "meeting_documents", "consultations")
 PRODUCTS = ("calendars", "booklets", "reports", "invitations", "archive", "portal", "home")
 PEERS = {"calendars", "booklets", "reports"}
 # Modules of the app itself, outside the layers: the objects every layer may use, and the top that

@@ -20,7 +20,7 @@ print(json.dumps({
     "unfilled": hooks.unfilled(),
     "filled": {name: [repr(f) for f in hook] for name, hook in hooks.declared().items()},
     "tabs": sorted(tab.endpoint for tab in tabs.meeting_tabs()),
-    "exporters": sorted(e.scope + "/" + e.name for scope in ("meeting", "reports") for e in exports.exporters(scope)),
+    "exporters": sorted(e.scope + "/" + e.name for scope in ("meeting", "reports", "consultation") for e in exports.exporters(scope)),
     "auditors": sorted(exports._AUDITORS),
 }))
 """
@@ -56,13 +56,13 @@ def test_a_fresh_app_has_every_hook_filled():
     assert any("speakers_by_item" in f for f in state["filled"]["agenda.speakers"])
     assert any("speech" in f for f in state["filled"]["delegates.documents"])
     assert any("current_link_url" in f for f in state["filled"]["documents.personal_links"])
-    # every classified download of a meeting's files is audited
-    assert state["auditors"] == ["meeting"]
+    # every classified download of a meeting's files, and of a consultation's, is audited
+    assert state["auditors"] == ["consultation", "meeting"]
     assert {"meetings.detail", "agenda.editor", "delegates.participants", "speeches.control", "minutes.edit",
             "calendars.meeting_feeds", "booklets.print", "archive.dossier", "invitations.page",
             "portal.desk"} <= set(state["tabs"])
     assert {"meeting/participants.xlsx", "meeting/calendar.ics", "meeting/minutes.pdf", "meeting/booklet.pdf",
-            "meeting/dossier.zip", "reports/statistics.xlsx"} <= set(state["exporters"])
+            "meeting/dossier.zip", "reports/statistics.xlsx", "consultation/result.pdf"} <= set(state["exporters"])
 
 
 def test_importing_every_module_registers_nothing():

@@ -173,6 +173,11 @@ def _within_clearance(clearance: str) -> list[Any]:
         hidden_votes = (select(votes.c.public_id).join(items, items.c.id == votes.c.agenda_item_id)
                         .where(items.c.classification.not_in(levels)))
         conditions.append(~((AuditEntry.object_type == "vote") & AuditEntry.object_id.in_(hidden_votes)))
+    consultations = tables.get("consultations")
+    if consultations is not None:
+        hidden_consultations = select(consultations.c.public_id).where(consultations.c.classification.not_in(levels))
+        conditions.append(~((AuditEntry.object_type == "consultation")
+                            & AuditEntry.object_id.in_(hidden_consultations)))
     return conditions
 
 

@@ -41,6 +41,10 @@ class Ids:
     public_code: str = ""
     document_id: str = ""
     vote_id: str = ""
+    consultation_id: str = ""
+    member_id: str = ""
+    consultation_document_id: str = ""
+    consultation_token: str = ""
 
 
 @dataclass
@@ -141,6 +145,27 @@ def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) 
     return ids, classified_id
 
 
+def _consultation(org, user, ids: Ids, *, secret_titles: bool) -> None:
+    """A written consultation sent to two people, with one document: classified (titles with MARKER) or not."""
+    from datetime import UTC, timedelta
+
+    from planner.consultations import services as consultations
+    from planner.delegates.models import Participant
+
+    tag = f" {MARKER}" if secret_titles else ""
+    person = db.session.scalar(select(Participant).where(Participant.public_id == ids.participant_id)).person
+    c = consultations.create_consultation(org, {
+        "title": f"Dự thảo Quy chế làm việc{tag}", "question": f"Đồng chí có đồng ý không?{tag}",
+        "classification": "confidential" if secret_titles else "none",
+        "deadline": datetime.combine(DAY, time(17, 0), tzinfo=UTC) + timedelta(days=30)}, user=user)
+    consultations.add_meeting_delegates(c, ids.meeting_id, user=user)
+    consultations.add_document(c, _docx(f"Dự thảo{tag}"), "du-thao.docx", title=f"Dự thảo{tag}", user=user)
+    consultations.send(c, user=user)
+    member = next(m for m in c.members if m.person_id == person.id)
+    ids.consultation_id, ids.member_id = c.public_id, member.public_id
+    ids.consultation_document_id, ids.consultation_token = c.documents[0].public_id, consultations.link_secret(member)
+
+
 def build(app, factory, logins: tuple[str, ...] = ROLES) -> SecurityScene:
     from planner.accounts import services as accounts
     from planner.accounts.models import ApiToken, Organization, User
@@ -202,6 +227,8 @@ def build(app, factory, logins: tuple[str, ...] = ROLES) -> SecurityScene:
         viewer = db.session.get(User, users["viewer"].id)
         _token, user_feed = calendars.issue_user_feed(viewer, org)
         c_ids.public_code = ""
+        _consultation(org, admin, m_ids, secret_titles=False)
+        _consultation(org, admin, c_ids, secret_titles=True)
         return SecurityScene(users=users, tokens=tokens, m=m_ids, c=c_ids, classified_item_id=classified_item,
                              classified_speech_id=classified_speech,
                              hall_token=hall, user_feed=user_feed, meeting_feed=meeting_feed,

@@ -92,6 +92,26 @@ WEB: dict[str, dict[str, Rule]] = {
     "/calendar/month": {"GET": r(STAFF_READ)},
     "/calendar/week": {"GET": r(STAFF_READ)},
     "/calendar/week/print": {"GET": r(STAFF_READ)},
+    # written consultations and the members' links
+    "/consultations": {"GET": r(STAFF_READ)},
+    "/consultations/new": {"*": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>": {"GET": r(STAFF_READ)},
+    "/consultations/<consultation_id>/edit": {"*": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/members": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/members/meeting": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/members/<member_id>/delete": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/members/<member_id>/link": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/members/<member_id>/revoke": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/documents": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/documents/<document_id>": {"GET": r(STAFF_READ)},
+    "/consultations/<consultation_id>/documents/<document_id>/delete": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/send": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/close": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/delete": {"POST": r(ORGANIZER_WRITE)},
+    "/consultations/<consultation_id>/exports/<name>": {"GET": r(STAFF_READ)},
+    "/c/<token>": {"GET": r(TOKEN)},
+    "/c/<token>/answer": {"POST": r(TOKEN, status=(200, 302, 400, 409, 422))},
+    "/c/<token>/documents/<document_id>": {"GET": r(TOKEN)},
     "/meetings/<meeting_id>": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/edit": {"*": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/status": {"POST": r(ORGANIZER_WRITE)},
@@ -316,7 +336,7 @@ API: dict[str, dict[str, Rule]] = {
 API_ROLES = ("no_token", "revoked", "viewer", "secretary", "organizer", "admin", "other_admin", "uncleared")
 OBJECT_PARAMS = {"meeting_id", "item_id", "participant_id", "person_id", "speech_id", "room_id", "text_id",
                  "display_id", "token_id", "public_id", "original_date", "day", "key", "batch_id", "number", "name",
-                 "edition", "document_id", "vote_id"}
+                 "edition", "document_id", "vote_id", "consultation_id", "member_id"}
 # Order of the destructive routes, run after everything else: the smallest things first.
 DESTRUCTIVE = ("votes/<vote_id>/delete", "texts/<text_id>/flags", "<document_id>", "speeches/<speech_id>/delete",
                "/speeches/<speech_id>", "revoke", "/delete", "<item_id>", "<participant_id>", "<room_id>",
@@ -325,10 +345,12 @@ DESTRUCTIVE = ("votes/<vote_id>/delete", "texts/<text_id>/flags", "<document_id>
 
 def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
     # a link's secret is the key, whoever follows it: those routes all point at the published meeting
-    linked = rule.startswith(("/d/", "/feeds/public/", "/hall/", "/p/"))
+    linked = rule.startswith(("/d/", "/feeds/public/", "/hall/", "/p/", "/c/"))
     ids = scene.c if role == "uncleared" and not linked else scene.m
     token = ids.delegate_token
-    if rule.startswith("/hall/"):
+    if rule.startswith("/c/"):
+        token = ids.consultation_token
+    elif rule.startswith("/hall/"):
         token = scene.hall_token
     elif rule.startswith("/setup/"):
         token = "not-a-setup-token"
@@ -352,8 +374,11 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         "code": scene.m.public_code, "number": 1, "day": DAY.isoformat(), "original_date": DAY.isoformat(),
         "key": "1" if "sections" in rule else "no-such-import", "batch_id": "no-such-batch",
         "issue_id": "no-such-issue", "job_id": "no-such-job",
-        "public_id": public_id, "name": "1.png" if "pages" in rule else "programme.pdf", "fmt": "pdf", "edition": 1,
-        "filename": "css/app.css", "ref": ids.text_id, "document_id": ids.document_id,
+        "public_id": public_id, "fmt": "pdf", "edition": 1,
+        "name": "1.png" if "pages" in rule else "result.pdf" if rule.startswith("/consultations/") else "programme.pdf",
+        "filename": "css/app.css", "ref": ids.text_id,
+        "document_id": ids.consultation_document_id if rule.startswith(("/consultations/", "/c/")) else ids.document_id,
+        "consultation_id": ids.consultation_id, "member_id": ids.member_id,
     }
 
 

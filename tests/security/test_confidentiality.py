@@ -201,11 +201,15 @@ def test_feeds_and_delegate_links_withhold_classified_content(app, scene):
         "the public feed": f"/feeds/public/{scene.m.public_code}.ics",
         "the delegate link": f"/d/{scene.m.delegate_token}",
         "the classified meeting's delegate link": f"/d/{scene.classified_delegate_token}",
+        "a classified consultation's member link": f"/c/{scene.c.consultation_token}",
+        "its document through the link": f"/c/{scene.c.consultation_token}/documents/{scene.c.document_id}",
         "the public programme": f"/p/{scene.m.public_code}",
         "the hall display": f"/hall/{scene.hall_token}",
         "the hall display's state": f"/hall/{scene.hall_token}/state",
     }
-    leaked = [what for what, url in urls.items() if _leaks(_feed(client, url))]
+    hidden = ("its document through the link",)
+    assert client.get(urls["its document through the link"]).status_code == 404
+    leaked = [what for what, url in urls.items() if what not in hidden and _leaks(_feed(client, url))]
     public_item = client.get(f"/feeds/public/{scene.m.public_code}/{scene.classified_item_id}.ics")
     assert public_item.status_code == 404 or not _leaks(public_item.get_data())
     assert not leaked, f"classified content in: {leaked}"

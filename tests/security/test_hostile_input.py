@@ -324,6 +324,27 @@ class Scene:
             assert rsvp.status_code == 302 and speak.status_code in (302, 409), (rsvp.status_code, speak.status_code)
             self.delegate_fields += 1 + (speak.status_code == 302)
         self.fields += self.delegate_fields
+        # A written consultation (forms only): its subject and question, the meeting's delegates as members,
+        # and answers with an opinion through the members' links.
+        response = self.client.post_form("/consultations/new", {
+            "title": self.s(40)[:500], "question": self.all_text(), "classification": "none",
+            "deadline_day": (date.today() + timedelta(days=30)).strftime("%d/%m/%Y"), "deadline_time": "17:00",
+            "remind_hours": "24"})
+        assert response.status_code == 302, response.get_data(True)[:2000]
+        self.consultation_url = urlsplit(response.headers["Location"]).path
+        assert self.client.post_form(f"{self.consultation_url}/members/meeting",
+                                     {"meeting_id": self.meeting_id}).status_code == 302
+        page = self.client.get(self.consultation_url).get_data(True)
+        assert self.client.post_form(f"{self.consultation_url}/send",
+                                     {"version": hidden_value(page, "version")}).status_code == 302
+        page = self.client.get(self.consultation_url).get_data(True)
+        links = sorted({urlsplit(u).path for u in re.findall(r'https?://[^"<\s]+/c/c_[A-Za-z0-9_-]+', page)})[:3]
+        assert links, "no member link was made"
+        for i, url in enumerate(links):
+            answered = self.client.post_form(f"{url}/answer", {"answer": "other", "opinion": self.s(i + 40)})
+            assert answered.status_code == 302, answered.status_code
+        self.consultation_links = links
+        self.fields += 2 + n + len(links)
 
 
 @pytest.fixture
@@ -360,6 +381,7 @@ def test_hostile_strings_are_inert_in_every_output(scene, client, tmp_path, reco
     queue += [f"{m}/minutes", f"{m}/minutes/revisions", f"{m}/speakers/live", f"{m}/door/search?q=h0",
               f"{m}/door/counts", f"{m}/occurrences", f"{m}/invitations/print"]
     queue += scene.portal_urls
+    queue += ["/consultations", scene.consultation_url, *scene.consultation_links]
     seen: set[str] = set()
     shapes: dict[str, int] = {}
     downloads: set[str] = set()
@@ -451,6 +473,27 @@ def test_hostile_strings_are_inert_in_every_output(scene, client, tmp_path, reco
         elif exporter.name.endswith(".zip"):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 assert archive.testzip() is None
+
+    # A consultation's report and result sheet (the registry's other scope).
+    for exporter in exports.exporters("consultation"):
+        response = client.get(f"{scene.consultation_url}/exports/{exporter.name}")
+        where = f"consultation export {exporter.name}"
+        if response.status_code != 200:
+            failures.append(f"{where}: {response.status_code}")
+            continue
+        data = response.get_data()
+        count(exporter.name.rsplit(".", 1)[-1])
+        if exporter.name.endswith(".pdf"):
+            text = pdf_text(data, tmp_path)
+            if hostile.SENTINEL in text or "root:x:0" in text:
+                failures.append(f"{where}: a template payload ran")
+        elif exporter.name.endswith(".docx"):
+            problems, text = docx_problems(data)
+            fail(where, problems)
+        elif exporter.name.endswith(".xlsx"):
+            problems, text = xlsx_problems(data)
+            fail(where, problems)
+            missing_tags(text, where)
 
     # Calendar feeds: the meeting's download, one item, and the public feed.
     for url in [*sorted(u for u in downloads if u.endswith(".ics")), f"{m}/calendar.ics"]:
