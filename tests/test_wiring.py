@@ -20,7 +20,8 @@ print(json.dumps({
     "unfilled": hooks.unfilled(),
     "filled": {name: [repr(f) for f in hook] for name, hook in hooks.declared().items()},
     "tabs": sorted(tab.endpoint for tab in tabs.meeting_tabs()),
-    "exporters": sorted(e.scope + "/" + e.name for scope in ("meeting", "reports", "consultation") for e in exports.exporters(scope)),
+    "exporters": sorted(e.scope + "/" + e.name for scope in ("meeting", "reports", "consultation")
+                        for e in exports.exporters(scope)),
     "auditors": sorted(exports._AUDITORS),
 }))
 """

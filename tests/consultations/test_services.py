@@ -184,3 +184,36 @@ def test_a_classified_consultation_is_hidden_from_staff_below_its_level_and_its_
         assert not [e for e in entries if e.object_type == "consultation"]
         entries, _total = audit.entries(org.id, clearance="confidential")
         assert [e for e in entries if e.object_type == "consultation"]
+
+
+def test_reminders_are_mailed_once_with_the_members_link(app, scene, monkeypatch):
+    from aiosmtpd.controller import Controller
+
+    from planner.consultations import reminders
+    from tests.delegates.invitation_scene import Mailbox, free_port
+
+    mailbox = Mailbox()
+    mailbox.refuse.add("cuong@example.vn")
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+        monkeypatch.setitem(app.config, "MAIL_PORT", port)
+        monkeypatch.setitem(app.config, "MAIL_FROM", "vanphong@tinhuy.example.vn")
+        monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://hop.example.gov.vn")
+        cid = scene.consultation()
+        secret = scene.secret(cid, "Bình")
+        moment = DEADLINE - timedelta(hours=2)
+        with scene.open():
+            outcome = reminders.send_due(moment)
+        assert (outcome.sent, outcome.failed) == (3, 1)   # An, Bình, Hà; Cường refused; Dũng has no e-mail
+        (message,) = mailbox.to("binh@example.vn")
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        assert f"https://hop.example.gov.vn/c/{secret}" in body and "05/12/2026 17:00" in body
+        with scene.open():
+            again = reminders.send_due(moment + timedelta(minutes=30))
+        assert (again.sent, again.failed) == (0, 1)       # once per window; the refused one is tried again
+        assert len(mailbox.messages) == 3
+    finally:
+        controller.stop()
