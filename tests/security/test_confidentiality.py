@@ -202,7 +202,8 @@ def test_feeds_and_delegate_links_withhold_classified_content(app, scene):
         "the delegate link": f"/d/{scene.m.delegate_token}",
         "the classified meeting's delegate link": f"/d/{scene.classified_delegate_token}",
         "a classified consultation's member link": f"/c/{scene.c.consultation_token}",
-        "its document through the link": f"/c/{scene.c.consultation_token}/documents/{scene.c.document_id}",
+        "its document through the link":
+            f"/c/{scene.c.consultation_token}/documents/{scene.c.consultation_document_id}",
         "the public programme": f"/p/{scene.m.public_code}",
         "the hall display": f"/hall/{scene.hall_token}",
         "the hall display's state": f"/hall/{scene.hall_token}/state",
