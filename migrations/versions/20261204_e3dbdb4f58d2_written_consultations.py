@@ -1,7 +1,7 @@
 """written consultations (lấy ý kiến bằng văn bản): consultations, their members with personal links and answers, their documents
 
 Revision ID: e3dbdb4f58d2
-Revises: ff549a47ddc1
+Revises: efe65c354152
 Create Date: 2026-12-04 18:33:28.029555
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e3dbdb4f58d2'
-down_revision = 'ff549a47ddc1'
+down_revision = 'efe65c354152'
 branch_labels = None
 depends_on = None
 

@@ -6,9 +6,14 @@ from flask import Flask
 
 
 def setup(app: Flask) -> None:
-    """The consultation pages and the members' links, the downloads of the result, the reminder command."""
-    from planner.consultations import cli, exports, views
+    """The consultation pages and the members' links, the downloads of the result, the reminders (a periodic
+    job, and the command)."""
+    from huey import crontab
+
+    from planner.consultations import cli, exports, jobs, views
+    from planner.core import queue
 
     app.register_blueprint(views.bp)
     exports.register()
+    queue.periodic("consultations.remind", jobs.remind, crontab(minute="*/15"))
     app.extensions.setdefault("planner.commands", {})["consultations"] = cli.consultations_cli

@@ -53,7 +53,7 @@ from planner.core.inputs import problem_of
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, clearance_of, cleared_for, visible_levels
 from planner.core.text import clean_text
-from planner.core.tokens import derived_secret, token_hash
+from planner.core.tokens import derived_secret, same_token, token_hash
 from planner.delegates import services as delegate_services
 from planner.delegates.models import Participant, Person
 from planner.extensions import db
@@ -480,7 +480,7 @@ def link_secret(member: ConsultationMember) -> str | None:
     if member.nonce is None or member.token_hash is None or member.link_revoked_at is not None:
         return None
     secret = _derive(member.nonce)
-    return secret if token_hash(secret) == member.token_hash else None
+    return secret if same_token(secret, member.token_hash) else None
 
 
 def _issue(member: ConsultationMember) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -190,7 +190,7 @@ def test_reminders_are_mailed_once_with_the_members_link(app, scene, monkeypatch
     from aiosmtpd.controller import Controller
 
     from planner.consultations import reminders
-    from tests.delegates.invitation_scene import Mailbox, free_port
+    from tests.invitations.scene import Mailbox, free_port
 
     mailbox = Mailbox()
     mailbox.refuse.add("cuong@example.vn")
@@ -217,3 +217,15 @@ def test_reminders_are_mailed_once_with_the_members_link(app, scene, monkeypatch
         assert len(mailbox.messages) == 3
     finally:
         controller.stop()
+
+
+def test_the_reminders_are_a_periodic_job(app, scene, monkeypatch):
+    from planner.consultations import jobs
+    from planner.core import queue
+
+    assert "consultations.remind" in queue.kinds()
+    scene.consultation(deadline=datetime.now(UTC) + timedelta(hours=2))
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    with scene.open():
+        said = jobs.remind()          # e-mail turned off: nothing sent, nothing failed, said why
+    assert said.startswith("0 sent, 0 failed, 4 skipped") and "MAIL_SERVER" in said

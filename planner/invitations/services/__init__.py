@@ -18,6 +18,7 @@ as it now reads (``invitation_version``) is not mailed again unless "send again"
 without an e-mail address are logged as skipped and listed for printing.
 """
 
+from planner.core.mail import MailError, MailSettings, mail_settings
 from planner.invitations.services.links import (
     LINK_PREFIX,
     LINK_USE_NOTE_EVERY,
@@ -37,7 +38,7 @@ from planner.invitations.services.links import (
     resolve,
     revoke_link,
 )
-from planner.invitations.services.mail import MailError, MailSettings, compose, mail_settings
+from planner.invitations.services.mail import compose
 from planner.invitations.services.overview import (
     InvitationStatus,
     chosen_participants,

@@ -4,8 +4,6 @@ answer a delegate gives through it."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import re
 import secrets
@@ -23,7 +21,7 @@ from planner.core.db import atomic
 from planner.core.errors import ValidationError
 from planner.core.models import utcnow
 from planner.core.text import normalize
-from planner.core.tokens import token_hash
+from planner.core.tokens import derived_secret, token_hash
 from planner.delegates import services as delegate_services
 from planner.delegates.models import Participant, Rsvp
 from planner.extensions import db
@@ -41,15 +39,8 @@ _SECRET_SHAPE = re.compile(r"^d_[A-Za-z0-9_-]{43}$")
 
 # Personal links --------------------------------------------------------------------------------------
 
-def _link_key() -> bytes:
-    secret = current_app.config["SECRET_KEY"]
-    secret = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
-    return hmac.new(secret, b"planner.delegate-link.v1", hashlib.sha256).digest()
-
-
 def _derive(nonce: str) -> str:
-    digest = hmac.new(_link_key(), nonce.encode("ascii"), hashlib.sha256).digest()
-    return LINK_PREFIX + base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+    return derived_secret("planner.delegate-link.v1", nonce, current_app.config["SECRET_KEY"], LINK_PREFIX)
 
 
 def link_secret(link: ParticipantLink | None) -> str | None:

@@ -17,6 +17,9 @@ from planner.core import audit
 from planner.core.db import atomic
 from planner.core.errors import Conflict, ValidationError
 from planner.core.lookup import in_meeting
+from planner.core.mail import MailError, MailSettings, mail_settings
+from planner.core.mail import connect as _connect
+from planner.core.mail import error_text as _error_text
 from planner.core.models import utcnow
 from planner.delegates import protocol
 from planner.delegates.models import Participant, ParticipantCategory, Person
@@ -30,7 +33,7 @@ from planner.invitations.models import (
     SendStatus,
 )
 from planner.invitations.services.links import _actor, ensure_link
-from planner.invitations.services.mail import MailError, MailSettings, _connect, _error_text, compose, mail_settings
+from planner.invitations.services.mail import compose
 from planner.invitations.services.wording import invitation_version
 from planner.meetings.models import Meeting
 
