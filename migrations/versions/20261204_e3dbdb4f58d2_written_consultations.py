@@ -1,7 +1,7 @@
 """written consultations (lấy ý kiến bằng văn bản): consultations, their members with personal links and answers, their documents
 
 Revision ID: e3dbdb4f58d2
-Revises: efe65c354152
+Revises: f937d288f68f
 Create Date: 2026-12-04 18:33:28.029555
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e3dbdb4f58d2'
-down_revision = 'efe65c354152'
+down_revision = 'f937d288f68f'
 branch_labels = None
 depends_on = None
 
