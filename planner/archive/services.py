@@ -44,9 +44,9 @@ from planner.delegates.models import AttendanceStatus, Participant, ParticipantA
 from planner.documents.model import Heading, OfficialDocument, Paragraph, Run, Table, TableColumn, TableRow, runs
 from planner.documents.render import official_pdf
 from planner.extensions import db
+from planner.invitations.services import issuing
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.minutes import documents as minute_documents
-from planner.minutes import issuing
 from planner.minutes import services as minutes_services
 from planner.minutes.models import InvitationMode, Minutes, MinutesKind, MinutesStatus
 from planner.speeches import files as speech_files

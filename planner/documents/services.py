@@ -79,7 +79,7 @@ def holidays(org: Organization, current: DocumentSettings | None = None) -> list
 
 def invitation_lead_days(org: Organization, current: DocumentSettings | None = None) -> int:
     """Working days an invitation must reach the invitees before the meeting: the organization's setting,
-    3 by default (Quyết định 45/2018/QĐ-TTg, Điều 8; see minutes.issuing)."""
+    3 by default (Quyết định 45/2018/QĐ-TTg, Điều 8; see invitations.services.issuing)."""
     return (current or settings(org)).invitation_lead_days or INVITATION_LEAD_DAYS
 
 

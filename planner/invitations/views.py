@@ -1,6 +1,6 @@
-"""The invitations page of a meeting (staff): who has been sent the invitation and who answered, sending the
+"""The invitations pages of a meeting (staff): who has been sent the invitation and who answered, sending the
 e-mails in chunks with progress, the delegates' personal links (made, shown again, rotated, revoked) and
-the printable list of links for those without e-mail."""
+the printable list of links for those without e-mail; the invitation letter, its clerk's check and issues."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 
 from planner.accounts.access import require
+from planner.core import exports as core_exports
 from planner.core import public_urls
 from planner.core.errors import PlannerError
 from planner.core.lookup import in_meeting
@@ -20,18 +21,22 @@ from planner.core.web import signed_in_user as _user
 from planner.delegates import services as delegate_services
 from planner.delegates.forms import ConfirmForm
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS, Participant, Rsvp
+from planner.documents import links
 from planner.documents import services as document_services
 from planner.invitations import services as invitations
-from planner.invitations.forms import SendForm
+from planner.invitations.forms import InvitationForm, IssueForm, SendForm
 from planner.invitations.models import (
     AUDIENCE_LABELS,
     SEND_STATUS_LABELS,
     BatchState,
     SendStatus,
 )
+from planner.invitations.services import issuing
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
 from planner.meetings.tabs import meeting_page
+from planner.minutes import exports as minutes_exports
+from planner.minutes import services as minutes_services
 
 bp = Blueprint("invitations", __name__)
 
@@ -229,3 +234,81 @@ def _qr(url: str):
     from planner.core.qr import qr_svg
 
     return qr_svg(url, css_class="link-qr", scale=3)
+
+
+# The invitation letter and its issues ---------------------------------------------------------------------
+
+@bp.route("/meetings/<meeting_id>/invitation", methods=["GET", "POST"])
+@require(Permission.organize)
+def letter(meeting_id: str):
+    meeting = meeting_page(meeting_id)
+    current = minutes_services.invitation_letter(meeting)
+    form = InvitationForm(obj=current) if request.method == "GET" else InvitationForm()
+    if request.method == "GET":
+        form.mode.data = current.mode.value
+        form.version.data = str(current.version or "")
+    status = 200
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in minutes_services.INVITATION_FIELDS}
+        try:
+            minutes_services.save_invitation_letter(meeting, data, user=_user(), version=form.version.data)
+        except PlannerError as exc:
+            flash(exc.message, "error")
+            status = exc.status if exc.status in (403, 409, 422) else 422
+        else:
+            flash(_("The invitation letter has been saved."), "success")
+            return redirect(url_for("invitations.letter", meeting_id=meeting.public_id))
+    elif request.method == "POST":
+        status = 422
+    return _invitation_page(meeting, form, status)
+
+
+def _invitation_page(meeting, form: InvitationForm, status: int = 200):
+    downloads = [(core_exports.exporter("meeting", n).label,
+                  url_for("meetings.download", meeting_id=meeting.public_id, name=n))
+                 for n in ("invitations.pdf", "invitations.docx")]
+    return render_template("invitations/letter.html", meeting=meeting, form=form, downloads=downloads,
+                           invited=len(minutes_services.invited(meeting)), has_links=links.has_provider(),
+                           issue_state=issuing.state(meeting, _user()), issue_form=IssueForm(),
+                           active_tab="minutes.edit"), status
+
+
+@bp.post("/meetings/<meeting_id>/invitation/issue")
+@require(Permission.organize)
+def issue(meeting_id: str):
+    """Issue the invitation: the check, a number, the day of issue, the letters kept as issued."""
+    meeting = meeting_page(meeting_id)
+    if not IssueForm().validate_on_submit():
+        flash(_("The form has expired. Reload the page and try again."), "error")
+        return redirect(url_for("invitations.letter", meeting_id=meeting.public_id))
+    try:
+        issued = issuing.issue(meeting, user=_user())
+    except PlannerError as exc:
+        flash(exc.message, "error")
+        letter = minutes_services.invitation_letter(meeting)
+        form = InvitationForm(obj=letter, formdata=None)
+        form.mode.data = letter.mode.value
+        form.version.data = str(letter.version or "")
+        return _invitation_page(meeting, form, exc.status if exc.status in (403, 409, 422) else 422)
+    flash(_("The invitation has been issued as %(number)s; the letters are kept as issued.", number=issued.number),
+          "success")
+    return redirect(url_for("invitations.letter", meeting_id=meeting.public_id))
+
+
+@bp.get("/meetings/<meeting_id>/invitation/issues/<issue_id>.<any(pdf, docx):fmt>")
+@require(Permission.organize)
+def issued(meeting_id: str, issue_id: str, fmt: str) -> Response:
+    """The letters of one issue (the current or an earlier one), byte for byte as issued."""
+    meeting = meeting_page(meeting_id)
+    found = issuing.find_issue(meeting, issue_id)
+    body = issuing.issued_bytes(found, fmt)
+    minutes_services.note_classified(meeting, f"invitation.{fmt}")
+    response = Response(body, mimetype=minutes_exports.PDF if fmt == "pdf" else minutes_exports.DOCX)
+    name = f"{_('Invitation letters')} {found.number} - {meeting.title}"[:120] + f".{fmt}"
+    response.headers["Content-Disposition"] = core_exports.content_disposition(name, fmt == "pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["ETag"] = f'"{found.pdf_sha256 if fmt == "pdf" else found.docx_sha256}"'
+    return response
+
+
+# Downloads ---------------------------------------------------------------------------------------------------

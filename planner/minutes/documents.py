@@ -369,7 +369,7 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
     service gives one), or one letter for all with the list of invitees. ``mode`` overrides the letter's own:
     the dossier files the letter for all (one copy and its list, no personal links issued).
 
-    ``number`` and ``today`` are the issue's (minutes.issuing); an unissued letter is a ``draft`` (DỰ THẢO,
+    ``number`` and ``today`` are the issue's (invitations.services.issuing); an unissued letter is a ``draft`` (DỰ THẢO,
     no number). ``with_links`` False asks for no personal link (nothing is made: for comparing contents)."""
     ctx = Context(meeting)
     language = ctx.language

@@ -1,5 +1,5 @@
 """The downloads of a meeting's official documents, registered in the one exporter registry (scope
-"meeting"): minutes.docx/.pdf, notice.docx/.pdf, invitations.pdf/.docx, programme.pdf.
+"meeting"): minutes.docx/.pdf, notice.docx/.pdf, programme.pdf (the invitation letters' are invitations').
 
 Each exporter's ``version`` is cheap (a few aggregate values) and changes whenever the document would,
 so a client's copy is answered 304 without rendering anything; ``build`` renders. The registry writes the
@@ -15,17 +15,16 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext
 from sqlalchemy import func, select
 
-from planner.core import exports, public_urls
+from planner.core import exports
 from planner.core.errors import NotFound
-from planner.core.permissions import Permission, clearance_of, visible_levels
+from planner.core.permissions import clearance_of, visible_levels
 from planner.core.web import request_user
 from planner.delegates.models import Participant
-from planner.documents import links
 from planner.documents import services as document_services
-from planner.documents.render import official_docx, official_docx_many, official_pdf, official_pdf_many
+from planner.documents.render import official_docx, official_pdf
 from planner.extensions import db
 from planner.meetings.models import Meeting
-from planner.minutes import documents, issuing, services
+from planner.minutes import documents, services
 from planner.minutes.models import MinutesKind, MinutesStatus
 from planner.speeches import services as speech_services
 
@@ -33,14 +32,14 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _context_version(meeting: Meeting) -> str:
+def context_version(meeting: Meeting) -> str:
     """What every document of the meeting depends on: the meeting, the organization and its settings."""
     org = meeting.organization
     current = document_services.settings(org)
     return f"m{meeting.version}:o{org.version}:s{current.version if current.id else 0}:{meeting.language}"
 
 
-def _content_version(meeting: Meeting) -> str:
+def content_version(meeting: Meeting) -> str:
     """The participants, the invitation letter, and the agenda and speeches as this request's reader may
     see them (an edit of an item above their clearance leaves their ETag as it was)."""
     participants = db.session.execute(select(func.count(Participant.id), func.max(Participant.updated_at))
@@ -59,7 +58,7 @@ def _record_version(kind: MinutesKind) -> Any:
         minutes = services.require_current(meeting, kind)
         if minutes.status is MinutesStatus.approved:  # the frozen bytes: nothing else can change them
             return f"record:{minutes.public_id}:{minutes.pdf_sha256}:{minutes.docx_sha256}"
-        return f"{minutes.public_id}:{minutes.version}:{_context_version(meeting)}:{services.local_today(meeting)}"
+        return f"{minutes.public_id}:{minutes.version}:{context_version(meeting)}:{services.local_today(meeting)}"
     return version
 
 
@@ -75,35 +74,10 @@ def _record(meeting: Meeting, kind: MinutesKind, fmt: str) -> bytes:
     return official_docx(document, document_services.letterhead(meeting.organization))
 
 
-def _filename(label: Any, extension: str) -> Any:
+def filename(label: Any, extension: str) -> Any:
     def name(meeting: Meeting) -> str:
         return f"{label} - {meeting.title}"[:120] + f".{extension}"
     return name
-
-
-def _invitations(meeting: Meeting, fmt: str) -> bytes:
-    """The letters of the current issue, byte for byte as issued; before any issue, the draft (DỰ THẢO, no
-    number) to read before issuing."""
-    issue = issuing.current_issue(meeting)
-    if issue is not None:
-        return issuing.issued_bytes(issue, fmt)
-    letters = documents.invitation_documents(meeting, request_user(), programme_link=issuing.programme_link(meeting),
-                                             draft=True)
-    if not letters:
-        raise NotFound(_("Nobody is invited yet: add the participants first."))
-    title = _("Invitation letters") + f" - {meeting.title}"
-    if fmt == "pdf":
-        return official_pdf_many(letters, title=title, author=letters[0].issuer)
-    return official_docx_many(letters, document_services.letterhead(meeting.organization), title=title,
-                              author=letters[0].issuer)
-
-
-def _invitations_version(meeting: Meeting) -> str:
-    issue = issuing.current_issue(meeting)
-    if issue is not None:
-        return f"issue:{issue.public_id}:{issue.pdf_sha256}:{issue.docx_sha256}"
-    return (f"draft:{_context_version(meeting)}:{_content_version(meeting)}:{services.local_today(meeting)}:"
-            f"{links.has_provider()}:{public_urls.base_url()}")
 
 
 def _programme(meeting: Meeting) -> bytes:
@@ -113,42 +87,33 @@ def _programme(meeting: Meeting) -> bytes:
 def _programme_version(meeting: Meeting) -> str:
     user = request_user()
     clearance = clearance_of(user, meeting.organization_id).value
-    return f"{_context_version(meeting)}:{_content_version(meeting)}:{services.local_today(meeting)}:{clearance}"
+    return f"{context_version(meeting)}:{content_version(meeting)}:{services.local_today(meeting)}:{clearance}"
 
 
 MINUTES_PDF = exports.Exporter(
     name="minutes.pdf", media_type=PDF, build=lambda m: _record(m, MinutesKind.minutes, "pdf"),
-    filename=_filename(pgettext("document", "Minutes"), "pdf"), version=_record_version(MinutesKind.minutes),
+    filename=filename(pgettext("document", "Minutes"), "pdf"), version=_record_version(MinutesKind.minutes),
     label=_l("Minutes (PDF)"), inline=True, scope="meeting")
 MINUTES_DOCX = exports.Exporter(
     name="minutes.docx", media_type=DOCX, build=lambda m: _record(m, MinutesKind.minutes, "docx"),
-    filename=_filename(pgettext("document", "Minutes"), "docx"), version=_record_version(MinutesKind.minutes),
+    filename=filename(pgettext("document", "Minutes"), "docx"), version=_record_version(MinutesKind.minutes),
     label=_l("Minutes (Word)"), scope="meeting")
 NOTICE_PDF = exports.Exporter(
     name="notice.pdf", media_type=PDF, build=lambda m: _record(m, MinutesKind.notice, "pdf"),
-    filename=_filename(_l("Conclusion notice"), "pdf"), version=_record_version(MinutesKind.notice),
+    filename=filename(_l("Conclusion notice"), "pdf"), version=_record_version(MinutesKind.notice),
     label=_l("Conclusion notice (PDF)"), inline=True, scope="meeting")
 NOTICE_DOCX = exports.Exporter(
     name="notice.docx", media_type=DOCX, build=lambda m: _record(m, MinutesKind.notice, "docx"),
-    filename=_filename(_l("Conclusion notice"), "docx"), version=_record_version(MinutesKind.notice),
+    filename=filename(_l("Conclusion notice"), "docx"), version=_record_version(MinutesKind.notice),
     label=_l("Conclusion notice (Word)"), scope="meeting")
-INVITATIONS_PDF = exports.Exporter(
-    name="invitations.pdf", media_type=PDF, build=lambda m: _invitations(m, "pdf"),
-    filename=_filename(_l("Invitation letters"), "pdf"), version=_invitations_version,
-    permission=Permission.organize, label=_l("Invitation letters (PDF)"), inline=True, scope="meeting")
-INVITATIONS_DOCX = exports.Exporter(
-    name="invitations.docx", media_type=DOCX, build=lambda m: _invitations(m, "docx"),
-    filename=_filename(_l("Invitation letters"), "docx"), version=_invitations_version,
-    permission=Permission.organize, label=_l("Invitation letters (Word)"), scope="meeting")
 PROGRAMME_PDF = exports.Exporter(
-    name="programme.pdf", media_type=PDF, build=_programme, filename=_filename(_l("Programme"), "pdf"),
+    name="programme.pdf", media_type=PDF, build=_programme, filename=filename(_l("Programme"), "pdf"),
     version=_programme_version, label=_l("Programme (PDF)"), inline=True, scope="meeting")
 
 # Registered by the package's setup.
-EXPORTERS = (MINUTES_PDF, MINUTES_DOCX, NOTICE_PDF, NOTICE_DOCX, INVITATIONS_PDF, INVITATIONS_DOCX, PROGRAMME_PDF)
+EXPORTERS = (MINUTES_PDF, MINUTES_DOCX, NOTICE_PDF, NOTICE_DOCX, PROGRAMME_PDF)
 
-NAMES = ("minutes.pdf", "minutes.docx", "notice.pdf", "notice.docx", "invitations.pdf", "invitations.docx",
-         "programme.pdf")
+NAMES = ("minutes.pdf", "minutes.docx", "notice.pdf", "notice.docx", "programme.pdf")
 
 
 def send_edition(meeting: Meeting, kind: str, edition: Any, fmt: str, user: Any) -> Any:

@@ -7,12 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import Form, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import Length, NumberRange, Optional
 
 from planner.documents.models import NUMBERING_PERIOD_LABELS
-from planner.minutes.models import INVITATION_MODE_LABELS
 
 
 class VersionForm(FlaskForm):
@@ -75,24 +74,6 @@ class RestoreForm(VersionForm):
 
 class GenerateForm(VersionForm):
     pass
-
-
-class InvitationForm(VersionForm):
-    mode = RadioField(_l("Letters"), choices=[(k.value, v) for k, v in INVITATION_MODE_LABELS.items()])
-    addressee = StringField(_l("Attendees (thành phần)"),
-                            description=_l("Who is invited, as the letter says it, e.g. “Các đồng chí Ủy viên Ban "
-                                           "Thường vụ Thành ủy”. The letter for all is addressed to them (left "
-                                           "empty: “the participants listed in the attachment”)."))
-    content = TextAreaField(_l("Content"), description=_l("Left empty: the meeting's description."))
-    preparation = TextAreaField(_l("What to prepare"))
-    contact = StringField(_l("Contact person"), description=_l("Name and position, e.g. “đồng chí Lê Thị Mai - "
-                                                                 "Chuyên viên Phòng Tổng hợp”"))
-    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=64)],
-                                render_kw={"maxlength": 64, "inputmode": "tel"})
-
-
-class IssueForm(FlaskForm):
-    """Issue the invitation: only the CSRF token (the check runs in the service)."""
 
 
 ISSUER_BODY_CHOICES = [

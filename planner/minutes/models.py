@@ -170,7 +170,7 @@ class InvitationIssue(IdMixin, PublicIdMixin, Base):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     mode: Mapped[InvitationMode] = enum_column(InvitationMode, default=InvitationMode.each)
     letters: Mapped[int] = mapped_column(Integer, default=0)
-    # What the letters say (see minutes.issuing.content_version): a change means a new issue is owed.
+    # What the letters say (see invitations.services.issuing.content_version): a change means a new issue is owed.
     content_version: Mapped[str] = mapped_column(String(64), default="")
     # The stored renderings (content-addressed): their SHA-256, as written in the audit entry.
     pdf_sha256: Mapped[str] = mapped_column(String(64), default="")

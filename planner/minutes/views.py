@@ -20,19 +20,16 @@ from planner.core import public_urls
 from planner.core.errors import PlannerError
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.core.web import signed_in_user as _user
-from planner.documents import links
 from planner.documents import services as document_services
 from planner.documents.profiles import bare_number
 from planner.documents.render import official_docx, official_pdf
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import meeting_page, meeting_tabs
-from planner.minutes import compose, documents, exports, issuing, services
+from planner.minutes import compose, documents, exports, services
 from planner.minutes.forms import (
     DocumentSettingsForm,
     GenerateForm,
     HeadingSectionForm,
-    InvitationForm,
-    IssueForm,
     ItemSectionForm,
     LetterheadForm,
     RecipientsForm,
@@ -387,83 +384,6 @@ def restore(meeting_id: str, kind: str, number: int):
         flash(_("Revision %(n)d is the current text again (saved as a new revision).", n=number), "success")
     return redirect(url_for("minutes.edit", meeting_id=meeting.public_id, kind=kind))
 
-
-# The invitation letter ---------------------------------------------------------------------------------------
-
-@bp.route("/meetings/<meeting_id>/invitation", methods=["GET", "POST"])
-@require(Permission.organize)
-def invitation(meeting_id: str):
-    meeting = meeting_page(meeting_id)
-    letter = services.invitation_letter(meeting)
-    form = InvitationForm(obj=letter) if request.method == "GET" else InvitationForm()
-    if request.method == "GET":
-        form.mode.data = letter.mode.value
-        form.version.data = str(letter.version or "")
-    status = 200
-    if form.validate_on_submit():
-        data = {name: getattr(form, name).data for name in services.INVITATION_FIELDS}
-        try:
-            services.save_invitation_letter(meeting, data, user=_user(), version=form.version.data)
-        except PlannerError as exc:
-            flash(exc.message, "error")
-            status = exc.status if exc.status in (403, 409, 422) else 422
-        else:
-            flash(_("The invitation letter has been saved."), "success")
-            return redirect(url_for("minutes.invitation", meeting_id=meeting.public_id))
-    elif request.method == "POST":
-        status = 422
-    return _invitation_page(meeting, form, status)
-
-
-def _invitation_page(meeting, form: InvitationForm, status: int = 200):
-    downloads = [(core_exports.exporter("meeting", n).label,
-                  url_for("meetings.download", meeting_id=meeting.public_id, name=n))
-                 for n in ("invitations.pdf", "invitations.docx")]
-    return render_template("minutes/invitation.html", meeting=meeting, form=form, downloads=downloads,
-                           invited=len(services.invited(meeting)), has_links=links.has_provider(),
-                           issue_state=issuing.state(meeting, _user()), issue_form=IssueForm(),
-                           active_tab="minutes.edit"), status
-
-
-@bp.post("/meetings/<meeting_id>/invitation/issue")
-@require(Permission.organize)
-def issue_invitation(meeting_id: str):
-    """Issue the invitation: the check, a number, the day of issue, the letters kept as issued."""
-    meeting = meeting_page(meeting_id)
-    if not IssueForm().validate_on_submit():
-        flash(_("The form has expired. Reload the page and try again."), "error")
-        return redirect(url_for("minutes.invitation", meeting_id=meeting.public_id))
-    try:
-        issued = issuing.issue(meeting, user=_user())
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        letter = services.invitation_letter(meeting)
-        form = InvitationForm(obj=letter, formdata=None)
-        form.mode.data = letter.mode.value
-        form.version.data = str(letter.version or "")
-        return _invitation_page(meeting, form, exc.status if exc.status in (403, 409, 422) else 422)
-    flash(_("The invitation has been issued as %(number)s; the letters are kept as issued.", number=issued.number),
-          "success")
-    return redirect(url_for("minutes.invitation", meeting_id=meeting.public_id))
-
-
-@bp.get("/meetings/<meeting_id>/invitation/issues/<issue_id>.<any(pdf, docx):fmt>")
-@require(Permission.organize)
-def issued_invitation(meeting_id: str, issue_id: str, fmt: str) -> Response:
-    """The letters of one issue (the current or an earlier one), byte for byte as issued."""
-    meeting = meeting_page(meeting_id)
-    found = issuing.find_issue(meeting, issue_id)
-    body = issuing.issued_bytes(found, fmt)
-    services.note_classified(meeting, f"invitation.{fmt}")
-    response = Response(body, mimetype=exports.PDF if fmt == "pdf" else exports.DOCX)
-    name = f"{_('Invitation letters')} {found.number} - {meeting.title}"[:120] + f".{fmt}"
-    response.headers["Content-Disposition"] = core_exports.content_disposition(name, fmt == "pdf")
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["ETag"] = f'"{found.pdf_sha256 if fmt == "pdf" else found.docx_sha256}"'
-    return response
-
-
-# Downloads ---------------------------------------------------------------------------------------------------
 
 @bp.get("/p/<code>/programme.pdf")
 def public_programme_pdf(code: str):

@@ -44,8 +44,9 @@ def test_issuing_is_refused_with_the_list_of_what_is_missing_and_saves_nothing(a
     from planner.agenda.models import agenda_item_presiding
     from planner.core.errors import ValidationError
     from planner.documents.models import IssuedNumber
+    from planner.invitations.services import issuing
     from planner.meetings.models import meeting_presiding
-    from planner.minutes import documents, issuing
+    from planner.minutes import documents
     from planner.minutes.models import InvitationIssue
 
     with app.test_request_context():
@@ -78,7 +79,7 @@ def test_issuing_is_refused_with_the_list_of_what_is_missing_and_saves_nothing(a
 
 
 def test_a_past_meeting_and_a_late_issue(app, factory):
-    from planner.minutes import issuing
+    from planner.invitations.services import issuing
 
     scene = build_scene(app, factory, status="published", attendance=False)  # 19 November 2026: past
     with app.test_request_context():
@@ -98,7 +99,8 @@ def test_a_past_meeting_and_a_late_issue(app, factory):
 def test_issued_letters_are_numbered_dated_and_served_byte_for_byte_whatever_changes(app, client, desk):
     from planner.accounts.models import Organization
     from planner.documents import records
-    from planner.minutes import issuing, services
+    from planner.invitations.services import issuing
+    from planner.minutes import services
 
     with app.test_request_context():
         ready(desk)
@@ -156,7 +158,8 @@ def test_issued_letters_are_numbered_dated_and_served_byte_for_byte_whatever_cha
 
 def test_printed_links_use_the_public_base_url_never_the_request_address(app, factory):
     from planner.documents import links
-    from planner.minutes import documents, issuing
+    from planner.invitations.services import issuing
+    from planner.minutes import documents
 
     scene = build_scene(app, factory, status="published", day=FUTURE, attendance=False)
     with app.test_request_context(base_url="http://10.0.0.5:8000/"):
@@ -250,7 +253,7 @@ def test_the_api_issues_with_the_same_check_and_lists_the_issues(app, client, fa
 @needs_poppler
 def test_the_dossier_files_the_copy_kept_at_the_issue(app, factory):
     from planner.archive import services as archive
-    from planner.minutes import issuing
+    from planner.invitations.services import issuing
 
     scene = build_scene(app, factory, status="published", day=FUTURE, attendance=False)
     with app.test_request_context():
