@@ -65,6 +65,8 @@ DEFAULTS: dict[str, Any] = {
     # A job whose worker is silent for JOB_STALE_SECONDS is sent to the queue again (the sweep).
     "QUEUE_PATH": "",
     "JOB_STALE_SECONDS": 300,
+    # The Print tab builds the booklet of a meeting with more participants than this in a job.
+    "BOOKLET_SYNC_LIMIT": 300,
     "API_TITLE": "Planner API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -18,3 +18,8 @@ def setup(app: Flask) -> None:
     for exporter in exports.EXPORTERS:
         core_exports.register(exporter.scope, exporter)
     services.remove_files_of_deleted_meetings()
+
+    from planner.booklets import jobs
+    from planner.core import queue
+
+    queue.register("booklets.build", jobs.build_booklet, attempts=3, delay=15)

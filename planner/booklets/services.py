@@ -532,6 +532,23 @@ def _booklet_path(meeting: Meeting, user: User | None, name: str, links: Sequenc
     return _cached_path(meeting, name, key, BOOKLET, data)
 
 
+def booklet_path(meeting: Meeting, user: User | None, *, links: Sequence[dict[str, str]] = ()) -> Path:
+    """The booklet's file for this reader, built now unless the cache holds it (the booklets' build job)."""
+    return _booklet_path(meeting, user, "booklet-preview", links, None)
+
+
+def booklet_cached(meeting: Meeting, user: User | None, *, links: Sequence[dict[str, str]] = ()) -> bool:
+    """Whether this reader's booklet is built (nothing is built to know it)."""
+    return cache.lookup(storage(), meeting.public_id, version(meeting, "booklet", user, links)) is not None
+
+
+def booklet_in_background(meeting: Meeting) -> bool:
+    """A booklet of more participants than BOOKLET_SYNC_LIMIT is built by a job, the page showing progress."""
+    limit = int(current_app.config.get("BOOKLET_SYNC_LIMIT", 300))
+    count = db.session.scalar(select(func.count()).select_from(Participant).where(Participant.meeting_id == meeting.id))
+    return (count or 0) > limit
+
+
 def booklet_pdf(meeting: Meeting, user: User | None, *, links: Sequence[dict[str, str]] = (),
                 key: str | None = None) -> bytes:
     """The booklet for this reader (their clearance decides what it holds), from the cache when current."""

@@ -16,6 +16,7 @@ from planner.booklets import exports, seating, services
 from planner.booklets.forms import BookletForm, ConfirmForm, LogoForm, SeatForm, SeatingPlanForm
 from planner.booklets.models import PAPER_LABELS, SECTION_LABELS, Section
 from planner.core import exports as core_exports
+from planner.core import queue
 from planner.core.errors import PlannerError
 from planner.core.permissions import Permission
 from planner.core.web import form_error as _form_error
@@ -60,6 +61,21 @@ def print_(meeting_id: str):
 
 # The booklet ------------------------------------------------------------------------------------------
 
+def _build_in_background(meeting: Meeting, links: list[dict[str, str]]) -> dict[str, Any]:
+    """The job building this reader's booklet (asked for now unless one is at work, or failed and not
+    asked again): its status and the address the page polls."""
+    user = _user()
+    subject = f"{meeting.public_id}:booklet:{services.version(meeting, 'booklet', user, links)}"
+    job = queue.latest("booklets.build", subject)
+    if job is None or (job.state == queue.JobState.failed and request.args.get("again")) or (
+            job.state == queue.JobState.done):   # done, yet not in the cache: its files were pruned
+        job = queue.enqueue("booklets.build", meeting.id, getattr(user, "id", None), links, THUMBNAIL_PAGES,
+                            subject=subject, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                            user=user)
+    return {"status": job.status(), "url": url_for("meetings.job", meeting_id=meeting.public_id, job_id=job.public_id),
+            "again": url_for("booklets.booklet", meeting_id=meeting.public_id, again=1, _anchor="preview")}
+
+
 @bp.route("/meetings/<meeting_id>/print/booklet", methods=["GET", "POST"])
 @require(Permission.view)
 def booklet(meeting_id: str):
@@ -93,15 +109,20 @@ def booklet(meeting_id: str):
             status = 422
     thumbnails: list[str] = []
     preview_error = None
+    building = None
     if status == 200:
+        links = exports.meeting_links(meeting)
         try:
-            thumbnails = services.booklet_thumbnails(meeting, _user(), links=exports.meeting_links(meeting),
-                                                     pages=THUMBNAIL_PAGES)
+            if services.booklet_in_background(meeting) and not services.booklet_cached(meeting, _user(), links=links):
+                building = _build_in_background(meeting, links)
+            else:
+                thumbnails = services.booklet_thumbnails(meeting, _user(), links=links, pages=THUMBNAIL_PAGES)
         except PlannerError as exc:
             preview_error = exc.message
     return render_template(
         "booklets/booklet.html", meeting=meeting, settings=settings, form=form, logo_form=LogoForm(),
         confirm=ConfirmForm(), thumbnails=thumbnails, preview_error=preview_error, organizer=organizer,
+        building=building,
         has_logo=services.logo_path(settings) is not None, download=exports.download_url,
         has_release=agenda_services.latest_release(meeting) is not None, active_tab="booklets.print"), status
 
