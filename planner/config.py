@@ -65,6 +65,10 @@ DEFAULTS: dict[str, Any] = {
     # A job whose worker is silent for JOB_STALE_SECONDS is sent to the queue again (the sweep).
     "QUEUE_PATH": "",
     "JOB_STALE_SECONDS": 300,
+    # Documents are rendered (typst) in RENDER_PROCESSES processes beside each worker, each replaced after
+    # RENDER_DOCUMENTS documents, so that no web worker keeps typst's memory; 0 renders in the worker (the
+    # default under TESTING).
+    "RENDER_DOCUMENTS": 25,
     # The Print tab builds the booklet of a meeting with more participants than this in a job.
     "BOOKLET_SYNC_LIMIT": 300,
     "API_TITLE": "Planner API",

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
+from flask import current_app, has_app_context
 
 from planner.documents.model import OfficialDocument, Paragraph, QrCode, Run, Table, qr_png
 
@@ -50,17 +56,72 @@ def _compile(template: str, data: dict[str, Any] | Any, **options: Any) -> Any:
     if is_dataclass(data):
         data = data.as_data() if hasattr(data, "as_data") else asdict(data)
     payload = json.dumps(data, ensure_ascii=False, default=_json_default)
+    return _typst("compile", str(TYPST / template), payload, options)
+
+
+def _typst_call(call: str, source: str | bytes, payload: str, options: dict[str, Any]) -> Any:
+    """One typst compile or query, where it runs (this process or a renderer of the pool)."""
     try:
-        return typst.compile(
-            str(TYPST / template),
-            root=str(TYPST),
-            font_paths=[str(FONTS)],
-            ignore_system_fonts=True,
-            sys_inputs={"data": payload},
-            **options,
-        )
+        if call == "query":
+            return typst.query(source, *options.pop("query"), font_paths=[str(FONTS)], ignore_system_fonts=True,
+                               sys_inputs={"data": payload}, **options)
+        return typst.compile(source, root=str(TYPST), font_paths=[str(FONTS)], ignore_system_fonts=True,
+                             sys_inputs={"data": payload}, **options)
     except typst.TypstError as exc:
-        raise RenderError(f"typst template {template} failed: {exc}") from exc
+        raise RenderError(f"typst {call} of {source if isinstance(source, str) else 'a query'} failed: {exc}") from None
+
+
+# The renderers' pool ---------------------------------------------------------------------------------------
+# typst keeps what it loaded (fonts, layouts, caches) for the life of its process: a web worker that rendered
+# one big booklet stays big. So documents are rendered in a small pool of processes beside the worker
+# (RENDER_PROCESSES, 1 by default; 0 renders in the worker itself, as tests do), each replaced after
+# RENDER_DOCUMENTS documents, which bounds the memory they hold. Payloads and PDFs cross as bytes.
+
+_POOL: dict[str, Any] = {"executor": None, "pid": None, "size": None}
+_POOL_LOCK = threading.Lock()
+
+
+def _pool_settings() -> tuple[int, int]:
+    if has_app_context():
+        config = current_app.config
+        default = 0 if config.get("TESTING") else 1
+        return int(config.get("RENDER_PROCESSES", default)), int(config.get("RENDER_DOCUMENTS", 25))
+    return 0, 25
+
+
+def _executor(processes: int, documents: int) -> ProcessPoolExecutor:
+    with _POOL_LOCK:
+        pool = _POOL["executor"]
+        if pool is None or _POOL["pid"] != os.getpid() or _POOL["size"] != (processes, documents):
+            # spawn: a fresh interpreter, not a fork of a worker holding sockets, sessions and threads
+            if pool is not None and _POOL["pid"] == os.getpid():
+                pool.shutdown(wait=False)
+            pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                                       max_tasks_per_child=documents)
+            _POOL.update(executor=pool, pid=os.getpid(), size=(processes, documents))
+        return pool
+
+
+def _typst(call: str, source: str | bytes, payload: str, options: dict[str, Any]) -> Any:
+    processes, documents = _pool_settings()
+    if processes <= 0:
+        return _typst_call(call, source, payload, options)
+    for attempt in (1, 2):
+        try:
+            return _executor(processes, documents).submit(_typst_call, call, source, payload, options).result()
+        except BrokenProcessPool:   # a renderer died (killed for its memory): a new pool, once
+            with _POOL_LOCK:
+                _POOL["executor"] = None
+            if attempt == 2:
+                raise RenderError(f"the renderer of {call} stopped unexpectedly") from None
+    raise AssertionError("unreachable")
+
+
+def shutdown_renderers() -> None:
+    with _POOL_LOCK:
+        pool, _POOL["executor"] = _POOL["executor"], None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _json_default(value: Any) -> Any:
@@ -85,11 +146,7 @@ def text_widths(items: list[tuple[str, float, bool]], font: str) -> list[float]:
         return []
     data = json.dumps([{"text": t, "size": size, "bold": bold, "font": font} for t, size, bold in items],
                       ensure_ascii=False)
-    try:
-        answer = typst.query(_MEASURE, "<widths>", field="value", one=True, font_paths=[str(FONTS)],
-                             ignore_system_fonts=True, sys_inputs={"data": data})
-    except typst.TypstError as exc:
-        raise RenderError(f"measuring text failed: {exc}") from exc
+    answer = _typst("query", _MEASURE, data, {"query": ("<widths>",), "field": "value", "one": True})
     return [float(w) for w in json.loads(answer)]
 
 
