@@ -18,6 +18,9 @@ def setup(app: Flask) -> None:
     app.register_blueprint(views.bp)
     api_frame.register_blueprint(api.blp)
     api_frame.TOKEN_CHECKS.add(services.authenticate_api_token)
+    from planner.core import queue
+
+    queue.ACTORS.add(services.active_user)
 
     @app.context_processor
     def account_globals() -> dict[str, Any]:

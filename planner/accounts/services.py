@@ -477,3 +477,9 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or user.session_nonce != nonce:
         return None
     return user
+
+
+def active_user(user_id: int) -> User | None:
+    """The active user of this row id (whom a background job asked for by them acts as), or None."""
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.active else None

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from planner.core.db import atomic
 from planner.core.errors import PlannerError
+from planner.core.hooks import Hook
 from planner.core.models import Base, IdMixin, PublicIdMixin, UTCDateTime, enum_column, utcnow
 from planner.extensions import db, queue
 
@@ -102,6 +103,8 @@ class Job(IdMixin, PublicIdMixin, Base):
     # Touched when the job is sent, starts and tells progress: a silent job is sent again (sweep).
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     run_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The address the person who asked for it used: links the job writes (e-mails, feeds) name it.
+    base_url: Mapped[str] = mapped_column(String(255), default="")
 
     @property
     def finished(self) -> bool:
@@ -123,6 +126,9 @@ class Kind:
     attempts: int          # tries in all, the first included
     delay: float           # seconds before the second try; doubled before each next one
 
+
+# accounts fills it: a user's row id -> the user (active), whom a job asked for by them acts as.
+ACTORS = Hook("core.job_actors", "a user's row id -> the active user a job acts for, or None")
 
 _KINDS: dict[str, Kind] = {}
 _PERIODIC: dict[str, Callable[..., Any]] = {}
@@ -202,11 +208,17 @@ def enqueue(name: str, *arguments: Any, subject: str = "", organization_id: int 
     with atomic() as session:
         job = Job(kind=name, subject=subject[:160], organization_id=organization_id, meeting_id=meeting_id,
                   created_by_id=getattr(user, "id", None), arguments=list(arguments), total=total,
-                  state=JobState.queued)
+                  state=JobState.queued, base_url=_asking_address())
         session.add(job)
         session.flush()
         session.info.setdefault(_PENDING, []).append(job.public_id)
     return job
+
+
+def _asking_address() -> str:
+    from flask import has_request_context, request
+
+    return request.url_root[:255] if has_request_context() else ""
 
 
 def latest(kind: str, subject: str) -> Job | None:
@@ -297,7 +309,8 @@ def run_now(public_id: str) -> JobState | None:
     try:
         if kind is None:
             raise PlannerError(f"no job {job.kind!r} is registered")
-        result = kind.function(*arguments)
+        with _acting_for(job):
+            result = kind.function(*arguments)
     except _HandBack:
         db.session.rollback()
         _finish(job_id, JobState.queued)
@@ -309,6 +322,25 @@ def run_now(public_id: str) -> JobState | None:
     finally:
         _CURRENT.reset(token)
     return _finish(job_id, JobState.done, result=str(result)[:255] if result is not None else "")
+
+
+@contextlib.contextmanager
+def _acting_for(job: Job) -> Any:
+    """A job asked for from a page runs as in a request from that page's address by the person who asked:
+    the links it writes name that address, the audit entries that person. Other jobs run bare."""
+    if not job.base_url:
+        yield
+        return
+    from flask import g
+
+    with current_app.test_request_context("/", base_url=job.base_url):
+        if job.created_by_id is not None:
+            for load in ACTORS:
+                user = load(job.created_by_id)
+                if user is not None:
+                    g._login_user = user    # flask_login's current_user
+                    break
+        yield
 
 
 def _finish(job_id: int, state: JobState, **values: Any) -> JobState:
@@ -328,8 +360,9 @@ def _finish(job_id: int, state: JobState, **values: Any) -> JobState:
 
 
 def reason(exc: BaseException) -> str:
-    if isinstance(exc, PlannerError):
-        return str(exc.message)
+    """What a failure says on the page: the message meant for people when the error has one."""
+    if isinstance(exc, PlannerError) or isinstance(getattr(exc, "message", None), str):
+        return str(exc.message)  # type: ignore[attr-defined]
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 

@@ -27,3 +27,8 @@ def setup(app: Flask) -> None:
     links.register_personal_link(services.current_link_url)
     reports_services.ORGANIZER_TODOS.add(todos.invitation_todos)
     reports_services.ORGANIZER_TODOS.add(todos.reply_todos)
+
+    from planner.core import queue
+    from planner.invitations import jobs
+
+    queue.register("invitations.send", jobs.send_batch, attempts=5, delay=30)

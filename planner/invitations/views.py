@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from planner.accounts.access import require
 from planner.core import exports as core_exports
-from planner.core import public_urls
+from planner.core import public_urls, queue
 from planner.core.errors import PlannerError
 from planner.core.lookup import in_meeting
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
@@ -90,6 +90,7 @@ def _render_invitations(meeting: Meeting, form: SendForm | None = None, status: 
         pages=max(1, math.ceil(total / PAGE_SIZE)), first_number=(page - 1) * PAGE_SIZE + 1,
         summary=invitations.summary(meeting), settings=settings, form=form or SendForm(), confirm=ConfirmForm(),
         batch=batch, progress=invitations.progress(batch) if batch is not None else None,
+        sending=_batch_status(batch) if batch is not None else None,
         log=invitations.recent_log(meeting), hidden=invitations.withheld(meeting),
         editable=meeting_services.is_editable(meeting), link_url=invitations.link_url,
         lead=_lead_time(meeting), no_public_url=public_urls.problem(),
@@ -117,37 +118,52 @@ def send(meeting_id: str):
     try:
         batch = invitations.start_batch(meeting, audience=form.audience.data, category=form.category.data,
                                         resend=form.resend.data, user=_user())
-        invitations.send_chunk(batch, user=_user())
+        _send_in_background(meeting, batch)
     except PlannerError as exc:
         flash(exc.message, "error")
         return _render_invitations(meeting, form, exc.status)
     return redirect(url_for("invitations.page", meeting_id=meeting.public_id) + "#sending")
 
 
+def _send_in_background(meeting: Meeting, batch: Any) -> queue.Job:
+    """The job that sends the batch (invitations.jobs): asked for now unless one is at work on it."""
+    job = queue.open_job("invitations.send", batch.public_id)
+    if job is None:
+        user = _user()
+        job = queue.enqueue("invitations.send", batch.id, getattr(user, "id", None), subject=batch.public_id,
+                            organization_id=meeting.organization_id, meeting_id=meeting.id, user=user,
+                            total=batch.total)
+    return job
+
+
+def _batch_status(batch: Any) -> dict[str, Any]:
+    """The sending's counts, and its job's state and last failure (what the page polls)."""
+    found = invitations.progress(batch).as_dict()
+    job = queue.latest("invitations.send", batch.public_id)
+    if job is not None:
+        found["job"] = job.status()
+        if job.state == queue.JobState.failed or (job.error and not job.finished):
+            found["error"] = job.error
+    return found
+
+
 @bp.get("/meetings/<meeting_id>/invitations/batches/<batch_id>")
 @require(Permission.organize)
 def batch_status(meeting_id: str, batch_id: str):
     meeting = meeting_page(meeting_id)
-    return jsonify(invitations.progress(invitations.get_batch(meeting, batch_id)).as_dict())
+    return jsonify(_batch_status(invitations.get_batch(meeting, batch_id)))
 
 
 @bp.post("/meetings/<meeting_id>/invitations/batches/<batch_id>/continue")
 @require(Permission.organize)
 def batch_continue(meeting_id: str, batch_id: str):
-    """The next chunk of a sending: JSON for the page's script (n/N), else back to the page."""
+    """Resume a sending whose job failed or was lost: a new job takes it up where it stopped."""
     meeting = meeting_page(meeting_id)
     batch = invitations.get_batch(meeting, batch_id)
-    try:
-        result = invitations.send_chunk(batch, user=_user())
-    except PlannerError as exc:
-        if wants_json():
-            return jsonify({"error": exc.message, **invitations.progress(batch).as_dict()}), exc.status
-        flash(exc.message, "error")
-        return redirect(url_for("invitations.page", meeting_id=meeting.public_id) + "#sending")
+    if batch.state is BatchState.running:
+        _send_in_background(meeting, batch)
     if wants_json():
-        return jsonify(result.as_dict())
-    if result.error:
-        flash(result.error, "error")
+        return jsonify(_batch_status(batch))
     return redirect(url_for("invitations.page", meeting_id=meeting.public_id) + "#sending")
 
 

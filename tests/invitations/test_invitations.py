@@ -238,11 +238,14 @@ def test_the_progress_is_json_for_the_pages_script(client, scene, smtp):
     assert client.get(base).get_json()["done"] == 0
     html = client.get(f"/meetings/{scene.meeting_id}/invitations").get_data(as_text=True)
     assert f"{base}/continue" in html
+    # A sending without its job (started elsewhere, or its job lost) is resumed: a job sends it to its end,
+    # and what the page polls says so.
     response = client.post(f"{base}/continue", headers={"Accept": "application/json",
                                                         "X-CSRFToken": client.csrf_token()})
-    data = response.get_json()
     assert response.status_code == 200
+    data = client.get(base).get_json()
     assert (data["done"], data["total"], data["sent"], data["finished"]) == (4, 4, 2, True)
+    assert data["job"]["state"] == "done" and data["job"]["attempts"] == 1
     assert client.post(f"{base}/continue", headers={"Accept": "application/json"}).status_code == 400  # no CSRF
 
 

@@ -107,3 +107,87 @@ def test_a_release_is_warmed_by_the_worker(app, factory, live_queue):
     assert done.state == JobState.done and done.attempts == 1, done.error
     with app.test_request_context("/", base_url=PUBLIC + "/"):
         assert cache.is_cached(services.resolve_public(code))
+
+
+# Invitations sent by a real worker that is killed, or stopped, in the middle of the batch ---------------------
+
+RECIPIENTS = 120
+
+
+def _big_batch(app, factory) -> tuple[str, str]:
+    """A meeting with RECIPIENTS delegates with e-mail, and a sending of their invitations asked for (its job
+    queued, not run here). Answers the job's and the batch's public ids."""
+    from planner.accounts.models import User
+    from planner.delegates import services as delegates
+    from planner.invitations import services as invitations
+    from tests.invitations.scene import make_scene
+
+    scene = make_scene(app, factory)
+    with scene.open() as s:
+        for k in range(RECIPIENTS):
+            delegates.add_participant(s.meeting, {"family_name": "Lê", "middle_name": "Văn",
+                                                  "given_name": f"Khách {k:03d}", "email": f"khach{k:03d}@example.vn"},
+                                      allow_duplicate=True)
+        batch = invitations.start_batch(s.meeting, audience="all", user=s.user)
+        user = db.session.get(User, s.user.id)
+        job = queue.enqueue("invitations.send", batch.id, user.id, subject=batch.public_id,
+                            organization_id=s.meeting.organization_id, meeting_id=s.meeting.id, user=user)
+        assert job.state == JobState.queued
+        return job.public_id, batch.public_id
+
+
+@pytest.fixture
+def mailbox(app, monkeypatch):
+    from tests.invitations.scene import serve_smtp
+
+    for box in serve_smtp(app, monkeypatch):
+        box.delay = 0.03          # a mail server that takes its time: the batch lasts a few seconds
+        box.env = {f"PLANNER_{key}": str(app.config[key]) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM")}
+        yield box
+
+
+def _wait_for_mail(box, count: int, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while len(box.messages) < count:
+        assert time.monotonic() < deadline, f"only {len(box.messages)} e-mails arrived"
+        time.sleep(0.05)
+
+
+def _delivered(box) -> tuple[int, set[str], set[str]]:
+    """How many e-mails arrived, their distinct Message-IDs and their distinct recipients."""
+    ids = {m["Message-ID"] for _r, m in box.messages}
+    recipients = {r for rcpts, _m in box.messages for r in rcpts}
+    return len(box.messages), ids, recipients
+
+
+@pytest.mark.parametrize("how", ["killed", "stopped"])
+def test_a_worker_gone_mid_batch_loses_no_invitation_and_sends_none_twice(app, factory, live_queue, mailbox, how):
+    from planner.invitations.models import BatchState, InvitationBatch
+
+    env = {"PLANNER_PUBLIC_BASE_URL": PUBLIC, "PLANNER_STORAGE_PATH": app.config["STORAGE_PATH"], **mailbox.env}
+    job_id, batch_id = _big_batch(app, factory)
+    first = live_queue.worker(extra_env=env)
+    _wait_for_mail(mailbox, 30)
+    if how == "killed":
+        first.kill()                     # SIGKILL: the job is left running, its message gone with the worker
+        time.sleep(3.5)                  # JOB_STALE_SECONDS of the workers: 3
+    else:
+        first.stop()                     # SIGTERM: the job is handed back at its next e-mail
+        with app.app_context():
+            assert db.session.scalar(select(Job.state).where(Job.public_id == job_id)) == JobState.queued
+    arrived_before = len(mailbox.messages)
+    assert arrived_before < RECIPIENTS + 2, "the batch was over before the worker went: nothing was tested"
+    live_queue.worker(extra_env=env)
+    done = live_queue.wait(job_id, seconds=120)
+    assert done.state == JobState.done, done.error
+    assert done.attempts == 2            # taken up once more, by the second worker
+    total, ids, recipients = _delivered(mailbox)
+    wanted = {f"khach{k:03d}@example.vn" for k in range(RECIPIENTS)} | {"an@example.vn", "binh@example.vn"}
+    assert recipients == wanted          # nothing lost
+    assert len(ids) == len(wanted)       # one sending to one person: one Message-ID
+    # Nothing sent twice; only a SIGKILL between the server's acceptance and the sent mark may repeat the
+    # one e-mail in flight, under the same Message-ID.
+    assert total - len(ids) <= (1 if how == "killed" else 0)
+    with app.app_context():
+        batch = db.session.scalar(select(InvitationBatch).where(InvitationBatch.public_id == batch_id))
+        assert batch.state == BatchState.finished

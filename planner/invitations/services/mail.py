@@ -19,7 +19,7 @@ from planner.invitations.services.wording import addressee, when_text, where_tex
 
 # The e-mail -----------------------------------------------------------------------------------------------
 
-def compose(participant: Participant, secret: str, settings: MailSettings) -> EmailMessage:
+def compose(participant: Participant, secret: str, settings: MailSettings, *, key: str = "") -> EmailMessage:
     """The invitation e-mail in the meeting's language: who invites whom to what, when and where, the
     personal link, and the meeting as an .ics (METHOD:REQUEST) a mail program offers to add."""
     meeting = participant.meeting
@@ -58,7 +58,9 @@ def compose(participant: Participant, secret: str, settings: MailSettings) -> Em
     message["To"] = formataddr((participant.full_name, participant.person.email))
     message["Date"] = formatdate(localtime=False)
     domain = settings.sender.rpartition("@")[2] or "planner.invalid"
-    message["Message-ID"] = make_msgid(domain=domain)
+    # The key of one sending to one person makes a stable Message-ID: should a worker die between the
+    # server's acceptance and the sent mark, the e-mail sent again is the same message to mail programs.
+    message["Message-ID"] = f"<{key}@{domain}>" if key else make_msgid(domain=domain)
     message["Content-Language"] = language
     message.set_content("\n".join(lines) + "\n")
     message.add_attachment(ics, maintype="text", subtype="calendar", filename=filename,

@@ -193,8 +193,11 @@ def _log(batch: InvitationBatch, meeting: Meeting, participant: Participant, sta
                      changes={"error": error} if error else None)
 
 
-def send_chunk(batch: InvitationBatch, *, user: User | None = None, size: int = CHUNK) -> Progress:
-    """Process the next ``size`` recipients of a running batch; finishes it when none are left."""
+def send_chunk(batch: InvitationBatch, *, user: User | None = None, size: int = CHUNK,
+               outage: str = "stop") -> Progress:
+    """Process the next ``size`` recipients of a running batch; finishes it when none are left. When the mail
+    server cannot be reached, ``outage="stop"`` stops the batch with the reason, ``"raise"`` (the sending
+    job, which tries again later) raises MailError and leaves the batch running, nobody marked."""
     meeting = db.session.get(Meeting, batch.meeting_id)
     assert meeting is not None
     if batch.state is not BatchState.running:
@@ -217,7 +220,7 @@ def send_chunk(batch: InvitationBatch, *, user: User | None = None, size: int = 
                 if participant not in with_mail:
                     _log(batch, meeting, participant, SendStatus.skipped, user=user)
         if with_mail:
-            error = _send_all(batch, meeting, with_mail, settings, user)
+            error = _send_all(batch, meeting, with_mail, settings, user, outage=outage)
         if error or not db.session.scalar(select(func.count()).select_from(
                 _pending_query(batch, meeting).subquery())):
             with atomic():
@@ -235,12 +238,14 @@ def send_chunk(batch: InvitationBatch, *, user: User | None = None, size: int = 
 
 
 def _send_all(batch: InvitationBatch, meeting: Meeting, recipients: list[Participant], settings: MailSettings,
-              user: User | None) -> str:
+              user: User | None, *, outage: str = "stop") -> str:
     """Send each e-mail and keep it with its log row (each its own unit outside a request: a job or the
     command line); answers the error that stopped the batch, if any."""
     try:
         smtp = _connect(settings)
     except MailError as exc:
+        if outage == "raise":
+            raise
         with atomic():
             for participant in recipients:
                 _log(batch, meeting, participant, SendStatus.failed, to=participant.person.email,
@@ -252,7 +257,7 @@ def _send_all(batch: InvitationBatch, meeting: Meeting, recipients: list[Partici
             with atomic():
                 made = db.session.begin_nested()   # a link made for this e-mail goes if the e-mail does not
                 secret = ensure_link(participant, user=user)
-                message = compose(participant, secret, settings)
+                message = compose(participant, secret, settings, key=f"inv.{batch.public_id}.{participant.public_id}")
                 try:
                     smtp.send_message(message, from_addr=settings.sender, to_addrs=[to])
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused,
@@ -263,6 +268,8 @@ def _send_all(batch: InvitationBatch, meeting: Meeting, recipients: list[Partici
                 except (OSError, smtplib.SMTPException) as exc:
                     made.rollback()
                     text = _("The connection to the mail server broke: %(error)s", error=_error_text(exc))
+                    if outage == "raise":
+                        raise MailError(text) from None
                     for rest in recipients[index:]:
                         _log(batch, meeting, rest, SendStatus.failed, to=rest.person.email, error=text, user=user)
                     return text

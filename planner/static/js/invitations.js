@@ -1,67 +1,51 @@
-// The invitations page: drive a running sending chunk by chunk (n/N shown as it goes), copy links, print.
+// The invitations page: follow a sending (a job on the server; n/N shown as it goes), copy links, print.
 (function () {
   "use strict";
-
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] == null ? "" : values[key]; });
   }
 
-  function drive(section) {
-    var url = section.dataset.continueUrl;
+  // A sending runs as a job on the server: poll its counts and its job's state until it has finished.
+  function watch(section) {
+    var url = section.dataset.statusUrl;
     var bar = section.querySelector(".inv-progress");
     var count = section.querySelector(".inv-count");
+    var job = section.querySelector(".inv-job");
     var error = section.querySelector(".inv-error");
     var continueForm = section.querySelector(".inv-continue");
-    if (continueForm) { continueForm.hidden = true; }
 
     function show(p) {
       bar.max = Math.max(p.total, 1);
       bar.value = p.done;
       count.textContent = format(count.dataset.template, p);
+      if (p.job && job) { job.textContent = format(job.dataset.template, p.job); }
+      error.textContent = p.error || "";
+      error.hidden = !p.error;
+      if (continueForm) { continueForm.hidden = !(p.job && p.job.state === "failed"); }
     }
 
-    function step() {
-      fetch(url, {method: "POST", credentials: "same-origin",
-                  headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}})
-        .then(function (response) {
-          return response.json().then(function (json) { json.httpStatus = response.status; return json; });
-        })
+    function poll(wait) {
+      fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (p) {
-          if (p.total != null) { show(p); }
-          if (p.httpStatus === 409 && !p.finished) {
-            // Another window holds this sending for now: look again shortly.
-            setTimeout(step, 3000);
-            return;
-          }
-          if (p.error) {
-            error.textContent = p.error;
-            error.hidden = false;
-          }
+          if (!p) { return; }
+          show(p);
           if (p.finished) {
             setTimeout(function () { window.location.reload(); }, p.error ? 2500 : 600);
             return;
           }
-          if (p.httpStatus >= 400) {
-            if (continueForm) { continueForm.hidden = false; }
-            return;
-          }
-          step();
+          if (p.job && p.job.state === "failed") { return; }
+          setTimeout(function () { poll(Math.min(wait * 1.2, 4000)); }, wait);
         })
-        .catch(function () {
-          if (continueForm) { continueForm.hidden = false; }
-        });
+        .catch(function () { setTimeout(function () { poll(5000); }, 5000); });
     }
-    step();
+    poll(800);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var section = document.querySelector(".inv-sending[data-continue-url]");
-    if (section) { drive(section); }
+    var section = document.querySelector(".inv-sending[data-status-url]");
+    if (section) { watch(section); }
 
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () {
