@@ -1,7 +1,7 @@
 """jobs: the address of the page that asked for a job (the links it writes name it)
 
 Revision ID: 96fb29f348b9
-Revises: f937d288f68f
+Revises: e3dbdb4f58d2
 Create Date: 2026-12-04 19:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '96fb29f348b9'
-down_revision = 'f937d288f68f'
+down_revision = 'e3dbdb4f58d2'
 branch_labels = None
 depends_on = None
 

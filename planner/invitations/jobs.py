@@ -17,10 +17,10 @@ from planner.accounts.models import User
 from planner.core import queue
 from planner.core.db import atomic
 from planner.core.errors import NotFound
+from planner.core.mail import MailError
 from planner.extensions import db
 from planner.invitations import services
 from planner.invitations.models import BatchState, InvitationBatch
-from planner.invitations.services.mail import MailError
 
 CHUNK = 10      # e-mails between two looks at the worker's stop flag
 
