@@ -103,7 +103,7 @@ def demo(app):
             .order_by(func.count(Participant.id).desc())).first()
         delegate = db.session.scalars(select(Participant).where(Participant.meeting_id == meeting.id)
                                       .order_by(Participant.precedence)).first()
-        secret = invitations.ensure_link(delegate, commit=False)
+        secret = invitations.ensure_link(delegate)
         _display, token = speech_services.create_display(meeting, user=None, name="axe")
         db.session.commit()
         people = [(p.public_id, p.full_name) for p in db.session.scalars(
