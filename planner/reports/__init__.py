@@ -14,3 +14,10 @@ def setup(app: Flask) -> None:
     api_frame.register_blueprint(api.blp)
     for exporter in exports.EXPORTERS:
         core_exports.register(exporter.scope, exporter)
+
+    from huey import crontab
+
+    from planner.core import queue
+    from planner.reports import jobs
+
+    queue.periodic("reports.reminders", jobs.send_reminders, crontab(minute="10"), attempts=4, delay=60)
