@@ -32,7 +32,7 @@ def test_a_clerk_is_reminded_once_of_each_todo_and_deadline(app, desk, smtp, mon
         assert reminders.send_due(today=date(2026, 11, 23)) == 1
     assert len(smtp.messages) == 1
     rcpts, message = smtp.messages[0]
-    _org, admin, viewer, _meeting = desk
+    _org, admin, _viewer, _meeting = desk
     assert rcpts == [admin.email]                                          # the viewer gets none
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Hội nghị sơ kết" in body and "25/11/2026" in body
