@@ -1,7 +1,8 @@
 """Account operations: the only code that changes organizations, users, memberships and tokens.
 
-Every operation checks its input, changes the models, writes one audit entry and commits, or
-raises a PlannerError with a message for the user and leaves the database as it was.
+Every operation checks its input, changes the models and writes one audit entry inside ``atomic`` (the
+request's unit of work, or its own outside a request), or raises a PlannerError with a message for the user
+and leaves nothing staged.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from planner.accounts.models import ApiToken, DocumentProfile, Membership, Organization, User
 from planner.core import audit
-from planner.core.db import check_version, commit_or_conflict
+from planner.core.db import atomic, check_version
 from planner.core.errors import Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, Permission, Role
@@ -35,6 +35,21 @@ _COMMON_PASSWORDS = {
     "1234567890", "0123456789", "password123", "matkhau123", "123456789a", "qwertyuiop",
     "abc1234567", "admin12345", "1111111111", "0000000000", "12345678910", "password1234",
 }
+
+
+class _NameTaken(ValidationError):
+    """A second organization of the same name (the unique name clashes at the flush): its message is read
+    only when it is raised, in the language of the request that raises it."""
+
+    def __init__(self, _message: str = "") -> None:
+        super().__init__(_("An organization with this name exists already."), field="name")
+
+
+class _EmailTaken(ValidationError):
+    """A second account with the same e-mail address (the unique address clashes at the flush)."""
+
+    def __init__(self, _message: str = "") -> None:
+        super().__init__(_("A user with this e-mail address exists already."), field="email")
 
 
 # Passwords ---------------------------------------------------------------------------------------
@@ -67,10 +82,10 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    db.session.commit()
+    with atomic():
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.last_login_at = utcnow()
     return user
 
 
@@ -82,12 +97,12 @@ def change_password(user: User, current: str, new: str) -> None:
     except (VerificationError, InvalidHashError):
         raise ValidationError(_("The current password is wrong."), field="current_password") from None
     check_password_rules(new, user.email)
-    user.password_hash = hash_password(new)
-    user.session_nonce = _new_nonce()  # other sessions of this user end
-    for membership in user.memberships:
-        audit.record(db.session, organization_id=membership.organization_id, action="user.password_changed",
-                     object_type="user", object_id=user.public_id, summary=user.email)
-    db.session.commit()
+    with atomic():
+        user.password_hash = hash_password(new)
+        user.session_nonce = _new_nonce()  # other sessions of this user end
+        for membership in user.memberships:
+            audit.record(db.session, organization_id=membership.organization_id, action="user.password_changed",
+                         object_type="user", object_id=user.public_id, summary=user.email)
 
 
 def _new_nonce() -> str:
@@ -95,8 +110,8 @@ def _new_nonce() -> str:
 
 
 def end_all_sessions(user: User) -> None:
-    user.session_nonce = _new_nonce()
-    db.session.commit()
+    with atomic():
+        user.session_nonce = _new_nonce()
 
 
 # Organizations -----------------------------------------------------------------------------------
@@ -145,15 +160,11 @@ def create_organization(**data: Any) -> Organization:
     if "name" not in clean:
         raise ValidationError(_("The organization needs a name."), field="name")
     org = Organization(**clean)
-    db.session.add(org)
-    try:
+    with atomic(clash=_NameTaken):
+        db.session.add(org)
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationError(_("An organization with this name exists already."), field="name") from None
-    audit.record(db.session, organization_id=org.id, action="organization.created",
-                 object_type="organization", object_id=org.public_id, summary=org.name)
-    db.session.commit()
+        audit.record(db.session, organization_id=org.id, action="organization.created",
+                     object_type="organization", object_id=org.public_id, summary=org.name)
     return org
 
 
@@ -164,11 +175,11 @@ def update_organization(org: Organization, data: dict[str, Any], *, version: int
     changes = audit.diff({k: getattr(org, k) for k in clean}, clean)
     if not changes:
         return org
-    for key, value in clean.items():
-        setattr(org, key, value)
-    audit.record(db.session, organization_id=org.id, action="organization.updated",
-                 object_type="organization", object_id=org.public_id, summary=org.name, changes=changes)
-    commit_or_conflict(stale, clash=ValidationError(_("An organization with this name exists already."), field="name"))
+    with atomic(stale, clash=_NameTaken):
+        for key, value in clean.items():
+            setattr(org, key, value)
+        audit.record(db.session, organization_id=org.id, action="organization.updated",
+                     object_type="organization", object_id=org.public_id, summary=org.name, changes=changes)
     return org
 
 
@@ -258,27 +269,23 @@ def create_user(
         user.setup_token_hash = token_hash(setup_token)
         user.setup_token_expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
     user.memberships.append(Membership(organization=org, role=role, clearance=clearance))
-    db.session.add(user)
-    try:
+    with atomic(clash=_EmailTaken):
+        db.session.add(user)
         db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise ValidationError(_("A user with this e-mail address exists already."), field="email") from None
-    audit.record(db.session, organization_id=org.id, action="user.created", object_type="user",
-                 object_id=user.public_id, summary=f"{name} <{email}>",
-                 changes={"role": role.value, "clearance": [None, clearance.value], "invited": password is None})
-    db.session.commit()
+        audit.record(db.session, organization_id=org.id, action="user.created", object_type="user",
+                     object_id=user.public_id, summary=f"{name} <{email}>",
+                     changes={"role": role.value, "clearance": [None, clearance.value], "invited": password is None})
     return user, setup_token
 
 
 def renew_invitation(org: Organization, membership: Membership) -> str:
     user = membership.user
     setup_token = new_token()
-    user.setup_token_hash = token_hash(setup_token)
-    user.setup_token_expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
-    audit.record(db.session, organization_id=org.id, action="user.invitation_renewed", object_type="user",
-                 object_id=user.public_id, summary=user.email)
-    db.session.commit()
+    with atomic():
+        user.setup_token_hash = token_hash(setup_token)
+        user.setup_token_expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
+        audit.record(db.session, organization_id=org.id, action="user.invitation_renewed", object_type="user",
+                     object_id=user.public_id, summary=user.email)
     return setup_token
 
 
@@ -291,13 +298,13 @@ def user_for_setup_token(token: str) -> User | None:
 
 def complete_setup(user: User, password: str) -> None:
     check_password_rules(password, user.email)
-    user.password_hash = hash_password(password)
-    user.setup_token_hash = None
-    user.setup_token_expires_at = None
-    for membership in user.memberships:
-        audit.record(db.session, organization_id=membership.organization_id, action="user.setup_completed",
-                     object_type="user", object_id=user.public_id, summary=user.email)
-    db.session.commit()
+    with atomic():
+        user.password_hash = hash_password(password)
+        user.setup_token_hash = None
+        user.setup_token_expires_at = None
+        for membership in user.memberships:
+            audit.record(db.session, organization_id=membership.organization_id, action="user.setup_completed",
+                         object_type="user", object_id=user.public_id, summary=user.email)
 
 
 def _admins_left(org: Organization, excluding: Membership) -> int:
@@ -380,31 +387,31 @@ def update_member(
     if loses_admin and _admins_left(org, membership) == 0:
         raise ValidationError(_("The organization must keep at least one active administrator."))
 
-    membership.role = after["role"]
-    membership.clearance = after["clearance"]
-    user.name = after["name"]
-    if user.active and not after["active"]:
-        user.session_nonce = _new_nonce()  # a deactivated user is signed out everywhere
-        for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                                ApiToken.revoked_at.is_(None))):
-            token.revoked_at = utcnow()
-    user.active = after["active"]
     if set(changes) == {"role"}:
         action = "user.role_changed"
     elif "clearance" in changes:
         action = "user.clearance_changed"
     else:
         action = "user.updated"
-    audit.record(db.session, organization_id=org.id, action=action, object_type="user",
-                 object_id=user.public_id, summary=user.email, changes=changes)
-    db.session.commit()
+    with atomic():
+        membership.role = after["role"]
+        membership.clearance = after["clearance"]
+        user.name = after["name"]
+        if user.active and not after["active"]:
+            user.session_nonce = _new_nonce()  # a deactivated user is signed out everywhere
+            for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                                    ApiToken.revoked_at.is_(None))):
+                token.revoked_at = utcnow()
+        user.active = after["active"]
+        audit.record(db.session, organization_id=org.id, action=action, object_type="user",
+                     object_id=user.public_id, summary=user.email, changes=changes)
     return membership
 
 
 def set_language(user: User, language: str) -> None:
     if language in current_app.config["LANGUAGES"] and user.language != language:
-        user.language = language
-        db.session.commit()
+        with atomic():
+            user.language = language
 
 
 # API tokens --------------------------------------------------------------------------------------
@@ -416,11 +423,11 @@ def issue_api_token(user: User, org: Organization, name: str = "") -> tuple[ApiT
     secret = new_token("pl_")
     token = ApiToken(user=user, organization=org, name=normalize(name)[:120] or _("API token"),
                      token_hash=token_hash(secret), hint=secret[:8])
-    db.session.add(token)
-    db.session.flush()
-    audit.record(db.session, organization_id=org.id, action="api_token.created", object_type="api_token",
-                 object_id=token.public_id, summary=f"{token.name} ({user.email})")
-    db.session.commit()
+    with atomic():
+        db.session.add(token)
+        db.session.flush()
+        audit.record(db.session, organization_id=org.id, action="api_token.created", object_type="api_token",
+                     object_id=token.public_id, summary=f"{token.name} ({user.email})")
     return token, secret
 
 
@@ -443,10 +450,11 @@ def api_token(user: User, org: Organization, public_id: str) -> ApiToken:
 def revoke_api_token(token: ApiToken) -> None:
     if token.revoked_at is not None:
         return
-    token.revoked_at = utcnow()
-    audit.record(db.session, organization_id=token.organization_id, action="api_token.revoked",
-                 object_type="api_token", object_id=token.public_id, summary=f"{token.name} ({token.user.email})")
-    db.session.commit()
+    with atomic():
+        token.revoked_at = utcnow()
+        audit.record(db.session, organization_id=token.organization_id, action="api_token.revoked",
+                     object_type="api_token", object_id=token.public_id,
+                     summary=f"{token.name} ({token.user.email})")
 
 
 # How often a token's last-used time is written: often enough to be useful, not a write per request.
@@ -461,8 +469,8 @@ def authenticate_api_token(secret: str) -> ApiToken | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
-        token.last_used_at = now
-        db.session.commit()
+        with atomic():
+            token.last_used_at = now
     return token
 
 

@@ -12,8 +12,10 @@ Per address and per account, a delay that grows instead of a lock that a strange
   address; failures are forgotten after ``LOGIN_FORGET_AFTER`` seconds without one.
 
 While a delay runs out, workers take turns: a try claims the slot (the wait its failure would cost) before
-the password is checked, so concurrent tries cannot slip through together. Each step commits at once, as
-the other workers must see it before the slow password check ends (authenticate commits likewise).
+the password is checked, so concurrent tries cannot slip through together. A turn taken and a failure
+counted are each a unit of their own (``core.db.independent``), committed at once: the other workers must
+see them before the slow password check ends, and a failed sign-in stays counted whatever the login page
+answers. A sign-in clears the counts in the request's unit: only a sign-in that goes through clears them.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from planner.accounts.models import LoginThrottle
+from planner.core.db import atomic, independent
 from planner.core.models import utcnow
 from planner.extensions import db
 
@@ -61,24 +65,32 @@ def _current(row: LoginThrottle | None, now: datetime) -> int:
 def wait(email: str, address: str) -> int:
     """Seconds this try must wait (0: it may go on, and has taken its turn). Counts nothing."""
     now = utcnow()
-    rows = db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(_keys(email, address)))).all()
+    try:
+        with independent() as session:
+            return _take_turn(session, email, address, now)
+    except _TurnTaken:   # another worker's try took this turn: none of ours is kept
+        return 1
+
+
+class _TurnTaken(Exception):
+    pass
+
+
+def _take_turn(session: Session, email: str, address: str, now: datetime) -> int:
+    rows = session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(_keys(email, address)))).all()
     waits = [math.ceil((row.blocked_until - now).total_seconds()) for row in rows
              if row.blocked_until is not None and row.blocked_until > now]
     if waits:
         return max(waits)
     turns = [(row.id, delay(_current(row, now) + 1, _free(row.key))) for row in rows
              if _current(row, now) >= _free(row.key)]
-    if not turns:
-        return 0
     for row_id, turn in turns:   # in one transaction: every turn taken, or none
-        claimed = db.session.execute(
+        claimed = session.execute(
             update(LoginThrottle).where(LoginThrottle.id == row_id, or_(LoginThrottle.blocked_until.is_(None),
                                                                          LoginThrottle.blocked_until <= now))
             .values(blocked_until=now + timedelta(seconds=turn)).execution_options(synchronize_session=False))
-        if claimed.rowcount == 0:   # another worker's try took this turn
-            db.session.rollback()
-            return 1
-    db.session.commit()
+        if claimed.rowcount == 0:
+            raise _TurnTaken
     return 0
 
 
@@ -86,21 +98,21 @@ def failed(email: str, address: str) -> None:
     """Count a failed sign-in against its address, and against its account while the address is free."""
     now = utcnow()
     account_key, address_key = _keys(email, address)
-    address_failures = _count(address_key, now)
-    if address_failures <= _free(address_key):
-        _count(account_key, now)
-    db.session.commit()
+    with independent() as session:
+        address_failures = _count(session, address_key, now)
+        if address_failures <= _free(address_key):
+            _count(session, account_key, now)
 
 
-def _count(key: str, now: datetime) -> int:
-    row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update())
+def _count(session: Session, key: str, now: datetime) -> int:
+    row = session.scalar(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update())
     if row is None:
         row = LoginThrottle(key=key, failures=0, last_failure_at=now)
         try:
-            with db.session.begin_nested():
-                db.session.add(row)
+            with session.begin_nested():
+                session.add(row)
         except IntegrityError:   # another worker made it meanwhile
-            row = db.session.scalar(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update())
+            row = session.scalar(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update())
     row.failures = _current(row, now) + 1
     row.last_failure_at = now
     wait_seconds = delay(row.failures, _free(key))
@@ -110,5 +122,5 @@ def _count(key: str, now: datetime) -> int:
 
 def succeeded(email: str, address: str) -> None:
     """The owner signed in: their account and this address start afresh."""
-    db.session.execute(LoginThrottle.__table__.delete().where(LoginThrottle.key.in_(_keys(email, address))))
-    db.session.commit()
+    with atomic():
+        db.session.execute(LoginThrottle.__table__.delete().where(LoginThrottle.key.in_(_keys(email, address))))
