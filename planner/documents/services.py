@@ -1,5 +1,5 @@
 """An organization's document settings: profile overrides, signature lines, numbering period,
-public holidays and the letterhead. The only code that changes them (audited, then committed)."""
+public holidays and the letterhead. The only code that changes them (audited, in the unit of work)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from planner.core import audit, workdays
-from planner.core.db import check_version, commit_or_conflict
+from planner.core.db import atomic, check_version
 from planner.core.errors import Conflict, ValidationError
 from planner.core.text import clean_text, normalize
 from planner.core.zipfiles import OfficeFileRefused, check_office_file, markup_message
@@ -246,53 +246,53 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
     """
     current = settings(org)
     check_version(current, version, _stale_settings())
-    before = describe(current) if current.id is not None else {}
-    if "numbering_period" in data:
-        try:
-            current.numbering_period = NumberingPeriod(data["numbering_period"])
-        except ValueError:
-            raise ValidationError(_("Choose how numbers are counted."), field="numbering_period") from None
-    if "term_label" in data:
-        term = _clean_line(data["term_label"], 32)
-        if term and not _TERM.match(term):
-            raise ValidationError(_("Write the term as, for example, 2025-2030."), field="term_label")
-        current.term_label = term
-    if current.numbering_period == NumberingPeriod.term and not current.term_label:
-        raise ValidationError(_("Numbering per term needs the term, for example 2025-2030."), field="term_label")
-    if "profile_overrides" in data:
-        overrides = {}
-        for key, value in (data["profile_overrides"] or {}).items():
-            if key not in OVERRIDE_FIELDS:
-                raise ValidationError(_("Unknown setting: %(name)s", name=key), field="profile_overrides")
-            text = _clean_lines(value, key) if key in MULTILINE_FIELDS else _clean_line(value)
-            if text and key in CODE_FIELDS and not _CODE.match(text):
-                raise ValidationError(_("A code is letters and digits, without spaces (e.g. TU, VPTU, P1)."),
-                                      field=key)
-            if text:
-                overrides[key] = text
-        if "number_format" in overrides:
-            _check_number_format(overrides["number_format"])
-        current.profile_overrides = overrides or None
-    if "signatures" in data:
-        current.signatures = _clean_signatures(data["signatures"] or {}) or None
-    if "issuers" in data:
-        current.issuers = _clean_issuers(data["issuers"] or {}) or None
-    _check_issuers(org, current)
-    if "holidays" in data:
-        current.holidays = _clean_holidays(data["holidays"])
-    if "invitation_lead_days" in data:
-        current.invitation_lead_days = _clean_lead_days(data["invitation_lead_days"])
-    if "documents_lead_days" in data:
-        current.documents_lead_days = _clean_lead_days(data["documents_lead_days"], "documents_lead_days")
-    after = describe(current)
-    changes = audit.diff(before, after)
-    if not changes and current.id is not None:
-        return current
-    db.session.add(current)
-    audit.record(db.session, organization_id=org.id, action="documents.settings_updated",
-                 object_type="organization", object_id=org.public_id, summary=_("Document settings"),
-                 changes=changes)
-    _commit()
+    with atomic(_stale_settings()):
+        before = describe(current) if current.id is not None else {}
+        if "numbering_period" in data:
+            try:
+                current.numbering_period = NumberingPeriod(data["numbering_period"])
+            except ValueError:
+                raise ValidationError(_("Choose how numbers are counted."), field="numbering_period") from None
+        if "term_label" in data:
+            term = _clean_line(data["term_label"], 32)
+            if term and not _TERM.match(term):
+                raise ValidationError(_("Write the term as, for example, 2025-2030."), field="term_label")
+            current.term_label = term
+        if current.numbering_period == NumberingPeriod.term and not current.term_label:
+            raise ValidationError(_("Numbering per term needs the term, for example 2025-2030."), field="term_label")
+        if "profile_overrides" in data:
+            overrides = {}
+            for key, value in (data["profile_overrides"] or {}).items():
+                if key not in OVERRIDE_FIELDS:
+                    raise ValidationError(_("Unknown setting: %(name)s", name=key), field="profile_overrides")
+                text = _clean_lines(value, key) if key in MULTILINE_FIELDS else _clean_line(value)
+                if text and key in CODE_FIELDS and not _CODE.match(text):
+                    raise ValidationError(_("A code is letters and digits, without spaces (e.g. TU, VPTU, P1)."),
+                                          field=key)
+                if text:
+                    overrides[key] = text
+            if "number_format" in overrides:
+                _check_number_format(overrides["number_format"])
+            current.profile_overrides = overrides or None
+        if "signatures" in data:
+            current.signatures = _clean_signatures(data["signatures"] or {}) or None
+        if "issuers" in data:
+            current.issuers = _clean_issuers(data["issuers"] or {}) or None
+        _check_issuers(org, current)
+        if "holidays" in data:
+            current.holidays = _clean_holidays(data["holidays"])
+        if "invitation_lead_days" in data:
+            current.invitation_lead_days = _clean_lead_days(data["invitation_lead_days"])
+        if "documents_lead_days" in data:
+            current.documents_lead_days = _clean_lead_days(data["documents_lead_days"], "documents_lead_days")
+        after = describe(current)
+        changes = audit.diff(before, after)
+        if not changes and current.id is not None:
+            return current
+        db.session.add(current)
+        audit.record(db.session, organization_id=org.id, action="documents.settings_updated",
+                     object_type="organization", object_id=org.public_id, summary=_("Document settings"),
+                     changes=changes)
     return current
 
 
@@ -345,10 +345,6 @@ def _check_issuers(org: Organization, current: DocumentSettings) -> None:
 
 def _stale_settings() -> str:
     return _("Someone else has changed these settings meanwhile. Reload the page and try again.")
-
-
-def _commit() -> None:
-    commit_or_conflict(_stale_settings())
 
 
 def _check_number_format(pattern: str) -> None:
@@ -465,13 +461,13 @@ def store_letterhead(org: Organization, data: bytes, filename: str) -> DocumentS
     temporary = folder / f".{name}.tmp"
     temporary.write_bytes(data)
     os.replace(temporary, folder / name)
-    current.letterhead_path = name
-    current.letterhead_name = normalize(os.path.basename(filename or ""))[:255] or "letterhead.docx"
-    db.session.add(current)
-    audit.record(db.session, organization_id=org.id, action="documents.letterhead_uploaded",
-                 object_type="organization", object_id=org.public_id, summary=current.letterhead_name)
     try:
-        _commit()
+        with atomic(_stale_settings()):
+            current.letterhead_path = name
+            current.letterhead_name = normalize(os.path.basename(filename or ""))[:255] or "letterhead.docx"
+            db.session.add(current)
+            audit.record(db.session, organization_id=org.id, action="documents.letterhead_uploaded",
+                         object_type="organization", object_id=org.public_id, summary=current.letterhead_name)
     except Conflict:
         (folder / name).unlink(missing_ok=True)
         raise
@@ -486,11 +482,11 @@ def remove_letterhead(org: Organization) -> None:
     if not current.letterhead_path:
         return
     old = current.letterhead_path
-    current.letterhead_path = None
-    current.letterhead_name = ""
-    audit.record(db.session, organization_id=org.id, action="documents.letterhead_removed",
-                 object_type="organization", object_id=org.public_id, summary="")
-    _commit()
+    with atomic(_stale_settings()):
+        current.letterhead_path = None
+        current.letterhead_name = ""
+        audit.record(db.session, organization_id=org.id, action="documents.letterhead_removed",
+                     object_type="organization", object_id=org.public_id, summary="")
     with contextlib.suppress(OSError):
         (_folder() / old).unlink()
 
