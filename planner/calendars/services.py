@@ -56,7 +56,7 @@ from planner.calendars.models import (
 )
 from planner.core import audit
 from planner.core.audit import AuditEntry
-from planner.core.db import check_version
+from planner.core.db import atomic, check_version
 from planner.core.errors import NotFound, ValidationError
 from planner.core.exports import strong_etag
 from planner.core.models import utcnow
@@ -115,8 +115,9 @@ def settings_of(organization_id: int) -> Settings:
 def update_settings(org: Organization, data: Mapping[str, Any], *, version: int | None = None) -> Settings:
     """Change how the organization's feeds treat classified items and how often clients poll."""
     row = settings_row(org.id)
+    stale = _("Someone else changed these settings meanwhile. Reload to see their version.")
     if row is not None:
-        check_version(row, version, _("Someone else changed these settings meanwhile. Reload to see their version."))
+        check_version(row, version, stale)
     try:
         mode = ClassifiedMode(str(data.get("classified") or ClassifiedMode.withhold.value))
     except ValueError:
@@ -133,15 +134,15 @@ def update_settings(org: Organization, data: Mapping[str, Any], *, version: int 
     changes = audit.diff({"classified": before.classified, "refresh_minutes": before.refresh_minutes}, after)
     if not changes:
         return before
-    if row is None:
-        row = CalendarSettings(organization_id=org.id)
-        db.session.add(row)
-    row.classified = mode
-    row.refresh_minutes = refresh
-    audit.record(db.session, organization_id=org.id, action="calendar.settings_changed",
-                 object_type="calendar_settings", object_id=org.public_id, summary=_("Calendar feed settings"),
-                 changes=changes)
-    db.session.commit()
+    with atomic(stale):
+        if row is None:
+            row = CalendarSettings(organization_id=org.id)
+            db.session.add(row)
+        row.classified = mode
+        row.refresh_minutes = refresh
+        audit.record(db.session, organization_id=org.id, action="calendar.settings_changed",
+                     object_type="calendar_settings", object_id=org.public_id, summary=_("Calendar feed settings"),
+                     changes=changes)
     return _settings(row)
 
 
@@ -197,9 +198,9 @@ def issue_meeting_feed(meeting: Meeting, *, user: User | None, label: str = "") 
     label = (label or "").strip()
     if len(label) > 120:
         raise ValidationError(_("At most %(n)d characters.", n=120), field="label")
-    token, secret = _issue(FeedKind.meeting, meeting.organization_id, created_by=user, meeting=meeting,
-                           label=label or _("Meeting feed"))
-    db.session.commit()
+    with atomic():
+        token, secret = _issue(FeedKind.meeting, meeting.organization_id, created_by=user, meeting=meeting,
+                               label=label or _("Meeting feed"))
     return token, secret
 
 
@@ -214,18 +215,18 @@ def issue_personal_feed(participant: Participant, *, user: User | None = None,
                         actor_label: str | None = None) -> tuple[FeedToken, str]:
     """A delegate's personal feed; an earlier one stops working (one active link per delegate)."""
     org_id = participant.meeting.organization_id
-    _revoke_rows(_active(select(FeedToken).where(FeedToken.participant_id == participant.id)),
-                 actor_label=actor_label)
-    token, secret = _issue(FeedKind.participant, org_id, created_by=user, participant=participant,
-                           actor_label=actor_label)
-    db.session.commit()
+    with atomic():
+        _revoke_rows(_active(select(FeedToken).where(FeedToken.participant_id == participant.id)),
+                     actor_label=actor_label)
+        token, secret = _issue(FeedKind.participant, org_id, created_by=user, participant=participant,
+                               actor_label=actor_label)
     return token, secret
 
 
 def revoke_personal_feed(participant: Participant, *, actor_label: str | None = None) -> int:
-    count = _revoke_rows(_active(select(FeedToken).where(FeedToken.participant_id == participant.id)),
-                         actor_label=actor_label)
-    db.session.commit()
+    with atomic():
+        count = _revoke_rows(_active(select(FeedToken).where(FeedToken.participant_id == participant.id)),
+                             actor_label=actor_label)
     return count
 
 
@@ -237,17 +238,17 @@ def user_feed(user: User, org: Organization) -> FeedToken | None:
 
 def issue_user_feed(user: User, org: Organization) -> tuple[FeedToken, str]:
     """The user's own feed of the organization's meetings; an earlier one stops working."""
-    _revoke_rows(_active(select(FeedToken).where(FeedToken.user_id == user.id, FeedToken.organization_id == org.id,
-                                                 FeedToken.kind == FeedKind.user)))
-    token, secret = _issue(FeedKind.user, org.id, created_by=user, user=user)
-    db.session.commit()
+    with atomic():
+        _revoke_rows(_active(select(FeedToken).where(
+            FeedToken.user_id == user.id, FeedToken.organization_id == org.id, FeedToken.kind == FeedKind.user)))
+        token, secret = _issue(FeedKind.user, org.id, created_by=user, user=user)
     return token, secret
 
 
 def revoke_user_feed(user: User, org: Organization) -> int:
-    count = _revoke_rows(_active(select(FeedToken).where(
-        FeedToken.user_id == user.id, FeedToken.organization_id == org.id, FeedToken.kind == FeedKind.user)))
-    db.session.commit()
+    with atomic():
+        count = _revoke_rows(_active(select(FeedToken).where(
+            FeedToken.user_id == user.id, FeedToken.organization_id == org.id, FeedToken.kind == FeedKind.user)))
     return count
 
 
@@ -279,8 +280,8 @@ def _meeting_id_of(token: FeedToken) -> int | None:
 
 def revoke(token: FeedToken) -> None:
     """Stop a feed link at once; it answers 404 from now on."""
-    if _revoke_rows([token]):
-        db.session.commit()
+    with atomic():
+        _revoke_rows([token])
 
 
 def meeting_tokens(meeting: Meeting) -> list[FeedToken]:
@@ -456,11 +457,11 @@ def note_poll(feed: Feed, now: datetime | None = None) -> None:
     now = now or utcnow()
     if token.last_polled_at is not None and now - token.last_polled_at < POLL_NOTE_EVERY:
         return
-    db.session.execute(update(FeedToken).where(
-        FeedToken.id == token.id,
-        FeedToken.last_polled_at.is_(None) | (FeedToken.last_polled_at < now - POLL_NOTE_EVERY),
-    ).values(last_polled_at=now))
-    db.session.commit()
+    with atomic():
+        db.session.execute(update(FeedToken).where(
+            FeedToken.id == token.id,
+            FeedToken.last_polled_at.is_(None) | (FeedToken.last_polled_at < now - POLL_NOTE_EVERY),
+        ).values(last_polled_at=now))
 
 
 # The version of a feed (the second query) ------------------------------------------------------------
