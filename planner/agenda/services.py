@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import zoneinfo
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -20,7 +21,6 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from planner.accounts.models import Organization, User
@@ -34,7 +34,7 @@ from planner.agenda.models import (
     agenda_item_presiding,
 )
 from planner.core import audit, exports
-from planner.core.db import check_version, commit_or_conflict
+from planner.core.db import atomic, check_version
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.hooks import Hook
 from planner.core.models import new_public_id, utcnow
@@ -257,9 +257,9 @@ def note_classified_view(meeting: Meeting, items: Sequence[AgendaItem], what: st
     classified = [i for i in items if Classification(i.classification).is_classified]
     if not classified and not Classification(meeting.classification).is_classified:
         return
-    _audit(meeting, "agenda.viewed", meeting.public_id, what,
-           {"classified_items": [i.public_id for i in classified]}, object_type="meeting")
-    db.session.commit()
+    with atomic():
+        _audit(meeting, "agenda.viewed", meeting.public_id, what,
+               {"classified_items": [i.public_id for i in classified]}, object_type="meeting")
 
 
 CLASSIFIED_LEVELS = [c.value for c in Classification if c.is_classified]
@@ -281,9 +281,9 @@ def audit_download(exporter: exports.Exporter, meeting: Meeting, user: User | No
     items = classified_item_ids(meeting, user)
     if not items and not Classification(meeting.classification).is_classified:
         return
-    _audit(meeting, "export.downloaded", meeting.public_id, exporter.name,
-           {"classified_items": items} if items else None, object_type="meeting")
-    db.session.commit()
+    with atomic():
+        _audit(meeting, "export.downloaded", meeting.public_id, exporter.name,
+               {"classified_items": items} if items else None, object_type="meeting")
 
 
 # Conflicts ----------------------------------------------------------------------------------------
@@ -489,9 +489,11 @@ def _check_version(item: AgendaItem, version: int | None) -> None:
                                    "compare them with the current version below and save again."))
 
 
-def _commit() -> None:
-    commit_or_conflict(_("Someone else saved this item meanwhile. Reload to see the current version."),
-                       clash=ValidationError)
+def _saving() -> AbstractContextManager[Any]:
+    """A change of the agenda as one block of the unit of work: a stale version becomes Conflict, a clash
+    ValidationError, and a refusal raised inside leaves nothing staged."""
+    return atomic(_("Someone else saved this item meanwhile. Reload to see the current version."),
+                  clash=ValidationError)
 
 
 def _set_presiding(item: AgendaItem, people: list[Participant]) -> None:
@@ -544,16 +546,16 @@ def _apply(item: AgendaItem, clean: dict[str, Any]) -> None:
 def create_item(meeting: Meeting, data: dict[str, Any], *, user: User | None) -> AgendaItem:
     meeting_services.ensure_editable(meeting)
     clean = _clean(meeting, data, _Lookups(meeting), user=user)
-    item = AgendaItem(meeting_id=meeting.id, description="", performer="", status=AgendaItemStatus.scheduled,
-                      classification=Classification.none)
-    if "position" not in clean:
-        clean["position"] = _next_position(meeting, clean["starts_at"])
-    _apply(item, clean)
-    db.session.add(item)
-    db.session.flush()
-    _set_presiding(item, clean.get("presiding", []))
-    _audit(meeting, "agenda_item.created", item.public_id, item.title, audit.diff({}, _describe(item)))
-    _commit()
+    with _saving():
+        item = AgendaItem(meeting_id=meeting.id, description="", performer="", status=AgendaItemStatus.scheduled,
+                          classification=Classification.none)
+        if "position" not in clean:
+            clean["position"] = _next_position(meeting, clean["starts_at"])
+        _apply(item, clean)
+        db.session.add(item)
+        db.session.flush()
+        _set_presiding(item, clean.get("presiding", []))
+        _audit(meeting, "agenda_item.created", item.public_id, item.title, audit.diff({}, _describe(item)))
     return item
 
 
@@ -566,39 +568,38 @@ def create_items(meeting: Meeting, rows: Sequence[dict[str, Any]], *, user: User
     """
     meeting_services.ensure_editable(meeting)
     lookups = _Lookups(meeting, preload=True)
-    positions: dict[datetime, int] = {}
-    created: list[tuple[AgendaItem, list[Participant]]] = []
-    for number, row in enumerate(rows, start=1):
-        row = dict(row)
-        public_id = row.pop("public_id", None) or new_public_id()
-        try:
-            clean = _clean(meeting, row, lookups, user=user)
-        except ValidationError as exc:
-            db.session.rollback()
-            raise ValidationError(_("Item %(n)d: %(message)s", n=number, message=exc.message),
-                                  field=exc.field) from None
-        if "position" not in clean:
-            start = clean["starts_at"]
-            if start not in positions:
-                positions[start] = _next_position(meeting, start)
-            clean["position"] = positions[start]
-            positions[start] += 1
-        item = AgendaItem(public_id=public_id, meeting_id=meeting.id, description="", performer="",
-                          status=AgendaItemStatus.scheduled, classification=Classification.none)
-        _apply(item, clean)
-        if item.kind == AgendaItemKind.session:
-            lookups.new_sessions[public_id] = item
-        db.session.add(item)
-        created.append((item, clean.get("presiding", [])))
-    db.session.flush()
-    links = [{"agenda_item_id": item.id, "participant_id": p.id, "position": i}
-             for item, people in created for i, p in enumerate(people)]
-    if links:
-        db.session.execute(insert(agenda_item_presiding), links)
-    _audit(meeting, action, meeting.public_id,
-           summary or ngettext("%(num)d agenda item added", "%(num)d agenda items added", len(created)),
-           {"items": [item.public_id for item, _people in created]}, object_type="meeting")
-    _commit()
+    with _saving():
+        positions: dict[datetime, int] = {}
+        created: list[tuple[AgendaItem, list[Participant]]] = []
+        for number, row in enumerate(rows, start=1):
+            row = dict(row)
+            public_id = row.pop("public_id", None) or new_public_id()
+            try:
+                clean = _clean(meeting, row, lookups, user=user)
+            except ValidationError as exc:
+                raise ValidationError(_("Item %(n)d: %(message)s", n=number, message=exc.message),
+                                      field=exc.field) from None
+            if "position" not in clean:
+                start = clean["starts_at"]
+                if start not in positions:
+                    positions[start] = _next_position(meeting, start)
+                clean["position"] = positions[start]
+                positions[start] += 1
+            item = AgendaItem(public_id=public_id, meeting_id=meeting.id, description="", performer="",
+                              status=AgendaItemStatus.scheduled, classification=Classification.none)
+            _apply(item, clean)
+            if item.kind == AgendaItemKind.session:
+                lookups.new_sessions[public_id] = item
+            db.session.add(item)
+            created.append((item, clean.get("presiding", [])))
+        db.session.flush()
+        links = [{"agenda_item_id": item.id, "participant_id": p.id, "position": i}
+                 for item, people in created for i, p in enumerate(people)]
+        if links:
+            db.session.execute(insert(agenda_item_presiding), links)
+        _audit(meeting, action, meeting.public_id,
+               summary or ngettext("%(num)d agenda item added", "%(num)d agenda items added", len(created)),
+               {"items": [item.public_id for item, _people in created]}, object_type="meeting")
     return [item for item, _people in created]
 
 
@@ -610,24 +611,27 @@ def update_item(item: AgendaItem, data: dict[str, Any], *, user: User | None,
     before = _describe(item)
     old_day = local(meeting, item.starts_at).date()
     clean = _clean(meeting, data, _Lookups(meeting), user=user, current=item)
-    _apply(item, clean)
-    if "presiding" in clean and [p.id for p in clean["presiding"]] != [p.id for p in item.presiding]:
-        _set_presiding(item, clean["presiding"])
-    moved_days = (local(meeting, item.starts_at).date() - old_day).days
-    if item.kind == AgendaItemKind.session and moved_days:
-        # A session moved to another day takes its items with it.
-        for child in item.children:
-            child.starts_at = _same_clock_days_later(meeting, child.starts_at, moved_days)
-            child.ends_at = _same_clock_days_later(meeting, child.ends_at, moved_days)
-    changes = audit.diff(before, _describe(item))
-    if not changes:
-        db.session.rollback()
-        return item
-    if item.kind == AgendaItemKind.session and moved_days and item.children:
-        changes["items_moved_with_it"] = [child.public_id for child in item.children]
-    item.updated_at = utcnow()  # presiding alone lives in another table: the version must still move
-    _audit(meeting, "agenda_item.updated", item.public_id, item.title, changes)
-    _commit()
+    with _saving():
+        with db.session.no_autoflush:   # nothing is written before it is known to change something
+            _apply(item, clean)
+            moved_days = (local(meeting, item.starts_at).date() - old_day).days
+            presiding = "presiding" in clean and [p.id for p in clean["presiding"]] != [p.id for p in item.presiding]
+            changes = audit.diff(before, {**_describe(item), **({"presiding": [p.full_name for p in clean["presiding"]]}
+                                                                 if presiding else {})})
+        if not changes:
+            db.session.expire(item)   # the same values again: nothing to save, no new version
+            return item
+        if presiding:
+            _set_presiding(item, clean["presiding"])
+        if item.kind == AgendaItemKind.session and moved_days:
+            # A session moved to another day takes its items with it.
+            for child in item.children:
+                child.starts_at = _same_clock_days_later(meeting, child.starts_at, moved_days)
+                child.ends_at = _same_clock_days_later(meeting, child.ends_at, moved_days)
+            if item.children:
+                changes["items_moved_with_it"] = [child.public_id for child in item.children]
+        item.updated_at = utcnow()  # presiding alone lives in another table: the version must still move
+        _audit(meeting, "agenda_item.updated", item.public_id, item.title, changes)
     return item
 
 
@@ -659,11 +663,11 @@ def delete_item(item: AgendaItem, *, user: User | None, with_items: bool = False
     summary = item.title
     details = {"title": item.title, "items": [c.title for c in children]} if children else {"title": item.title}
     public_id = item.public_id
-    for child in children:
-        db.session.delete(child)
-    db.session.delete(item)
-    _audit(meeting, "agenda_item.deleted", public_id, summary, details)
-    _commit()
+    with _saving():
+        for child in children:
+            db.session.delete(child)
+        db.session.delete(item)
+        _audit(meeting, "agenda_item.deleted", public_id, summary, details)
     return 1 + len(children)
 
 
@@ -686,10 +690,10 @@ def move(item: AgendaItem, direction: str, *, user: User | None) -> bool:
     if direction not in ("up", "down") or not 0 <= target < len(group):
         return False
     group[index], group[target] = group[target], group[index]
-    for position, other in enumerate(group):
-        other.position = position
-    _audit(meeting, "agenda_item.reordered", item.public_id, item.title, {"direction": direction})
-    _commit()
+    with _saving():
+        for position, other in enumerate(group):
+            other.position = position
+        _audit(meeting, "agenda_item.reordered", item.public_id, item.title, {"direction": direction})
     return True
 
 
@@ -717,26 +721,26 @@ def reorder(meeting: Meeting, item: AgendaItem, *, parent_id: str | None, order:
     if item.meeting_id != meeting.id:
         raise NotFound(_("No such agenda item."))
     _check_version(item, version)
-    changes: dict[str, Any] = {}
-    current_parent = item.parent.public_id if item.parent is not None else None
-    if (parent_id or None) != current_parent:
-        clean = _clean(meeting, {"parent_id": parent_id or None}, _Lookups(meeting), user=user, current=item)
-        item.parent = clean["parent"]
-        changes["parent_id"] = [current_parent, parent_id or None]
-        db.session.flush()
-    group = _siblings(item)
-    rank = {public_id: i for i, public_id in enumerate(order)}
-    before = [other.public_id for other in group]
-    group.sort(key=lambda other: (rank.get(other.public_id, len(rank) + other.position), other.position))
-    if [other.public_id for other in group] != before:
-        for position, other in enumerate(group):
-            other.position = position
-        changes["order"] = [before, [other.public_id for other in group]]
-    if not changes:
-        return item
-    item.updated_at = utcnow()
-    _audit(meeting, "agenda_item.reordered", item.public_id, item.title, changes)
-    _commit()
+    with _saving():
+        changes: dict[str, Any] = {}
+        current_parent = item.parent.public_id if item.parent is not None else None
+        if (parent_id or None) != current_parent:
+            clean = _clean(meeting, {"parent_id": parent_id or None}, _Lookups(meeting), user=user, current=item)
+            item.parent = clean["parent"]
+            changes["parent_id"] = [current_parent, parent_id or None]
+            db.session.flush()
+        group = _siblings(item)
+        rank = {public_id: i for i, public_id in enumerate(order)}
+        before = [other.public_id for other in group]
+        group.sort(key=lambda other: (rank.get(other.public_id, len(rank) + other.position), other.position))
+        if [other.public_id for other in group] != before:
+            for position, other in enumerate(group):
+                other.position = position
+            changes["order"] = [before, [other.public_id for other in group]]
+        if not changes:
+            return item
+        item.updated_at = utcnow()
+        _audit(meeting, "agenda_item.reordered", item.public_id, item.title, changes)
     return item
 
 
@@ -779,26 +783,24 @@ def shift_following(meeting: Meeting, from_item: AgendaItem, minutes: Any, *, us
         raise ValidationError(_("Enter a number of minutes between -720 and 720, not 0."), field="minutes")
     delta = timedelta(minutes=minutes)
     day = local(meeting, from_item.starts_at).date()
-    moving, holder = _following(meeting, from_item)
-    for item in moving:
-        item.starts_at += delta
-        item.ends_at += delta
-    if holder is not None:
-        holder.ends_at += delta
-        if holder.ends_at <= holder.starts_at:
-            db.session.rollback()
-            raise ValidationError(_("The session would end before it starts."), field="minutes")
-    first, last = _meeting_bounds(meeting)
-    day_start, day_end = max(first, at(meeting, day, time(0))), min(last, at(meeting, day + timedelta(days=1), time(0)))
-    outside = [i for i in moving if i.ends_at > day_end or i.starts_at < day_start]
-    if outside:
-        title = outside[0].title
-        db.session.rollback()
-        raise ValidationError(_("“%(title)s” would move out of its day. Nothing was changed.", title=title),
-                              field="minutes")
-    _audit(meeting, "agenda.shifted", from_item.public_id, from_item.title,
-           {"minutes": minutes, "items": [i.public_id for i in moving]})
-    _commit()
+    with _saving():
+        moving, holder = _following(meeting, from_item)
+        for item in moving:
+            item.starts_at += delta
+            item.ends_at += delta
+        if holder is not None:
+            holder.ends_at += delta
+            if holder.ends_at <= holder.starts_at:
+                raise ValidationError(_("The session would end before it starts."), field="minutes")
+        first, last = _meeting_bounds(meeting)
+        day_start = max(first, at(meeting, day, time(0)))
+        day_end = min(last, at(meeting, day + timedelta(days=1), time(0)))
+        outside = [i for i in moving if i.ends_at > day_end or i.starts_at < day_start]
+        if outside:
+            raise ValidationError(_("“%(title)s” would move out of its day. Nothing was changed.",
+                                    title=outside[0].title), field="minutes")
+        _audit(meeting, "agenda.shifted", from_item.public_id, from_item.title,
+               {"minutes": minutes, "items": [i.public_id for i in moving]})
     return len(moving)
 
 
@@ -814,16 +816,15 @@ def move_session(session: AgendaItem, new_day: date, *, user: User | None) -> Ag
     days = (new_day - old_day).days
     if days == 0:
         return session
-    for item in (session, *session.children):
-        item.starts_at = _same_clock_days_later(meeting, item.starts_at, days)
-        item.ends_at = _same_clock_days_later(meeting, item.ends_at, days)
-    _first, last = _meeting_bounds(meeting)
-    if session.ends_at > last:
-        db.session.rollback()
-        raise ValidationError(_("The session would end after the meeting's last day."), field="day")
-    _audit(meeting, "agenda_session.moved", session.public_id, session.title,
-           {"day": [old_day.isoformat(), new_day.isoformat()]})
-    _commit()
+    with _saving():
+        for item in (session, *session.children):
+            item.starts_at = _same_clock_days_later(meeting, item.starts_at, days)
+            item.ends_at = _same_clock_days_later(meeting, item.ends_at, days)
+        _first, last = _meeting_bounds(meeting)
+        if session.ends_at > last:
+            raise ValidationError(_("The session would end after the meeting's last day."), field="day")
+        _audit(meeting, "agenda_session.moved", session.public_id, session.title,
+               {"day": [old_day.isoformat(), new_day.isoformat()]})
     return session
 
 
@@ -976,20 +977,15 @@ def publish(meeting: Meeting, *, user: User | None, note: str = "", publish_meet
         note=(note or "").strip(), snapshot=release_rules.with_sequences(previous, snapshot(items), changes),
         changes=changes,
     )
-    db.session.add(release)
-    db.session.flush()
-    _audit(meeting, "agenda.published", release.public_id,
-           _("Agenda version %(n)d published", n=number), release_rules.change_counts(changes),
-           object_type="agenda_release")
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("Someone else published a version meanwhile. Reload and publish again.")) from None
-    if publish_meeting and meeting.status == MeetingStatus.draft:
-        set_status = getattr(meeting_services, "set_status", None)
-        if set_status is not None:
-            set_status(meeting, MeetingStatus.published)
+    # One transaction: the release and the meeting's status are kept together, or neither.
+    with atomic(clash=Conflict(_("Someone else published a version meanwhile. Reload and publish again."))):
+        db.session.add(release)
+        db.session.flush()
+        _audit(meeting, "agenda.published", release.public_id,
+               _("Agenda version %(n)d published", n=number), release_rules.change_counts(changes),
+               object_type="agenda_release")
+        if publish_meeting and meeting.status == MeetingStatus.draft:
+            meeting_services.set_status(meeting, MeetingStatus.published)
     for released in RELEASED:      # the products' work after a release (jobs: sent when their unit commits)
         released(meeting, release)
     return release

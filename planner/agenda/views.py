@@ -254,13 +254,11 @@ def edit_item(meeting_id: str, item_id: str):
             version = int(form.version.data) if form.version.data else None
             services.update_item(item, _form_data(form), user=_user(), version=version)
         except Conflict as exc:
-            db.session.rollback()
             item = services.get_meeting_item(meeting, item_id, user=_user())
             flash(exc.message, "error")
             current = item
             form.version.data = str(item.version)  # saving again now overwrites, knowingly
         except PlannerError as exc:
-            db.session.rollback()
             item = services.get_meeting_item(meeting, item_id, user=_user())
             _form_error(form, exc)
         else:
@@ -286,7 +284,6 @@ def delete_item(meeting_id: str, item_id: str):
             count = services.delete_item(item, user=_user(), with_items=form.with_items.data,
                                          version=int(form.version.data) if form.version.data else None)
         except PlannerError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
             item = services.get_meeting_item(meeting, item_id, user=_user())
             children = list(item.children)
@@ -310,7 +307,6 @@ def set_status(meeting_id: str, item_id: str):
     try:
         services.update_item(item, {"status": status}, user=_user())
     except PlannerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
     else:
         if status == "cancelled":
@@ -385,7 +381,6 @@ def reorder(meeting_id: str):
         item = services.get_meeting_item(meeting, str(data.get("item") or ""), user=_user())
         services.reorder(meeting, item, parent_id=data.get("parent") or None, order=order, user=_user())
     except PlannerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return jsonify({"ok": False, "detail": exc.message}), exc.status
     if not services.order_follows_time(meeting, order):
@@ -408,7 +403,6 @@ def copy(meeting_id: str):
             source = meeting_services.get_meeting(current_organization(), form.source.data, user=_user())
             copied = services.copy_agenda(source, meeting, user=_user(), confirm=form.confirm.data)
         except PlannerError as exc:
-            db.session.rollback()
             _form_error(form, exc) if exc.field == "source" else flash(exc.message, "error")
         else:
             flash(ngettext("%(num)d item copied. Check the rooms and presiding persons.",
@@ -439,7 +433,6 @@ def releases(meeting_id: str):
                 release = services.publish(meeting, user=_user(), note=form.note.data or "",
                                            publish_meeting=form.publish_meeting.data)
             except PlannerError as exc:
-                db.session.rollback()
                 flash(exc.message, "error")
             else:
                 flash(_("Version %(n)d of the agenda is published.", n=release.number), "success")

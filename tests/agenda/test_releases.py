@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from planner.agenda import services
+from planner.core.audit import AuditEntry
 from planner.core.errors import Conflict, ValidationError
+from planner.extensions import db
 from tests.agenda.conftest import local
 
 
@@ -100,6 +103,34 @@ def test_publishing_the_agenda_can_publish_a_draft_meeting(conf):
     assert conf.meeting.status == "published"
     assert conf.meeting.public_code
     assert services.public_meeting(conf.meeting.public_code) == conf.meeting
+
+
+def test_publishing_the_agenda_with_the_meeting_is_one_transaction(conf, monkeypatch):
+    """The release and the meeting's status are kept together or not at all: when publishing the meeting
+    fails after its change was staged, no release is left behind (and the meeting stays a draft)."""
+    from planner.meetings import services as meetings
+    from planner.meetings.models import MeetingStatus
+
+    conf.item("Báo cáo", "08:00", "09:00")
+    real_set_status = meetings.set_status
+
+    def failing_set_status(meeting, status, **kwargs):
+        real_set_status(meeting, status, **kwargs)   # the meeting's part is staged (and flushed) …
+        assert meeting.status == MeetingStatus.published
+        raise Conflict("the second part fails")      # … then refused
+
+    monkeypatch.setattr(meetings, "set_status", failing_set_status)
+    with pytest.raises(Conflict, match="the second part fails"):
+        services.publish(conf.meeting, user=conf.user, publish_meeting=True)
+    db.session.expire_all()
+    assert services.releases(conf.meeting) == []
+    assert conf.meeting.status == MeetingStatus.draft
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.meeting_id == conf.meeting.id, AuditEntry.action == "agenda.published")) == 0
+
+    monkeypatch.setattr(meetings, "set_status", real_set_status)
+    release = services.publish(conf.meeting, user=conf.user, publish_meeting=True)
+    assert release.number == 1 and conf.meeting.status == MeetingStatus.published
 
 
 def test_moving_a_session_to_another_day_is_told_with_the_days(conf):
