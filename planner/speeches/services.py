@@ -19,6 +19,7 @@ Rules kept here:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,7 +35,7 @@ from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaItemKind, AgendaItemStatus
 from planner.core import audit
-from planner.core.db import check_version, commit_or_conflict
+from planner.core.db import atomic, check_version
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import (
@@ -276,7 +277,6 @@ def _check_revision(control: SpeechControl, revision: Any) -> None:
     except (TypeError, ValueError):
         raise ValidationError(_("The form is incomplete. Reload the page and try again.")) from None
     if expected != control.revision:
-        db.session.rollback()
         raise Conflict(_("The speakers list changed meanwhile (someone else acted). The page now shows the "
                          "current state: repeat your action if it is still needed."))
 
@@ -297,9 +297,11 @@ def _check_version(speech: Speech, version: Any) -> None:
                                      "compare them with the current version and save again."))
 
 
-def _commit() -> None:
-    commit_or_conflict(_("Someone else changed this speech meanwhile. Reload to see the current version."),
-                       clash=ValidationError)
+def _saving() -> AbstractContextManager[Any]:
+    """A change of the speakers list as one block of the unit of work: a stale version becomes Conflict, a
+    clash ValidationError; a refusal raised inside leaves nothing staged and lets the list's lock go."""
+    return atomic(_("Someone else changed this speech meanwhile. Reload to see the current version."),
+                  clash=ValidationError)
 
 
 def _audit(meeting: Meeting, action: str, object_id: str | None, summary: str,
@@ -479,23 +481,23 @@ def add_speech(item: AgendaItem, data: dict[str, Any], *, user: User | None,
     if clean["status"] not in (SpeechStatus.requested, SpeechStatus.approved):
         raise ValidationError(_("A new speech is requested or approved; it is started from the live control."),
                               field="status")
-    control = _lock(meeting)
-    speech = Speech(meeting_id=meeting.id, agenda_item_id=item.id, participant=clean["participant"],
-                    kind=clean["kind"], title=clean.get("title", ""), status=clean["status"],
-                    allotted_seconds=clean.get("allotted_seconds"), summary=clean.get("summary", ""),
-                    requested_by_delegate=requested_by_delegate, paused_seconds=0)
-    last = db.session.scalar(select(func.max(Speech.position)).where(Speech.agenda_item_id == item.id))
-    speech.position = (last or 0) + 1
-    db.session.add(speech)
-    db.session.flush()
-    if "position" in clean:
-        _place(speech, clean["position"])
-    _bump(control)
-    action = "speech.requested" if clean["status"] == SpeechStatus.requested else "speech.added"
-    _audit(meeting, action, speech.public_id, _summary_label(speech), audit.diff({}, describe(speech)),
-           actor_label=actor_label)
-    _commit()
-    return speech
+    with _saving():
+        control = _lock(meeting)
+        speech = Speech(meeting_id=meeting.id, agenda_item_id=item.id, participant=clean["participant"],
+                        kind=clean["kind"], title=clean.get("title", ""), status=clean["status"],
+                        allotted_seconds=clean.get("allotted_seconds"), summary=clean.get("summary", ""),
+                        requested_by_delegate=requested_by_delegate, paused_seconds=0)
+        last = db.session.scalar(select(func.max(Speech.position)).where(Speech.agenda_item_id == item.id))
+        speech.position = (last or 0) + 1
+        db.session.add(speech)
+        db.session.flush()
+        if "position" in clean:
+            _place(speech, clean["position"])
+        _bump(control)
+        action = "speech.requested" if clean["status"] == SpeechStatus.requested else "speech.added"
+        _audit(meeting, action, speech.public_id, _summary_label(speech), audit.diff({}, describe(speech)),
+               actor_label=actor_label)
+        return speech
 
 
 def add_speeches(item: AgendaItem, rows: Sequence[dict[str, Any]], *, user: User | None) -> list[Speech]:
@@ -526,26 +528,25 @@ def add_speeches(item: AgendaItem, rows: Sequence[dict[str, Any]], *, user: User
             if "position" in clean:
                 raise ValidationError(_("Unknown fields: %(fields)s", fields="position"), field="position")
         except ValidationError as exc:
-            db.session.rollback()
             raise ValidationError(_("Speech %(n)d: %(message)s", n=number, message=exc.message),
                                   field=exc.field) from None
         cleaned.append((participant, clean))
-    control = _lock(meeting)
-    last = db.session.scalar(select(func.max(Speech.position)).where(Speech.agenda_item_id == item.id)) or 0
-    added = []
-    for offset, (participant, clean) in enumerate(cleaned, start=1):
-        speech = Speech(meeting_id=meeting.id, agenda_item_id=item.id, participant=participant,
-                        kind=clean["kind"], title=clean.get("title", ""), status=clean["status"],
-                        allotted_seconds=clean.get("allotted_seconds"), summary=clean.get("summary", ""),
-                        requested_by_delegate=False, paused_seconds=0, position=last + offset)
-        db.session.add(speech)
-        added.append(speech)
-    db.session.flush()
-    _bump(control)
-    _audit(meeting, "speeches.added", item.public_id, item.title,
-           {"speeches": [[None, _summary_label(s)] for s in added]}, object_type="agenda_item")
-    _commit()
-    return added
+    with _saving():
+        control = _lock(meeting)
+        last = db.session.scalar(select(func.max(Speech.position)).where(Speech.agenda_item_id == item.id)) or 0
+        added = []
+        for offset, (participant, clean) in enumerate(cleaned, start=1):
+            speech = Speech(meeting_id=meeting.id, agenda_item_id=item.id, participant=participant,
+                            kind=clean["kind"], title=clean.get("title", ""), status=clean["status"],
+                            allotted_seconds=clean.get("allotted_seconds"), summary=clean.get("summary", ""),
+                            requested_by_delegate=False, paused_seconds=0, position=last + offset)
+            db.session.add(speech)
+            added.append(speech)
+        db.session.flush()
+        _bump(control)
+        _audit(meeting, "speeches.added", item.public_id, item.title,
+               {"speeches": [[None, _summary_label(s)] for s in added]}, object_type="agenda_item")
+        return added
 
 
 def update_speech(speech: Speech, data: dict[str, Any], *, user: User | None, version: Any = None,
@@ -557,36 +558,35 @@ def update_speech(speech: Speech, data: dict[str, Any], *, user: User | None, ve
         return set_summary(speech, data.get("summary"), user=user, version=version)
     _ensure_list_editable(meeting)
     clean = _clean(meeting, data)
-    control = _lock(meeting)
-    speech = _fresh(speech)
-    _check_version(speech, version)
-    before = describe(speech)
-    old_summary = speech.summary
-    if "participant" in clean and clean["participant"].id != speech.participant_id:
-        if speech.started_at is not None:
-            raise Conflict(_("This speech has begun: its speaker can no longer be changed."))
-        speech.participant = clean["participant"]
-    for key in ("kind", "title", "allotted_seconds"):
-        if key in clean:
-            setattr(speech, key, clean[key])
-    if "position" in clean and clean["position"] != speech.position:
-        _place(speech, clean["position"])
-    if "status" in clean and clean["status"] != speech.status:
-        _move(control, speech, clean["status"], now or utcnow())
-    if "summary" in clean and clean["summary"] != speech.summary:
-        speech.summary = clean["summary"]
-        speech.summary_updated_at = utcnow()
-        speech.summary_updated_by_id = user.id if user is not None else None
-    changes = audit.diff(before, describe(speech))
-    if speech.summary != old_summary:
-        changes["summary"] = ["…" if old_summary else "", f"{len(speech.summary)} characters"]
-    if not changes:
-        db.session.rollback()
+    with _saving():
+        control = _lock(meeting)
+        speech = _fresh(speech)
+        _check_version(speech, version)
+        before = describe(speech)
+        old_summary = speech.summary
+        if "participant" in clean and clean["participant"].id != speech.participant_id:
+            if speech.started_at is not None:
+                raise Conflict(_("This speech has begun: its speaker can no longer be changed."))
+            speech.participant = clean["participant"]
+        for key in ("kind", "title", "allotted_seconds"):
+            if key in clean:
+                setattr(speech, key, clean[key])
+        if "position" in clean and clean["position"] != speech.position:
+            _place(speech, clean["position"])
+        if "status" in clean and clean["status"] != speech.status:
+            _move(control, speech, clean["status"], now or utcnow())
+        if "summary" in clean and clean["summary"] != speech.summary:
+            speech.summary = clean["summary"]
+            speech.summary_updated_at = utcnow()
+            speech.summary_updated_by_id = user.id if user is not None else None
+        changes = audit.diff(before, describe(speech))
+        if speech.summary != old_summary:
+            changes["summary"] = ["…" if old_summary else "", f"{len(speech.summary)} characters"]
+        if not changes:
+            return speech
+        _bump(control)
+        _audit(meeting, "speech.updated", speech.public_id, _summary_label(speech), changes)
         return speech
-    _bump(control)
-    _audit(meeting, "speech.updated", speech.public_id, _summary_label(speech), changes)
-    _commit()
-    return speech
 
 
 def delete_speech(speech: Speech, *, user: User | None, version: Any = None) -> None:
@@ -594,21 +594,21 @@ def delete_speech(speech: Speech, *, user: User | None, version: Any = None) -> 
     one instead if its record should remain)."""
     meeting = speech.meeting
     _ensure_list_editable(meeting)
-    control = _lock(meeting)
-    speech = _fresh(speech)
-    _check_version(speech, version)
-    if speech.started_at is not None or speech.status in (SpeechStatus.speaking, SpeechStatus.done):
-        raise Conflict(_("This speech has been delivered: it stays on the list for the minutes."))
-    stored = [text.stored_name for text in speech.texts]
-    if control.current_speech_id == speech.id:
-        control.current_speech_id = None
-    item_id = speech.agenda_item_id
-    _audit(meeting, "speech.deleted", speech.public_id, _summary_label(speech), describe(speech))
-    db.session.delete(speech)
-    db.session.flush()
-    _renumber(_ordered(item_id))
-    _bump(control)
-    _commit()
+    with _saving():
+        control = _lock(meeting)
+        speech = _fresh(speech)
+        _check_version(speech, version)
+        if speech.started_at is not None or speech.status in (SpeechStatus.speaking, SpeechStatus.done):
+            raise Conflict(_("This speech has been delivered: it stays on the list for the minutes."))
+        stored = [text.stored_name for text in speech.texts]
+        if control.current_speech_id == speech.id:
+            control.current_speech_id = None
+        item_id = speech.agenda_item_id
+        _audit(meeting, "speech.deleted", speech.public_id, _summary_label(speech), describe(speech))
+        db.session.delete(speech)
+        db.session.flush()
+        _renumber(_ordered(item_id))
+        _bump(control)
     for name in stored:
         files.discard(_storage(), name)
 
@@ -618,26 +618,24 @@ def reorder(item: AgendaItem, order: Sequence[str], *, user: User | None, revisi
     ids (speeches not named keep their relative place after them). Answers whether anything moved."""
     meeting = item.meeting
     _ensure_list_editable(meeting)
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    speeches = _ordered(item.id)
-    known = {s.public_id for s in speeches}
-    if any(str(public_id) not in known for public_id in order):
-        db.session.rollback()
-        raise NotFound(_("No such speech."))
-    rank = {str(public_id): i for i, public_id in enumerate(order)}
-    before = [s.public_id for s in speeches]
-    speeches.sort(key=lambda s: (rank.get(s.public_id, len(rank) + s.position), s.position))
-    after = [s.public_id for s in speeches]
-    if after == before:
-        db.session.rollback()
-        return False
-    _renumber(speeches)
-    _bump(control)
-    _audit(meeting, "speech.reordered", item.public_id, item.title, {"order": [before, after]},
-           object_type="agenda_item")
-    _commit()
-    return True
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        speeches = _ordered(item.id)
+        known = {s.public_id for s in speeches}
+        if any(str(public_id) not in known for public_id in order):
+            raise NotFound(_("No such speech."))
+        rank = {str(public_id): i for i, public_id in enumerate(order)}
+        before = [s.public_id for s in speeches]
+        speeches.sort(key=lambda s: (rank.get(s.public_id, len(rank) + s.position), s.position))
+        after = [s.public_id for s in speeches]
+        if after == before:
+            return False
+        _renumber(speeches)
+        _bump(control)
+        _audit(meeting, "speech.reordered", item.public_id, item.title, {"order": [before, after]},
+               object_type="agenda_item")
+        return True
 
 
 def move(speech: Speech, direction: str, *, user: User | None, revision: Any = None) -> bool:
@@ -659,19 +657,18 @@ def set_status(speech: Speech, status: Any, *, user: User | None, revision: Any 
     meeting = speech.meeting
     _ensure_list_editable(meeting)
     target = _status(status)
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    speech = _fresh(speech)
-    before = speech.status
-    if target == before:
-        db.session.rollback()
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        speech = _fresh(speech)
+        before = speech.status
+        if target == before:
+            return speech
+        _move(control, speech, target, now or utcnow())
+        _bump(control)
+        _audit(meeting, f"speech.{target.value}", speech.public_id, _summary_label(speech),
+               {"status": [before.value, target.value]})
         return speech
-    _move(control, speech, target, now or utcnow())
-    _bump(control)
-    _audit(meeting, f"speech.{target.value}", speech.public_id, _summary_label(speech),
-           {"status": [before.value, target.value]})
-    _commit()
-    return speech
 
 
 def _refuse_move(speech: Speech, target: SpeechStatus) -> None:
@@ -765,21 +762,20 @@ def select_item(meeting: Meeting, item: AgendaItem, *, user: User | None, revisi
     _ensure_list_editable(meeting)
     if item.meeting_id != meeting.id:
         raise NotFound(_("No such agenda item."))
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    if control.current_item_id == item.id:
-        db.session.rollback()
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        if control.current_item_id == item.id:
+            return control
+        current = _current(control)
+        if current is not None and current.status == SpeechStatus.speaking:
+            raise Conflict(_("%(name)s is still speaking: stop the speech before moving to another item.",
+                             name=current.participant.full_name))
+        control.current_item_id = item.id
+        control.current_speech_id = None
+        _bump(control)
+        _control_audit(meeting, "speech.item_selected", None, item.title, {"item": item.public_id})
         return control
-    current = _current(control)
-    if current is not None and current.status == SpeechStatus.speaking:
-        raise Conflict(_("%(name)s is still speaking: stop the speech before moving to another item.",
-                         name=current.participant.full_name))
-    control.current_item_id = item.id
-    control.current_speech_id = None
-    _bump(control)
-    _control_audit(meeting, "speech.item_selected", None, item.title, {"item": item.public_id})
-    _commit()
-    return control
 
 
 def call(meeting: Meeting, speech: Speech, *, user: User | None, revision: Any = None,
@@ -787,44 +783,44 @@ def call(meeting: Meeting, speech: Speech, *, user: User | None, revision: Any =
     """Invite a speaker to the rostrum: the hall shows them with their full time; the clock starts
     with ``start``. A speech still running is finished first."""
     _ensure_list_editable(meeting)
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    speech = _fresh(speech)
-    if speech.meeting_id != meeting.id:
-        raise NotFound(_("No such speech."))
-    if speech.status == SpeechStatus.requested:
-        raise Conflict(_("Approve the request of %(name)s before calling them.", name=speech.participant.full_name))
-    if speech.status != SpeechStatus.approved:
-        _refuse_move(speech, SpeechStatus.speaking)
-    current = _current(control)
-    if current is not None and current.id != speech.id and current.status == SpeechStatus.speaking:
-        _finish(current, now or utcnow())
-    control.current_item_id = speech.agenda_item_id
-    control.current_speech_id = speech.id
-    _bump(control)
-    _control_audit(meeting, "speech.called", speech)
-    _commit()
-    return speech
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        speech = _fresh(speech)
+        if speech.meeting_id != meeting.id:
+            raise NotFound(_("No such speech."))
+        if speech.status == SpeechStatus.requested:
+            raise Conflict(_("Approve the request of %(name)s before calling them.", name=speech.participant.full_name))
+        if speech.status != SpeechStatus.approved:
+            _refuse_move(speech, SpeechStatus.speaking)
+        current = _current(control)
+        if current is not None and current.id != speech.id and current.status == SpeechStatus.speaking:
+            _finish(current, now or utcnow())
+        control.current_item_id = speech.agenda_item_id
+        control.current_speech_id = speech.id
+        _bump(control)
+        _control_audit(meeting, "speech.called", speech)
+        return speech
 
 
 def start(meeting: Meeting, speech: Speech | None = None, *, user: User | None, revision: Any = None,
           now: datetime | None = None) -> Speech:
     """Start the clock of a speech (the current one when none is named)."""
     _ensure_list_editable(meeting)
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    target = _fresh(speech) if speech is not None else _current(control)
-    if target is None:
-        raise Conflict(_("Call a speaker first."))
-    if target.meeting_id != meeting.id:
-        raise NotFound(_("No such speech."))
-    if target.status == SpeechStatus.requested:
-        raise Conflict(_("Approve the request of %(name)s before calling them.", name=target.participant.full_name))
-    _move(control, target, SpeechStatus.speaking, now or utcnow())
-    _bump(control)
-    _control_audit(meeting, "speech.started", target)
-    _commit()
-    return target
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        target = _fresh(speech) if speech is not None else _current(control)
+        if target is None:
+            raise Conflict(_("Call a speaker first."))
+        if target.meeting_id != meeting.id:
+            raise NotFound(_("No such speech."))
+        if target.status == SpeechStatus.requested:
+            raise Conflict(_("Approve the request of %(name)s before calling them.", name=target.participant.full_name))
+        _move(control, target, SpeechStatus.speaking, now or utcnow())
+        _bump(control)
+        _control_audit(meeting, "speech.started", target)
+        return target
 
 
 def _running(control: SpeechControl) -> Speech:
@@ -836,47 +832,47 @@ def _running(control: SpeechControl) -> Speech:
 
 def pause(meeting: Meeting, *, user: User | None, revision: Any = None, now: datetime | None = None) -> Speech:
     _ensure_list_editable(meeting)
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    current = _running(control)
-    try:
-        _set_clock(current, timing.pause(_clock(current), now or utcnow()))
-    except timing.ClockError:
-        raise Conflict(_("The speech is paused already.")) from None
-    _bump(control)
-    _control_audit(meeting, "speech.paused", current)
-    _commit()
-    return current
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        current = _running(control)
+        try:
+            _set_clock(current, timing.pause(_clock(current), now or utcnow()))
+        except timing.ClockError:
+            raise Conflict(_("The speech is paused already.")) from None
+        _bump(control)
+        _control_audit(meeting, "speech.paused", current)
+        return current
 
 
 def resume(meeting: Meeting, *, user: User | None, revision: Any = None, now: datetime | None = None) -> Speech:
     _ensure_list_editable(meeting)
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    current = _running(control)
-    try:
-        _set_clock(current, timing.resume(_clock(current), now or utcnow()))
-    except timing.ClockError:
-        raise Conflict(_("The speech is not paused.")) from None
-    _bump(control)
-    _control_audit(meeting, "speech.resumed", current)
-    _commit()
-    return current
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        current = _running(control)
+        try:
+            _set_clock(current, timing.resume(_clock(current), now or utcnow()))
+        except timing.ClockError:
+            raise Conflict(_("The speech is not paused.")) from None
+        _bump(control)
+        _control_audit(meeting, "speech.resumed", current)
+        return current
 
 
 def stop(meeting: Meeting, *, user: User | None, revision: Any = None, now: datetime | None = None) -> Speech:
     """End the current speech; it stays on the display, with its time, until the next is called."""
     _ensure_list_editable(meeting)
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    current = _running(control)
-    _finish(current, now or utcnow())
-    _bump(control)
-    elapsed = round(timing.elapsed(_clock(current), current.ended_at or utcnow()))
-    _control_audit(meeting, "speech.done", current, changes={"elapsed_seconds": elapsed,
-                                                              "allotted_seconds": current.allotted_seconds})
-    _commit()
-    return current
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        current = _running(control)
+        _finish(current, now or utcnow())
+        _bump(control)
+        elapsed = round(timing.elapsed(_clock(current), current.ended_at or utcnow()))
+        _control_audit(meeting, "speech.done", current, changes={"elapsed_seconds": elapsed,
+                                                                  "allotted_seconds": current.allotted_seconds})
+        return current
 
 
 def call_next(meeting: Meeting, *, user: User | None, revision: Any = None, item: AgendaItem | None = None,
@@ -885,28 +881,27 @@ def call_next(meeting: Meeting, *, user: User | None, revision: Any = None, item
     (or of ``item`` when the hall has no current item yet). Answers the called speech, or None when
     no one is left on the list."""
     _ensure_list_editable(meeting)
-    control = _lock(meeting)
-    _check_revision(control, revision)
-    if control.current_item_id is None and item is not None:
-        control.current_item_id = item.id
-    if control.current_item_id is None:
-        raise Conflict(_("Choose the agenda item whose speakers list runs now."))
-    current = _current(control)
-    if current is not None and current.status == SpeechStatus.speaking:
-        _finish(current, now or utcnow())
-    following = _next_after(_ordered(control.current_item_id), current)
-    if following is None:
-        if current is not None and current.status == SpeechStatus.done:
-            control.current_speech_id = None
+    with _saving():
+        control = _lock(meeting)
+        _check_revision(control, revision)
+        if control.current_item_id is None and item is not None:
+            control.current_item_id = item.id
+        if control.current_item_id is None:
+            raise Conflict(_("Choose the agenda item whose speakers list runs now."))
+        current = _current(control)
+        if current is not None and current.status == SpeechStatus.speaking:
+            _finish(current, now or utcnow())
+        following = _next_after(_ordered(control.current_item_id), current)
+        if following is None:
+            if current is not None and current.status == SpeechStatus.done:
+                control.current_speech_id = None
+            _bump(control)
+            _control_audit(meeting, "speech.list_ended", None)
+            return None
+        control.current_speech_id = following.id
         _bump(control)
-        _control_audit(meeting, "speech.list_ended", None)
-        _commit()
-        return None
-    control.current_speech_id = following.id
-    _bump(control)
-    _control_audit(meeting, "speech.called", following)
-    _commit()
-    return following
+        _control_audit(meeting, "speech.called", following)
+        return following
 
 
 # The hall: what the display and the control page show ----------------------------------------------
@@ -1016,8 +1011,8 @@ def note_display_opened(display: MeetingDisplay) -> None:
     meeting = display.meeting
     if not Classification(meeting.classification).is_classified:
         return
-    _audit(meeting, "hall_display.opened", display.public_id, display.name, object_type="hall_display")
-    _commit()
+    with atomic():
+        _audit(meeting, "hall_display.opened", display.public_id, display.name, object_type="hall_display")
 
 
 # Hall displays ------------------------------------------------------------------------------------
@@ -1046,10 +1041,10 @@ def create_display(meeting: Meeting, *, user: User | None, name: str = "",
     display = MeetingDisplay(meeting_id=meeting.id, name=label, token_hash=token_hash(token), hint=token[:8],
                              created_by_id=user.id if user is not None else None,
                              untimed_kinds=_untimed_kinds(untimed_kinds))
-    db.session.add(display)
-    db.session.flush()
-    _audit(meeting, "hall_display.created", display.public_id, label, object_type="hall_display")
-    _commit()
+    with _saving():
+        db.session.add(display)
+        db.session.flush()
+        _audit(meeting, "hall_display.created", display.public_id, label, object_type="hall_display")
     return display, token
 
 
@@ -1068,10 +1063,10 @@ def set_untimed_kinds(display: MeetingDisplay, kinds: Iterable[str], *, user: Us
     if value == display.untimed_kinds:
         return
     before = display.untimed_kinds
-    display.untimed_kinds = value
-    _audit(display.meeting, "hall_display.changed", display.public_id, display.name, object_type="hall_display",
-           changes={"untimed_kinds": [before, value]})
-    _commit()
+    with _saving():
+        display.untimed_kinds = value
+        _audit(display.meeting, "hall_display.changed", display.public_id, display.name,
+               object_type="hall_display", changes={"untimed_kinds": [before, value]})
 
 
 def display_state(display: MeetingDisplay, levels: Any) -> dict[str, Any]:
@@ -1083,9 +1078,10 @@ def display_state(display: MeetingDisplay, levels: Any) -> dict[str, Any]:
 def revoke_display(display: MeetingDisplay, *, user: User | None) -> None:
     if display.revoked_at is not None:
         return
-    display.revoked_at = utcnow()
-    _audit(display.meeting, "hall_display.revoked", display.public_id, display.name, object_type="hall_display")
-    _commit()
+    with _saving():
+        display.revoked_at = utcnow()
+        _audit(display.meeting, "hall_display.revoked", display.public_id, display.name,
+               object_type="hall_display")
 
 
 def display_by_token(token: str | None) -> MeetingDisplay | None:
@@ -1103,8 +1099,9 @@ def seen(display: MeetingDisplay, now: datetime | None = None) -> None:
     """Note that the display is polling, at most once a minute (not a write per poll)."""
     now = now or utcnow()
     if display.last_seen_at is None or now - display.last_seen_at >= DISPLAY_SEEN_EVERY:
-        db.session.execute(update(MeetingDisplay).where(MeetingDisplay.id == display.id).values(last_seen_at=now))
-        db.session.commit()
+        with atomic():
+            db.session.execute(update(MeetingDisplay).where(MeetingDisplay.id == display.id)
+                               .values(last_seen_at=now))
 
 
 # Requests from delegates --------------------------------------------------------------------------
@@ -1175,20 +1172,19 @@ def set_summary(speech: Speech, summary: Any, *, user: User | None, version: Any
     if meeting.status == MeetingStatus.archived:
         raise Conflict(_("This meeting is archived: its summaries can no longer be changed."))
     clean = _clean(meeting, {"summary": summary})["summary"]
-    _lock(meeting)
-    speech = _fresh(speech)
-    _check_version(speech, version)
-    if clean == speech.summary:
-        db.session.rollback()
+    with _saving():
+        _lock(meeting)
+        speech = _fresh(speech)
+        _check_version(speech, version)
+        if clean == speech.summary:
+            return speech
+        had = bool(speech.summary)
+        speech.summary = clean
+        speech.summary_updated_at = utcnow()
+        speech.summary_updated_by_id = user.id if user is not None else None
+        _audit(meeting, "speech.summary_written", speech.public_id, _summary_label(speech),
+               {"summary": ["…" if had else "", f"{len(clean)} characters"]})
         return speech
-    had = bool(speech.summary)
-    speech.summary = clean
-    speech.summary_updated_at = utcnow()
-    speech.summary_updated_by_id = user.id if user is not None else None
-    _audit(meeting, "speech.summary_written", speech.public_id, _summary_label(speech),
-           {"summary": ["…" if had else "", f"{len(clean)} characters"]})
-    _commit()
-    return speech
 
 
 @dataclass(frozen=True)
@@ -1327,24 +1323,23 @@ def upload_text(speech: Speech, data: bytes, filename: str, *, user: User | None
     checked = check_upload(data, filename)
     stored_name = files.store(_storage(), data)
     try:
-        _lock(meeting)
-        speech = _fresh(speech)
-        number = (db.session.scalar(select(func.max(SpeechText.number)).where(SpeechText.speech_id == speech.id))
-                  or 0) + 1
-        text = SpeechText(speech_id=speech.id, number=number,
-                          filename=files.clean_filename(filename, checked.media_type), stored_name=stored_name,
-                          media_type=checked.media_type, size=checked.size, sha256=checked.sha256,
-                          uploaded_by_id=user.id if user is not None else None,
-                          check_against_delivery=bool(check_against_delivery), embargo=bool(embargo))
-        db.session.add(text)
-        db.session.flush()
-        _audit(meeting, "speech_text.uploaded", text.public_id, _summary_label(speech),
-               {"number": number, "filename": text.filename, "size": text.size, "sha256": text.sha256,
-                "embargo": text.embargo, "check_against_delivery": text.check_against_delivery},
-               object_type="speech_text")
-        _commit()
-    except Exception:
-        db.session.rollback()
+        with _saving():
+            _lock(meeting)
+            speech = _fresh(speech)
+            number = (db.session.scalar(select(func.max(SpeechText.number)).where(SpeechText.speech_id == speech.id))
+                      or 0) + 1
+            text = SpeechText(speech_id=speech.id, number=number,
+                              filename=files.clean_filename(filename, checked.media_type), stored_name=stored_name,
+                              media_type=checked.media_type, size=checked.size, sha256=checked.sha256,
+                              uploaded_by_id=user.id if user is not None else None,
+                              check_against_delivery=bool(check_against_delivery), embargo=bool(embargo))
+            db.session.add(text)
+            db.session.flush()
+            _audit(meeting, "speech_text.uploaded", text.public_id, _summary_label(speech),
+                   {"number": number, "filename": text.filename, "size": text.size, "sha256": text.sha256,
+                    "embargo": text.embargo, "check_against_delivery": text.check_against_delivery},
+                   object_type="speech_text")
+    except Exception:   # nothing was kept: nor is the file
         files.discard(_storage(), stored_name)
         raise
     return text
@@ -1363,16 +1358,17 @@ def update_text(text: SpeechText, *, user: User | None, embargo: bool | None = N
     meeting = text.speech.meeting
     _ensure_list_editable(meeting)
     before = {"embargo": text.embargo, "check_against_delivery": text.check_against_delivery}
-    if embargo is not None:
-        text.embargo = bool(embargo)
-    if check_against_delivery is not None:
-        text.check_against_delivery = bool(check_against_delivery)
-    changes = audit.diff(before, {"embargo": text.embargo, "check_against_delivery": text.check_against_delivery})
-    if not changes:
-        return text
-    _audit(meeting, "speech_text.updated", text.public_id, _summary_label(text.speech), changes,
-           object_type="speech_text")
-    _commit()
+    with _saving():
+        if embargo is not None:
+            text.embargo = bool(embargo)
+        if check_against_delivery is not None:
+            text.check_against_delivery = bool(check_against_delivery)
+        changes = audit.diff(before, {"embargo": text.embargo,
+                                      "check_against_delivery": text.check_against_delivery})
+        if not changes:
+            return text
+        _audit(meeting, "speech_text.updated", text.public_id, _summary_label(text.speech), changes,
+               object_type="speech_text")
     return text
 
 
@@ -1397,9 +1393,9 @@ def open_text(text: SpeechText, *, user: User) -> Path:
         raise NotFound(_("No such text."))
     path = _file(text)
     if level.is_classified:
-        _audit(speech.meeting, "speech_text.downloaded", text.public_id, _summary_label(speech),
-               {"number": text.number, "classification": level.value}, object_type="speech_text")
-        db.session.commit()
+        with atomic():
+            _audit(speech.meeting, "speech_text.downloaded", text.public_id, _summary_label(speech),
+                   {"number": text.number, "classification": level.value}, object_type="speech_text")
     return path
 
 

@@ -19,7 +19,6 @@ from planner.core.models import utcnow
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
 from planner.core.web import form_error as _form_error
 from planner.core.web import signed_in_user as _user
-from planner.extensions import db
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import meeting_editable as _editable
 from planner.meetings.tabs import meeting_page, meeting_tabs
@@ -153,7 +152,6 @@ def control_action(meeting_id: str):
             back_item = speech.agenda_item.public_id
         message = _act(meeting, action, speech, form.item.data or None, revision, user)
     except PlannerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
     else:
         if message:
@@ -226,7 +224,6 @@ def reorder(meeting_id: str):
         item = _item(meeting, str(data.get("item") or ""))
         services.reorder(item, order, user=_user(), revision=data.get("revision"))
     except PlannerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return jsonify({"ok": False, "detail": exc.message}), exc.status
     return jsonify({"ok": True})
@@ -255,7 +252,6 @@ def add(meeting_id: str, item_id: str):
                 "participant_id": form.participant_id.data, "kind": form.kind.data, "title": form.title.data or "",
                 "allotted_seconds": form.allotted.data or None}, user=_user())
         except PlannerError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
             flash(_("%(name)s is on the speakers list.", name=speech.participant.full_name), "success")
@@ -315,13 +311,11 @@ def speech(meeting_id: str, speech_id: str):
             "participant_id": form.participant_id.data, "kind": form.kind.data, "title": form.title.data or "",
             "allotted_seconds": form.allotted.data or None}, user=_user(), version=form.version.data)
     except Conflict as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         found = _speech(meeting, speech_id)
         form.version.data = str(found.version)   # saving again now overwrites, knowingly
         return _speech_page(meeting, found, form=form, current=found, status=409)
     except PlannerError as exc:
-        db.session.rollback()
         _form_error(form, exc, {"allotted_seconds": "allotted"})
         return _speech_page(meeting, _speech(meeting, speech_id), form=form, status=422)
     flash(_("The speech of %(name)s is saved.", name=found.participant.full_name), "success")
@@ -340,7 +334,6 @@ def delete(meeting_id: str, speech_id: str):
     try:
         services.delete_speech(found, user=_user(), version=form.version.data)
     except PlannerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("speeches.speech", meeting_id=meeting.public_id, speech_id=speech_id))
     flash(_("%(name)s is taken off the speakers list.", name=name), "success")
@@ -360,7 +353,6 @@ def summary(meeting_id: str, speech_id: str):
         try:
             services.set_summary(found, form.summary.data or "", user=_user(), version=form.version.data)
         except PlannerError as exc:
-            db.session.rollback()
             if back:
                 flash(exc.message, "error")
             else:
@@ -393,7 +385,6 @@ def upload_text(meeting_id: str, speech_id: str):
                                     check_against_delivery=form.check_against_delivery.data,
                                     embargo=form.embargo.data)
     except PlannerError as exc:
-        db.session.rollback()
         _form_error(form, exc)
         return _speech_page(meeting, _speech(meeting, speech_id), text_form=form, status=exc.status)
     flash(_("Version %(n)d of the text is saved.", n=text.number), "success")
@@ -433,7 +424,6 @@ def text_flags(meeting_id: str, speech_id: str, text_id: str):
         services.update_text(text, user=_user(), embargo=flag(form.embargo.data),
                              check_against_delivery=flag(form.check_against_delivery.data))
     except PlannerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
     else:
         flash(_("Version %(n)d of the text is updated.", n=text.number), "success")
@@ -496,7 +486,6 @@ def displays(meeting_id: str):
                 _display, token = services.create_display(meeting, user=_user(), name=form.name.data or "",
                                                           untimed_kinds=form.untimed_kinds.data or [])
             except PlannerError as exc:
-                db.session.rollback()
                 flash(exc.message, "error")
             else:
                 session[NEW_DISPLAY_KEY] = url_for("portal.hall", token=token, _external=True)
@@ -521,7 +510,6 @@ def display_untimed(meeting_id: str, display_id: str):
     try:
         services.set_untimed_kinds(display, form.untimed_kinds.data or [], user=_user())
     except PlannerError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
     else:
         flash(_("The display “%(name)s” has been changed.", name=display.name), "success")
