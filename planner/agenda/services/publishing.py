@@ -1,0 +1,126 @@
+"""The agenda published: releases (frozen versions with their changelog), the changes waiting for the next
+one, and publishing (with the meeting, in one transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from planner.accounts.models import User
+from planner.agenda import releases as release_rules
+from planner.agenda.models import (
+    AgendaItem,
+    AgendaRelease,
+)
+from planner.agenda.services.reading import RELEASED, _audit, list_items
+from planner.core import audit
+from planner.core.db import atomic
+from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.extensions import db
+from planner.meetings import services as meeting_services
+from planner.meetings.models import Meeting, MeetingStatus
+
+# Releases -----------------------------------------------------------------------------------------
+
+def snapshot(items: Iterable[AgendaItem]) -> release_rules.Snapshot:
+    """The agenda as plain data, as a release keeps it (every item, whatever its classification)."""
+    items = list(items)
+    public = {item.id: item.public_id for item in items}
+    return {
+        item.public_id: release_rules.entry(
+            title=item.title, kind=item.kind.value, starts_at=item.starts_at, ends_at=item.ends_at,
+            room=item.room.name if item.room is not None else None,
+            room_id=item.room.public_id if item.room is not None else None,
+            presiding=[p.full_name for p in item.presiding], status=item.status.value,
+            parent=public.get(item.parent_id) if item.parent_id else None,
+            classification=item.classification.value, position=item.position,
+            description=item.description, performer=item.performer,
+        )
+        for item in items
+    }
+
+
+def releases(meeting: Meeting) -> list[AgendaRelease]:
+    """The releases, newest first."""
+    return list(db.session.scalars(select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)
+                                   .order_by(AgendaRelease.number.desc())))
+
+
+def latest_release(meeting: Meeting) -> AgendaRelease | None:
+    return db.session.scalar(select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)
+                             .order_by(AgendaRelease.number.desc()).limit(1))
+
+
+def get_release(meeting: Meeting, number: int) -> AgendaRelease:
+    release = db.session.scalar(select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id,
+                                                            AgendaRelease.number == number))
+    if release is None:
+        raise NotFound(_("No such version of the agenda."))
+    return release
+
+
+def pending_changes(meeting: Meeting, items: Sequence[AgendaItem] | None = None
+                    ) -> tuple[AgendaRelease | None, list[dict[str, Any]]]:
+    """The latest release and what changed since (all items, unfiltered: callers filter by clearance).
+
+    ``items`` may be the whole agenda already loaded (``list_items(..., everything=True)``)."""
+    latest = latest_release(meeting)
+    current = snapshot(items if items is not None else list_items(meeting, None, everything=True))
+    return latest, release_rules.diff(latest.snapshot if latest else {}, current)
+
+
+# What the audit log calls a change of the agenda: every writer above records one of these.
+AGENDA_CHANGE_ACTIONS = ("agenda_item.created", "agenda_item.updated", "agenda_item.deleted",
+                         "agenda_item.reordered", "agenda_session.moved", "agenda.shifted",
+                         "agenda.items_created", "agenda.copied")
+
+
+def unpublished_change_counts(meeting_ids: Sequence[int]) -> dict[int, int]:
+    """For each meeting, how many changes of its agenda were made since its latest release (all of them
+    when it has none): one query for any number of meetings, read from the audit log that every change
+    writes, so a deleted item counts as well as a new one. Meetings without such changes are left out."""
+    if not meeting_ids:
+        return {}
+    latest = (select(AgendaRelease.meeting_id, func.max(AgendaRelease.created_at).label("at"))
+              .where(AgendaRelease.meeting_id.in_(meeting_ids)).group_by(AgendaRelease.meeting_id).subquery())
+    entry = audit.AuditEntry
+    rows = db.session.execute(
+        select(entry.meeting_id, func.count(entry.id))
+        .outerjoin(latest, latest.c.meeting_id == entry.meeting_id)
+        .where(entry.meeting_id.in_(meeting_ids), entry.action.in_(AGENDA_CHANGE_ACTIONS),
+               (latest.c.at.is_(None)) | (entry.created_at > latest.c.at))
+        .group_by(entry.meeting_id))
+    return {meeting_id: count for meeting_id, count in rows}
+
+
+def publish(meeting: Meeting, *, user: User | None, note: str = "", publish_meeting: bool = False) -> AgendaRelease:
+    """Freeze the agenda as version N with its changelog against N−1."""
+    meeting_services.ensure_editable(meeting)
+    items = list_items(meeting, None, everything=True)
+    if not items:
+        raise ValidationError(_("The agenda is empty: add items before publishing it."))
+    latest, changes = pending_changes(meeting, items)
+    if latest is not None and not changes:
+        raise Conflict(_("Nothing has changed since version %(n)d.", n=latest.number))
+    previous = latest.snapshot if latest else {}
+    number = (latest.number if latest else 0) + 1
+    release = AgendaRelease(
+        meeting_id=meeting.id, number=number, created_by_id=user.id if user is not None else None,
+        note=(note or "").strip(), snapshot=release_rules.with_sequences(previous, snapshot(items), changes),
+        changes=changes,
+    )
+    # One transaction: the release and the meeting's status are kept together, or neither.
+    with atomic(clash=Conflict(_("Someone else published a version meanwhile. Reload and publish again."))):
+        db.session.add(release)
+        db.session.flush()
+        _audit(meeting, "agenda.published", release.public_id,
+               _("Agenda version %(n)d published", n=number), release_rules.change_counts(changes),
+               object_type="agenda_release")
+        if publish_meeting and meeting.status == MeetingStatus.draft:
+            meeting_services.set_status(meeting, MeetingStatus.published)
+    for released in RELEASED:      # the products' work after a release (jobs: sent when their unit commits)
+        released(meeting, release)
+    return release
