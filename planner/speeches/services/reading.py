@@ -1,0 +1,197 @@
+"""Speeches read: the speeches and speaking items a reader may see (one visibility rule), the speakers
+of each item for the agenda's conflicts, and the constants the speeches' services share."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select, true
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
+
+from planner.accounts.models import Organization, User
+from planner.agenda import services as agenda_services
+from planner.agenda.models import AgendaItem, AgendaItemKind
+from planner.core.errors import NotFound
+from planner.core.permissions import (
+    Classification,
+)
+from planner.core.text import full_name
+from planner.delegates.models import Participant, Person
+from planner.extensions import db
+from planner.meetings import services as meeting_services
+from planner.meetings.models import Meeting
+from planner.speeches.models import (
+    Speech,
+    SpeechStatus,
+)
+
+SPEECH_FIELDS = ("participant_id", "kind", "title", "position", "allotted_seconds", "status", "summary")
+MAX_ALLOTTED_SECONDS = 4 * 3600
+MAX_SUMMARY = 20_000
+DEFAULT_TEXT_MAX_BYTES = 10 * 1024 * 1024
+# Items that hold no speeches of their own.
+NO_SPEECH_KINDS = frozenset({AgendaItemKind.session, AgendaItemKind.break_})
+# Items on which a delegate may ask to speak from their personal link.
+OPEN_KINDS = frozenset({AgendaItemKind.discussion})
+# How often a hall display's "last seen" is written (not on every poll).
+DISPLAY_SEEN_EVERY = timedelta(minutes=1)
+ACTIVE_STATUSES = (SpeechStatus.requested, SpeechStatus.approved, SpeechStatus.speaking, SpeechStatus.done)
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+def _speech_options(*, whole_meeting: bool = False) -> list[Any]:
+    # selectinload asks for 500 speeches' texts per query: a whole congress (600) loads them through its
+    # own query instead, in one, whatever its size.
+    texts = subqueryload(Speech.texts) if whole_meeting else selectinload(Speech.texts)
+    return [joinedload(Speech.participant).joinedload(Participant.person), texts]
+
+
+def visible_content_aggregates(meeting_id: int, levels: Collection[str]) -> list[Select[Any]]:
+    """Single-row aggregates of what a reader of these levels may see of a meeting's programme: its items
+    and who presides them (agenda.services.visible_items_aggregates) and the speeches on those items. The
+    versions of downloads (programme, invitations, booklet and the other printed matter) are made of
+    these, so that an ETag changes with what its reader may see and with nothing else."""
+    on_shown = (select(func.count(Speech.id).label("n"), func.max(Speech.updated_at).label("t"),
+                       func.sum(Speech.version).label("v"))
+                .join(AgendaItem, AgendaItem.id == Speech.agenda_item_id)
+                .where(Speech.meeting_id == meeting_id, agenda_services.visible_item_clause(levels)))
+    return [*agenda_services.visible_items_aggregates(meeting_id, levels), on_shown]
+
+
+def visible_content_stamp(meeting: Meeting, levels: Collection[str]) -> str:
+    """visible_content_aggregates as one string, in one statement."""
+    return joined_aggregates(visible_content_aggregates(meeting.id, levels))
+
+
+def joined_aggregates(queries: Sequence[Select[Any]]) -> str:
+    """Single-row aggregate queries read side by side in one statement, as one string."""
+    subqueries = [query.subquery(f"s{n}") for n, query in enumerate(queries)]
+    joined = subqueries[0]
+    for subquery in subqueries[1:]:
+        joined = joined.join(subquery, true())
+    row = db.session.execute(select(*(c for sq in subqueries for c in sq.c)).select_from(joined)).one()
+    return ":".join("" if value is None else str(value) for value in row)
+
+
+def can_hold_speeches(item: AgendaItem) -> bool:
+    return item.kind not in NO_SPEECH_KINDS
+
+
+def speaking_items(meeting: Meeting, user: User | None) -> list[AgendaItem]:
+    """The meeting's items that can hold speeches and that the user may see, in programme order."""
+    return [item for item in agenda_services.list_items(meeting, user) if can_hold_speeches(item)]
+
+
+def item_speeches(item: AgendaItem) -> list[Speech]:
+    """The speakers list of one item, in order, with the speakers and texts loaded."""
+    return list(db.session.scalars(
+        select(Speech).where(Speech.agenda_item_id == item.id).options(*_speech_options())
+        .order_by(Speech.position, Speech.id)).unique())
+
+
+def meeting_speeches(meeting: Meeting, user: User | None) -> list[Speech]:
+    """Every speech of the meeting on items the user may see, in list order per item (the caller
+    orders the items): one query for the speeches with their speakers, one for the texts."""
+    visible = {item.id for item in agenda_services.list_items(meeting, user)}
+    rows = db.session.scalars(
+        select(Speech).where(Speech.meeting_id == meeting.id).options(*_speech_options(whole_meeting=True))
+        .order_by(Speech.agenda_item_id, Speech.position, Speech.id)).unique()
+    return [speech for speech in rows if speech.agenda_item_id in visible]
+
+
+def by_item(speeches: Iterable[Speech]) -> dict[int, list[Speech]]:
+    grouped: dict[int, list[Speech]] = {}
+    for speech in speeches:
+        grouped.setdefault(speech.agenda_item_id, []).append(speech)
+    return grouped
+
+
+def _visible_item(item: AgendaItem, user: User | None) -> bool:
+    return agenda_services.item_visible(item, agenda_services.reader_levels(item.meeting.organization_id, user))
+
+
+def get_speech(org: Organization, public_id: str, *, user: User | None) -> Speech:
+    """A speech of a meeting of the organization, on an item the user may see; else not found."""
+    meetings = meeting_services.meetings_query(org, user).with_only_columns(Meeting.id).scalar_subquery()
+    speech = db.session.scalar(
+        select(Speech).where(Speech.public_id == str(public_id), Speech.meeting_id.in_(meetings))
+        .options(*_speech_options(), joinedload(Speech.agenda_item)))
+    if speech is None or not _visible_item(speech.agenda_item, user):
+        raise NotFound(_("No such speech."))
+    return speech
+
+
+def get_meeting_speech(meeting: Meeting, public_id: str, *, user: User | None) -> Speech:
+    speech = db.session.scalar(
+        select(Speech).where(Speech.meeting_id == meeting.id, Speech.public_id == str(public_id))
+        .options(*_speech_options(), joinedload(Speech.agenda_item)))
+    if speech is None or not _visible_item(speech.agenda_item, user):
+        raise NotFound(_("No such speech."))
+    return speech
+
+
+def speaker_choices(meeting: Meeting) -> list[Participant]:
+    """The meeting's participants in protocol order, for the speaker field."""
+    return agenda_services.presiding_choices(meeting)
+
+
+def meeting_participant(meeting: Meeting, public_id: str) -> Participant:
+    participant = db.session.scalar(select(Participant).where(Participant.meeting_id == meeting.id,
+                                                              Participant.public_id == str(public_id)))
+    if participant is None:
+        raise NotFound(_("No such participant."))
+    return participant
+
+
+def speaker_name(participant: Participant) -> str:
+    """“Đồng chí Nguyễn Văn An”: the honorific (capitalised) and the full name."""
+    honorific = (participant.honorific or "").strip()
+    name = participant.full_name
+    return f"{honorific[:1].upper()}{honorific[1:]} {name}" if honorific else name
+
+
+def classification_of(speech: Speech) -> Classification:
+    """The higher of the item's (and its session's) and the meeting's classification."""
+    levels = [speech.meeting.classification, speech.agenda_item.classification]
+    if speech.agenda_item.parent is not None:
+        levels.append(speech.agenda_item.parent.classification)
+    return max((Classification(level) for level in levels), key=lambda c: c.rank)
+
+
+def speakers_by_item(items: Sequence[AgendaItem]) -> dict[str, list[int]]:
+    """{agenda item public id: [person ids]} of the items' speakers (withdrawn ones left out), for the
+    agenda's conflict warnings: one query whatever the size of the agenda."""
+    ids = [item.id for item in items]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(AgendaItem.public_id, Participant.person_id)
+        .join(Speech, Speech.agenda_item_id == AgendaItem.id)
+        .join(Participant, Participant.id == Speech.participant_id)
+        .where(AgendaItem.id.in_(ids), Speech.status != SpeechStatus.withdrawn)
+        .order_by(AgendaItem.id, Speech.position)).all()
+    found: dict[str, list[int]] = {}
+    for item_id, person_id in rows:
+        people = found.setdefault(item_id, [])
+        if person_id not in people:
+            people.append(person_id)
+    return found
+
+
+def speaker_names(items: Sequence[AgendaItem]) -> dict[int, str]:
+    """{person id: full name} of the items' speakers, for the warnings' wording."""
+    ids = [item.id for item in items]
+    if not ids:
+        return {}
+    # The name's columns only: loading 600 speakers as participants with their people cost a third of
+    # the agenda editor's time on a congress.
+    rows = db.session.execute(
+        select(Person.id, Person.family_name, Person.middle_name, Person.given_name).distinct()
+        .join(Participant, Participant.person_id == Person.id)
+        .join(Speech, Speech.participant_id == Participant.id)
+        .where(Speech.agenda_item_id.in_(ids), Speech.status != SpeechStatus.withdrawn))
+    return {person_id: full_name(family, middle, given) for person_id, family, middle, given in rows}
