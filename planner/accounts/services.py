@@ -24,7 +24,7 @@ from planner.core.db import atomic, check_version
 from planner.core.errors import Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, Permission, Role
-from planner.core.text import name_collation_key, normalize, split_full_name
+from planner.core.text import clean_text, name_collation_key, split_full_name
 from planner.core.tokens import new_token, token_hash
 from planner.extensions import db
 
@@ -134,7 +134,7 @@ def _clean_organization(data: dict[str, Any]) -> dict[str, Any]:
             continue
         value = data[key]
         if key in ("name", "parent_name", "city", "body_code"):
-            value = normalize(value)
+            value = clean_text(value)
         clean[key] = value
     if "name" in clean and not clean["name"]:
         raise ValidationError(_("The organization needs a name."), field="name")
@@ -184,7 +184,7 @@ def update_organization(org: Organization, data: dict[str, Any], *, version: int
 
 
 def organization_by_name(name: str) -> Organization | None:
-    return db.session.scalar(select(Organization).where(Organization.name == normalize(name)))
+    return db.session.scalar(select(Organization).where(Organization.name == clean_text(name)))
 
 
 # Users and memberships ---------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def create_user(
     organization. None is the command line (or the demo), which makes the first cleared administrator.
     """
     email = normalize_email(email)
-    name = normalize(name)
+    name = clean_text(name)
     if not _EMAIL.match(email):
         raise ValidationError(_("Enter a valid e-mail address."), field="email")
     if not name:
@@ -375,7 +375,7 @@ def update_member(
     if active is not None:
         after["active"] = bool(active)
     if name is not None:
-        after["name"] = normalize(name)
+        after["name"] = clean_text(name)
         if not after["name"]:
             raise ValidationError(_("Enter the person's name."), field="name")
     changes = audit.diff(before, after)
@@ -421,7 +421,7 @@ def issue_api_token(user: User, org: Organization, name: str = "") -> tuple[ApiT
     if user.membership_in(org.id) is None:
         raise NotFound(_("No such user."))
     secret = new_token("pl_")
-    token = ApiToken(user=user, organization=org, name=normalize(name)[:120] or _("API token"),
+    token = ApiToken(user=user, organization=org, name=clean_text(name)[:120] or _("API token"),
                      token_hash=token_hash(secret), hint=secret[:8])
     with atomic():
         db.session.add(token)

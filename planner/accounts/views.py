@@ -29,6 +29,7 @@ from planner.core import audit
 from planner.core.errors import PlannerError
 from planner.core.inputs import parse_day
 from planner.core.permissions import Permission
+from planner.core.web import form_error
 from planner.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -51,14 +52,6 @@ def _login_failures() -> str:
 def _failed_login(response) -> bool:
     """A wrong password (the form again, 200); not a try refused for waiting (429), which counts nothing."""
     return response.status_code == 200
-
-
-def _apply_form_error(form, exc: PlannerError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    if field is not None:
-        field.errors = [*list(field.errors), exc.message]
-    else:
-        flash(exc.message, "error")
 
 
 # Failed sign-ins are limited per address and per account by a growing delay counted in the database
@@ -137,7 +130,7 @@ def setup(token: str):
         try:
             services.complete_setup(user, form.password.data)
         except PlannerError as exc:
-            _apply_form_error(form, exc)
+            form_error(form, exc)
         else:
             flash(_("Your password is set. Sign in with your e-mail address and the new password."), "success")
             return redirect(url_for("accounts.login"))
@@ -168,7 +161,7 @@ def change_password():
         try:
             services.change_password(user, form.current_password.data, form.password.data)
         except PlannerError as exc:
-            _apply_form_error(form, exc)
+            form_error(form, exc)
         else:
             login_user(user)  # the nonce changed: renew this browser's cookie, end the others
             flash(_("Your password has been changed. Other sessions have been signed out."), "success")
@@ -223,7 +216,7 @@ def users():
                     org, by=_admin(), email=form.email.data, name=form.name.data, role=form.role.data,
                     clearance=form.clearance.data, language=form.language.data)
             except PlannerError as exc:
-                _apply_form_error(form, exc)
+                form_error(form, exc)
                 status = 422
             else:
                 session["invitation_link"] = url_for("accounts.setup", token=setup_token, _external=True)
@@ -264,7 +257,7 @@ def edit_user(public_id: str):
                                    else request.form.get("clearance") or None,
                                    active=form.active.data, name=form.name.data)
         except PlannerError as exc:
-            _apply_form_error(form, exc)
+            form_error(form, exc)
             status = 422
         else:
             flash(_("The changes to %(name)s have been saved.", name=membership.user.name), "success")
@@ -305,7 +298,7 @@ def organization():
             services.update_organization(org, data, version=version)
         except (PlannerError, ValueError) as exc:
             if isinstance(exc, PlannerError):
-                _apply_form_error(form, exc)
+                form_error(form, exc)
             status = 409 if getattr(exc, "status", 0) == 409 else 422
         else:
             flash(_("The organization's settings have been saved."), "success")

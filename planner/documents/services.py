@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from planner.core import audit, workdays
 from planner.core.db import atomic, check_version
 from planner.core.errors import Conflict, ValidationError
-from planner.core.text import clean_text, normalize
+from planner.core.text import clean_text
 from planner.core.zipfiles import OfficeFileRefused, check_office_file, markup_message
 from planner.documents import issuers as issuer_rules
 from planner.documents.issuers import IssuingBody
@@ -298,8 +298,7 @@ def update_settings(org: Organization, data: dict[str, Any], *, version: int | N
 
 def _clean_lines(value: Any, field: str) -> str:
     """A name printed in the header: one line, or up to three where it may break between words."""
-    lines = [normalize(line) for line in str(value or "").replace("\r", "\n").split("\n")]
-    lines = [line for line in lines if line]
+    lines = [line for line in clean_text(value, multiline=True).split("\n") if line]
     if len(lines) > 3:
         raise ValidationError(_("At most three lines."), field=field)
     text = "\n".join(lines)
@@ -464,7 +463,7 @@ def store_letterhead(org: Organization, data: bytes, filename: str) -> DocumentS
     try:
         with atomic(_stale_settings()):
             current.letterhead_path = name
-            current.letterhead_name = normalize(os.path.basename(filename or ""))[:255] or "letterhead.docx"
+            current.letterhead_name = clean_text(os.path.basename(filename or ""))[:255] or "letterhead.docx"
             db.session.add(current)
             audit.record(db.session, organization_id=org.id, action="documents.letterhead_uploaded",
                          object_type="organization", object_id=org.public_id, summary=current.letterhead_name)

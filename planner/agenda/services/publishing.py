@@ -19,6 +19,7 @@ from planner.agenda.services.reading import RELEASED, _audit, list_items
 from planner.core import audit
 from planner.core.db import atomic
 from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.text import clean_text
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingStatus
@@ -109,8 +110,8 @@ def publish(meeting: Meeting, *, user: User | None, note: str = "", publish_meet
     number = (latest.number if latest else 0) + 1
     release = AgendaRelease(
         meeting_id=meeting.id, number=number, created_by_id=user.id if user is not None else None,
-        note=(note or "").strip(), snapshot=release_rules.with_sequences(previous, snapshot(items), changes),
-        changes=changes,
+        note=clean_text(note, multiline=True), changes=changes,
+        snapshot=release_rules.with_sequences(previous, snapshot(items), changes),
     )
     # One transaction: the release and the meeting's status are kept together, or neither.
     with atomic(clash=Conflict(_("Someone else published a version meanwhile. Reload and publish again."))):

@@ -96,7 +96,7 @@ def _clean(meeting: Meeting, data: dict[str, Any], lookups: _Lookups, *, user: U
         if len(clean["title"]) > 1000:
             raise ValidationError(_("The title is too long (at most 1000 characters)."), field="title")
     if "description" in data:
-        clean["description"] = (data["description"] or "").strip()
+        clean["description"] = clean_text(data["description"], multiline=True)
     if "performer" in data:
         clean["performer"] = clean_text(data["performer"])
         if len(clean["performer"]) > 500:

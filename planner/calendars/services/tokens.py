@@ -23,6 +23,7 @@ from planner.core.db import atomic
 from planner.core.errors import NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import clearance_of, visible_levels
+from planner.core.text import clean_text
 from planner.core.tokens import new_token, token_hash
 from planner.delegates.models import Participant
 from planner.extensions import db
@@ -53,7 +54,7 @@ def _issue(kind: FeedKind, organization_id: int, *, created_by: User | None, lab
            actor_label: str | None = None) -> tuple[FeedToken, str]:
     secret = new_token(TOKEN_PREFIX)
     token = FeedToken(organization_id=organization_id, kind=kind, token_hash=token_hash(secret), hint=secret[:8],
-                      label=(label or "").strip()[:120], created_by_id=created_by.id if created_by else None,
+                      label=clean_text(label)[:120], created_by_id=created_by.id if created_by else None,
                       meeting=meeting, participant=participant, user=user)
     db.session.add(token)
     db.session.flush()
@@ -78,7 +79,7 @@ def _active(query) -> list[FeedToken]:
 
 def issue_meeting_feed(meeting: Meeting, *, user: User | None, label: str = "") -> tuple[FeedToken, str]:
     """A new secret link to the meeting's feed (one of many: one for the press, one for the leaders…)."""
-    label = (label or "").strip()
+    label = clean_text(label)
     if len(label) > 120:
         raise ValidationError(_("At most %(n)d characters.", n=120), field="label")
     with atomic():

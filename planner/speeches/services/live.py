@@ -3,7 +3,7 @@ what the hall's displays show; the displays' secret links."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -167,34 +167,32 @@ def _running(control: SpeechControl) -> Speech:
     return current
 
 
-def pause(meeting: Meeting, *, user: User | None, revision: Any = None, now: datetime | None = None) -> Speech:
+def _turn_clock(meeting: Meeting, revision: Any, now: datetime | None,
+                step: Callable[[timing.Clock, datetime], timing.Clock], refusal: Callable[[], str],
+                action: str) -> Speech:
+    """Pause or resume the running speech's clock (``step``); ``refusal`` when the clock is already so."""
     _ensure_list_editable(meeting)
     with _saving():
         control = _lock(meeting)
         _check_revision(control, revision)
         current = _running(control)
         try:
-            _set_clock(current, timing.pause(_clock(current), now or utcnow()))
+            _set_clock(current, step(_clock(current), now or utcnow()))
         except timing.ClockError:
-            raise Conflict(_("The speech is paused already.")) from None
+            raise Conflict(refusal()) from None
         _bump(control)
-        _control_audit(meeting, "speech.paused", current)
+        _control_audit(meeting, action, current)
         return current
+
+
+def pause(meeting: Meeting, *, user: User | None, revision: Any = None, now: datetime | None = None) -> Speech:
+    return _turn_clock(meeting, revision, now, timing.pause, lambda: _("The speech is paused already."),
+                       "speech.paused")
 
 
 def resume(meeting: Meeting, *, user: User | None, revision: Any = None, now: datetime | None = None) -> Speech:
-    _ensure_list_editable(meeting)
-    with _saving():
-        control = _lock(meeting)
-        _check_revision(control, revision)
-        current = _running(control)
-        try:
-            _set_clock(current, timing.resume(_clock(current), now or utcnow()))
-        except timing.ClockError:
-            raise Conflict(_("The speech is not paused.")) from None
-        _bump(control)
-        _control_audit(meeting, "speech.resumed", current)
-        return current
+    return _turn_clock(meeting, revision, now, timing.resume, lambda: _("The speech is not paused."),
+                       "speech.resumed")
 
 
 def stop(meeting: Meeting, *, user: User | None, revision: Any = None, now: datetime | None = None) -> Speech:
