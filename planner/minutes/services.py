@@ -29,7 +29,6 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
@@ -60,6 +59,7 @@ from planner.minutes.models import (
     MinutesRevision,
     MinutesStatus,
 )
+from planner.speeches import services as speech_services
 from planner.speeches.models import Speech
 
 NOTICE_DUE_WORKING_DAYS = 5
@@ -194,15 +194,8 @@ def _participants(meeting: Meeting) -> list[Participant]:
 
 def _speeches(meeting: Meeting) -> dict[int, list[Speech]]:
     """Who spoke, for the minutes and the programme: every speech of the meeting with its speaker, by
-    agenda item id, in speaking order (one query)."""
-    rows = db.session.scalars(
-        select(Speech).where(Speech.meeting_id == meeting.id)
-        .options(joinedload(Speech.participant))
-        .order_by(Speech.agenda_item_id, Speech.position, Speech.id)).unique()
-    by_item: dict[int, list[Speech]] = {}
-    for speech in rows:
-        by_item.setdefault(speech.agenda_item_id, []).append(speech)
-    return by_item
+    agenda item id, in speaking order (one query): the speeches' read model."""
+    return speech_services.speeches_by_item(meeting)
 
 
 def speakers_by_item(meeting: Meeting) -> dict[str, list[str]]:

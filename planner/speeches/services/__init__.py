@@ -73,6 +73,7 @@ from planner.speeches.services.reading import (
     speaker_names,
     speakers_by_item,
     speaking_items,
+    speeches_by_item,
     visible_content_aggregates,
     visible_content_stamp,
 )
@@ -191,6 +192,7 @@ __all__ = [
     "speaker_names",
     "speakers_by_item",
     "speaking_items",
+    "speeches_by_item",
     "start",
     "statistics",
     "stop",

@@ -110,6 +110,16 @@ def by_item(speeches: Iterable[Speech]) -> dict[int, list[Speech]]:
     return grouped
 
 
+def speeches_by_item(meeting: Meeting) -> dict[int, list[Speech]]:
+    """Who spoke, the one read model of the minutes (theirs and ``minutes_records``) and the programme: every
+    speech of the meeting with its speaker, by agenda item id, in speaking order (one query). Every item's:
+    the caller keeps those of the items its reader may see."""
+    return by_item(db.session.scalars(
+        select(Speech).where(Speech.meeting_id == meeting.id)
+        .options(joinedload(Speech.participant).joinedload(Participant.person))
+        .order_by(Speech.agenda_item_id, Speech.position, Speech.id)).unique())
+
+
 def _visible_item(item: AgendaItem, user: User | None) -> bool:
     return agenda_services.item_visible(item, agenda_services.reader_levels(item.meeting.organization_id, user))
 

@@ -32,7 +32,7 @@ from planner.speeches.services.checks import (
     _saving,
     _summary_label,
 )
-from planner.speeches.services.reading import by_item, meeting_speeches, speaker_name, speaking_items
+from planner.speeches.services.reading import meeting_speeches, speaker_name, speaking_items, speeches_by_item
 
 # Summaries for the minutes ------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ def minutes_records(meeting: Meeting, user: User | None) -> list[MinutesItem]:
     pending) with the secretary's summaries. Withdrawn speeches are left out. Plain data, a fixed
     number of queries."""
     items = speaking_items(meeting, user)
-    grouped = by_item(meeting_speeches(meeting, user))
+    grouped = speeches_by_item(meeting)
     records: list[MinutesItem] = []
     for item in items:
         rows = [
