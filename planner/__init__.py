@@ -68,6 +68,7 @@ def _packages() -> tuple[Any, ...]:
         consultations,
         core,
         delegates,
+        elections,
         home,
         invitations,
         meeting_documents,
@@ -79,7 +80,7 @@ def _packages() -> tuple[Any, ...]:
         votes,
     )
 
-    return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, votes, meeting_documents,
+    return (core, api, accounts, meetings, delegates, agenda, speeches, minutes, votes, elections, meeting_documents,
             consultations, calendars, booklets, reports, invitations, archive, portal, home)
 
 
@@ -105,6 +106,7 @@ def _import_models() -> None:
     import planner.core.queue
     import planner.delegates.models
     import planner.documents.models
+    import planner.elections.models
     import planner.invitations.models
     import planner.meeting_documents.models
     import planner.meetings.models

@@ -61,6 +61,8 @@ def seed_history(org: Organization, admin) -> None:
             _conference(org, _weekday_on_or_after(first + timedelta(days=16), 3), rng, admin)
         if months_back in (10, 5):
             _training(org, _weekday_on_or_after(first + timedelta(days=20), 2), rng)
+        if months_back == 7:
+            _congress(org, _weekday_on_or_after(first + timedelta(days=12), 5), rng, admin)
 
 
 def _month_start(today: date, months_back: int) -> date:
@@ -279,3 +281,119 @@ def _training(org: Organization, day: date, rng: random.Random) -> None:
     _attend(participants, day, rng, rate=0.8)
     meetings.set_status(meeting, "published")
     meetings.set_status(meeting, "closed")
+
+
+# A congress and its elections ------------------------------------------------------------------------------
+
+CONGRESS_FAMILIES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương",
+                     "Lý", "Phan", "Huỳnh", "Trương")
+CONGRESS_GIVENS = ("An", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Huy",
+                   "Khánh", "Lan", "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Ngọc", "Phong", "Phúc", "Quang",
+                   "Sơn", "Tâm", "Thạch", "Thái", "Thanh", "Thảo", "Trung", "Tuấn", "Uyên", "Vân", "Việt", "Xuân",
+                   "Yến", "Bảo", "Chi", "Hiền")
+
+
+def _congress(org: Organization, day: date, rng: random.Random, admin) -> None:
+    """The office's Party congress (đại hội chi bộ, 40 delegates): its bodies elected by show of hands, the
+    credentials report adopted, the executive committee elected in two rounds (a tie at the last seat), the
+    secretary in one; counting minutes, election reports and the credentials report signed and kept."""
+    from planner.agenda import services as agenda
+    from planner.delegates import services as delegates
+    from planner.elections import services as elections
+    from planner.speeches import services as speeches
+    from planner.votes import services as votes
+
+    zone = ZoneInfo(org.timezone)
+    meeting = _create(org, title=f"Đại hội Chi bộ Văn phòng Thành ủy nhiệm kỳ {day.year} - {day.year + 5}",
+                      kind="congress", day=day, start=time(7, 30), end=time(11, 30),
+                      venue="Hội trường A, Trung tâm Hành chính")
+    people = []
+    for n in range(40):
+        # The head of the office presides the congress (the first of the presidium), as every meeting of the demo.
+        family, middle, given = ("Trần", "Văn", "Bình") if n == 0 else (
+            CONGRESS_FAMILIES[n % len(CONGRESS_FAMILIES)], rng.choice(("Văn", "Thị", "Hữu", "Minh", "Thanh", "Quốc")),
+            CONGRESS_GIVENS[n])
+        participant = delegates.add_participant(meeting, {
+            "family_name": family, "middle_name": middle, "given_name": given, "honorific": "đồng chí",
+            "title": "Chánh Văn phòng" if n == 0 else "Đảng viên", "unit": "Văn phòng Thành ủy",
+            "category": "delegate"}, allow_duplicate=True)
+        delegates.update_person(participant.person, {
+            "gender": "female" if rng.random() < 0.42 else "male",
+            "ethnicity": "Kinh" if rng.random() < 0.9 else rng.choice(("Cơ Tu", "Tày", "Hoa")),
+            "birth_year": day.year - rng.randrange(26, 59),
+            "education_level": rng.choice(("university", "university", "master", "master", "doctorate"))})
+        people.append(participant)
+    here = _attend(people, day, rng, rate=0.95, present=people[:12])
+    _presiding_and_secretary(meeting, people[0], people[3])
+
+    def item(title: str, kind: str, start: time, minutes: int):
+        return agenda.create_item(meeting, {"title": title, "kind": kind, "starts_at": datetime.combine(day, start),
+                                            "ends_at": datetime.combine(day, start) + timedelta(minutes=minutes)},
+                                  user=admin)
+
+    bodies = item("Bầu Đoàn Chủ tịch, Đoàn Thư ký, Ban Thẩm tra tư cách đại biểu, Ban Kiểm phiếu", "ceremony",
+                  time(7, 45), 15)
+    credentials = item("Báo cáo thẩm tra tư cách đại biểu", "report", time(8, 0), 15)
+    ballots = item("Bầu cử Chi ủy, Bí thư Chi bộ nhiệm kỳ mới", "other", time(9, 30), 90)
+    at = datetime.combine(day, time(7, 50), zone)
+    for kind, members in (("presidium", people[:3]), ("secretariat", people[3:5]),
+                          ("credentials_committee", people[5:8]), ("counting_committee", people[8:11])):
+        roles = {members[0].public_id: "Trưởng ban" if kind != "presidium" else "Chủ tịch Đại hội"}
+        votes.set_body_members(meeting, kind, [p.public_id for p in members], roles, user=admin)
+        _show_of_hands(votes, votes.put_body_to_vote(meeting, kind, bodies, user=admin), admin, at)
+    elections.update_credentials(meeting, {"signer_name": people[5].full_name, "disqualified": 0}, user=admin)
+    _show_of_hands(votes, votes.create_vote(credentials, {"title": "Thông qua Báo cáo thẩm tra tư cách đại biểu"},
+                                            user=admin), admin, datetime.combine(day, time(8, 10), zone))
+    elections.sign_credentials(meeting, user=admin)
+    candidates = [p for p in people if p not in people[8:11]]
+    committee = elections.create_election(meeting, {
+        "body": "executive_committee", "seats": 9, "title": f"Chi ủy Chi bộ nhiệm kỳ {day.year} - {day.year + 5}",
+        "seats_decision": "Đại hội biểu quyết tán thành 100%"}, user=admin)
+    for participant in candidates[:11]:
+        elections.add_candidate(committee, {"participant_id": participant.public_id}, user=admin)
+    first = elections.start_round(committee, user=admin)
+    present = first.present
+    # Two at the last seat with the same votes: a second round between them.
+    valid = present - 1
+    tie = max(first.base_count // 2 + 2, valid - 10)
+    _count(elections, first, [valid - n for n in range(8)] + [tie, tie, 5], present, admin)
+    second = elections.start_round(committee, user=admin)
+    _count(elections, second, [valid - 8, 7], present, admin)
+    secretary = elections.create_election(meeting, {"body": "secretary", "seats": 1,
+                                                    "title": "Bí thư Chi bộ"}, user=admin)
+    elected = [c.participant for c in elections.elected_so_far(committee)]
+    elections.add_candidate(secretary, {"participant_id": elected[0].public_id}, user=admin)
+    _count(elections, elections.start_round(secretary, user=admin), [present - 1], present, admin)
+    for election in (committee, secretary):
+        elections.sign_election_report(election, user=admin)
+    # The head of the counting committee announces the results: what the minutes record of the elections.
+    chosen = ", ".join(c.full_name for c in elections.elected_so_far(committee))
+    announced = speeches.add_speech(ballots, {"participant_id": people[8].public_id, "kind": "report",
+                                  "title": "Công bố kết quả bầu cử", "summary": (
+                                      f"Trưởng Ban Kiểm phiếu công bố kết quả: các đồng chí trúng cử Chi ủy "
+                                      f"(bầu hai lần, lần hai giữa hai đồng chí bằng phiếu): {chosen}; đồng chí "
+                                      f"{elected[0].full_name} trúng cử Bí thư Chi bộ.")}, user=None)
+    moment = datetime.combine(day, time(10, 50), zone).astimezone(UTC)
+    speeches.start(meeting, announced, user=None, now=moment)
+    speeches.stop(meeting, user=None, now=moment + timedelta(minutes=4))
+    _speeches(meeting, day, here, 4, rng, zone, presiding=people[0], reporter=people[1],
+              report=("Báo cáo chính trị của Chi ủy nhiệm kỳ qua",
+                      "Chi bộ lãnh đạo hoàn thành các nhiệm vụ chính trị; công tác xây dựng Đảng có chuyển biến; "
+                      "đề ra phương hướng, mục tiêu và các giải pháp chủ yếu của nhiệm kỳ mới."))
+    _close_with_documents(meeting, day, "on_time", rng, zone, admin)
+
+
+def _show_of_hands(votes, vote, admin, at: datetime) -> None:
+    votes.open_vote(vote, user=admin, at=at)
+    votes.set_counts(vote, {"yes": vote.present, "no": 0, "abstain": 0}, user=admin)
+    votes.close_vote(vote, user=admin, at=at + timedelta(minutes=2))
+
+
+def _count(elections, held, numbers: list[int], present: int, admin) -> None:
+    """The counting committee's tally of a round, closed, and its minutes signed."""
+    valid = present - 1
+    votes = [{"candidate_id": e.candidate.public_id, "votes": n} for e, n in zip(held.entries, numbers, strict=True)]
+    elections.update_round(held, {"present": present, "issued": present, "returned": present, "valid": valid,
+                                  "invalid": 1, "invalid_reasons": {"too_many": 1}, "votes": votes,
+                                  "status": "closed"}, user=admin)
+    elections.sign_counting_minutes(held, user=admin)

@@ -14,6 +14,8 @@ from planner.core.text import full_name, normalize, split_full_name
 from planner.delegates.importing import FIELDS
 from planner.delegates.models import (
     ATTENDANCE_LABELS,
+    EDUCATION_LABELS,
+    GENDER_LABELS,
     PARTICIPANT_CATEGORY_LABELS,
     RSVP_LABELS,
 )
@@ -82,13 +84,22 @@ class PersonForm(NameFields, FlaskForm):
     phone = StringField(_l("Phone"), validators=[Length(max=64)], render_kw={"type": "tel"})
     default_precedence = IntegerField(_l("Default precedence"), validators=[Optional(), NumberRange(1, 99_999)],
                                       description=PRECEDENCE_HINT)
+    gender = SelectField(_l("Gender"), choices=lambda: [("", "—"), *((g.value, label) for g, label in
+                                                                      GENDER_LABELS.items())], default="")
+    ethnicity = StringField(_l("Ethnicity"), validators=[Length(max=60)],
+                            description=_l("Kinh, Tày, Ê Đê… (for the credentials report of a congress)"))
+    birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(1900, 2100)])
+    education_level = SelectField(_l("Education"), default="", choices=lambda: [
+        ("", "—"), *((e.value, label) for e, label in EDUCATION_LABELS.items())])
     allow_duplicate = BooleanField(_l("This is another person with the same name: add them anyway"))
     version = HiddenField()
 
     def person_data(self, original: Any = None) -> dict[str, Any]:
         return {**self.name_data(original), "title": self.title.data, "unit": self.unit.data,
                 "email": self.email.data, "phone": self.phone.data,
-                "default_precedence": self.default_precedence.data}
+                "default_precedence": self.default_precedence.data, "gender": self.gender.data,
+                "ethnicity": self.ethnicity.data, "birth_year": self.birth_year.data,
+                "education_level": self.education_level.data}
 
 
 class ParticipantForm(NameFields, FlaskForm):

@@ -93,6 +93,35 @@ def sentinel_public_id() -> Mapped[str]:
     return mapped_column(String(32), unique=True, default=new_public_id, insert_sentinel=True)
 
 
+class Gender(StrEnum):
+    female = "female"
+    male = "male"
+
+
+GENDER_LABELS = {Gender.female: _l("Female"), Gender.male: _l("Male")}
+
+
+class EducationLevel(StrEnum):
+    """The highest degree (trình độ chuyên môn), as a credentials report counts the delegates."""
+
+    secondary = "secondary"        # trung học
+    vocational = "vocational"      # trung cấp
+    college = "college"            # cao đẳng
+    university = "university"      # đại học
+    master = "master"              # thạc sĩ
+    doctorate = "doctorate"        # tiến sĩ
+
+
+EDUCATION_LABELS = {
+    EducationLevel.secondary: _l("Secondary school"),
+    EducationLevel.vocational: _l("Vocational school"),
+    EducationLevel.college: _l("College"),
+    EducationLevel.university: _l("University degree"),
+    EducationLevel.master: _l("Master's degree"),
+    EducationLevel.doctorate: _l("Doctorate"),
+}
+
+
 class Person(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     """Someone in the organization's directory, reused across meetings."""
 
@@ -111,6 +140,11 @@ class Person(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     email: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(64), default="")
     default_precedence: Mapped[int] = mapped_column(Integer, default=DEFAULT_PRECEDENCE)
+    # Optional facts a congress's credentials report counts (the delegates' structure).
+    gender: Mapped[Gender | None] = enum_column(Gender, nullable=True)
+    ethnicity: Mapped[str] = mapped_column(String(60), default="")       # dân tộc: Kinh, Tày, Ê Đê…
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    education_level: Mapped[EducationLevel | None] = enum_column(EducationLevel, nullable=True)
     # Derived on write (see _derive_person_keys): ordering and diacritic-insensitive search in SQL.
     name_key: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     unit_key: Mapped[bytes] = mapped_column(LargeBinary, default=b"")

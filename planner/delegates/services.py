@@ -32,6 +32,8 @@ from planner.delegates.importing import ImportRow, RowError
 from planner.delegates.models import (
     DEFAULT_PRECEDENCE,
     AttendanceStatus,
+    EducationLevel,
+    Gender,
     Participant,
     ParticipantAttendance,
     ParticipantCategory,
@@ -46,6 +48,8 @@ from planner.meetings.services import ensure_editable, meetings_query
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
 PERSON_FIELDS = (*NAME_FIELDS, "honorific", "title", "unit", "email", "phone", "default_precedence")
+# Optional facts of the directory that a congress's credentials report counts (the delegates' structure).
+STRUCTURE_FIELDS = ("gender", "ethnicity", "birth_year", "education_level")
 # Fields of a participant kept with the person (the same in every meeting).
 PARTICIPANT_PERSON_FIELDS = (*NAME_FIELDS, "honorific", "email", "phone")
 # Fields of a participant as of this meeting.
@@ -129,10 +133,40 @@ def _clean_person_fields(data: dict[str, Any], current: Person | None = None) ->
             raise ValidationError(_("Enter a valid e-mail address."), field="email")
     if "default_precedence" in data:
         clean["default_precedence"] = _precedence(data["default_precedence"], "default_precedence")
+    clean.update(_clean_structure(data))
     given = clean.get("given_name", current.given_name if current is not None else "")
     if not given:
         raise ValidationError(_("Enter the person's name."), field="given_name")
     _check_lengths(clean)
+    return clean
+
+
+def _clean_structure(data: dict[str, Any]) -> dict[str, Any]:
+    """The optional gender, ethnicity, birth year and education level: empty is none."""
+    clean: dict[str, Any] = {}
+    for key, kind, message in (("gender", Gender, _("Unknown gender.")),
+                               ("education_level", EducationLevel, _("Unknown education level."))):
+        if key in data:
+            try:
+                clean[key] = kind(data[key]) if data[key] not in (None, "") else None
+            except ValueError:
+                raise ValidationError(message, field=key) from None
+    if "ethnicity" in data:
+        clean["ethnicity"] = clean_text(data["ethnicity"])
+        if len(clean["ethnicity"]) > 60:
+            raise ValidationError(_("%(field)s is too long: at most %(n)d characters.", field=_("Ethnicity"), n=60),
+                                  field="ethnicity")
+    if "birth_year" in data:
+        year = data["birth_year"]
+        if year in (None, ""):
+            clean["birth_year"] = None
+        else:
+            try:
+                clean["birth_year"] = int(year)
+            except (TypeError, ValueError):
+                clean["birth_year"] = 0
+            if not 1900 <= clean["birth_year"] <= date.today().year:
+                raise ValidationError(_("Enter the year of birth, for example 1975."), field="birth_year")
     return clean
 
 

@@ -26,7 +26,7 @@ def test_the_demo_history_fills_a_year_of_statistics(ctx):
                                          clearance="secret", password=None)
     seed_history(org, admin)
     count = db.session.scalar(select(func.count(Meeting.id)))
-    assert count == 11 + 4 + 2, "monthly meetings, quarterly conferences, two trainings"
+    assert count == 11 + 4 + 2 + 1, "monthly meetings, quarterly conferences, two trainings, the congress"
 
     today = services.local_today(org)
     stats = services.statistics(org, admin, start=today - timedelta(days=366), end=today, grouping="quarter")
@@ -34,9 +34,9 @@ def test_the_demo_history_fills_a_year_of_statistics(ctx):
     assert total.meetings == count
     assert 0.75 < total.attendance_rate < 1
     assert total.speeches > 40 and total.speaking_seconds > total.speeches * 4 * 60
-    assert total.minutes_approved == total.minutes_due == 15
+    assert total.minutes_approved == total.minutes_due == 16
     assert (total.notices_late, total.notices_missing) == (2, 1)
-    assert total.notices_on_time == 12
+    assert total.notices_on_time == 13
 
     # Last month's notice was never issued: the home page says so.
     overdue = [t for t in services.todos(org, admin) if t.kind is ToDoKind.notice]
@@ -49,7 +49,7 @@ def test_the_demo_history_fills_a_year_of_statistics(ctx):
     zone = ZoneInfo(org.timezone)
     approved = list(db.session.scalars(select(Minutes).where(Minutes.organization_id == org.id,
                                                              Minutes.status == MinutesStatus.approved)))
-    assert len(approved) == 15 + 12 + 2
+    assert len(approved) == 16 + 13 + 2
     for record in approved:
         assert record.pdf_sha256 and record.docx_sha256 and record.number
         assert minutes_services.approval_findings(record) is not None

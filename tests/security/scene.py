@@ -45,6 +45,9 @@ class Ids:
     member_id: str = ""
     consultation_document_id: str = ""
     consultation_token: str = ""
+    election_id: str = ""
+    candidate_id: str = ""
+    round_id: str = ""
 
 
 @dataclass
@@ -142,6 +145,7 @@ def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) 
     ids = Ids(meeting_id=meeting.public_id, item_id=item.public_id, participant_id=people[0].public_id,
               person_id=people[0].person.public_id, speech_id=speech.public_id, room_id=room.public_id,
               text_id=text.public_id, delegate_token=link, document_id=document.public_id, vote_id=vote.public_id)
+    ids.election_id, ids.candidate_id, ids.round_id = _election(meeting, user, tag)
     return ids, classified_id
 
 
@@ -164,6 +168,19 @@ def _consultation(org, user, ids: Ids, *, secret_titles: bool) -> None:
     member = next(m for m in c.members if m.person_id == person.id)
     ids.consultation_id, ids.member_id = c.public_id, member.public_id
     ids.consultation_document_id, ids.consultation_token = c.documents[0].public_id, consultations.link_secret(member)
+
+
+def _election(meeting, user, tag: str) -> tuple[str, str, str]:
+    """An election with two candidates (named in full, so that no counting committee is asked) and its
+    first round open."""
+    from planner.elections import services as elections
+
+    election = elections.create_election(meeting, {"body": "secretary", "seats": 1, "title": f"Bầu Bí thư{tag}"},
+                                         user=user)
+    first = elections.add_candidate(election, {"full_name": f"Nguyễn Văn Nên{tag}"}, user=user)
+    elections.add_candidate(election, {"full_name": "Tô Huy Rứa"}, user=user)
+    held = elections.start_round(election, user=user)
+    return election.public_id, first.public_id, held.public_id
 
 
 def build(app, factory, logins: tuple[str, ...] = ROLES) -> SecurityScene:

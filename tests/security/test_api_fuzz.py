@@ -131,6 +131,10 @@ def _seed(client, headers: dict[str, str]) -> dict[str, list[str]]:
     speech = post(f"/api/v1/agenda-items/{discussion['id']}/speeches",
                   {"participant_id": people[0]["id"], "kind": "discussion", "title": "Ý kiến"})
     post(f"/api/v1/meetings/{m}/minutes", {})
+    election = post(f"/api/v1/meetings/{m}/elections", {"body": "secretary", "seats": 1})
+    candidates = [post(f"/api/v1/elections/{election['id']}/candidates", {"full_name": name})
+                  for name in ("Nguyễn Văn Nên", "Tô Huy Rứa")]
+    held = post(f"/api/v1/elections/{election['id']}/rounds", {})
     occurrences = client.get(f"/api/v1/meetings/{weekly['id']}/occurrences", headers=headers).get_json()["items"]
     return {
         "meeting_id": [m, weekly["id"]],
@@ -138,6 +142,9 @@ def _seed(client, headers: dict[str, str]) -> dict[str, list[str]]:
         "item_id": [item["id"], discussion["id"]],
         "participant_id": [p["id"] for p in people],
         "speech_id": [speech["id"]],
+        "election_id": [election["id"]],
+        "candidate_id": [c["id"] for c in candidates],
+        "round_id": [held["id"]],
         "original_date": [o["original_date"] for o in occurrences[:2]],
         "name": list(EXPORTS),
     }

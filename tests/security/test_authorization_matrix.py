@@ -262,6 +262,19 @@ WEB: dict[str, dict[str, Rule]] = {
     # reports
     "/reports": {"GET": r(STAFF_READ)},
     "/reports/statistics.xlsx": {"GET": r(STAFF_READ)},
+    # elections
+    "/meetings/<meeting_id>/elections": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/elections/credentials": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/elections/credentials/sign": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/elections/<election_id>": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/elections/<election_id>/candidates": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/elections/<election_id>/candidates/<candidate_id>/delete": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/elections/<election_id>/rounds": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/elections/<election_id>/report/sign": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/elections/<election_id>/rounds/<round_id>": {"GET": r(STAFF_READ),
+                                                                         "POST": r(MINUTES_WRITE)},
+    "/meetings/<meeting_id>/elections/<election_id>/rounds/<round_id>/correction": {"POST": r(MINUTES_WRITE)},
+    "/meetings/<meeting_id>/elections/<election_id>/rounds/<round_id>/sign": {"POST": r(MINUTES_WRITE)},
     # calendars and feeds
     "/feeds": {"GET": r(STAFF_READ)},
     "/feeds/mine": {"POST": r(STAFF_READ)},
@@ -331,16 +344,24 @@ API: dict[str, dict[str, Rule]] = {
     "/api/v1/reports/statistics": {"GET": r(STAFF_READ)},
     "/api/v1/agenda-items/<item_id>/votes": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
     "/api/v1/votes/<vote_id>": {"GET": r(STAFF_READ), "PATCH": r(ORGANIZER_WRITE)},
+    # elections
+    "/api/v1/meetings/<meeting_id>/elections": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/api/v1/elections/<election_id>": {"GET": r(STAFF_READ), "PATCH": r(ORGANIZER_WRITE)},
+    "/api/v1/elections/<election_id>/candidates": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/api/v1/candidates/<candidate_id>": {"DELETE": r(ORGANIZER_WRITE)},
+    "/api/v1/elections/<election_id>/rounds": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/api/v1/rounds/<round_id>": {"GET": r(STAFF_READ), "PATCH": r(MINUTES_WRITE)},
 }
 
 API_ROLES = ("no_token", "revoked", "viewer", "secretary", "organizer", "admin", "other_admin", "uncleared")
 OBJECT_PARAMS = {"meeting_id", "item_id", "participant_id", "person_id", "speech_id", "room_id", "text_id",
                  "display_id", "token_id", "public_id", "original_date", "day", "key", "batch_id", "number", "name",
-                 "edition", "document_id", "vote_id", "consultation_id", "member_id"}
+                 "edition", "document_id", "vote_id", "consultation_id", "member_id", "election_id", "candidate_id",
+                 "round_id"}
 # Order of the destructive routes, run after everything else: the smallest things first.
-DESTRUCTIVE = ("votes/<vote_id>/delete", "texts/<text_id>/flags", "<document_id>", "speeches/<speech_id>/delete",
-               "/speeches/<speech_id>", "revoke", "/delete", "<item_id>", "<participant_id>", "<room_id>",
-               "<meeting_id>")
+DESTRUCTIVE = ("/candidates/<candidate_id>", "votes/<vote_id>/delete", "texts/<text_id>/flags", "<document_id>",
+               "speeches/<speech_id>/delete", "/speeches/<speech_id>", "revoke", "/delete", "<item_id>",
+               "<participant_id>", "<room_id>", "<meeting_id>")
 
 
 def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
@@ -379,6 +400,7 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         "filename": "css/app.css", "ref": ids.text_id,
         "document_id": ids.consultation_document_id if rule.startswith(("/consultations/", "/c/")) else ids.document_id,
         "consultation_id": ids.consultation_id, "member_id": ids.member_id,
+        "election_id": ids.election_id, "candidate_id": ids.candidate_id, "round_id": ids.round_id,
     }
 
 

@@ -1,0 +1,76 @@
+"""Elections test data: a delegate congress with its official delegates, checked in, and helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+
+from planner.extensions import db
+
+DAY = date(2026, 12, 10)
+
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Huy", "Khánh", "Lan",
+         "Linh", "Long", "Mai", "Minh", "Nam", "Nga", "Ngọc", "Phong", "Phúc", "Quang", "Sơn", "Tâm", "Thạch",
+         "Thái", "Thanh", "Uyên", "Vân", "Việt", "Xuân", "Yến"]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
+
+
+@dataclass
+class Congress:
+    org: Any
+    user: Any
+    meeting: Any
+    delegates: list[Any] = field(default_factory=list)
+
+    def reload(self, obj):
+        db.session.expire_all()
+        return db.session.get(type(obj), obj.id)
+
+
+def make_congress(factory, *, delegates: int = 30, role: str = "admin", clearance: str = "secret",
+                  checked_in: int | None = None, **meeting: Any) -> Congress:
+    from planner.accounts.models import Organization, User
+    from planner.delegates import services as delegate_services
+    from planner.meetings import services as meetings
+
+    org_ref = factory.organization(name=f"Đảng bộ phường {factory._next()}", city="Đà Nẵng")
+    user_ref = factory.user(org_ref, role=role, clearance=clearance)
+    org = db.session.get(Organization, org_ref.id)
+    user = db.session.get(User, user_ref.id)
+    meeting.setdefault("title", "Đại hội đại biểu Đảng bộ phường lần thứ XV")
+    meeting.setdefault("kind", "congress")
+    meeting.setdefault("starts_on", DAY)
+    meeting.setdefault("ends_on", DAY)
+    m = meetings.create_meeting(org, user, **meeting)
+    people = []
+    for i in range(delegates):
+        people.append(delegate_services.add_participant(m, {
+            "family_name": FAMILY[i % len(FAMILY)], "middle_name": "Văn" if i % 2 else "Thị",
+            "given_name": GIVEN[i % len(GIVEN)] + ("" if i < len(GIVEN) else f" {i}"),
+            "title": "Đảng viên", "category": "delegate"}, allow_duplicate=True))
+    for participant in people[: delegates if checked_in is None else checked_in]:
+        delegate_services.check_in(participant, DAY, user=user)
+    return Congress(org, user, m, people)
+
+
+@pytest.fixture
+def committee():
+    """Put participants on their congress's counting committee (the votes package's body): ``committee(p, …)``;
+    the first is its head (Trưởng ban)."""
+    from planner.votes import services as vote_services
+
+    def put(*participants) -> None:
+        meeting = participants[0].meeting
+        current = [p.public_id for p in vote_services.counting_committee_members(meeting)]
+        chosen = current + [p.public_id for p in participants if p.public_id not in current]
+        vote_services.set_body_members(meeting, "counting_committee", chosen, {chosen[0]: "Trưởng ban"}, user=None)
+
+    return put
+
+
+@pytest.fixture
+def congress(ctx, factory, committee) -> Congress:
+    return make_congress(factory)
