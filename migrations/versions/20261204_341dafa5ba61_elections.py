@@ -2,7 +2,7 @@
 birth year and education level for the credentials report
 
 Revision ID: 341dafa5ba61
-Revises: f937d288f68f
+Revises: e3dbdb4f58d2
 Create Date: 2026-12-04 18:32:29.701572
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "341dafa5ba61"
-down_revision = "f937d288f68f"
+down_revision = "e3dbdb4f58d2"
 branch_labels = None
 depends_on = None
 

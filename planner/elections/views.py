@@ -43,7 +43,7 @@ def _globals() -> dict[str, Any]:
 
 
 def _download(meeting: Meeting, name: str, **query: str) -> str:
-    return url_for("minutes.download", meeting_id=meeting.public_id, name=name, **query)
+    return url_for("meetings.download", meeting_id=meeting.public_id, name=name, **query)
 
 
 def _election_url(election: Election, **kw: Any) -> str:
