@@ -2,7 +2,7 @@
 birth year and education level for the credentials report
 
 Revision ID: 341dafa5ba61
-Revises: e3dbdb4f58d2
+Revises: 96fb29f348b9
 Create Date: 2026-12-04 18:32:29.701572
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "341dafa5ba61"
-down_revision = "e3dbdb4f58d2"
+down_revision = "96fb29f348b9"
 branch_labels = None
 depends_on = None
 
