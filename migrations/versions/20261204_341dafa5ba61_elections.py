@@ -2,7 +2,7 @@
 birth year and education level for the credentials report
 
 Revision ID: 341dafa5ba61
-Revises: 96fb29f348b9
+Revises: c4591e86d0f1
 Create Date: 2026-12-04 18:32:29.701572
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "341dafa5ba61"
-down_revision = "96fb29f348b9"
+down_revision = "c4591e86d0f1"
 branch_labels = None
 depends_on = None
 
