@@ -12,7 +12,11 @@
 3. Against gunicorn (2 sync workers, loopback) with 8 concurrent connections (wrk, or a small threaded
    Python client where wrk is missing): requests per second and p95 for the programme page, the meeting
    feed and check-in, each beside the floor (GET /healthz) measured in the same run, as a ratio. Then
-   the resident memory (RSS, from /proc) of the largest worker after it has served every page once.
+   the resident memory (RSS, from /proc) of the largest worker after it has served every page once, and of
+   the document renderers beside the workers (documents.render's pool).
+4. The task queue: one job worker (`planner worker`, SQLite queue) sends 300 invitation e-mails to a local
+   SMTP server (aiosmtpd): e-mails per second; then the worker's RSS, and again after it built the
+   congress's booklet in a job.
 
 Prints one table and writes it as JSON to bench/results/<timestamp>-<db>.json.
 """
@@ -485,13 +489,26 @@ class Server:
         return [int(p) for p in path.read_text().split()] if path.exists() else []
 
     def worker_rss_mb(self) -> list[float]:
-        sizes = []
-        for pid in self.worker_pids():
-            with contextlib.suppress(OSError):
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        sizes.append(int(line.split()[1]) / 1024)
-        return sizes
+        return [size for pid in self.worker_pids() if (size := rss_mb(pid)) is not None]
+
+    def renderer_rss_mb(self) -> list[float]:
+        """The document renderers beside each worker (documents.render's pool), each recycled after N PDFs."""
+        return [size for pid in self.worker_pids() for child in children(pid) if (size := rss_mb(child)) is not None]
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    with contextlib.suppress(OSError):
+        return [int(p) for p in path.read_text().split()]
+    return []
+
+
+def rss_mb(pid: int) -> float | None:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
 
 
 def start_server(db: Database, workdir: Path, today: date) -> Server:
@@ -664,6 +681,7 @@ def server_rows(db: Database, workdir: Path, scene: Scene, seconds: float) -> tu
             results[name] = load(port, path, seconds, workdir, re.sub(r"\W+", "-", name), method=method,
                                  headers=headers, bodies=bodies)
         rss = server.worker_rss_mb()
+        renderers = server.renderer_rss_mb()
     finally:
         stop_server(server)
     floor = results["floor: GET /healthz"]
@@ -677,7 +695,114 @@ def server_rows(db: Database, workdir: Path, scene: Scene, seconds: float) -> tu
     rows.append(Row(name="gunicorn worker RSS after all", peak_mb=worst, goal=f"< {WORKER_RSS_GOAL_MB:g} MB",
                     met=None if worst is None else worst < WORKER_RSS_GOAL_MB,
                     note="RSS of the larger of 2 workers (/proc)", extra={"workers_mb": rss}))
+    rows.append(Row(name="document renderers beside them (RSS)", peak_mb=max(renderers) if renderers else None,
+                    note=f"{len(renderers)} renderer process(es) alive, each replaced after RENDER_DOCUMENTS PDFs",
+                    extra={"renderers_mb": renderers}))
     return rows, {"client": floor["client"], "seconds": seconds}
+
+
+# The task queue: a job worker sending invitations to a test SMTP server -------------------------------------
+
+QUEUE_RECIPIENTS = 300
+
+
+def queue_rows(app, db: Database, workdir: Path, scene: Scene) -> list[Row]:
+    """Throughput of the invitations job (e-mails per second accepted by a local SMTP server, aiosmtpd, from
+    one `planner worker` on the SQLite queue) and the job worker's RSS after it and after building the
+    congress's booklet in a job."""
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        return [Row(name="queue: invitations e-mails/s", note="aiosmtpd not installed (make test installs it)")]
+    from sqlalchemy import select
+
+    from planner.accounts.models import User
+    from planner.core import queue
+    from planner.delegates import services as delegates
+    from planner.invitations import services as invitations
+    from planner.meetings import services as meetings
+    from planner.meetings.models import Meeting
+
+    class Box:
+        count = 0
+
+        async def handle_DATA(self, server, session, envelope):
+            Box.count += 1
+            return "250 OK"
+
+    smtp_port = free_port()
+    controller = Controller(Box(), hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_port, "MAIL_FROM": "bench@planner.example.vn"}
+    app.config.update(mail, QUEUE_IMMEDIATE=False)
+    queue.init_app(app)
+    env = {**os.environ, "SECRET_KEY": SECRET_KEY, "DATABASE_URL": db.url, "PLANNER_ENV": "production",
+           "PLANNER_INSTANCE_PATH": str(workdir / "instance"), **{f"PLANNER_{k}": str(v) for k, v in mail.items()}}
+    env.pop("PLANNER_REDIS_URL", None)
+    with app.test_request_context():
+        user = db_session().scalar(select(User).where(User.email == scene.logins["organizer"][0]))
+        congress = db_session().scalar(select(Meeting).where(Meeting.public_id == scene.meeting_id))
+        meeting = meetings.create_meeting(congress.organization, user, title="Hội nghị đo hàng đợi",
+                                          kind="conference", starts_on=congress.starts_on, ends_on=congress.ends_on,
+                                          venue="Hội trường", city="Đà Nẵng", language="vi")
+        for k in range(QUEUE_RECIPIENTS):
+            delegates.add_participant(meeting, {"family_name": "Lê", "middle_name": "Văn", "given_name": f"Đo {k:03d}",
+                                                "email": f"do{k:03d}@example.vn"}, allow_duplicate=True)
+        batch = invitations.start_batch(meeting, audience="all", user=user)
+        user_id = user.id
+        sending = queue.enqueue("invitations.send", batch.id, user.id, subject=batch.public_id,
+                                organization_id=meeting.organization_id, meeting_id=meeting.id, user=user).public_id
+    log = (workdir / "worker.log").open("wb")
+    worker = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "planner", "planner", "worker",  # noqa: S603
+                               "--threads", "2"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        job = _wait_job(app, sending)
+        seconds = (job.finished_at - job.started_at).total_seconds()
+        after_mail = rss_mb(worker.pid)
+        with app.test_request_context():
+            congress = db_session().scalar(select(Meeting).where(Meeting.public_id == scene.meeting_id))
+            booklet = queue.enqueue("booklets.build", congress.id, user_id, [], 8, subject="bench",
+                                    organization_id=congress.organization_id, meeting_id=congress.id).public_id
+        built = _wait_job(app, booklet, seconds=600)
+        after_booklet = rss_mb(worker.pid)
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        log.close()
+        controller.stop()
+        app.config["QUEUE_IMMEDIATE"] = True
+    rate = job.done / seconds if seconds else None
+    return [
+        Row(name="queue: invitations e-mails/s", note=f"{rate:.0f} e-mails/s: {job.done} in {seconds:.1f} s, "
+            f"{Box.count} accepted by the test SMTP server, 1 worker (2 threads), SQLite queue",
+            extra={"emails_per_s": rate, "emails": job.done, "seconds": seconds, "accepted": Box.count}),
+        Row(name="job worker RSS after the e-mails", peak_mb=after_mail, note="flask planner worker (/proc)"),
+        Row(name="job worker RSS after the booklet job", peak_mb=after_booklet,
+            note=f"booklet of the congress built in {(built.finished_at - built.started_at).total_seconds():.1f} s "
+                 f"in the worker's renderer pool; {built.state.value}"),
+    ]
+
+
+def db_session():
+    from planner.extensions import db as sqla
+
+    return sqla.session
+
+
+def _wait_job(app, public_id: str, seconds: float = 300):
+    from sqlalchemy import select
+
+    from planner.core.queue import Job
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with app.app_context():
+            job = db_session().scalar(select(Job).where(Job.public_id == public_id))
+            if job is not None and job.finished:
+                db_session().expunge(job)
+                return job
+        time.sleep(0.2)
+    raise SystemExit(f"job {public_id} did not finish within {seconds} s")
 
 
 # The table --------------------------------------------------------------------------------------------------
@@ -757,6 +882,8 @@ def main() -> int:
         if not args.no_server:
             more, server_meta = server_rows(db, workdir, scene, args.seconds)
             rows.extend(more)
+            _progress("queue: a job worker sends invitations and builds the booklet")
+            rows.extend(queue_rows(app, db, workdir, scene))
     finally:
         db.cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
