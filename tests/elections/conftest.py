@@ -31,7 +31,7 @@ class Congress:
 
 
 def make_congress(factory, *, delegates: int = 30, role: str = "admin", clearance: str = "secret",
-                  checked_in: int | None = None, **meeting: Any) -> Congress:
+                  checked_in: int | None = None, day: date = DAY, **meeting: Any) -> Congress:
     from planner.accounts.models import Organization, User
     from planner.delegates import services as delegate_services
     from planner.meetings import services as meetings
@@ -42,8 +42,8 @@ def make_congress(factory, *, delegates: int = 30, role: str = "admin", clearanc
     user = db.session.get(User, user_ref.id)
     meeting.setdefault("title", "Đại hội đại biểu Đảng bộ phường lần thứ XV")
     meeting.setdefault("kind", "congress")
-    meeting.setdefault("starts_on", DAY)
-    meeting.setdefault("ends_on", DAY)
+    meeting.setdefault("starts_on", day)
+    meeting.setdefault("ends_on", day)
     m = meetings.create_meeting(org, user, **meeting)
     people = []
     for i in range(delegates):
@@ -52,7 +52,7 @@ def make_congress(factory, *, delegates: int = 30, role: str = "admin", clearanc
             "given_name": GIVEN[i % len(GIVEN)] + ("" if i < len(GIVEN) else f" {i}"),
             "title": "Đảng viên", "category": "delegate"}, allow_duplicate=True))
     for participant in people[: delegates if checked_in is None else checked_in]:
-        delegate_services.check_in(participant, DAY, user=user)
+        delegate_services.check_in(participant, day, user=user)
     return Congress(org, user, m, people)
 
 
