@@ -1,4 +1,5 @@
-"""JSON routes of invitations: the issues of a meeting's invitation letters (the same calls as the page)."""
+"""JSON routes of invitations: the issues of a meeting's invitation letters (the same calls as the page), and the
+delegates' personal links."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from flask_smorest import Blueprint
 
 from planner.api import Date, DateTime, Integer, requires
 from planner.core.permissions import Permission
+from planner.delegates import services as delegate_services
+from planner.invitations import services
 from planner.invitations.services import issuing
 from planner.meetings.tabs import api_meeting as _meeting
 
@@ -52,3 +55,22 @@ class InvitationIssues(MethodView):
         return issuing.issue(_meeting(meeting_id), user=g.api_user), 201
 
 
+class PersonalLinkRequestSchema(ma.Schema):
+    rotate = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Revoke the participant's current link and make a new one"})
+
+
+class PersonalLinkSchema(ma.Schema):
+    url = ma.fields.String(metadata={"description": "The delegate's personal page: programme, reply, documents"})
+
+
+@blp.route("/participants/<participant_id>/link")
+class ParticipantPersonalLink(MethodView):
+    @requires(Permission.organize)
+    @blp.arguments(PersonalLinkRequestSchema)
+    @blp.response(200, PersonalLinkSchema)
+    def post(self, data, participant_id: str):
+        """The delegate's personal page: made if missing, the same link again otherwise; `rotate: true`
+        revokes the old link (it answers 404 from then on) and answers the new one."""
+        participant = delegate_services.get_participant(g.organization, participant_id, user=g.api_user)
+        return {"url": services.personal_link(participant, user=g.api_user, rotate=data["rotate"])}

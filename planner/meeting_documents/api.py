@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import g, url_for
+from flask import g, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
@@ -68,17 +68,20 @@ class MeetingDocumentPatchSchema(MeetingDocumentSchema):
     """The same fields, each optional."""
 
 
+FILE_FIELD = {"description": "PDF, DOCX, XLSX or PPTX (the type is read from the content; the name's extension "
+                             "must agree). Required: a request without it is refused (422)."}
+
+
 class MeetingDocumentCreateSchema(MeetingDocumentFieldsSchema):
+    """The multipart body: the file and the fields (read from the form; the file from the request's files)."""
+
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=services.MAX_TITLE))
-
-
-class MeetingDocumentFileSchema(ma.Schema):
-    file = Upload(required=True, metadata={"description": "PDF, DOCX, XLSX or PPTX (the type is read from the "
-                                                          "content; the name's extension must agree)"})
+    file = Upload(metadata=FILE_FIELD)
 
 
 class MeetingDocumentVersionFormSchema(ma.Schema):
     revision = Integer(metadata={"description": "The revision you read (optional)"})
+    file = Upload(metadata=FILE_FIELD)
 
 
 class MeetingDocumentListSchema(ma.Schema):
@@ -123,8 +126,13 @@ def _document(document_id: str) -> MeetingDocument:
     return services.get_document(g.organization, document_id, user=g.api_user)
 
 
-def _read(upload: Any) -> bytes:
-    return upload.read(services.max_bytes() + 1)
+def _upload() -> tuple[bytes, str]:
+    """The multipart body's file, read up to one byte past the limit (the service refuses what is over it, and
+    an absent file as empty)."""
+    upload = request.files.get("file")
+    if upload is None:
+        return b"", ""
+    return upload.read(services.max_bytes() + 1), upload.filename or ""
 
 
 @blp.route("/meetings/<meeting_id>/documents")
@@ -139,17 +147,16 @@ class MeetingDocuments(MethodView):
         return page([document_data(d) for d in chosen], len(documents))
 
     @requires(Permission.organize)
-    @blp.arguments(MeetingDocumentCreateSchema, location="form")
-    @blp.arguments(MeetingDocumentFileSchema, location="files")
+    @blp.arguments(MeetingDocumentCreateSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, MeetingDocumentSchema)
-    @blp.alt_response(422, description="Not a PDF, DOCX, XLSX or PPTX by its content, a name that disagrees, too "
-                                       "large, a zip bomb…; nothing was saved")
+    @blp.alt_response(422, description="No file, or not a PDF, DOCX, XLSX or PPTX by its content, a name that "
+                                       "disagrees, too large, a zip bomb…; nothing was saved")
     @blp.alt_response(409, description="The meeting is closed")
-    def post(self, data, files, meeting_id: str):
+    def post(self, data, meeting_id: str):
         """Add a document (multipart: `file` and the fields) at the end of the pack, not sent yet."""
-        upload = files["file"]
-        document = services.create_document(_meeting(meeting_id), data, _read(upload), upload.filename or "",
-                                            user=g.api_user)
+        data.pop("file", None)
+        content, filename = _upload()
+        document = services.create_document(_meeting(meeting_id), data, content, filename, user=g.api_user)
         return document_data(document)
 
 
@@ -180,16 +187,14 @@ class DocumentResource(MethodView):
 @blp.route("/documents/<document_id>/versions")
 class DocumentVersions(MethodView):
     @requires(Permission.organize)
-    @blp.arguments(MeetingDocumentVersionFormSchema, location="form")
-    @blp.arguments(MeetingDocumentFileSchema, location="files")
+    @blp.arguments(MeetingDocumentVersionFormSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, MeetingDocumentSchema)
-    @blp.alt_response(422, description="The file is refused; nothing was saved")
-    def post(self, data, files, document_id: str):
+    @blp.alt_response(422, description="No file, or the file is refused; nothing was saved")
+    def post(self, data, document_id: str):
         """Upload a new version (multipart `file`): the old ones are kept, delegates see the latest."""
         document = _document(document_id)
-        upload = files["file"]
-        services.add_version(document, _read(upload), upload.filename or "", user=g.api_user,
-                             revision=data.get("revision"))
+        content, filename = _upload()
+        services.add_version(document, content, filename, user=g.api_user, revision=data.get("revision"))
         return document_data(document)
 
 

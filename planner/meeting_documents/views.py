@@ -55,6 +55,7 @@ def _list_page(meeting: Meeting, form: UploadForm | None = None, status: int = 2
     documents = services.list_documents(meeting, _user())
     return render_template("meeting_documents/list.html", meeting=meeting, documents=documents, form=form,
                            editable=editable, action=ActionForm(), pack=services.pack_status(meeting),
+                           classified=any(services.level(d).is_classified for d in documents),
                            unsent=sum(1 for d in documents if d.sent_at is None
                                       and Audience(d.audience) is not Audience.staff)), status
 

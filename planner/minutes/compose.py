@@ -101,6 +101,7 @@ class MeetingFacts:
     drafter: str = ""  # the default drafter's code (document settings)
     issuer: str = ""              # the issuing body, for the notice's closing sentence
     organizer: str = ""           # who held the meeting (the superior body), for the notice's first sentence
+    documents: list[str] = field(default_factory=list)  # the titles of the documents used, in the pack's order
 
 
 # Phrases ------------------------------------------------------------------------------------------
@@ -128,6 +129,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "reason": "lý do",
         "no_reason": "không có lý do",
         "content": "NỘI DUNG",
+        "documents": "Tài liệu sử dụng",
         "content_state": "NỘI DUNG (theo diễn biến cuộc họp)",
         "closing": "{noun} kết thúc vào {time}, {day}./.",
         "conclusion": "Kết luận của chủ trì",
@@ -160,6 +162,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "reason": "reason",
         "no_reason": "no reason given",
         "content": "PROCEEDINGS",
+        "documents": "Documents used",
         "content_state": "PROCEEDINGS",
         "closing": "{noun} closed at {time} on {day}.",
         "conclusion": "Conclusion of the chair",
@@ -377,9 +380,15 @@ def recipients_section(recipients: Iterable[str], drafter: str = "") -> dict[str
             "drafter": drafter, "copies": None}
 
 
+def _documents(facts: MeetingFacts) -> dict[str, Any]:
+    """The documents used at the meeting, one a line (Hướng dẫn 16-HD/VPTW)."""
+    return {"key": "documents", "kind": "text", "heading": phrase(facts.language, "documents"),
+            "text": "\n".join(f"- {title}" for title in facts.documents)}
+
+
 def minutes_sections(facts: MeetingFacts) -> list[dict[str, Any]]:
-    """The draft of the minutes, in the order of the meeting."""
-    sections = [_time_place(facts), _participants(facts),
+    """The draft of the minutes, in the order of the meeting; the documents used after who attended."""
+    sections = [_time_place(facts), _participants(facts), *([_documents(facts)] if facts.documents else []),
                 {"key": "content", "kind": "heading", "heading": phrase(facts.language, "content", facts.profile)}]
     number = 0
     for item in facts.items:

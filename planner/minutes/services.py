@@ -63,6 +63,9 @@ from planner.speeches import services as speech_services
 from planner.speeches.models import Speech
 
 NOTICE_DUE_WORKING_DAYS = 5
+# (meeting, user) -> the titles of the documents used at the meeting, which the minutes list ("tài liệu sử
+# dụng", Hướng dẫn 16-HD/VPTW); meeting_documents fills it in its setup.
+DOCUMENTS_USED = Hook("minutes.documents_used", "a meeting and its reader -> the titles of the documents used at it")
 # The owner type of the frozen records of minutes and notices (documents.records); the owner is the row.
 RECORD_OWNER = "minutes"
 RECORD_FORMATS = ("pdf", "docx")
@@ -320,6 +323,7 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
         first_day=meeting.starts_on, presiding=presiding, secretaries=secretaries, expected=expected,
         present=present, attendance=paragraph, absentees=absentees, items=item_facts, signatures=signatures,
         recipients=list(recipients), organizer=superior,
+        documents=[title for source in DOCUMENTS_USED for title in source(meeting, user)],
         issuer=document_services.issuer_in_sentence(org, kind.value, current_settings),
         drafter=(current_settings.profile_overrides or {}).get("drafter_code", ""),
     )

@@ -58,6 +58,32 @@ def unclassified_item(participant: Participant, item_id: str) -> AgendaItem | No
     return item
 
 
+@dataclass
+class DocumentGroup:
+    """The documents of one agenda item on the delegate's page (``item_id`` empty: the whole meeting's)."""
+
+    item_id: str
+    title: str
+    documents: list[Any]
+
+
+def document_groups(documents: list[Any], item_order: list[str]) -> list[DocumentGroup]:
+    """One list of every source's documents (the pack's, the speeches' texts): the meeting's own first, then
+    by agenda item in the programme's order; within a group, as the sources listed them."""
+    groups: dict[str, DocumentGroup] = {}
+    for document in documents:
+        key = document.item_id or ""
+        group = groups.setdefault(key, DocumentGroup(key, document.item_title if key else "", []))
+        group.documents.append(document)
+    position = {item_id: index for index, item_id in enumerate(item_order)}
+    return sorted(groups.values(), key=lambda g: (g.item_id != "", position.get(g.item_id, len(position))))
+
+
+def find_document(documents: list[Any], kind: str, ref: str) -> Any | None:
+    """One of the documents the delegate's page lists, by its source and reference (a paper copy has none)."""
+    return next((d for d in documents if d.kind == kind and d.ref and d.ref == ref), None)
+
+
 # The check-in desk ------------------------------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ from planner.delegates.forms import ConfirmForm
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, RSVP_LABELS, Participant, Rsvp
 from planner.extensions import limiter
 from planner.invitations import services as invitations
+from planner.meeting_documents.files import NAMES as MEDIA_NAMES
 from planner.meetings import services as meeting_services
 from planner.meetings.models import MEETING_KIND_LABELS, Meeting
 from planner.meetings.recurrence import meeting_days
@@ -77,7 +78,7 @@ SPEAKING = (SpeechStatus.approved, SpeechStatus.speaking, SpeechStatus.done)
 def _portal_globals() -> dict[str, Any]:
     return {"RSVP_LABELS": RSVP_LABELS, "CATEGORY_LABELS": PARTICIPANT_CATEGORY_LABELS, "Rsvp": Rsvp,
             "MEETING_KIND_LABELS": MEETING_KIND_LABELS, "CLASSIFICATION_MARKS": CLASSIFICATION_MARKS,
-            "SPEECH_STATUS_LABELS": SPEECH_STATUS_LABELS}
+            "SPEECH_STATUS_LABELS": SPEECH_STATUS_LABELS, "MEDIA_NAMES": MEDIA_NAMES}
 
 
 @bp.after_request
@@ -162,7 +163,10 @@ def _render_delegate(token: str, participant: Participant, *, rsvp_form: RsvpFor
         organization=meeting.organization, hidden=hidden, when=invitations.when_text(meeting, language),
         where=invitations.where_text(meeting), days=days, release=release, presided=presided,
         speaking=speaking, open_items=open_items, mine=mine, speeches=speeches, reply=reply, rsvp_form=form,
-        speak_form=_speak_form, confirm=ConfirmForm(), documents=delegate_documents.delegate_documents(participant),
+        speak_form=_speak_form, confirm=ConfirmForm(),
+        document_groups=services.document_groups(
+            delegate_documents.delegate_documents(participant) if not hidden else [],
+            [row.id for day in days for row in day.rows]),
         feed_status=calendar_services.personal_feed_status(participant), new_links=new_links,
         answerable=meeting_services.is_editable(meeting),
         ballots=[] if hidden else vote_services.ballots(participant, token), ballot_form=BallotForm(),
@@ -267,9 +271,25 @@ def delegate_vote(token: str, participant: Participant, vote_id: str):
 @bp.get("/d/<token>/documents/<kind>/<ref>")
 @delegate_view
 def delegate_document(token: str, participant: Participant, kind: str, ref: str):
-    """A document the delegate's page lists (a submitted speech text, say): an attachment, never cached."""
+    """A document the delegate's page lists (a submitted speech text, a document of the pack): an attachment,
+    never cached; opening it is the delegate's read receipt."""
     found = delegate_documents.open_delegate_document(participant, kind, ref)
     return stored_file(found.data, media_type=found.media_type, filename=found.filename, etag=found.etag)
+
+
+@bp.get("/d/<token>/documents/<kind>/<ref>/read")
+@delegate_view
+def delegate_reader(token: str, participant: Participant, kind: str, ref: str):
+    """A PDF of the page's list, shown in the browser by the vendored PDF.js (pages drawn on the phone); other
+    files go to their download."""
+    document = services.find_document(delegate_documents.delegate_documents(participant), kind, ref)
+    if document is None:
+        abort(404)
+    file_url = url_for("portal.delegate_document", token=token, kind=kind, ref=ref)
+    if document.media_type != "application/pdf":
+        return redirect(file_url)
+    return render_template("portal/document.html", token=token, participant=participant,
+                           meeting=participant.meeting, document=document, file_url=file_url)
 
 
 # The check-in desk ------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from planner.delegates.models import (
 )
 from planner.documents import services as document_services
 from planner.extensions import db
+from planner.meeting_documents import services as meeting_document_services
 from planner.meetings import recurrence
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingKind, MeetingStatus, meeting_presiding
@@ -91,6 +92,7 @@ class ToDoKind(StrEnum):
     minutes = "minutes"
     notice = "notice"
     agenda = "agenda"
+    documents = "documents"   # the meeting's documents not sent to the delegates in time
     approval = "approval"     # minutes or a notice submitted, waiting for the approver
     awaiting = "awaiting"     # a viewer's: minutes or a notice of a meeting they preside, submitted
 
@@ -128,7 +130,8 @@ def todos(org: Organization, user: User | None, *, today: date | None = None) ->
 
     found: list[ToDo] = []
     if may(Permission.organize):
-        found += [*_letter_todos(org, user, today, holidays), *_agenda_todos(org, user, today)]
+        found += [*_letter_todos(org, user, today, holidays), *_agenda_todos(org, user, today),
+                  *_documents_todos(org, user, today, holidays)]
         found += [todo for source in ORGANIZER_TODOS for todo in source(org, user, today, holidays)]
     if may(Permission.take_minutes):
         found += [*_minutes_todos(org, user, today, holidays), *_notice_todos(org, user, today)]
@@ -200,6 +203,18 @@ def _letter_todos(org: Organization, user: User | None, today: date, holidays: S
     issued = select(InvitationIssue.meeting_id)
     return lead_time_todos(ToDoKind.letter, org, user, today, holidays,
                             (Participant.rsvp != Rsvp.declined) & Meeting.id.not_in(issued))
+
+
+def _documents_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:
+    """Meetings ahead whose pack still holds documents for the delegates not sent, once the day they are due
+    (the organization's lead time, meeting_documents) is near or past."""
+    lead = meeting_document_services.lead_days(org)
+    horizon = workdays.add_working_days(today, lead + WARN_WORKING_DAYS, holidays)
+    meetings = db.session.scalars(single_meetings(org, user).where(
+        Meeting.starts_on >= today, Meeting.starts_on <= horizon,
+        Meeting.status.in_([MeetingStatus.draft, *OPEN_STATUSES]))).all()
+    return [ToDo(ToDoKind.documents, meeting, due, due < today, count) for meeting, due, count
+            in meeting_document_services.late_packs(meetings, today, holidays, lead, WARN_WORKING_DAYS)]
 
 
 def _minutes_todos(org: Organization, user: User | None, today: date, holidays: Sequence[date]) -> list[ToDo]:

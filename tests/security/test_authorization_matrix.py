@@ -179,6 +179,9 @@ WEB: dict[str, dict[str, Rule]] = {
     "/d/<token>": {"GET": r(TOKEN)},
     "/d/<token>/calendar": {"POST": r(TOKEN, status=(200, 302, 400))},
     "/d/<token>/documents/<kind>/<ref>": {"GET": r(TOKEN)},
+    # the scene's text is the delegate's own, under embargo: they may download it, but it is not on their
+    # page's list, which is what the reader shows (a PDF of the pack: tests/meeting_documents/test_portal.py)
+    "/d/<token>/documents/<kind>/<ref>/read": {"GET": r(TOKEN, status=(200, 302, 404))},
     "/d/<token>/rsvp": {"POST": r(TOKEN, status=(200, 302, 400, 422))},
     "/d/<token>/speak/<item_id>": {"POST": r(TOKEN, status=(200, 302, 400, 409, 422))},
     "/d/<token>/vote/<vote_id>": {"POST": r(TOKEN, status=(302, 400))},
@@ -318,6 +321,7 @@ API: dict[str, dict[str, Rule]] = {
     "/api/v1/meetings/<meeting_id>/check-in": {"POST": r(ORGANIZER_WRITE)},
     "/api/v1/participants/<participant_id>/feed-token": {"POST": r(ORGANIZER_WRITE),
                                                          "DELETE": r(ORGANIZER_WRITE)},
+    "/api/v1/participants/<participant_id>/link": {"POST": r(ORGANIZER_WRITE)},
     "/api/v1/agenda-items/<item_id>/speeches": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
     "/api/v1/agenda-items/<item_id>/speech-requests": {"POST": r(ORGANIZER_WRITE)},
     "/api/v1/speeches/<speech_id>": {"GET": r(STAFF_READ), "PATCH": r(MINUTES_WRITE),

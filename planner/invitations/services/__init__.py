@@ -34,6 +34,7 @@ from planner.invitations.services.links import (
     link_secret,
     link_url,
     note_use,
+    personal_link,
     printed_link_url,
     resolve,
     revoke_link,
@@ -74,7 +75,7 @@ __all__ = [
     "MailSettings", "Progress", "active_link", "active_links", "addressee", "answer", "chosen_participants",
     "clock", "compose", "count_recipients", "current_link_url", "ensure_link", "ensure_links", "get_batch",
     "invitation_version", "issue_link", "latest_replies", "link_secret", "link_url", "mail_settings", "note_use",
-    "printed_link_url", "progress", "recent_log", "resolve", "revoke_link", "running_batch", "send_chunk",
-    "send_invitations", "start_batch", "statuses", "stop_batch", "summary", "when_text", "where_text",
+    "personal_link", "printed_link_url", "progress", "recent_log", "resolve", "revoke_link", "running_batch",
+    "send_chunk", "send_invitations", "start_batch", "statuses", "stop_batch", "summary", "when_text", "where_text",
     "withheld", "without_email",
 ]

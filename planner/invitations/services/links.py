@@ -132,6 +132,16 @@ def ensure_link(participant: Participant, *, user: User | None = None) -> str:
     return secret
 
 
+def personal_link(participant: Participant, *, user: User | None = None, rotate: bool = False) -> str:
+    """The address of the participant's personal page (``POST /participants/{id}/link``): made if they have
+    none, the same one again otherwise; ``rotate`` revokes the old link and makes a new one."""
+    if rotate:
+        _link, secret = issue_link(participant, user=user)
+    else:
+        secret = ensure_link(participant, user=user)
+    return link_url(secret)
+
+
 def revoke_link(participant: Participant, *, user: User | None = None) -> int:
     """Stop the participant's link; their page answers 404 until a new link is issued."""
     link = active_link(participant)

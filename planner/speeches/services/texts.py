@@ -187,16 +187,15 @@ def open_text_for_delegate(participant: Participant, text_public_id: str) -> tup
 # The texts on a delegate's page (delegates.documents.DOCUMENT_SOURCES, filled by the setup) ---------------
 
 def delegate_documents(participant: Participant) -> list[DelegateDocument]:
-    """The submitted texts a delegate may read, as their page lists them: speaker and title, the item they
-    belong to where its title says more, and the "check against delivery" mark where the text carries it."""
+    """The submitted texts a delegate may read, as their page lists them under the item they belong to:
+    speaker and title, and the "check against delivery" mark where the text carries it."""
     found = []
     for text in delegate_texts(participant):
-        item = text.speech.agenda_item.title
-        notes = [item] if item != text.speech.title else []
-        if text.check_against_delivery:
-            notes.append(_("Check against delivery"))
+        item = text.speech.agenda_item
+        notes = [_("Check against delivery")] if text.check_against_delivery else []
         found.append(DelegateDocument(title=_summary_label(text.speech), kind="speech", ref=text.public_id,
-                                      note=" · ".join(notes)))
+                                      note=" · ".join(notes), item_id=item.public_id, item_title=item.title,
+                                      media_type=text.media_type, version=text.number))
     return found
 
 

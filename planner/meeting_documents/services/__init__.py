@@ -9,20 +9,21 @@ DOMAIN.md "Classified documents"). An unclassified document is served as uploade
 as a PDF stamped with the delegate's name and copy number on every page (documents.stamp), which is why
 an internal document for delegates must be a PDF. Each opening through a link is a read receipt.
 
-Sending rule (``due``): the pack reaches the delegates at least N working days before the meeting, N the
-organization's setting (3 by default) — Quyết định 45/2018/QĐ-TTg (Quy chế làm việc mẫu của Ủy ban nhân
-dân), Điều 10 "Chuẩn bị họp": the documents are sent to the participants at least 3 working days before
-the meeting, unless the rules say otherwise. Working days skip weekends and the organization's holidays
-(core.workdays).
+Sending rule (``due``, services.pack): the pack reaches the delegates at least N working days before the
+meeting, N the organization's setting (3 by default). Quyết định 45/2018/QĐ-TTg of 09/11/2018, "Quy định chế
+độ họp trong hoạt động quản lý, điều hành của cơ quan thuộc hệ thống hành chính nhà nước" (in force from
+25/12/2018, replacing Quyết định 114/2006/QĐ-TTg), Điều 10: the meeting's documents go to those invited at
+least 3 working days ahead, as its invitation does (Điều 8; cucthongke.laocai.gov.vn, "Chế độ họp trong hoạt
+động quản lý, điều hành của cơ quan hành chính nhà nước", summarises the decision and its 3-working-day rule;
+the article's own wording on documents is as DOMAIN.md reports it). Some bodies' rules ask 5: a setting.
+Working days skip weekends and the organization's holidays (core.workdays).
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -34,24 +35,21 @@ from sqlalchemy.orm import selectinload
 from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem
-from planner.core import audit, workdays
+from planner.core import audit
 from planner.core.db import atomic, check_version
-from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, clearance_of, cleared_for
 from planner.core.text import clean_text, fold
 from planner.core.zipfiles import markup_message
 from planner.delegates.models import Participant
 from planner.documents import records
-from planner.documents import services as document_services
-from planner.documents.stamp import Mark, stamp
 from planner.extensions import db
 from planner.meeting_documents import files
 from planner.meeting_documents.models import (
     Audience,
     DocumentKind,
     MeetingDocument,
-    MeetingDocumentCopy,
     MeetingDocumentFile,
 )
 from planner.meetings import services as meeting_services
@@ -140,23 +138,22 @@ def list_documents(meeting: Meeting, user: User | None) -> list[MeetingDocument]
     return [d for d in found if reach(d, user=user) is Reach.link]
 
 
-def get_document(org: Organization, public_id: str, *, user: User | None) -> MeetingDocument:
-    """A document of a meeting of the organization that the user may see; else not found."""
-    document = db.session.scalar(select(MeetingDocument).where(
-        MeetingDocument.public_id == str(public_id), MeetingDocument.organization_id == org.id)
-        .options(*_options()))
+def _found(public_id: str, within: Any, user: User | None) -> MeetingDocument:
+    document = db.session.scalar(select(MeetingDocument).where(MeetingDocument.public_id == str(public_id), within)
+                                 .options(*_options()))
     if document is None or reach(document, user=user) is not Reach.link:
         raise NotFound(_("No such document."))
     return document
+
+
+def get_document(org: Organization, public_id: str, *, user: User | None) -> MeetingDocument:
+    """A document of a meeting of the organization that the user may see; else not found."""
+    return _found(public_id, MeetingDocument.organization_id == org.id, user)
 
 
 def get_meeting_document(meeting: Meeting, public_id: str, *, user: User | None) -> MeetingDocument:
-    document = db.session.scalar(select(MeetingDocument).where(
-        MeetingDocument.public_id == str(public_id), MeetingDocument.meeting_id == meeting.id)
-        .options(*_options()))
-    if document is None or reach(document, user=user) is not Reach.link:
-        raise NotFound(_("No such document."))
-    return document
+    """A document of this meeting that the user may see; else not found."""
+    return _found(public_id, MeetingDocument.meeting_id == meeting.id, user)
 
 
 def version_of(document: MeetingDocument, number: Any = None) -> MeetingDocumentFile:
@@ -509,165 +506,25 @@ def delete_document(document: MeetingDocument, *, user: User | None, revision: A
                 item.position = number
 
 
-# The delegates' copies -------------------------------------------------------------------------------------
-
-def _copy(document: MeetingDocument, participant: Participant) -> MeetingDocumentCopy:
-    """The delegate's copy, numbered on first need: the next number of the document, taken under a lock
-    on the document's row so that two delegates opening it at once get two numbers."""
-    copy = next((c for c in document.copies if c.participant_id == participant.id), None)
-    if copy is not None:
-        return copy
-    db.session.execute(select(MeetingDocument.id).where(MeetingDocument.id == document.id).with_for_update())
-    last = db.session.scalar(select(func.max(MeetingDocumentCopy.number))
-                             .where(MeetingDocumentCopy.document_id == document.id)) or 0
-    copy = MeetingDocumentCopy(document_id=document.id, participant_id=participant.id, number=last + 1)
-    db.session.add(copy)
-    document.copies.append(copy)
-    db.session.flush()
-    return copy
-
-
-def number_copies(document: MeetingDocument, participants: Sequence[Participant]) -> dict[int, int]:
-    """Copy numbers for these delegates (in this order for those without one yet): participant id -> number."""
-    with atomic():
-        return {p.id: _copy(document, p).number for p in participants}
-
-
-def delegate_documents(participant: Participant) -> list[MeetingDocument]:
-    """The sent documents of the delegate's meeting that reach them (by link or on paper), in pack order."""
-    found = db.session.scalars(select(MeetingDocument).where(
-        MeetingDocument.meeting_id == participant.meeting_id, MeetingDocument.sent_at.is_not(None))
-        .options(*_options()).order_by(MeetingDocument.position, MeetingDocument.id))
-    return [d for d in found if reach(d, participant=participant) is not Reach.hidden]
-
-
-def changed_since_read(document: MeetingDocument, participant: Participant) -> bool:
-    """A newer version than the one the delegate last opened."""
-    copy = next((c for c in document.copies if c.participant_id == participant.id), None)
-    return copy is not None and copy.opened_number is not None and copy.opened_number < document.number
-
-
-def mark_for(document: MeetingDocument, participant: Participant, copy_number: int) -> Mark:
-    name = participant.full_name
-    meeting = document.meeting
-    return Mark(
-        top=f"Bản số {copy_number:02d} · {name} · {meeting.title}"[:200],
-        bottom=f"Tài liệu cấp cho đại biểu {name} (bản số {copy_number:02d}, phiên bản {document.number}) — "
-               f"không sao chụp, không chuyển cho người khác"[:240],
-        watermark=f"{name} · {copy_number:02d}")
-
-
-def open_for_delegate(participant: Participant, public_id: str) -> tuple[MeetingDocumentFile, bytes]:
-    """A document through the delegate's own link: the latest version, stamped with their name and copy
-    number when it is not unclassified (cached per delegate and version); the read receipt is written."""
-    document = db.session.scalar(select(MeetingDocument).where(
-        MeetingDocument.public_id == str(public_id), MeetingDocument.meeting_id == participant.meeting_id)
-        .options(*_options()))
-    if document is None or reach(document, participant=participant) is not Reach.link:
-        raise NotFound(_("Not found."))
-    version = version_of(document)
-    now = utcnow()
-    with atomic():
-        copy = _copy(document, participant)
-        if copy.first_opened_at is None:
-            copy.first_opened_at = now
-        copy.last_opened_at = now
-        copy.opened_number = version.number
-    if not marked(document):
-        return version, _bytes(version)
-    if version.media_type != files.PDF:
-        raise Forbidden(_("This document is for staff only."))
-    mark = mark_for(document, participant, copy.number)
-    key = records.digest("\x1f".join((version.sha256, participant.public_id, str(copy.number), mark.top,
-                                      mark.bottom, mark.watermark)).encode("utf-8"))
-    cached = _cached_mark(key)
-    if cached is not None:
-        return version, cached
-    data = stamp(_bytes(version), mark)
-    records.keep_as(data, key, MARKED_SUBFOLDER)
-    return version, data
-
-
-def _cached_mark(key: str) -> bytes | None:
-    try:
-        return records.path_of(key, MARKED_SUBFOLDER).read_bytes()
-    except (OSError, ValueError):
-        return None
-
-
-def paper_copies(participant: Participant, documents: Sequence[MeetingDocument]) -> dict[int, int]:
-    """The copy number of each classified document a delegate receives on paper: document id -> number."""
-    paper = [d for d in documents if reach(d, participant=participant) is Reach.paper]
-    if not paper:
-        return {}
-    with atomic():
-        return {d.id: _copy(d, participant).number for d in paper}
-
-
-# The sending rule ------------------------------------------------------------------------------------------
-
-def lead_days(org: Organization) -> int:
-    return document_services.documents_lead_days(org)
-
-
-def due(meeting: Meeting, holidays: Sequence[date], lead: int) -> date:
-    """The last day the pack may reach the delegates: ``lead`` working days before the meeting's first day."""
-    return workdays.add_working_days(meeting.starts_on, -lead, holidays)
-
-
-def unsent_counts(meeting_ids: Sequence[int]) -> dict[int, int]:
-    """Per meeting, the documents for delegates not sent yet (one query)."""
-    if not meeting_ids:
-        return {}
-    rows = db.session.execute(
-        select(MeetingDocument.meeting_id, func.count(MeetingDocument.id))
-        .where(MeetingDocument.meeting_id.in_(list(meeting_ids)), MeetingDocument.sent_at.is_(None),
-               MeetingDocument.audience != Audience.staff)
-        .group_by(MeetingDocument.meeting_id))
-    return {meeting_id: count for meeting_id, count in rows}
-
-
-def pack_status(meeting: Meeting) -> dict[str, Any]:
-    """For the pack page: the day the pack is due, the lead time, and whether it is late."""
-    org = meeting.organization
-    holidays = document_services.holidays(org)
-    lead = lead_days(org)
-    deadline = due(meeting, holidays, lead)
-    today = workdays_today(org)
-    return {"due": deadline, "days": lead, "late": today > deadline and bool(unsent_counts([meeting.id]))}
-
-
-def workdays_today(org: Organization) -> date:
-    from datetime import UTC
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(UTC).astimezone(ZoneInfo(org.timezone)).date()
-
-
-# The ZIP of the pack, and the minutes' list --------------------------------------------------------------
-
-def pack_zip(meeting: Meeting, user: User | None) -> bytes:
-    """Every document the user may see, its latest version, numbered in pack order."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        names: set[str] = set()
-        for index, document in enumerate(list_documents(meeting, user), start=1):
-            version = document.latest
-            if version is None:
-                continue
-            name = f"{index:02d} - {version.filename}"
-            while name in names:
-                name = f"{index:02d}-{len(names)} - {version.filename}"
-            names.add(name)
-            archive.writestr(name, _bytes(version))
-    return out.getvalue()
-
-
-def pack_stamp(meeting: Meeting, user: User | None) -> str:
-    documents = list_documents(meeting, user)
-    return "|".join(f"{d.public_id}:{d.revision}:{d.latest.sha256 if d.latest else ''}" for d in documents)
-
-
-def titles_used(meeting: Meeting, user: User | None) -> list[str]:
-    """The documents of the meeting, in pack order, as the minutes list them ("tài liệu sử dụng")."""
-    return [d.title for d in list_documents(meeting, user) if d.latest is not None]
+# The delegates' copies and the pack as a whole live beside this module; the names other packages use:
+from planner.meeting_documents.services.copies import (  # noqa: E402, F401
+    changed_since_read,
+    delegate_documents,
+    mark_for,
+    number_copies,
+    open_for_delegate,
+    paper_copies,
+)
+from planner.meeting_documents.services.pack import (  # noqa: E402, F401
+    classified_documents,
+    due,
+    handout_document,
+    handout_stamp,
+    late_packs,
+    lead_days,
+    pack_stamp,
+    pack_status,
+    pack_zip,
+    titles_used,
+    unsent_counts,
+)
