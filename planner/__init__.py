@@ -111,6 +111,7 @@ def _import_models() -> None:
     import planner.meeting_documents.models
     import planner.meetings.models
     import planner.minutes.models
+    import planner.portal.models
     import planner.reports.models
     import planner.speeches.models
     import planner.votes.models  # noqa: F401

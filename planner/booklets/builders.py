@@ -19,7 +19,7 @@ from babel.dates import format_date
 from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from planner.accounts.models import User
 from planner.agenda import programme as programme_rules
@@ -34,7 +34,7 @@ from planner.delegates.models import Participant, ParticipantCategory, Rsvp
 from planner.extensions import db
 from planner.meetings.models import Meeting
 from planner.speeches import services as speech_services
-from planner.speeches.models import Speech, SpeechStatus
+from planner.speeches.models import Speech, SpeechKind, SpeechStatus
 
 # Speeches that belong in a printed programme: planned or given, not asked for or withdrawn.
 PRINTED_SPEECHES = (SpeechStatus.approved, SpeechStatus.speaking, SpeechStatus.done)
@@ -144,7 +144,7 @@ def printed_speeches(meeting: Meeting, visible_ids: Iterable[int]) -> list[Speec
     ids = set(visible_ids)
     rows = db.session.scalars(
         select(Speech).where(Speech.meeting_id == meeting.id, Speech.status.in_(PRINTED_SPEECHES))
-        .options(joinedload(Speech.participant).joinedload(Participant.person))
+        .options(joinedload(Speech.participant).joinedload(Participant.person), selectinload(Speech.texts))
         .order_by(Speech.agenda_item_id, Speech.position, Speech.id)).unique()
     return [speech for speech in rows if speech.agenda_item_id in ids]
 
@@ -199,7 +199,8 @@ def _booklet_data(meeting: Meeting, settings: BookletSettings, user: User | None
     classifications = [meeting.classification, *(e.get("classification", "none") for e in shown.values())]
 
     speeches = printed_speeches(meeting, (item.id for item in items)) \
-        if settings.chosen(Section.speakers) or settings.chosen(Section.programme) else []
+        if settings.chosen(Section.speakers) or settings.chosen(Section.programme) \
+        or settings.chosen(Section.contributions) else []
     speakers_by_item: dict[int, list[Speech]] = {}
     for speech in speeches:
         speakers_by_item.setdefault(speech.agenda_item_id, []).append(speech)
@@ -214,6 +215,8 @@ def _booklet_data(meeting: Meeting, settings: BookletSettings, user: User | None
         sections.append(_programme_section(days, by_public, speakers_by_item, release, lang))
     if settings.chosen(Section.speakers):
         sections.append(_speakers_section(items, speakers_by_item, zone, lang))
+    if settings.chosen(Section.contributions):
+        sections.append(_contributions_section(items, speakers_by_item))
     if settings.chosen(Section.delegates):
         sections.append(_delegates_section(meeting))
     if settings.chosen(Section.practical):
@@ -298,6 +301,27 @@ def _speakers_section(items: Sequence[AgendaItem], speakers_by_item: dict[int, l
                          "time": programme_rules.clock(start, lang)})
     return {"kind": "speakers", "title": pgettext("booklet", "Speakers"),
             "columns": [_("No."), _("Speaker"), _("Subject")], "rows": rows, "empty": _("No speakers are planned yet.")}
+
+
+def _contributions_section(items: Sequence[AgendaItem], speakers_by_item: dict[int, list[Speech]]) -> dict[str, Any]:
+    """The written contributions (tham luận) accepted, item by item: who sent which, with their office. Drawn
+    as the speakers' table is."""
+    rows: list[dict[str, Any]] = []
+    number = 0
+    for item in items:
+        sent = [s for s in speakers_by_item.get(item.id, ())
+                if s.kind is SpeechKind.contributed_speech and s.latest_text is not None]
+        if not sent:
+            continue
+        rows.append({"type": "group", "text": item.title})
+        for speech in sent:
+            number += 1
+            p = speech.participant
+            rows.append({"type": "speaker", "no": str(number), "name": speech_services.speaker_name(p),
+                         "office": office(p.title, p.unit), "subject": speech.title or item.title, "time": ""})
+    return {"kind": "speakers", "title": _("Written contributions"),
+            "columns": [_("No."), _("Author"), _("Subject")], "rows": rows,
+            "empty": _("No written contribution has been accepted yet.")}
 
 
 def delegation_groups(participants: Sequence[Participant]) -> list[tuple[str, list[Participant]]]:

@@ -34,6 +34,7 @@ class Section(StrEnum):
     contents = "contents"
     programme = "programme"
     speakers = "speakers"
+    contributions = "contributions"
     delegates = "delegates"
     practical = "practical"
 
@@ -43,6 +44,7 @@ SECTION_LABELS = {
     Section.contents: _l("Table of contents"),
     Section.programme: _l("Programme, day by day"),
     Section.speakers: _l("Speakers, with their title and unit"),
+    Section.contributions: _l("Written contributions (tham luận) accepted"),
     Section.delegates: _l("Delegate list by delegation"),
     Section.practical: _l("Rooms, practical information and QR codes"),
 }

@@ -231,3 +231,69 @@ def counts(meeting: Meeting, day: date) -> Counts:
             expected[category] += number
         present[category] += int(here or 0)
     return Counts(day, expected, present)
+
+
+# A delegate's private notes ------------------------------------------------------------------------------
+
+MAX_NOTE_TEXT = 10_000
+NOTE_KINDS = ("item", "document")
+
+
+def notes_of(participant: Participant) -> dict[str, str]:
+    """The participant's notes as ``{"item:<public id>": text, "document:<public id>": text}`` (one query)."""
+    from planner.meeting_documents.models import MeetingDocument
+    from planner.portal.models import DelegateNote
+
+    rows = db.session.execute(
+        select(DelegateNote.text, AgendaItem.public_id, MeetingDocument.public_id)
+        .outerjoin(AgendaItem, AgendaItem.id == DelegateNote.agenda_item_id)
+        .outerjoin(MeetingDocument, MeetingDocument.id == DelegateNote.document_id)
+        .where(DelegateNote.participant_id == participant.id))
+    notes = {}
+    for text, item_id, document_id in rows:
+        notes[f"item:{item_id}" if item_id else f"document:{document_id}"] = text
+    return notes
+
+
+def _note_target(participant: Participant, kind: str, ref: str) -> tuple[str, int]:
+    """The column and row id a note is kept on: an unclassified item of the delegate's meeting, or a document
+    that reaches them; anything else is not found."""
+    from planner.core.errors import NotFound
+
+    if kind == "item":
+        item = unclassified_item(participant, ref)
+        if item is not None:
+            return "agenda_item_id", item.id
+    elif kind == "document":
+        from planner.meeting_documents import services as document_services
+
+        found = next((d for d in document_services.delegate_documents(participant) if d.public_id == ref), None)
+        if found is not None:
+            return "document_id", found.id
+    raise NotFound(_("Not found."))
+
+
+def save_note(participant: Participant, kind: str, ref: str, text: Any) -> str:
+    """Keep (or clear, when empty) the delegate's note on an item or document. Not audited: the note is the
+    delegate's alone and the audit log is read by staff."""
+    from planner.core.errors import ValidationError
+    from planner.core.text import clean_text
+    from planner.portal.models import DelegateNote
+
+    column, target = _note_target(participant, kind, ref)
+    text = clean_text(text, multiline=True)
+    if len(text) > MAX_NOTE_TEXT:
+        raise ValidationError(_("The note is too long (at most %(num)d characters).", num=MAX_NOTE_TEXT),
+                              field="text")
+    with atomic():
+        note = db.session.scalar(select(DelegateNote).where(DelegateNote.participant_id == participant.id,
+                                                            getattr(DelegateNote, column) == target))
+        if not text:
+            if note is not None:
+                db.session.delete(note)
+            return ""
+        if note is None:
+            note = DelegateNote(participant_id=participant.id, **{column: target})
+            db.session.add(note)
+        note.text = text
+    return text

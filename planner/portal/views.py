@@ -44,7 +44,7 @@ from planner.accounts.access import require
 from planner.agenda import programme as programme_rules
 from planner.agenda import services as agenda_services
 from planner.calendars import services as calendar_services
-from planner.core.errors import PlannerError
+from planner.core.errors import NotFound, PlannerError
 from planner.core.exports import live_state, stored_file
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
 from planner.core.tokens import token_hash
@@ -62,7 +62,7 @@ from planner.meetings.models import MEETING_KIND_LABELS, Meeting
 from planner.meetings.recurrence import meeting_days
 from planner.meetings.tabs import meeting_page
 from planner.portal import services
-from planner.portal.forms import BallotForm, RsvpForm, SpeakForm
+from planner.portal.forms import BallotForm, NoteForm, RsvpForm, SpeakForm
 from planner.speeches import services as speech_services
 from planner.speeches.models import SPEECH_STATUS_LABELS, SpeechStatus
 from planner.votes import services as vote_services
@@ -163,7 +163,10 @@ def _render_delegate(token: str, participant: Participant, *, rsvp_form: RsvpFor
         organization=meeting.organization, hidden=hidden, when=invitations.when_text(meeting, language),
         where=invitations.where_text(meeting), days=days, release=release, presided=presided,
         speaking=speaking, open_items=open_items, mine=mine, speeches=speeches, reply=reply, rsvp_form=form,
-        speak_form=_speak_form, confirm=ConfirmForm(),
+        speak_form=_speak_form, note_form=_note_form, notes={} if hidden else services.notes_of(participant),
+        declined={s.agenda_item.public_id: s.decision_note for s in speeches
+                  if s.status is SpeechStatus.withdrawn and s.decision_note},
+        confirm=ConfirmForm(),
         document_groups=services.document_groups(
             delegate_documents.delegate_documents(participant) if not hidden else [],
             [row.id for day in days for row in day.rows]),
@@ -175,6 +178,11 @@ def _render_delegate(token: str, participant: Participant, *, rsvp_form: RsvpFor
         part_labels={"morning": _("Morning"), "afternoon": _("Afternoon"), "evening": _("Evening")},
         day_label=lambda day: format_date(day, "EEEE, dd/MM/yyyy"),
     ), status
+
+
+def _note_form(kind: str, ref: str, text: str = "") -> NoteForm:
+    """One note form per item or document, each with its own field ids."""
+    return NoteForm(prefix=f"note-{kind}-{ref}", formdata=None, text=text)
 
 
 def _speak_form(item_id: str) -> SpeakForm:
@@ -219,13 +227,41 @@ def delegate_speak(token: str, participant: Participant, item_id: str):
     item = services.unclassified_item(participant, item_id)
     if item is None:
         abort(404)
+    upload = form.text.data
+    data = upload.read() if upload is not None and getattr(upload, "filename", "") else None
     try:
-        speech_services.request_to_speak(participant, item, form.title.data or "")
+        speech_services.request_to_speak(participant, item, form.title.data or "", data,
+                                         upload.filename if data else "")
     except PlannerError as exc:
         flash(exc.message, "error")
     else:
-        flash(_("Your request to speak has been sent. The organizers will confirm it."), "success")
+        if data:
+            flash(_("Your written contribution has been sent. The organizers will confirm it."), "success")
+        else:
+            flash(_("Your request to speak has been sent. The organizers will confirm it."), "success")
     return redirect(url_for("portal.delegate", token=token) + f"#item-{item_id}")
+
+
+@bp.post("/d/<token>/notes/<any(item, document):kind>/<ref>")
+@delegate_view
+def delegate_note(token: str, participant: Participant, kind: str, ref: str):
+    """Keep the delegate's private note on an item or a document (theirs alone)."""
+    form = NoteForm(prefix=f"note-{kind}-{ref}")
+    if not form.validate_on_submit():
+        flash(_("The note could not be saved. Reload the page and try again."), "error")
+        return redirect(url_for("portal.delegate", token=token))
+    if invitations.withheld(participant.meeting):
+        abort(404)
+    try:
+        kept = services.save_note(participant, kind, ref, form.text.data or "")
+    except NotFound:
+        abort(404)
+    except PlannerError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Your note is saved.") if kept else _("Your note is removed."), "success")
+    anchor = f"#item-{ref}" if kind == "item" else f"#document-{ref}"
+    return redirect(url_for("portal.delegate", token=token) + anchor)
 
 
 @bp.post("/d/<token>/calendar")

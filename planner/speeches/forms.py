@@ -82,3 +82,11 @@ class DisplayForm(FlaskForm):
 
 class UntimedForm(FlaskForm):
     untimed_kinds = _Checkboxes(_l("Untimed speeches"), choices=kind_choices, description=UNTIMED_HINT)
+
+
+class DecisionForm(FlaskForm):
+    """Accept or decline a delegate's request or written contribution (the button pressed: ``decision``)."""
+
+    decision = HiddenField()
+    reason = TextAreaField(_l("Reason for declining (the delegate reads it)"),
+                           validators=[Optional(), Length(max=1000)], render_kw={"rows": 2, "maxlength": 1000})

@@ -108,6 +108,8 @@ class Speech(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     allotted_seconds: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[SpeechStatus] = enum_column(SpeechStatus, default=SpeechStatus.approved)
     requested_by_delegate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why staff declined a delegate's request or written contribution (shown on the delegate's page).
+    decision_note: Mapped[str] = mapped_column(Text, default="")
     # The clock: actual start and end, the paused time so far, and when the current pause began.
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

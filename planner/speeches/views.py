@@ -25,6 +25,7 @@ from planner.meetings.tabs import meeting_page, meeting_tabs
 from planner.speeches import services, timing
 from planner.speeches.forms import (
     ControlForm,
+    DecisionForm,
     DeleteForm,
     DisplayForm,
     SpeechForm,
@@ -447,6 +448,43 @@ def summaries(meeting_id: str):
     )
     _note_view(meeting, items, "speech summaries")
     return body
+
+
+@bp.get("/meetings/<meeting_id>/speakers/contributions")
+@require(Permission.view)
+def contributions(meeting_id: str):
+    """What delegates sent from their links: requests to speak and written contributions, to accept or decline."""
+    meeting = meeting_page(meeting_id)
+    user = _user()
+    found = services.contributions(meeting, user)
+    body = render_template(
+        "speeches/contributions.html", meeting=meeting, speeches=found, form=DecisionForm(),
+        editable=can(Permission.organize) and _editable(meeting), active_tab="speeches.control")
+    _note_view(meeting, services.speaking_items(meeting, user), "contributions")
+    return body
+
+
+@bp.post("/meetings/<meeting_id>/speeches/<speech_id>/decision")
+@require(Permission.organize)
+def decide(meeting_id: str, speech_id: str):
+    """Accept a delegate's request or contribution (it joins the list, its text is readable by the delegates),
+    or decline it with a reason the delegate reads on their page."""
+    meeting = meeting_page(meeting_id)
+    speech = _speech(meeting, speech_id)
+    form = DecisionForm()
+    if not form.validate_on_submit() or form.decision.data not in ("accept", "decline"):
+        abort(400)
+    name = speech.participant.full_name
+    try:
+        if form.decision.data == "accept":
+            services.approve(speech, user=_user())
+            flash(_("The request of %(name)s is approved.", name=name), "success")
+        else:
+            services.decline(speech, user=_user(), reason=form.reason.data or "")
+            flash(_("The request of %(name)s is declined.", name=name), "success")
+    except PlannerError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("speeches.contributions", meeting_id=meeting.public_id) + f"#s-{speech.public_id}")
 
 
 @bp.get("/meetings/<meeting_id>/speakers/statistics")

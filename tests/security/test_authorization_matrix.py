@@ -183,6 +183,7 @@ WEB: dict[str, dict[str, Rule]] = {
     # page's list, which is what the reader shows (a PDF of the pack: tests/meeting_documents/test_portal.py)
     "/d/<token>/documents/<kind>/<ref>/read": {"GET": r(TOKEN, status=(200, 302, 404))},
     "/d/<token>/rsvp": {"POST": r(TOKEN, status=(200, 302, 400, 422))},
+    "/d/<token>/notes/<any(item, document):kind>/<ref>": {"POST": r(TOKEN, status=(302, 400))},
     "/d/<token>/speak/<item_id>": {"POST": r(TOKEN, status=(200, 302, 400, 409, 422))},
     "/d/<token>/vote/<vote_id>": {"POST": r(TOKEN, status=(302, 400))},
     "/meetings/<meeting_id>/door": {"GET": r(ORGANIZER_WRITE)},
@@ -199,6 +200,8 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/speakers/live": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/speakers/reorder": {"POST": r(ORGANIZER_WRITE, missing_ok=True)},  # no item
     "/meetings/<meeting_id>/speakers/statistics": {"GET": r(STAFF_READ)},
+    "/meetings/<meeting_id>/speakers/contributions": {"GET": r(STAFF_READ)},
+    "/meetings/<meeting_id>/speeches/<speech_id>/decision": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/speakers/summaries": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/speeches/<speech_id>": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/speeches/<speech_id>/delete": {"POST": r(ORGANIZER_WRITE)},
@@ -390,6 +393,8 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         kind = "presidium"
     elif "/documents/<kind>/" in rule:
         kind = "speech"     # the delegate's own text (they are its speaker)
+    elif "/notes/" in rule:
+        kind = "item"       # the delegate's note on an item of their meeting
     public_id = scene.users["viewer"].public_id if rule.startswith("/admin/users") else scene.api_token_public_id
     return {
         "meeting_id": ids.meeting_id, "item_id": ids.item_id, "participant_id": ids.participant_id,
@@ -401,7 +406,7 @@ def _params(scene: SecurityScene, role: str, rule: str) -> dict[str, Any]:
         "issue_id": "no-such-issue", "job_id": "no-such-job",
         "public_id": public_id, "fmt": "pdf", "edition": 1,
         "name": "1.png" if "pages" in rule else "result.pdf" if rule.startswith("/consultations/") else "programme.pdf",
-        "filename": "css/app.css", "ref": ids.text_id,
+        "filename": "css/app.css", "ref": ids.item_id if "/notes/" in rule else ids.text_id,
         "document_id": ids.consultation_document_id if rule.startswith(("/consultations/", "/c/")) else ids.document_id,
         "consultation_id": ids.consultation_id, "member_id": ids.member_id,
         "election_id": ids.election_id, "candidate_id": ids.candidate_id, "round_id": ids.round_id,

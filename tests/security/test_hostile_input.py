@@ -341,6 +341,9 @@ class Scene:
             speak = self.client.post_form(f"{url}/speak/{items[i]}", {"title": self.s(i + 30)})
             assert rsvp.status_code == 302 and speak.status_code in (302, 409), (rsvp.status_code, speak.status_code)
             self.delegate_fields += 1 + (speak.status_code == 302)
+            note = self.client.post_form(f"{url}/notes/item/{items[i]}", {f"note-item-{items[i]}-text": self.s(i + 50)})
+            assert note.status_code == 302, note.status_code
+            self.delegate_fields += 1
         self.fields += self.delegate_fields
         # A written consultation (forms only): its subject and question, the meeting's delegates as members,
         # and answers with an opinion through the members' links.

@@ -51,6 +51,7 @@ from planner.speeches.services.live import (
     stop,
 )
 from planner.speeches.services.reading import (
+    ACCEPTED_STATUSES,
     ACTIVE_STATUSES,
     DEFAULT_TEXT_MAX_BYTES,
     DISPLAY_SEEN_EVERY,
@@ -90,6 +91,7 @@ from planner.speeches.services.speakers_list import (
     add_speech,
     add_speeches,
     approve,
+    contributions,
     decline,
     delete_speech,
     items_open_for_requests,
@@ -118,6 +120,7 @@ from planner.speeches.services.texts import (
 )
 
 __all__ = [
+    "ACCEPTED_STATUSES",
     "ACTIVE_STATUSES",
     "DEFAULT_TEXT_MAX_BYTES",
     "DISPLAY_SEEN_EVERY",
@@ -142,6 +145,7 @@ __all__ = [
     "can_hold_speeches",
     "check_upload",
     "classification_of",
+    "contributions",
     "control_of",
     "create_display",
     "decline",

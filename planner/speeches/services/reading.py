@@ -35,7 +35,9 @@ DEFAULT_TEXT_MAX_BYTES = 10 * 1024 * 1024
 # Items that hold no speeches of their own.
 NO_SPEECH_KINDS = frozenset({AgendaItemKind.session, AgendaItemKind.break_})
 # Items on which a delegate may ask to speak from their personal link.
-OPEN_KINDS = frozenset({AgendaItemKind.discussion})
+OPEN_KINDS = frozenset({AgendaItemKind.discussion, AgendaItemKind.contributed_speech})
+# Speeches whose texts are accepted: delegates may read them (unless under embargo).
+ACCEPTED_STATUSES = (SpeechStatus.approved, SpeechStatus.speaking, SpeechStatus.done)
 # How often a hall display's "last seen" is written (not on every poll).
 DISPLAY_SEEN_EVERY = timedelta(minutes=1)
 ACTIVE_STATUSES = (SpeechStatus.requested, SpeechStatus.approved, SpeechStatus.speaking, SpeechStatus.done)

@@ -15,6 +15,7 @@ from planner.accounts.models import User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem, AgendaItemStatus
 from planner.core import audit
+from planner.core.db import atomic
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from planner.core.models import utcnow
 from planner.core.permissions import (
@@ -24,6 +25,7 @@ from planner.core.text import clean_text
 from planner.delegates.models import Participant
 from planner.extensions import db
 from planner.meetings import services as meeting_services
+from planner.meetings.models import Meeting
 from planner.speeches import files, timing
 from planner.speeches.models import (
     STATUS_TRANSITIONS,
@@ -49,9 +51,9 @@ from planner.speeches.services.checks import (
     default_kind,
     describe,
 )
-from planner.speeches.services.reading import OPEN_KINDS, _speech_options, can_hold_speeches
+from planner.speeches.services.reading import OPEN_KINDS, _speech_options, can_hold_speeches, meeting_speeches
 from planner.speeches.services.records import set_summary
-from planner.speeches.services.texts import _storage
+from planner.speeches.services.texts import _storage, check_upload, upload_text
 
 # The speakers list --------------------------------------------------------------------------------
 
@@ -343,9 +345,15 @@ def participant_speeches(participant: Participant) -> list[Speech]:
         .order_by(Speech.agenda_item_id, Speech.position)).unique())
 
 
-def request_to_speak(participant: Participant, item: AgendaItem, title: str = "") -> Speech:
-    """A delegate asks to speak on an open discussion item (from their personal link): the request
-    joins the end of the list as ``requested`` until staff approve or decline it."""
+MAX_DECISION_NOTE = 1000
+
+
+def request_to_speak(participant: Participant, item: AgendaItem, title: str = "", data: bytes | None = None,
+                     filename: str = "") -> Speech:
+    """A delegate asks to speak on an open item (discussion, contributed speeches) from their personal link,
+    or sends a written contribution (tham luận: a DOCX or PDF, checked as staff uploads are) with its title:
+    the request joins the end of the list as ``requested`` until staff accept or decline it. A contribution's
+    text is read by the other delegates only once accepted."""
     if item.meeting_id != participant.meeting_id:
         raise NotFound(_("No such agenda item."))
     if not meeting_services.is_editable(item.meeting):
@@ -355,20 +363,45 @@ def request_to_speak(participant: Participant, item: AgendaItem, title: str = ""
     title = clean_text(title)
     if len(title) > 1000:
         raise ValidationError(_("The title is too long (at most 1000 characters)."), field="title")
+    written = bool(data)
+    if written:
+        check_upload(data or b"", filename)
+        if not title:
+            raise ValidationError(_("Give the title of your contribution."), field="title")
     pending = db.session.scalar(select(func.count(Speech.id)).where(
         Speech.agenda_item_id == item.id, Speech.participant_id == participant.id,
         Speech.status.in_([SpeechStatus.requested, SpeechStatus.approved])))
     if pending:
         raise Conflict(_("You are on this item's speakers list already."))
-    return add_speech(item, {"participant_id": participant.public_id, "title": title,
-                             "kind": SpeechKind.discussion.value, "status": SpeechStatus.requested.value},
-                      user=None, requested_by_delegate=True, actor_label=f"delegate:{participant.public_id}")
+    kind = SpeechKind.contributed_speech if written else default_kind(item)
+    with atomic():
+        speech = add_speech(item, {"participant_id": participant.public_id, "title": title, "kind": kind.value,
+                                   "status": SpeechStatus.requested.value},
+                            user=None, requested_by_delegate=True, actor_label=f"delegate:{participant.public_id}")
+        if written:
+            upload_text(speech, data or b"", filename, user=None, check_against_delivery=False, embargo=False)
+    return speech
 
 
 def approve(speech: Speech, *, user: User | None, revision: Any = None) -> Speech:
     return set_status(speech, SpeechStatus.approved, user=user, revision=revision)
 
 
-def decline(speech: Speech, *, user: User | None, revision: Any = None) -> Speech:
-    """Decline a request (or withdraw a planned speech): it stays on record as withdrawn."""
-    return set_status(speech, SpeechStatus.withdrawn, user=user, revision=revision)
+def decline(speech: Speech, *, user: User | None, revision: Any = None, reason: Any = "") -> Speech:
+    """Decline a request or a written contribution (or withdraw a planned speech), with the reason the
+    delegate reads on their page: it stays on record as withdrawn."""
+    reason = clean_text(reason, multiline=True)
+    if len(reason) > MAX_DECISION_NOTE:
+        raise ValidationError(_("The reason is too long (at most %(num)d characters).", num=MAX_DECISION_NOTE),
+                              field="reason")
+    with atomic():
+        if reason != speech.decision_note:
+            speech.decision_note = reason
+        return set_status(speech, SpeechStatus.withdrawn, user=user, revision=revision)
+
+
+def contributions(meeting: Meeting, user: User | None) -> list[Speech]:
+    """What delegates sent from their links (requests to speak and written contributions), on the items the
+    reader may see, the waiting ones first, then in programme order."""
+    found = [s for s in meeting_speeches(meeting, user) if s.requested_by_delegate]
+    return sorted(found, key=lambda s: (s.status is not SpeechStatus.requested,))

@@ -26,11 +26,15 @@ from planner.extensions import db
 from planner.speeches import files
 from planner.speeches.models import (
     Speech,
-    SpeechStatus,
     SpeechText,
 )
 from planner.speeches.services.checks import _audit, _ensure_list_editable, _fresh, _lock, _saving, _summary_label
-from planner.speeches.services.reading import DEFAULT_TEXT_MAX_BYTES, _speech_options, classification_of
+from planner.speeches.services.reading import (
+    ACCEPTED_STATUSES,
+    DEFAULT_TEXT_MAX_BYTES,
+    _speech_options,
+    classification_of,
+)
 
 # Submitted texts ----------------------------------------------------------------------------------
 
@@ -158,7 +162,7 @@ def delegate_texts(participant: Participant) -> list[SpeechText]:
     """The texts a delegate may read from their personal link: the latest version of each speech of
     their meeting that is unclassified and not (any longer) under embargo."""
     speeches = db.session.scalars(
-        select(Speech).where(Speech.meeting_id == participant.meeting_id, Speech.status != SpeechStatus.withdrawn)
+        select(Speech).where(Speech.meeting_id == participant.meeting_id, Speech.status.in_(ACCEPTED_STATUSES))
         .options(*_speech_options(), joinedload(Speech.agenda_item), joinedload(Speech.meeting))
         .order_by(Speech.agenda_item_id, Speech.position)).unique()
     found = []
@@ -179,6 +183,8 @@ def open_text_for_delegate(participant: Participant, text_public_id: str) -> tup
         .options(joinedload(SpeechText.speech)))
     if text is None or classification_of(text.speech) != Classification.none:
         raise NotFound(_("No such text."))
+    if text.speech.status not in ACCEPTED_STATUSES and text.speech.participant_id != participant.id:
+        raise NotFound(_("No such text."))   # a contribution not accepted (yet) is its author's alone
     if embargoed(text) and text.speech.participant_id != participant.id:
         raise Forbidden(_("This text is under embargo until the speech is delivered."))
     return text, _file(text)
