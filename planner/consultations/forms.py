@@ -60,7 +60,7 @@ class ConfirmForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    answer = RadioField(_l("Your answer"), choices=[], validators=[InputRequired(_l("Choose your answer."))])
+    answer = RadioField(_l("Choose your answer"), choices=[], validators=[InputRequired(_l("Choose your answer."))])
     opinion = TextAreaField(_l("Your opinion"), validators=[Optional(), Length(max=MAX_OPINION)],
                             description=_l("Required with “other opinion”; optional otherwise."),
                             render_kw={"rows": 5, "maxlength": MAX_OPINION})
