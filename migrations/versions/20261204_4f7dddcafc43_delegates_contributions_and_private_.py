@@ -1,7 +1,7 @@
 """delegates' contributions (the reason a request or contribution was declined) and their private notes
 
 Revision ID: 4f7dddcafc43
-Revises: e3dbdb4f58d2
+Revises: 341dafa5ba61
 Create Date: 2026-12-04 19:41:47.528813
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4f7dddcafc43'
-down_revision = 'e3dbdb4f58d2'
+down_revision = '341dafa5ba61'
 branch_labels = None
 depends_on = None
 
