@@ -267,7 +267,8 @@ def _note_target(participant: Participant, kind: str, ref: str) -> tuple[str, in
     elif kind == "document":
         from planner.meeting_documents import services as document_services
 
-        found = next((d for d in document_services.delegate_documents(participant) if d.public_id == ref), None)
+        found = next((d for d in document_services.delegate_documents(participant) if d.public_id == ref
+                      and document_services.reach(d, participant=participant) is document_services.Reach.link), None)
         if found is not None:
             return "document_id", found.id
     raise NotFound(_("Not found."))

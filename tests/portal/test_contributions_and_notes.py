@@ -157,3 +157,6 @@ def test_a_note_on_a_meeting_document_needs_the_document_to_reach_the_delegate(a
         assert portal.notes_of(s.people["Bình"]) == {}
         with pytest.raises(NotFound):
             portal.save_note(s.people["An"], "document", staff_id, NOTE)
+    an = scene.link("An")
+    page = app.test_client().get(f"/d/{an}").get_data(as_text=True)
+    assert NOTE in page and f'id="document-{sent_id}"' in page
