@@ -94,8 +94,7 @@ def document(consultation: Consultation, found: Results) -> OfficialDocument:
             if member.opinion:
                 opinion.append(Run("\n" + member.opinion, italic=True))
             rows.append(TableRow(cells=[[Run(str(number))], [Run(member.full_name, bold=True)],
-                                        [Run(member_line(member))], opinion],
-                                 muted=member.answer is None))
+                                        [Run(member_line(member))], opinion]))
         body.append(Table(columns=[TableColumn(_("No."), 0.5, "center"), TableColumn(_("Full name"), 2),
                                    TableColumn(_("Position, unit"), 2.6), TableColumn(_("Answer"), 2.9)],
                           rows=rows))
