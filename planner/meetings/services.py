@@ -22,8 +22,8 @@ from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import Membership, Organization, User
 from planner.core import audit
-from planner.core.db import check_version, commit_or_conflict
-from planner.core.errors import Conflict, NotFound, PlannerError, ValidationError
+from planner.core.db import atomic, check_version
+from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.models import Base, utcnow
 from planner.core.permissions import Classification, Role, clearance_of, visible_levels
 from planner.core.text import fold, normalize
@@ -71,10 +71,10 @@ def note_view(meeting: Meeting) -> None:
     """DOMAIN.md: every view of classified content (mật and above) is written to the audit log."""
     if not Classification(meeting.classification).is_classified:
         return
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="meeting.viewed", object_type="meeting", object_id=meeting.public_id,
-                 summary=meeting.title)
-    db.session.commit()
+    with atomic():
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="meeting.viewed", object_type="meeting", object_id=meeting.public_id,
+                     summary=meeting.title)
 
 
 def note_page_view(meeting: Meeting, page: str) -> None:
@@ -84,9 +84,9 @@ def note_page_view(meeting: Meeting, page: str) -> None:
 
     if not Classification(meeting.classification).is_classified or meeting.id in g.get("audited_meetings", ()):
         return
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="meeting.viewed", object_type="meeting", object_id=meeting.public_id, summary=page)
-    db.session.commit()
+    with atomic():
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="meeting.viewed", object_type="meeting", object_id=meeting.public_id, summary=page)
 
 
 def is_editable(meeting: Meeting) -> bool:
@@ -178,24 +178,22 @@ def create_meeting(org: Organization, user: User | None = None, **data: Any) -> 
     for key in ("presiding_ids", "secretary_ids"):
         if data.get(key) is not None and (isinstance(data[key], str) or not isinstance(data[key], list | tuple)):
             raise ValidationError(_("Give a list of participant ids."), field=key)
-    meeting = Meeting(organization_id=org.id, **clean)
-    db.session.add(meeting)
-    db.session.flush()
-    # A new meeting has no participants yet: who presides and who takes the minutes come from the directory
-    # (person:<id>) or the office's users (user:<id>), put on its list in the order given.
-    changes = {}
-    try:
+    # One block: a refusal of the people asked for leaves no meeting behind (no meeting without them).
+    with atomic():
+        meeting = Meeting(organization_id=org.id, **clean)
+        db.session.add(meeting)
+        db.session.flush()
+        # A new meeting has no participants yet: who presides and who takes the minutes come from the directory
+        # (person:<id>) or the office's users (user:<id>), put on its list in the order given.
+        changes = {}
         for kind, key in (("presiding", "presiding_ids"), ("secretaries", "secretary_ids")):
             if data.get(key):
                 rows = _participant_rows(meeting, resolve_people(meeting, list(data[key]), kind), key)
                 _write_people(meeting, kind, [row for row, _public_id in rows])
                 changes[key] = [[], [public_id for _row, public_id in rows]]
-    except PlannerError:
-        db.session.rollback()  # nothing half made: no meeting without the people it was asked for
-        raise
-    audit.record(db.session, organization_id=org.id, meeting_id=meeting.id, action="meeting.created",
-                 object_type="meeting", object_id=meeting.public_id, summary=meeting.title, changes=changes or None)
-    db.session.commit()
+        audit.record(db.session, organization_id=org.id, meeting_id=meeting.id, action="meeting.created",
+                     object_type="meeting", object_id=meeting.public_id, summary=meeting.title,
+                     changes=changes or None)
     return meeting
 
 
@@ -209,30 +207,30 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, user: User | None 
     if user is not None and "classification" in clean and not _cleared(user, meeting.organization_id,
                                                                                   clean["classification"]):
         raise ValidationError(_("You cannot classify a meeting above your clearance."), field="classification")
-    people = {kind: _participant_rows(meeting, resolve_people(meeting, data[key], kind), key)
-              for kind, key in (("presiding", "presiding_ids"), ("secretaries", "secretary_ids"))
-              if data.get(key) is not None}
-    changes = audit.diff({k: getattr(meeting, k) for k in clean}, clean)
-    for kind, rows in people.items():
-        before = [p.public_id for p in getattr(meeting, kind)]
-        after = [public_id for _row, public_id in rows]
-        if before != after:
-            changes[_PEOPLE_KEYS[kind]] = [before, after]
-    if not changes:
-        return meeting
-    for key, value in clean.items():
-        setattr(meeting, key, value)
-    _keep_public_code(meeting)
-    dropped = _drop_stray_changes(meeting)
-    if dropped:
-        changes["occurrence_changes_dropped"] = [None, dropped]
-    for kind, rows in people.items():
-        if _PEOPLE_KEYS[kind] in changes:
-            _write_people(meeting, kind, [row for row, _public_id in rows])
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="meeting.updated", object_type="meeting", object_id=meeting.public_id,
-                 summary=meeting.title, changes=changes)
-    _commit_or_conflict()
+    with _saving():
+        people = {kind: _participant_rows(meeting, resolve_people(meeting, data[key], kind), key)
+                  for kind, key in (("presiding", "presiding_ids"), ("secretaries", "secretary_ids"))
+                  if data.get(key) is not None}
+        changes = audit.diff({k: getattr(meeting, k) for k in clean}, clean)
+        for kind, rows in people.items():
+            before = [p.public_id for p in getattr(meeting, kind)]
+            after = [public_id for _row, public_id in rows]
+            if before != after:
+                changes[_PEOPLE_KEYS[kind]] = [before, after]
+        if not changes:
+            return meeting
+        for key, value in clean.items():
+            setattr(meeting, key, value)
+        _keep_public_code(meeting)
+        dropped = _drop_stray_changes(meeting)
+        if dropped:
+            changes["occurrence_changes_dropped"] = [None, dropped]
+        for kind, rows in people.items():
+            if _PEOPLE_KEYS[kind] in changes:
+                _write_people(meeting, kind, [row for row, _public_id in rows])
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="meeting.updated", object_type="meeting", object_id=meeting.public_id,
+                     summary=meeting.title, changes=changes)
     return meeting
 
 
@@ -248,9 +246,11 @@ def _cleared(user: User, organization_id: int, classification: Classification | 
     return cleared_for(clearance_of(user, organization_id), classification)
 
 
-def _commit_or_conflict() -> None:
-    commit_or_conflict(_("Someone else changed this meeting meanwhile. Reload to see their version."),
-                       clash=ValidationError)
+def _saving() -> Any:
+    """The block a change of a meeting (or of its rooms, people, occurrences) is made in: all of it or nothing;
+    a stale version or a clash is refused with the meeting's message."""
+    return atomic(_("Someone else changed this meeting meanwhile. Reload to see their version."),
+                  clash=ValidationError)
 
 
 def new_public_code() -> str:
@@ -420,11 +420,11 @@ def _set_people(meeting: Meeting, kind: str, public_ids: list[str]) -> Meeting:
     after = [public_id for _row, public_id in rows]
     if before == after:
         return meeting
-    _write_people(meeting, kind, [row for row, _public_id in rows])
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action=f"meeting.{kind}_changed", object_type="meeting", object_id=meeting.public_id,
-                 summary=meeting.title, changes={_PEOPLE_KEYS[kind]: [before, after]})
-    _commit_or_conflict()
+    with _saving():
+        _write_people(meeting, kind, [row for row, _public_id in rows])
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action=f"meeting.{kind}_changed", object_type="meeting", object_id=meeting.public_id,
+                     summary=meeting.title, changes={_PEOPLE_KEYS[kind]: [before, after]})
     return meeting
 
 
@@ -465,12 +465,12 @@ def set_status(meeting: Meeting, new_status: MeetingStatus | str, *, version: in
     if target == meeting.status:
         return meeting
     before = meeting.status
-    meeting.status = target
-    _keep_public_code(meeting)
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="meeting.status_changed", object_type="meeting", object_id=meeting.public_id,
-                 summary=meeting.title, changes={"status": [before.value, target.value]})
-    _commit_or_conflict()
+    with _saving():
+        meeting.status = target
+        _keep_public_code(meeting)
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="meeting.status_changed", object_type="meeting", object_id=meeting.public_id,
+                     summary=meeting.title, changes={"status": [before.value, target.value]})
     return meeting
 
 
@@ -485,11 +485,11 @@ def delete_meeting(meeting: Meeting, *, version: int | None = None) -> None:
     if not can_delete(meeting):
         raise Conflict(_("Only a draft meeting can be deleted. A published meeting goes back to draft first; "
                          "a meeting that has taken place stays on record (archive it instead)."))
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="meeting.deleted", object_type="meeting", object_id=meeting.public_id,
-                 summary=meeting.title)
-    db.session.delete(meeting)
-    _commit_or_conflict()
+    with _saving():
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="meeting.deleted", object_type="meeting", object_id=meeting.public_id,
+                     summary=meeting.title)
+        db.session.delete(meeting)
 
 
 # Rooms -------------------------------------------------------------------------------------------
@@ -532,13 +532,13 @@ def add_room(meeting: Meeting, *, name: str, capacity: int | None = None) -> Roo
     ensure_editable(meeting)
     clean = _clean_room(meeting, {"name": name, "capacity": capacity})
     position = max((r.position for r in meeting.rooms), default=-1) + 1
-    room = Room(meeting_id=meeting.id, position=position, **clean)
-    db.session.add(room)
-    db.session.flush()
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="room.created", object_type="room", object_id=room.public_id, summary=room.name,
-                 changes={"name": [None, room.name], "capacity": [None, room.capacity]})
-    _commit_or_conflict()
+    with _saving():
+        room = Room(meeting_id=meeting.id, position=position, **clean)
+        db.session.add(room)
+        db.session.flush()
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="room.created", object_type="room", object_id=room.public_id, summary=room.name,
+                     changes={"name": [None, room.name], "capacity": [None, room.capacity]})
     db.session.expire(meeting, ["rooms"])
     return room
 
@@ -551,12 +551,12 @@ def update_room(room: Room, data: dict[str, Any], *, version: int | None = None)
     changes = audit.diff({k: getattr(room, k) for k in clean}, clean)
     if not changes:
         return room
-    for key, value in clean.items():
-        setattr(room, key, value)
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="room.updated", object_type="room", object_id=room.public_id, summary=room.name,
-                 changes=changes)
-    _commit_or_conflict()
+    with _saving():
+        for key, value in clean.items():
+            setattr(room, key, value)
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="room.updated", object_type="room", object_id=room.public_id, summary=room.name,
+                     changes=changes)
     return room
 
 
@@ -584,13 +584,13 @@ def delete_room(room: Room) -> int:
     ensure_editable(meeting)
     used = room_usage(meeting).get(room.id, 0)
     items = _agenda_items_table()
-    if used and items is not None:
-        db.session.execute(update(items).where(items.c.room_id == room.id).values(room_id=None))
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="room.deleted", object_type="room", object_id=room.public_id, summary=room.name,
-                 changes={"name": [room.name, None], "agenda_items_without_room": [None, used]})
-    db.session.delete(room)
-    _commit_or_conflict()
+    with _saving():
+        if used and items is not None:
+            db.session.execute(update(items).where(items.c.room_id == room.id).values(room_id=None))
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="room.deleted", object_type="room", object_id=room.public_id, summary=room.name,
+                     changes={"name": [room.name, None], "agenda_items_without_room": [None, used]})
+        db.session.delete(room)
     db.session.expire(meeting, ["rooms"])
     return used
 
@@ -639,15 +639,15 @@ def cancel_occurrence(meeting: Meeting, original_date: date, *, note: str = "") 
     change = _occurrence_change(meeting, original_date)
     if change is not None and change.cancelled:
         return change
-    if change is None:
-        change = OccurrenceChange(meeting=meeting, original_date=original_date)
-        db.session.add(change)
-    change.cancelled = True
-    change.new_date = change.new_start_time = change.new_end_time = change.new_venue = None
-    change.note = normalize(note)
-    _record_occurrence(meeting, "meeting.occurrence_cancelled", original_date,
-                       {"cancelled": [False, True], "note": [None, change.note]})
-    _commit_or_conflict()
+    with _saving():
+        if change is None:
+            change = OccurrenceChange(meeting=meeting, original_date=original_date)
+            db.session.add(change)
+        change.cancelled = True
+        change.new_date = change.new_start_time = change.new_end_time = change.new_venue = None
+        change.note = normalize(note)
+        _record_occurrence(meeting, "meeting.occurrence_cancelled", original_date,
+                           {"cancelled": [False, True], "note": [None, change.note]})
     return change
 
 
@@ -682,22 +682,22 @@ def move_occurrence(meeting: Meeting, original_date: date, *, new_date: date | N
     if others:
         raise ValidationError(_("The meeting takes place on %(day)s already.", day=others[0].day.isoformat()),
                               field="new_date")
-    change = _occurrence_change(meeting, original_date)
-    before = {"new_date": None, "new_start_time": None, "new_end_time": None, "new_venue": None, "cancelled": False}
-    if change is None:
-        change = OccurrenceChange(meeting=meeting, original_date=original_date)
-        db.session.add(change)
-    else:
-        before = {k: getattr(change, k) for k in before}
-    after = {"new_date": new_date if new_date != original_date else None,
-             "new_start_time": start if start != meeting.start_time else None,
-             "new_end_time": end if end != meeting.end_time else None,
-             "new_venue": venue, "cancelled": False}
-    for key, value in after.items():
-        setattr(change, key, value)
-    change.note = normalize(note)
-    _record_occurrence(meeting, "meeting.occurrence_moved", original_date, audit.diff(before, after))
-    _commit_or_conflict()
+    with _saving():
+        change = _occurrence_change(meeting, original_date)
+        before = {"new_date": None, "new_start_time": None, "new_end_time": None, "new_venue": None, "cancelled": False}
+        if change is None:
+            change = OccurrenceChange(meeting=meeting, original_date=original_date)
+            db.session.add(change)
+        else:
+            before = {k: getattr(change, k) for k in before}
+        after = {"new_date": new_date if new_date != original_date else None,
+                 "new_start_time": start if start != meeting.start_time else None,
+                 "new_end_time": end if end != meeting.end_time else None,
+                 "new_venue": venue, "cancelled": False}
+        for key, value in after.items():
+            setattr(change, key, value)
+        change.note = normalize(note)
+        _record_occurrence(meeting, "meeting.occurrence_moved", original_date, audit.diff(before, after))
     return change
 
 
@@ -708,10 +708,10 @@ def restore_occurrence(meeting: Meeting, original_date: date) -> None:
     change = _occurrence_change(meeting, original_date)
     if change is None:
         return
-    _record_occurrence(meeting, "meeting.occurrence_restored", original_date,
-                       {"cancelled": [change.cancelled, False], "new_date": [change.new_date, None]})
-    meeting.occurrence_changes.remove(change)
-    _commit_or_conflict()
+    with _saving():
+        _record_occurrence(meeting, "meeting.occurrence_restored", original_date,
+                           {"cancelled": [change.cancelled, False], "new_date": [change.new_date, None]})
+        meeting.occurrence_changes.remove(change)
 
 
 def _drop_stray_changes(meeting: Meeting) -> int:
