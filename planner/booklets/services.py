@@ -34,7 +34,7 @@ from planner.booklets.models import (
     Section,
 )
 from planner.core import audit, exports
-from planner.core.db import check_version, commit_or_conflict
+from planner.core.db import atomic, check_version
 from planner.core.errors import NotFound, ValidationError
 from planner.core.permissions import clearance_of, visible_levels
 from planner.core.text import clean_text
@@ -138,19 +138,19 @@ def save_settings(meeting: Meeting, data: dict[str, Any], *, user: User | None, 
     }
     if Section.foreword.value in clean["sections"] and not clean["foreword"]:
         raise ValidationError(_("Write the foreword, or leave its section out."), field="foreword")
-    if not settings.id:
-        settings.version = None  # type: ignore[assignment]
-        db.session.add(settings)
-    for key, value in clean.items():
-        setattr(settings, key, value)
-    after = _describe_settings(settings)
-    changes = audit.diff(before, after)
-    if not changes and settings.id:
-        return settings
-    db.session.flush()
-    _audit(meeting, "booklet.settings_changed", _("Booklet settings of “%(title)s”", title=meeting.title),
-           changes)
-    commit_or_conflict(_("Someone else changed these settings meanwhile. Reload the page and try again."))
+    with atomic(_("Someone else changed these settings meanwhile. Reload the page and try again.")):
+        if not settings.id:
+            settings.version = None  # type: ignore[assignment]
+            db.session.add(settings)
+        for key, value in clean.items():
+            setattr(settings, key, value)
+        after = _describe_settings(settings)
+        changes = audit.diff(before, after)
+        if not changes and settings.id:
+            return settings
+        db.session.flush()
+        _audit(meeting, "booklet.settings_changed", _("Booklet settings of “%(title)s”", title=meeting.title),
+               changes)
     return settings
 
 
@@ -247,26 +247,22 @@ def save_logo(meeting: Meeting, data: bytes, filename: str = "", *, user: User |
         raise ValidationError(_("“%(name)s” cannot be read as an image. Save it again as PNG and upload it.",
                                 name=filename or "?"), field="logo") from None
     settings = settings_of(meeting)
-    if not settings.id:
-        settings.version = None  # type: ignore[assignment]
-        db.session.add(settings)
     old = logo_path(settings)
     name = f"{secrets.token_hex(16)}.{LOGO_FORMATS[media_type]}"
-    cache._write(_logo_dir() / name, data)
-    digest = hashlib.sha256(data).hexdigest()
-    settings.logo_name, settings.logo_media_type, settings.logo_sha256 = name, media_type, digest
-    db.session.flush()
-    _audit(meeting, "booklet.logo_uploaded", _("Logo of the booklet of “%(title)s”", title=meeting.title),
-           {"filename": filename, "media_type": media_type, "size": len(data), "sha256": digest})
-    try:
-        commit_or_conflict(_("Someone else changed these settings meanwhile. Reload the page and try again."))
-    except Exception:
-        with contextlib.suppress(OSError):
-            (_logo_dir() / name).unlink()
-        raise
+    # The new file goes if the change is rolled back, the old one once it is committed.
+    _remove_after(db.session, _ROLLED_BACK, _logo_dir() / name)
     if old is not None:
-        with contextlib.suppress(OSError):
-            old.unlink()
+        _remove_after(db.session, _COMMITTED, old)
+    with atomic(_("Someone else changed these settings meanwhile. Reload the page and try again.")):
+        if not settings.id:
+            settings.version = None  # type: ignore[assignment]
+            db.session.add(settings)
+        cache._write(_logo_dir() / name, data)
+        digest = hashlib.sha256(data).hexdigest()
+        settings.logo_name, settings.logo_media_type, settings.logo_sha256 = name, media_type, digest
+        db.session.flush()
+        _audit(meeting, "booklet.logo_uploaded", _("Logo of the booklet of “%(title)s”", title=meeting.title),
+               {"filename": filename, "media_type": media_type, "size": len(data), "sha256": digest})
     return settings
 
 
@@ -275,12 +271,11 @@ def remove_logo(meeting: Meeting, *, user: User | None) -> None:
     old = logo_path(settings)
     if not settings.id or not settings.logo_name:
         return
-    settings.logo_name = settings.logo_media_type = settings.logo_sha256 = None
-    _audit(meeting, "booklet.logo_removed", _("Logo of the booklet of “%(title)s”", title=meeting.title))
-    commit_or_conflict(_("Someone else changed these settings meanwhile. Reload the page and try again."))
     if old is not None:
-        with contextlib.suppress(OSError):
-            old.unlink()
+        _remove_after(db.session, _COMMITTED, old)
+    with atomic(_("Someone else changed these settings meanwhile. Reload the page and try again.")):
+        settings.logo_name = settings.logo_media_type = settings.logo_sha256 = None
+        _audit(meeting, "booklet.logo_removed", _("Logo of the booklet of “%(title)s”", title=meeting.title))
 
 
 # Seating -----------------------------------------------------------------------------------------------
@@ -329,17 +324,17 @@ def save_plan(meeting: Meeting, data: dict[str, Any], *, user: User | None, vers
                                  seating.MAX_PRESIDIUM),
         "mode": mode,
     }
-    if not plan.id:
-        plan.version = None  # type: ignore[assignment]
-        db.session.add(plan)
-    for key, value in clean.items():
-        setattr(plan, key, value)
-    changes = audit.diff(before, plan.as_dict())
-    if not changes and plan.id:
-        return plan
-    db.session.flush()
-    _audit(meeting, "seating.plan_changed", _("Seating plan of “%(title)s”", title=meeting.title), changes)
-    commit_or_conflict(_("Someone else changed the seating plan meanwhile. Reload the page and try again."))
+    with atomic(_("Someone else changed the seating plan meanwhile. Reload the page and try again.")):
+        if not plan.id:
+            plan.version = None  # type: ignore[assignment]
+            db.session.add(plan)
+        for key, value in clean.items():
+            setattr(plan, key, value)
+        changes = audit.diff(before, plan.as_dict())
+        if not changes and plan.id:
+            return plan
+        db.session.flush()
+        _audit(meeting, "seating.plan_changed", _("Seating plan of “%(title)s”", title=meeting.title), changes)
     return plan
 
 
@@ -383,16 +378,16 @@ def assign_seats(meeting: Meeting, *, user: User | None, mode: SeatingMode | str
         assigned, left = seating.assign_by_protocol(hall, plan.rows, plan.seats_per_row)
     seats = {p.id: seating.presidium_label(n) for n, p in enumerate(presidium, start=1)}
     seats.update({hall[i].id: label for i, label in assigned.items()})
-    changed = 0
-    for p in everyone:
-        new = seats.get(p.id, "")
-        if p.seat != new:
-            p.seat = new
-            changed += 1
-    counts = {"presidium": len(presidium), "hall": len(assigned), "without_seat": len(left), "changed": changed}
-    _audit(meeting, "seating.assigned", _("Seats of “%(title)s” given out", title=meeting.title),
-           {"mode": mode.value, **counts})
-    commit_or_conflict(_("Someone changed a participant meanwhile. Give out the seats again."))
+    with atomic(_("Someone changed a participant meanwhile. Give out the seats again.")):
+        changed = 0
+        for p in everyone:
+            new = seats.get(p.id, "")
+            if p.seat != new:
+                p.seat = new
+                changed += 1
+        counts = {"presidium": len(presidium), "hall": len(assigned), "without_seat": len(left), "changed": changed}
+        _audit(meeting, "seating.assigned", _("Seats of “%(title)s” given out", title=meeting.title),
+               {"mode": mode.value, **counts})
     return counts
 
 
@@ -400,12 +395,12 @@ def clear_seats(meeting: Meeting, *, user: User | None) -> int:
     meeting_services.ensure_editable(meeting)
     seated = list(db.session.scalars(select(Participant).where(Participant.meeting_id == meeting.id,
                                                                Participant.seat != "")).unique())
-    for p in seated:
-        p.seat = ""
     if seated:
-        _audit(meeting, "seating.cleared", _("Seats of “%(title)s” cleared", title=meeting.title),
-               {"cleared": len(seated)})
-        commit_or_conflict(_("Someone changed a participant meanwhile. Try again."))
+        with atomic(_("Someone changed a participant meanwhile. Try again.")):
+            for p in seated:
+                p.seat = ""
+            _audit(meeting, "seating.cleared", _("Seats of “%(title)s” cleared", title=meeting.title),
+                   {"cleared": len(seated)})
     return len(seated)
 
 
@@ -435,16 +430,16 @@ def set_seat(meeting: Meeting, participant_id: str, label: str | None, *, user: 
     holder = db.session.scalar(select(Participant).where(Participant.meeting_id == meeting.id,
                                                          Participant.seat == new, Participant.id != participant.id)) \
         if new else None
-    changes: dict[str, Any] = {"seat": [old, new]}
-    if holder is not None:
-        holder.seat = old
-        changes["swapped_with"] = [holder.public_id, holder.full_name]
-    participant.seat = new
-    db.session.flush()
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="seating.seat_set", object_type="participant", object_id=participant.public_id,
-                 summary=participant.full_name, changes=changes)
-    commit_or_conflict(_("Someone changed this participant meanwhile. Reload the page and try again."))
+    with atomic(_("Someone changed this participant meanwhile. Reload the page and try again.")):
+        changes: dict[str, Any] = {"seat": [old, new]}
+        if holder is not None:
+            holder.seat = old
+            changes["swapped_with"] = [holder.public_id, holder.full_name]
+        participant.seat = new
+        db.session.flush()
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="seating.seat_set", object_type="participant", object_id=participant.public_id,
+                     summary=participant.full_name, changes=changes)
     return participant
 
 
@@ -494,9 +489,9 @@ def note_download(meeting: Meeting, name: str, *, classified: bool) -> None:
     the exporter registry are audited by the registry itself; this notes the booklet page's previews."""
     if not classified or exports.exporter("meeting", name) is not None:
         return
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="booklets.downloaded", object_type="meeting", object_id=meeting.public_id, summary=name)
-    db.session.commit()
+    with atomic():
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="booklets.downloaded", object_type="meeting", object_id=meeting.public_id, summary=name)
 
 
 # Building: through the cache ------------------------------------------------------------------------
@@ -703,7 +698,24 @@ def _note_files(_mapper, connection, meeting: Meeting) -> None:
     session.info.setdefault(_DOOMED, []).append((meeting.public_id, logo))
 
 
+# Logo files: the new one goes if its change is rolled back, the one it replaced once the change is committed.
+_COMMITTED = "booklets_files_gone_on_commit"
+_ROLLED_BACK = "booklets_files_gone_on_rollback"
+
+
+def _remove_after(session: Any, outcome: str, path: Path) -> None:
+    session.info.setdefault(outcome, []).append(path)
+
+
+def _unlink(paths: Sequence[Path] | None) -> None:
+    for path in paths or ():
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def _remove_files(session: Session) -> None:
+    session.info.pop(_ROLLED_BACK, None)
+    _unlink(session.info.pop(_COMMITTED, None))
     doomed = session.info.pop(_DOOMED, None)
     if not doomed or not has_app_context():
         return
@@ -718,11 +730,14 @@ def _remove_files(session: Session) -> None:
 
 def _keep_files(session: Session) -> None:
     session.info.pop(_DOOMED, None)
+    session.info.pop(_COMMITTED, None)
+    _unlink(session.info.pop(_ROLLED_BACK, None))
 
 
 def remove_files_of_deleted_meetings() -> None:
     """Called by the package's setup: a deleted meeting's cache folder and logo go once the deletion is
-    committed (listening once, however many apps a process makes)."""
+    committed, a replaced logo once its replacement is, an uploaded one if its change is rolled back
+    (listening once, however many apps a process makes)."""
     for target, name, function in ((Meeting, "before_delete", _note_files), (Session, "after_commit", _remove_files),
                                    (Session, "after_rollback", _keep_files)):
         if not event.contains(target, name, function):
