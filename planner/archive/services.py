@@ -37,6 +37,7 @@ from planner.accounts.models import User
 from planner.agenda import releases as release_rules
 from planner.agenda import services as agenda_services
 from planner.core import audit, exports
+from planner.core.db import atomic
 from planner.core.errors import Conflict, Forbidden
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, clearance_of, cleared_for
 from planner.core.text import strip_diacritics
@@ -405,12 +406,12 @@ def start(meeting: Meeting, user: User | None) -> None:
     """Check that this user may build the dossier now (else raise, with the reason) and audit the build."""
     ensure_allowed(meeting, user)
     planned = plan(meeting, user)
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="dossier.built", object_type="meeting", object_id=meeting.public_id,
-                 summary=zip_name(meeting),
-                 changes={"files": len(planned.present), "missing": [p.key for p in planned.missing],
-                          "classification": Classification(meeting.classification).value})
-    db.session.commit()
+    with atomic():
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="dossier.built", object_type="meeting", object_id=meeting.public_id,
+                     summary=zip_name(meeting),
+                     changes={"files": len(planned.present), "missing": [p.key for p in planned.missing],
+                              "classification": Classification(meeting.classification).value})
 
 
 def write(meeting: Meeting, user: User | None) -> Iterator[bytes]:
