@@ -35,7 +35,7 @@ from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem, AgendaItemStatus
 from planner.core import audit, workdays
-from planner.core.db import atomic, commit_or_conflict
+from planner.core.db import atomic, check_version, independent
 from planner.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from planner.core.hooks import Hook
 from planner.core.models import utcnow
@@ -344,18 +344,20 @@ def _author(user: User | None) -> tuple[int | None, str]:
     return (user.id, user.name) if user is not None else (None, "cli")
 
 
-def _next_revision_number(minutes: Minutes) -> int:
-    last = db.session.scalar(select(func.max(MinutesRevision.number)).where(MinutesRevision.minutes_id == minutes.id))
+def _next_revision_number(minutes: Minutes, session: Any = None) -> int:
+    last = (session or db.session).scalar(select(func.max(MinutesRevision.number))
+                                          .where(MinutesRevision.minutes_id == minutes.id))
     return (last or 0) + 1
 
 
 def _add_revision(minutes: Minutes, sections: list[dict[str, Any]], *, user: User | None, kind: str,
-                  based_on: int | None, note: str = "") -> MinutesRevision:
+                  based_on: int | None, note: str = "", session: Any = None) -> MinutesRevision:
+    session = session or db.session
     author_id, label = _author(user)
-    revision = MinutesRevision(minutes_id=minutes.id, number=_next_revision_number(minutes), kind=kind,
+    revision = MinutesRevision(minutes_id=minutes.id, number=_next_revision_number(minutes, session), kind=kind,
                                sections=deepcopy(sections), based_on_version=based_on, author_id=author_id,
                                author_label=label, note=note)
-    db.session.add(revision)
+    session.add(revision)
     return revision
 
 
@@ -363,8 +365,9 @@ def _label(minutes: Minutes) -> str:
     return _("Conclusion notice") if minutes.kind is MinutesKind.notice else pgettext("document", "Minutes")
 
 
-def _audit(minutes: Minutes, action: str, summary: str, changes: dict[str, Any] | None = None) -> None:
-    audit.record(db.session, organization_id=minutes.organization_id, meeting_id=minutes.meeting_id,
+def _audit(minutes: Minutes, action: str, summary: str, changes: dict[str, Any] | None = None, *,
+           session: Any = None) -> None:
+    audit.record(session or db.session, organization_id=minutes.organization_id, meeting_id=minutes.meeting_id,
                  action=action, object_type=minutes.kind.value, object_id=minutes.public_id,
                  summary=summary, changes=changes)
 
@@ -412,23 +415,16 @@ def generate(meeting: Meeting, kind: MinutesKind | str = MinutesKind.minutes, *,
             _audit(existing, f"{kind.value}.regenerated", meeting.title)
         return existing
     author_id, _label_text = _author(user)
-    minutes = Minutes(organization_id=meeting.organization_id, meeting_id=meeting.id, kind=kind, edition=1,
-                      status=MinutesStatus.draft, sections=sections, created_by_id=author_id)
-    db.session.add(minutes)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("Someone else has just generated this draft. Reload the page.")) from None
-    _add_revision(minutes, sections, user=user, kind="generated", based_on=None, note=_("Generated from the meeting"))
-    _audit(minutes, f"{kind.value}.generated", meeting.title)
-    _commit(minutes)
+    with _stale_is_conflict():
+        minutes = Minutes(organization_id=meeting.organization_id, meeting_id=meeting.id, kind=kind, edition=1,
+                          status=MinutesStatus.draft, sections=sections, created_by_id=author_id)
+        db.session.add(minutes)
+        with atomic(clash=Conflict(_("Someone else has just generated this draft. Reload the page."))):
+            db.session.flush()
+        _add_revision(minutes, sections, user=user, kind="generated", based_on=None,
+                      note=_("Generated from the meeting"))
+        _audit(minutes, f"{kind.value}.generated", meeting.title)
     return minutes
-
-
-def _commit(minutes: Minutes) -> None:
-    stale = _("Someone else has changed this document meanwhile. Reload it and try again.")
-    commit_or_conflict(stale, clash=Conflict(stale))
 
 
 def _stale_is_conflict() -> Any:
@@ -595,41 +591,34 @@ def save(minutes: Minutes, changes: dict[str, dict[str, Any]] | list[dict[str, A
     if not keys:
         return minutes
     try:  # a concurrent save shows up at the first flush (the UPDATE … WHERE version matches no row)
-        minutes.sections = sections
-        _add_revision(minutes, sections, user=user, kind="saved", based_on=read, note=normalize(note)[:500])
-        _audit(minutes, f"{minutes.kind.value}.saved", meeting.title, {"sections": [None, keys]})
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        db.session.refresh(minutes)
+        with _stale_is_conflict():
+            minutes.sections = sections
+            _add_revision(minutes, sections, user=user, kind="saved", based_on=read, note=normalize(note)[:500])
+            _audit(minutes, f"{minutes.kind.value}.saved", meeting.title, {"sections": [None, keys]})
+    except Conflict:  # rolled back: the text is kept as a conflict revision instead
         _conflict(minutes, changes, user=user, read=read)
     return minutes
 
 
 def _conflict(minutes: Minutes, changes: dict[str, dict[str, Any]], *, user: User | None, read: int) -> None:
-    """Keep the refused text as a conflict revision (committed) and raise with both texts."""
-    db.session.rollback()
+    """Keep the refused text as a conflict revision and raise with both texts. The revision is kept in a unit
+    of its own: the refusal rolls the request back, the text the user wrote must not go with it."""
     db.session.refresh(minutes)
-    try:
-        yours = apply_changes(minutes.sections, changes)
-    except ValidationError:
-        raise
+    yours = apply_changes(minutes.sections, changes)
     keys = changed_keys(minutes.sections, yours) or list(changes)
-    title = minutes.meeting.title
     for _attempt in range(5):
         try:
-            # The minutes row is locked while the next revision number is taken (PostgreSQL; SQLite has one
-            # writer anyway), so concurrent savers queue instead of colliding on the number.
-            db.session.execute(select(Minutes.id).where(Minutes.id == minutes.id).with_for_update())
-            revision = _add_revision(minutes, yours, user=user, kind="conflict", based_on=read,
-                                     note=_("Not applied: saved from version %(v)d while the document was at %(w)d",
-                                            v=read, w=minutes.version))
-            _audit(minutes, f"{minutes.kind.value}.conflict", title,
-                   {"sections": [None, keys], "based_on_version": [None, read]})
-            db.session.commit()
+            with independent() as session:
+                # The minutes row is locked while the next revision number is taken (PostgreSQL; SQLite has one
+                # writer anyway), so concurrent savers queue instead of colliding on the number.
+                session.execute(select(Minutes.id).where(Minutes.id == minutes.id).with_for_update())
+                revision = _add_revision(minutes, yours, user=user, kind="conflict", based_on=read, session=session,
+                                         note=_("Not applied: saved from version %(v)d while the document was at "
+                                                "%(w)d", v=read, w=minutes.version))
+                _audit(minutes, f"{minutes.kind.value}.conflict", minutes.meeting.title,
+                       {"sections": [None, keys], "based_on_version": [None, read]}, session=session)
             break
         except IntegrityError:  # a revision number taken meanwhile (SQLite): take the next one
-            db.session.rollback()
             db.session.refresh(minutes)
     else:
         raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))
@@ -740,12 +729,12 @@ def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any
     _ensure_meeting_open(meeting)
     if target is MinutesStatus.approved and read == minutes.version:
         ensure_approvable(minutes, today=local_today(meeting, at) if at is not None else None)
-    if read != minutes.version:
-        db.session.rollback()
-        raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))
+    check_version(minutes, read, _("Someone else has changed this document meanwhile. Reload it and try again."))
     before = minutes.status
     now = at.astimezone(UTC) if at is not None else utcnow()
-    try:  # the number is taken and the row updated in one transaction: a stale approval spends no number
+    # The number is taken, the record rendered and frozen and the row updated in one block: a stale approval
+    # or a failed rendering approves nothing and spends no number (it is given back with the rest).
+    with _stale_is_conflict():
         if target is MinutesStatus.approved:
             _approve(minutes, user, now)
         elif target is MinutesStatus.submitted:
@@ -757,13 +746,6 @@ def set_status(minutes: Minutes, target: Any, *, user: User | None, version: Any
         if target is MinutesStatus.approved:
             changes.update({f"{fmt}_sha256": [None, sha] for fmt, sha in _freeze(minutes, user).items()})
         _audit(minutes, f"{minutes.kind.value}.{target.value}", meeting.title, changes)
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()  # the number taken is given back with the rest of the transaction
-        raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again.")) from None
-    except Exception:
-        db.session.rollback()  # a failed rendering approves nothing and spends no number
-        raise
     return minutes
 
 
@@ -796,12 +778,12 @@ def record_bytes(minutes: Minutes, fmt: str) -> bytes:
     record = records.find(RECORD_OWNER, minutes.public_id, minutes.kind.value, fmt)
     if record is None:
         try:
-            digests = _freeze(minutes, None)
-            _audit(minutes, f"{minutes.kind.value}.frozen", minutes.meeting.title,
-                   {f"{name}_sha256": [None, sha] for name, sha in digests.items()})
-            db.session.commit()
-        except (StaleDataError, IntegrityError):
-            db.session.rollback()  # frozen meanwhile by another reader: theirs is the record
+            with atomic():
+                digests = _freeze(minutes, None)
+                _audit(minutes, f"{minutes.kind.value}.frozen", minutes.meeting.title,
+                       {f"{name}_sha256": [None, sha] for name, sha in digests.items()})
+        except Conflict:
+            pass  # frozen meanwhile by another reader (rolled back): theirs is the record
         record = records.find(RECORD_OWNER, minutes.public_id, minutes.kind.value, fmt)
         if record is None:
             raise Conflict(_("Someone else has changed this document meanwhile. Reload it and try again."))
@@ -877,20 +859,17 @@ def correct(minutes: Minutes, *, user: User | None) -> Minutes:
     if latest is not None and latest.id != minutes.id:
         raise Conflict(_("A correction of this document exists already."))
     author_id, _label_text = _author(user)
-    correction = Minutes(organization_id=minutes.organization_id, meeting_id=meeting.id, kind=minutes.kind,
-                         edition=minutes.edition + 1, corrects_id=minutes.id, status=MinutesStatus.draft,
-                         sections=deepcopy(minutes.sections), created_by_id=author_id)
-    db.session.add(correction)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("A correction of this document exists already.")) from None
-    _add_revision(correction, correction.sections, user=user, kind="generated", based_on=None,
-                  note=_("Correction of %(number)s", number=minutes.number or ""))
-    _audit(correction, f"{minutes.kind.value}.correction_started", meeting.title,
-           {"corrects": [None, minutes.number]})
-    _commit(correction)
+    with _stale_is_conflict():
+        correction = Minutes(organization_id=minutes.organization_id, meeting_id=meeting.id, kind=minutes.kind,
+                             edition=minutes.edition + 1, corrects_id=minutes.id, status=MinutesStatus.draft,
+                             sections=deepcopy(minutes.sections), created_by_id=author_id)
+        db.session.add(correction)
+        with atomic(clash=Conflict(_("A correction of this document exists already."))):
+            db.session.flush()
+        _add_revision(correction, correction.sections, user=user, kind="generated", based_on=None,
+                      note=_("Correction of %(number)s", number=minutes.number or ""))
+        _audit(correction, f"{minutes.kind.value}.correction_started", meeting.title,
+               {"corrects": [None, minutes.number]})
     return correction
 
 
@@ -1139,9 +1118,9 @@ def note_classified(meeting: Meeting, what: str) -> None:
     """Every view or download of a classified meeting's documents is written to the audit log."""
     if not Classification(meeting.classification).is_classified:
         return
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="documents.viewed", object_type="meeting", object_id=meeting.public_id, summary=what)
-    db.session.commit()
+    with atomic():
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="documents.viewed", object_type="meeting", object_id=meeting.public_id, summary=what)
 
 
 def minutes_data(minutes: Minutes) -> dict[str, Any]:
