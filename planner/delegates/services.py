@@ -2,7 +2,8 @@
 
 Every lookup is scoped to the organization (and, through the meeting, to the user's clearance), so
 another organization's person or participant is simply not found. Every change writes one audit entry
-and commits, or raises a PlannerError with a translated message and changes nothing.
+in one atomic block (the request, or the block's end outside one, commits it), or raises a PlannerError with
+a translated message and changes nothing.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, literal, or_, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload, subqueryload
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import Organization, User
 from planner.core import audit
-from planner.core.db import check_version, commit_or_conflict
+from planner.core.db import atomic, check_version
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.core.permissions import Classification
 from planner.core.text import clean_text, fold, full_name, split_full_name
@@ -241,17 +240,18 @@ def create_person(org: Organization, data: dict[str, Any], *, allow_duplicate: b
     clean = _clean_person_fields(data)
     if clean.get("default_precedence") is None:
         clean["default_precedence"] = DEFAULT_PRECEDENCE  # none: the title's tier orders their lists
-    if not allow_duplicate:
-        lock_directory(org.id)
-        matches = similar_people(org, **{k: clean.get(k, "") for k in (*NAME_FIELDS, "unit", "email")})
-        if matches:
-            raise DuplicatePerson(matches)
-    person = Person(organization_id=org.id, **clean)
-    db.session.add(person)
-    db.session.flush()
-    audit.record(db.session, organization_id=org.id, action="person.created", object_type="person",
-                 object_id=person.public_id, summary=person.full_name)
-    db.session.commit()
+    # A refusal rolls the block back: the directory's lock is let go at once.
+    with atomic():
+        if not allow_duplicate:
+            lock_directory(org.id)
+            matches = similar_people(org, **{k: clean.get(k, "") for k in (*NAME_FIELDS, "unit", "email")})
+            if matches:
+                raise DuplicatePerson(matches)
+        person = Person(organization_id=org.id, **clean)
+        db.session.add(person)
+        db.session.flush()
+        audit.record(db.session, organization_id=org.id, action="person.created", object_type="person",
+                     object_id=person.public_id, summary=person.full_name)
     return person
 
 
@@ -263,11 +263,11 @@ def update_person(person: Person, data: dict[str, Any], *, version: int | None =
     changes = audit.diff({k: getattr(person, k) for k in clean}, clean)
     if not changes:
         return person
-    for key, value in clean.items():
-        setattr(person, key, value)
-    audit.record(db.session, organization_id=person.organization_id, action="person.updated",
-                 object_type="person", object_id=person.public_id, summary=person.full_name, changes=changes)
-    commit_or_conflict(_("Someone else changed this person meanwhile. Reload to see their version."))
+    with atomic(_("Someone else changed this person meanwhile. Reload to see their version.")):
+        for key, value in clean.items():
+            setattr(person, key, value)
+        audit.record(db.session, organization_id=person.organization_id, action="person.updated",
+                     object_type="person", object_id=person.public_id, summary=person.full_name, changes=changes)
     return person
 
 
@@ -276,10 +276,10 @@ def delete_person(person: Person) -> None:
     count = db.session.scalar(select(func.count(Participant.id)).where(Participant.person_id == person.id))
     if count:
         raise Conflict(_("This person is on the list of %(n)d meeting(s) and stays in the directory.", n=count))
-    audit.record(db.session, organization_id=person.organization_id, action="person.deleted",
-                 object_type="person", object_id=person.public_id, summary=person.full_name)
-    db.session.delete(person)
-    commit_or_conflict(_("Someone else changed this person meanwhile. Reload to see their version."))
+    with atomic(_("Someone else changed this person meanwhile. Reload to see their version.")):
+        audit.record(db.session, organization_id=person.organization_id, action="person.deleted",
+                     object_type="person", object_id=person.public_id, summary=person.full_name)
+        db.session.delete(person)
 
 
 def person_meetings(person: Person, user: User | None) -> list[Participant]:
@@ -428,42 +428,40 @@ def add_participant(meeting: Meeting, data: dict[str, Any], *, person: Person | 
     own = _clean_participant_fields(data)
     if person is None:
         clean = _clean_person_fields(data)
-        if not allow_duplicate:
-            lock_directory(meeting.organization_id)
-        matches = [] if allow_duplicate else similar_people(
-            meeting.organization, **{k: clean.get(k, "") for k in (*NAME_FIELDS, "unit", "email")})
-        if matches and not reuse_person:
-            raise DuplicatePerson(matches)
-        if matches:
-            person = matches[0]
-        else:
-            person = Person(organization_id=meeting.organization_id, **clean)
-            db.session.add(person)
     elif person.organization_id != meeting.organization_id:
         raise NotFound(_("No such person in the directory."))
-    if person.id is not None and participant_by_person(meeting, person) is not None:
-        raise Conflict(_("%(name)s is on this meeting's list already.", name=person.full_name))
-    participant = _put_on_list(meeting, person, own, category_given=bool(data.get("category")))
-    commit_or_conflict(_("Someone else changed this list meanwhile. Reload to see their version."))
+    # A refusal rolls the block back: the directory's lock is let go at once, no new person is left staged.
+    with atomic(_("Someone else changed this list meanwhile. Reload to see their version.")):
+        if person is None:
+            if not allow_duplicate:
+                lock_directory(meeting.organization_id)
+            matches = [] if allow_duplicate else similar_people(
+                meeting.organization, **{k: clean.get(k, "") for k in (*NAME_FIELDS, "unit", "email")})
+            if matches and not reuse_person:
+                raise DuplicatePerson(matches)
+            if matches:
+                person = matches[0]
+            else:
+                person = Person(organization_id=meeting.organization_id, **clean)
+                db.session.add(person)
+        if person.id is not None and participant_by_person(meeting, person) is not None:
+            raise Conflict(_("%(name)s is on this meeting's list already.", name=person.full_name))
+        participant = _put_on_list(meeting, person, own, category_given=bool(data.get("category")))
     return participant
 
 
 def _put_on_list(meeting: Meeting, person: Person, own: dict[str, Any], *, category_given: bool) -> Participant:
     """Stage a new participant of the person (title and unit theirs unless given; the precedence theirs
-    in the directory; the category from the title unless given), flushed and audited, not committed."""
+    in the directory; the category from the title unless given), flushed and audited; its callers' block commits it."""
     own.setdefault("title", person.title)
     own.setdefault("unit", person.unit)
     if own.get("precedence") is None:
         own["precedence"] = default_precedence(person)
     if not category_given:
         own["category"] = default_category(own["title"])
-    participant = Participant(meeting_id=meeting.id, person=person, **own)
-    db.session.add(participant)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(_("%(name)s is on this meeting's list already.", name=person.full_name)) from None
+    with atomic(clash=Conflict(_("%(name)s is on this meeting's list already.", name=person.full_name))):
+        participant = Participant(meeting_id=meeting.id, person=person, **own)
+        db.session.add(participant)
     audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
                  action="participant.added", object_type="participant", object_id=participant.public_id,
                  summary=person.full_name)
@@ -545,31 +543,31 @@ def update_participant(participant: Participant, data: dict[str, Any], *, versio
         own["category"] = default_category(own.get("title", participant.title))
     changes = audit.diff({k: getattr(person, k) for k in person_clean}, person_clean)
     changes.update(audit.diff({k: getattr(participant, k) for k in own}, own))
-    if "attendance" in data or "absence_reason" in data:
-        day = _attendance_day(meeting, data.get("day"))
-        changes.update(_apply_attendance(participant, day, data, user))
-    if not changes:
-        return participant
-    for key, value in person_clean.items():
-        setattr(person, key, value)
-    for key, value in own.items():
-        setattr(participant, key, value)
-    action = "participant.attendance" if not other else "participant.updated"
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id, action=action,
-                 object_type="participant", object_id=participant.public_id, summary=person.full_name,
-                 changes=changes)
-    commit_or_conflict(_("Someone else changed this participant meanwhile. Reload to see their version."))
+    with atomic(_("Someone else changed this participant meanwhile. Reload to see their version.")):
+        if "attendance" in data or "absence_reason" in data:
+            day = _attendance_day(meeting, data.get("day"))
+            changes.update(_apply_attendance(participant, day, data, user))
+        if not changes:
+            return participant
+        for key, value in person_clean.items():
+            setattr(person, key, value)
+        for key, value in own.items():
+            setattr(participant, key, value)
+        action = "participant.attendance" if not other else "participant.updated"
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id, action=action,
+                     object_type="participant", object_id=participant.public_id, summary=person.full_name,
+                     changes=changes)
     return participant
 
 
 def remove_participant(participant: Participant) -> None:
     meeting = participant.meeting
     ensure_editable(meeting)
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="participant.removed", object_type="participant", object_id=participant.public_id,
-                 summary=participant.full_name)
-    db.session.delete(participant)
-    commit_or_conflict(_("Someone else changed this participant meanwhile. Reload to see their version."))
+    with atomic(_("Someone else changed this participant meanwhile. Reload to see their version.")):
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="participant.removed", object_type="participant", object_id=participant.public_id,
+                     summary=participant.full_name)
+        db.session.delete(participant)
 
 
 def attendance_editable(meeting: Meeting) -> bool:
@@ -690,34 +688,36 @@ def check_in(participant: Participant, day: date | None = None, *, user: User | 
     user_id = user.id if user is not None else None
     existing = _attendance_row(participant_id, day)
     if existing is not None:
-        changed = db.session.execute(
-            update(ParticipantAttendance)
-            .where(ParticipantAttendance.id == existing.id,
-                   ParticipantAttendance.status != AttendanceStatus.present)
-            .values(status=AttendanceStatus.present, reason="", checked_in_at=now, checked_in_by_id=user_id,
-                    updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        with atomic():
+            changed = db.session.execute(
+                update(ParticipantAttendance)
+                .where(ParticipantAttendance.id == existing.id,
+                       ParticipantAttendance.status != AttendanceStatus.present)
+                .values(status=AttendanceStatus.present, reason="", checked_in_at=now, checked_in_by_id=user_id,
+                        updated_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed:
+                _record_check_in(meeting, public_id, name, day)
         if not changed:
-            db.session.rollback()
             return CheckIn(participant, existing, day, new=False)
-        _record_check_in(meeting, public_id, name, day)
-        db.session.commit()
         db.session.refresh(existing)
+        db.session.expire(participant, ["attendance"])  # read again with the day checked in
         return CheckIn(participant, existing, day, new=True)
     record = ParticipantAttendance(participant_id=participant_id, day=day, status=AttendanceStatus.present,
                                    checked_in_at=now, checked_in_by_id=user_id)
-    db.session.add(record)
-    _record_check_in(meeting, public_id, name, day)
     try:
-        db.session.commit()
-    except IntegrityError:
-        # Someone checked the same person in at the same moment: theirs counts, ours is a repeat.
-        db.session.rollback()
+        with atomic():
+            db.session.add(record)
+            _record_check_in(meeting, public_id, name, day)
+    except Conflict:
+        # Someone checked the same person in at the same moment (the insert clashed and was rolled back):
+        # theirs counts, ours is a repeat.
         existing = _attendance_row(participant_id, day)
         if existing is None:
             raise
         return CheckIn(participant, existing, day, new=False)
+    db.session.expire(participant, ["attendance"])  # read again with the day checked in
     return CheckIn(participant, record, day, new=True)
 
 
@@ -992,17 +992,23 @@ def save_import(meeting: Meeting, rows: list[ImportRow], errors: list[RowError],
     """Plan the rows under the directory's lock and save them (as commit_import): the one plan of an
     import that is saved at once, instead of a plan for the preview and another one under the lock."""
     ensure_editable(meeting)
-    lock_directory(meeting.organization_id)
-    db.session.expire_all()  # what others committed before we held the lock must be read afresh
-    return _save_plan(meeting, plan_import(meeting, rows, errors), filename)
+    # One block: rows in error roll it back, and the directory's lock is let go at once.
+    with _importing():
+        lock_directory(meeting.organization_id)
+        db.session.expire_all()  # what others committed before we held the lock must be read afresh
+        return _save_plan(meeting, plan_import(meeting, rows, errors), filename)
+
+
+def _importing() -> Any:
+    message = _("The list changed while the file was being imported; nothing was imported. Try again.")
+    return atomic(message, clash=Conflict(message))
 
 
 def _save_plan(meeting: Meeting, plan: ImportPlan, filename: str) -> ImportPlan:
     if plan.errors:
-        db.session.rollback()  # nothing to save: let the directory's lock go at once
         raise ValidationError(_("The file has %(n)d error(s); nothing was imported. Correct them and try again.",
                                 n=len(plan.errors)), errors=[e.as_dict() for e in plan.errors])
-    try:
+    with _importing():
         for item in plan.rows:
             if item.action not in ("create", "update"):
                 continue
@@ -1032,11 +1038,6 @@ def _save_plan(meeting: Meeting, plan: ImportPlan, filename: str) -> ImportPlan:
                      action="participants.imported", object_type="meeting", object_id=meeting.public_id,
                      summary=summary, changes={"file": filename, "created": plan.created, "updated": plan.updated,
                                                "unchanged": plan.unchanged})
-        db.session.commit()
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        raise Conflict(_("The list changed while the file was being imported; nothing was imported. "
-                         "Try again.")) from None
     return plan
 
 
@@ -1064,7 +1065,6 @@ def import_file(meeting: Meeting, data: bytes, filename: str = "", *, mapping: l
         plan = save_import(meeting, rows, row_errors, filename=filename)
         return ImportResult(plan=plan, table=table, mapping=mapping, saved=True)
     plan = plan_import(meeting, rows, row_errors)
-    db.session.rollback()
     if plan.errors:
         raise ValidationError(_("The file has %(n)d error(s); nothing was imported. Correct them and try again.",
                                 n=len(plan.errors)), errors=[e.as_dict() for e in plan.errors])
@@ -1105,7 +1105,7 @@ def export_version(meeting: Meeting) -> str:
 def record_export(meeting: Meeting, name: str) -> None:
     """Downloads of a classified meeting's list are written to the audit log."""
     if Classification(meeting.classification).is_classified:
-        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                     action="participants.exported", object_type="meeting", object_id=meeting.public_id,
-                     summary=name)
-        db.session.commit()
+        with atomic():
+            audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                         action="participants.exported", object_type="meeting", object_id=meeting.public_id,
+                         summary=name)
