@@ -167,3 +167,37 @@ def test_a_deleted_meeting_takes_its_cached_files_and_logo_along(conf):
     assert logo.is_file() and any(folder.iterdir())
     meetings.delete_meeting(conf.meeting)
     assert not folder.exists() and not logo.exists()
+
+
+def test_a_replaced_logo_goes_once_committed_and_an_upload_rolled_back_leaves_no_file(conf):
+    """The request commits after the service returns (or rolls back): a replaced logo file is removed once its
+    replacement is committed, and the file of an upload whose change is rolled back is removed with it."""
+    import io
+
+    import segno
+
+    from planner.core.db import atomic
+
+    def png(text: str) -> bytes:
+        out = io.BytesIO()
+        segno.make(text).save(out, kind="png", scale=4)
+        return out.getvalue()
+
+    services.save_logo(conf.meeting, png("first"), "first.png", user=conf.user)
+    first = services.logo_path(services.settings_of(conf.meeting))
+    assert first.is_file()
+
+    class Refused(Exception):
+        pass
+
+    with pytest.raises(Refused), atomic():  # as a request that fails after the upload was staged
+        services.save_logo(conf.meeting, png("second"), "second.png", user=conf.user)
+        staged = services.logo_path(services.settings_of(conf.meeting))
+        assert staged.is_file() and staged != first
+        raise Refused
+    assert not staged.exists() and first.is_file()
+    assert services.logo_path(services.settings_of(conf.meeting)) == first
+
+    services.save_logo(conf.meeting, png("third"), "third.png", user=conf.user)
+    third = services.logo_path(services.settings_of(conf.meeting))
+    assert third.is_file() and third != first and not first.exists()
