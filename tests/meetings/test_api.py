@@ -237,3 +237,28 @@ def test_create_with_chairs_from_the_directory(api, app):
     assert by_id[body["presiding_ids"][1]]["category"] == "leader"
     refused = api.post("/meetings", json={**CONFERENCE, "presiding_ids": ["person:nobody"]})
     assert refused.status_code == 422
+
+
+def test_a_meeting_refused_for_its_people_leaves_nothing_behind(api, app):
+    """The first presiding person is put on the list before the second is refused: the request rolls the whole
+    unit back, so there is no meeting without the people it was asked for, and no stray participant."""
+    from sqlalchemy import func, select
+
+    from planner.delegates import services as delegates
+    from planner.delegates.models import Participant
+    from planner.meetings.models import Meeting
+    from tests.meetings.conftest import open_office
+
+    with app.test_request_context():
+        office = open_office(api.site)
+        a = delegates.create_person(office.org, {"full_name": "Nguyễn Văn An"}).public_id
+
+    def counts() -> tuple[int, int]:
+        with app.app_context():
+            return (db.session.scalar(select(func.count(Meeting.id))),
+                    db.session.scalar(select(func.count(Participant.id))))
+
+    before = counts()
+    refused = api.post("/meetings", json={**CONFERENCE, "presiding_ids": [f"person:{a}", "person:nobody"]})
+    assert refused.status_code == 422
+    assert counts() == before
