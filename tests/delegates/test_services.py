@@ -509,3 +509,25 @@ def test_recurring_meeting_checks_in_on_its_occurrences(ctx, delegates, org):
     assert services.reference_day(meeting, today + timedelta(days=2)) == today
     meetings.cancel_occurrence(meeting, today + timedelta(weeks=1), note="Nghỉ lễ")
     assert not services.is_meeting_day(meeting, today + timedelta(weeks=1))
+
+
+def test_a_refused_person_lets_the_directory_go_at_once(ctx, delegates, org):
+    """A namesake refused (DuplicatePerson) rolls its block back: the organization's directory lock is let go at
+    once, so another writer (another instance) takes it without waiting."""
+    from sqlalchemy import text
+
+    from planner.core.db import independent
+
+    meeting = _meeting(delegates, org)
+    services.create_person(meeting.organization, {"full_name": "Nguyễn Văn Lộc", "unit": "Sở Tư pháp"})
+    with pytest.raises(services.DuplicatePerson):
+        services.create_person(meeting.organization, {"full_name": "Nguyễn Văn Lộc", "unit": "Sở Tư pháp"})
+    with independent() as other:
+        if other.get_bind().dialect.name == "postgresql":
+            taken = other.scalar(text("SELECT pg_try_advisory_xact_lock(:kind, :org)"),
+                                 {"kind": services.people._DIRECTORY_LOCK, "org": meeting.organization_id})
+            assert taken is True
+        else:  # SQLite: the refused writer holds no write lock; another connection writes at once
+            other.execute(text("PRAGMA busy_timeout = 100"))
+            other.execute(text("UPDATE organizations SET name = name WHERE id = :org"),
+                          {"org": meeting.organization_id})
