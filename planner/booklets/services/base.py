@@ -48,3 +48,12 @@ def _audit(meeting: Meeting, action: str, summary: str, changes: dict[str, Any] 
 
 def _logo_dir() -> Path:
     return Path(storage()) / cache.SUBFOLDER / LOGO_FOLDER
+
+
+def _stage(record: Any, values: dict[str, Any]) -> None:
+    """Set the values on a meeting's settings or plan; one shown with its defaults until now is stored first."""
+    if not record.id:
+        record.version = None
+        db.session.add(record)
+    for key, value in values.items():
+        setattr(record, key, value)

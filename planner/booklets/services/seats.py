@@ -14,7 +14,7 @@ from planner.booklets.models import (
     SeatingMode,
     SeatingPlan,
 )
-from planner.booklets.services.base import _audit, _check_version
+from planner.booklets.services.base import _audit, _check_version, _stage
 from planner.core import audit
 from planner.core.db import atomic
 from planner.core.errors import ValidationError
@@ -71,11 +71,7 @@ def save_plan(meeting: Meeting, data: dict[str, Any], *, user: User | None, vers
         "mode": mode,
     }
     with atomic(_("Someone else changed the seating plan meanwhile. Reload the page and try again.")):
-        if not plan.id:
-            plan.version = None  # type: ignore[assignment]
-            db.session.add(plan)
-        for key, value in clean.items():
-            setattr(plan, key, value)
+        _stage(plan, clean)
         changes = audit.diff(before, plan.as_dict())
         if not changes and plan.id:
             return plan

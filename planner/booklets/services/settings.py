@@ -32,6 +32,7 @@ from planner.booklets.services.base import (
     _audit,
     _check_version,
     _logo_dir,
+    _stage,
 )
 from planner.booklets.services.files import _COMMITTED, _ROLLED_BACK, _remove_after
 from planner.core import audit
@@ -103,11 +104,7 @@ def save_settings(meeting: Meeting, data: dict[str, Any], *, user: User | None, 
     if Section.foreword.value in clean["sections"] and not clean["foreword"]:
         raise ValidationError(_("Write the foreword, or leave its section out."), field="foreword")
     with atomic(_("Someone else changed these settings meanwhile. Reload the page and try again.")):
-        if not settings.id:
-            settings.version = None  # type: ignore[assignment]
-            db.session.add(settings)
-        for key, value in clean.items():
-            setattr(settings, key, value)
+        _stage(settings, clean)
         after = _describe_settings(settings)
         changes = audit.diff(before, after)
         if not changes and settings.id:
@@ -214,9 +211,7 @@ def save_logo(meeting: Meeting, data: bytes, filename: str = "", *, user: User |
     if old is not None:
         _remove_after(db.session, _COMMITTED, old)
     with atomic(_("Someone else changed these settings meanwhile. Reload the page and try again.")):
-        if not settings.id:
-            settings.version = None  # type: ignore[assignment]
-            db.session.add(settings)
+        _stage(settings, {})
         cache._write(_logo_dir() / name, data)
         digest = hashlib.sha256(data).hexdigest()
         settings.logo_name, settings.logo_media_type, settings.logo_sha256 = name, media_type, digest
