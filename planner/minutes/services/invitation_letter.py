@@ -7,11 +7,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import User
 from planner.core import audit
+from planner.core.db import atomic
 from planner.core.errors import Conflict, Forbidden, ValidationError
 from planner.core.permissions import Permission
 from planner.core.text import normalize
@@ -61,18 +60,13 @@ def save_invitation_letter(meeting: Meeting, data: dict[str, Any], *, user: User
     changes = audit.diff(before, {**before, **clean})
     if not changes and letter.id is not None:
         return letter
-    for key, value in clean.items():
-        setattr(letter, key, value)
-    db.session.add(letter)
-    audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
-                 action="invitation.updated", object_type="meeting", object_id=meeting.public_id,
-                 summary=meeting.title, changes=changes)
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise Conflict(_("Someone else has changed the invitation letter meanwhile. Reload it and try again.")) \
-            from None
+    with atomic(_("Someone else has changed the invitation letter meanwhile. Reload it and try again.")):
+        for key, value in clean.items():
+            setattr(letter, key, value)
+        db.session.add(letter)
+        audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
+                     action="invitation.updated", object_type="meeting", object_id=meeting.public_id,
+                     summary=meeting.title, changes=changes)
     return letter
 
 
