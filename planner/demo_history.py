@@ -346,9 +346,12 @@ def _congress(org: Organization, day: date, rng: random.Random, admin) -> None:
                                             user=admin), admin, datetime.combine(day, time(8, 10), zone))
     elections.sign_credentials(meeting, user=admin)
     candidates = [p for p in people if p not in people[8:11]]
+    # The congress decides the number to elect by show of hands; the election links that vote.
+    seats = votes.create_vote(ballots, {"title": "Số lượng Chi ủy nhiệm kỳ mới: 9 đồng chí"}, user=admin)
+    _show_of_hands(votes, seats, admin, datetime.combine(day, time(9, 32), zone))
     committee = elections.create_election(meeting, {
         "body": "executive_committee", "seats": 9, "title": f"Chi ủy Chi bộ nhiệm kỳ {day.year} - {day.year + 5}",
-        "seats_decision": "Đại hội biểu quyết tán thành 100%"}, user=admin)
+        "seats_vote_id": seats.public_id}, user=admin)
     for participant in candidates[:11]:
         elections.add_candidate(committee, {"participant_id": participant.public_id}, user=admin)
     first = elections.start_round(committee, user=admin)

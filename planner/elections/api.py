@@ -41,6 +41,8 @@ class ElectionSchema(ma.Schema):
                               metadata={"description": "preparing → voting (a round started) → closed"})
     seats_decision = ma.fields.String(validate=ma.validate.Length(max=services.MAX_TEXT),
                                       metadata={"description": "How the congress decided the number of seats"})
+    seats_vote_id = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=64), metadata={
+        "description": "The closed, adopted vote of this congress that decided the number of seats"})
     surplus_decision = ma.fields.String(validate=ma.validate.Length(max=services.MAX_TEXT),
                                         metadata={"description": "The congress's decision on a list beyond the "
                                                                  "30% surplus (needed before the first round)"})
@@ -161,6 +163,7 @@ def election_data(election: Election) -> dict[str, Any]:
         "id": election.public_id, "meeting_id": election.meeting.public_id, "title": election.title,
         "body": ElectionBody(election.body).value, "seats": election.seats,
         "status": ElectionStatus(election.status).value, "seats_decision": election.seats_decision,
+        "seats_vote_id": election.seats_vote.public_id if election.seats_vote else None,
         "surplus_decision": election.surplus_decision, "base_excluded": election.base_excluded,
         "base_note": election.base_note, "ballot_reserve": election.ballot_reserve,
         "candidates": len(election.candidates), "surplus_percent": check.percent,

@@ -28,6 +28,9 @@ class ElectionForm(FlaskForm):
     title = StringField(_l("Title on the ballot"), validators=[Optional(), Length(max=500)],
                         description=_l("For example: Ban Chấp hành Đảng bộ phường khóa XV, nhiệm kỳ 2025 - 2030"))
     seats = IntegerField(_l("Number to elect"), validators=[DataRequired(REQUIRED), NumberRange(min=1, max=500)])
+    seats_vote_id = SelectField(_l("The vote that decided the number"), choices=[], validators=[Optional()],
+                                description=_l("A closed vote of this congress that adopted it; its numbers "
+                                               "become the decision when none is written below."))
     seats_decision = TextAreaField(_l("How the congress decided the number"), validators=[Optional(), Length(max=2000)],
                                    description=_l("The show of hands that adopted it, e.g. 98/100 in favour."))
     surplus_decision = TextAreaField(_l("The congress's decision on the list"),

@@ -30,6 +30,7 @@ from planner.core.text import fold, full_name, name_collation_key, normalize
 if TYPE_CHECKING:
     from planner.delegates.models import Participant
     from planner.meetings.models import Meeting
+    from planner.votes.models import Vote
 
 
 class ElectionBody(StrEnum):
@@ -121,8 +122,10 @@ class Election(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     seats: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[ElectionStatus] = enum_column(ElectionStatus, default=ElectionStatus.preparing)
     position: Mapped[int] = mapped_column(Integer, default=1)
-    # How the congress decided the number of seats (its show of hands, in words).
+    # How the congress decided the number of seats (its show of hands, in words), and the vote that did,
+    # when it was held in Planner (a closed, adopted vote of the same congress).
     seats_decision: Mapped[str] = mapped_column(Text, default="")
+    seats_vote_id: Mapped[int | None] = mapped_column(ForeignKey("votes.id", ondelete="SET NULL"))
     # The congress's recorded decision on a list the rule alone does not allow (over 30% surplus, or a
     # committee list without surplus): required before ballots are printed.
     surplus_decision: Mapped[str] = mapped_column(Text, default="")
@@ -136,6 +139,7 @@ class Election(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
     report_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     meeting: Mapped[Meeting] = relationship()
+    seats_vote: Mapped[Vote | None] = relationship()
     candidates: Mapped[list[Candidate]] = relationship(
         back_populates="election", order_by="Candidate.name_key, Candidate.id", cascade="all, delete-orphan",
         passive_deletes=True)

@@ -29,8 +29,8 @@ from planner.meetings.tabs import meeting_editable, meeting_page, meeting_tabs
 
 bp = Blueprint("elections", __name__)
 
-ELECTION_FIELDS = ("body", "title", "seats", "seats_decision", "surplus_decision", "base_excluded", "base_note",
-                   "ballot_reserve")
+ELECTION_FIELDS = ("body", "title", "seats", "seats_vote_id", "seats_decision", "surplus_decision", "base_excluded",
+                   "base_note", "ballot_reserve")
 FIGURES = ("present", "issued", "returned", "spoiled", "replaced", "valid", "invalid")
 
 
@@ -72,7 +72,14 @@ def _refused(exc: PlannerError) -> None:
 @require(Permission.view)
 def index(meeting_id: str):
     meeting = meeting_page(meeting_id)
-    return _index(meeting, ElectionForm(formdata=None), _credentials_form(meeting))
+    return _index(meeting, _election_form(meeting, formdata=None), _credentials_form(meeting))
+
+
+def _election_form(meeting: Meeting, **kwargs) -> ElectionForm:
+    """The election form, offering the congress's closed, adopted votes as the one that decided the seats."""
+    form = ElectionForm(**kwargs)
+    form.seats_vote_id.choices = [("", "—")] + [(v.public_id, v.title) for v in services.seats_votes(meeting)]
+    return form
 
 
 def _credentials_form(meeting: Meeting, form: CredentialsForm | None = None) -> CredentialsForm:
@@ -96,7 +103,7 @@ def _index(meeting: Meeting, form: ElectionForm, credentials_form: CredentialsFo
 @require(Permission.organize)
 def create(meeting_id: str):
     meeting = meeting_page(meeting_id)
-    form = ElectionForm()
+    form = _election_form(meeting)
     if not form.validate_on_submit():
         return _index(meeting, form, _credentials_form(meeting), 422)
     try:
@@ -114,13 +121,13 @@ def credentials(meeting_id: str):
     meeting = meeting_page(meeting_id)
     form = CredentialsForm()
     if not form.validate_on_submit():
-        return _index(meeting, ElectionForm(formdata=None), form, 422)
+        return _index(meeting, _election_form(meeting, formdata=None), form, 422)
     try:
         services.update_credentials(meeting, _data(form, ("disqualified", "cases", "signer_name")), user=_user(),
                                     version=form.version.data)
     except PlannerError as exc:
         form_error(form, exc)
-        return _index(meeting, ElectionForm(formdata=None), form, exc.status)
+        return _index(meeting, _election_form(meeting, formdata=None), form, exc.status)
     flash(_("The credentials report is saved."), "success")
     return redirect(url_for("elections.index", meeting_id=meeting.public_id, _anchor="credentials"))
 
@@ -142,8 +149,9 @@ def sign_credentials(meeting_id: str):
 def _election_page(meeting: Meeting, election: Election, *, form: ElectionForm | None = None,
                    candidate_form: CandidateForm | None = None, status: int = 200):
     if form is None:
-        form = ElectionForm(formdata=None, obj=election)
+        form = _election_form(meeting, formdata=None, obj=election)
         form.body.data = election.body.value
+        form.seats_vote_id.data = election.seats_vote.public_id if election.seats_vote else ""
         form.version.data = str(election.version)
     candidate_form = candidate_form or CandidateForm(formdata=None)
     taken = {c.participant_id for c in election.candidates}
@@ -176,7 +184,7 @@ def election(meeting_id: str, election_id: str):
 def update(meeting_id: str, election_id: str):
     meeting = meeting_page(meeting_id)
     found = _election(meeting, election_id)
-    form = ElectionForm()
+    form = _election_form(meeting)
     if not form.validate_on_submit():
         return _election_page(meeting, found, form=form, status=422)
     try:

@@ -242,3 +242,40 @@ def test_the_credentials_report_counts_the_structure_from_the_directory(congress
     assert report.disqualified == 1
     with pytest.raises(ValidationError):
         services.update_credentials(congress.meeting, {"disqualified": 31}, user=congress.user)
+
+
+def test_the_number_of_seats_is_linked_to_the_closed_vote_that_adopted_it(ctx, factory):
+    from planner.votes import services as votes
+    from tests.votes.conftest import at
+    from tests.votes.conftest import make_congress as make_voting_congress
+
+    c = make_voting_congress(factory)
+    vote = c.opened(title="Số lượng Ban Chấp hành khóa mới: 9 đồng chí")
+    votes.set_counts(vote, {"yes": 7, "no": 1}, user=c.user)
+    data = {"body": "executive_committee", "seats": 9, "seats_vote_id": vote.public_id}
+    with pytest.raises(ValidationError) as refused:          # still open: nothing adopted yet
+        services.create_election(c.meeting, data, user=c.user)
+    assert refused.value.field == "seats_vote_id"
+    assert services.seats_votes(c.meeting) == []
+    votes.close_vote(vote, user=c.user, at=at(3))
+    assert services.seats_votes(c.meeting) == [vote]
+
+    election = services.create_election(c.meeting, data, user=c.user)
+    assert election.seats_vote_id == vote.id
+    assert election.seats_decision == "Số lượng Ban Chấp hành khóa mới: 9 đồng chí: 7/8 đại biểu tán thành (87,50%)"
+    assert services.describe(election)["seats_vote_id"] == vote.public_id
+
+    # a decision in words is kept as written; unlinking keeps the words
+    services.update_election(election, {"seats_decision": "Đại hội biểu quyết tán thành 100%",
+                                        "seats_vote_id": vote.public_id}, user=c.user)
+    assert election.seats_decision == "Đại hội biểu quyết tán thành 100%"
+    services.update_election(election, {"seats_vote_id": ""}, user=c.user)
+    assert election.seats_vote is None and election.seats_decision == "Đại hội biểu quyết tán thành 100%"
+
+    # another congress's vote is not this congress's decision
+    other = make_voting_congress(factory)
+    theirs = other.opened(title="Số lượng")
+    votes.set_counts(theirs, {"yes": 8, "no": 0}, user=other.user)
+    votes.close_vote(theirs, user=other.user, at=at(3))
+    with pytest.raises(ValidationError):
+        services.update_election(election, {"seats_vote_id": theirs.public_id}, user=c.user)

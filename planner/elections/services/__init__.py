@@ -47,6 +47,8 @@ from planner.elections.services.lists import (  # noqa: F401
     create_election,
     eligible_delegates,
     remove_candidate,
+    seats_decision_text,
+    seats_votes,
     update_election,
 )
 from planner.elections.services.records import (  # noqa: F401

@@ -30,8 +30,8 @@ from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingStatus
 
-ELECTION_FIELDS = ("title", "body", "seats", "status", "seats_decision", "surplus_decision", "base_excluded",
-                   "base_note", "ballot_reserve")
+ELECTION_FIELDS = ("title", "body", "seats", "status", "seats_decision", "seats_vote_id", "surplus_decision",
+                   "base_excluded", "base_note", "ballot_reserve")
 CANDIDATE_FIELDS = ("participant_id", "full_name", "nominated_by", "agreeing", "present", "note")
 ROUND_FIELDS = ("issued", "returned", "spoiled", "replaced", "present", "valid", "invalid", "invalid_reasons",
                 "votes", "status")
@@ -226,6 +226,8 @@ def _clean_election(data: dict[str, Any]) -> dict[str, Any]:
     for name in ("seats_decision", "surplus_decision", "base_note"):
         if name in data:
             clean[name] = _text(data[name], name)
+    if "seats_vote_id" in data:
+        clean["seats_vote_id"] = str(data["seats_vote_id"] or "").strip()
     if "base_excluded" in data:
         clean["base_excluded"] = _whole(data["base_excluded"], "base_excluded", _("Left out of the base"))
     if "ballot_reserve" in data:
@@ -236,6 +238,7 @@ def _clean_election(data: dict[str, Any]) -> dict[str, Any]:
 def describe(election: Election) -> dict[str, Any]:
     return {"title": election.title, "body": ElectionBody(election.body).value, "seats": election.seats,
             "status": ElectionStatus(election.status).value, "seats_decision": election.seats_decision,
+            "seats_vote_id": election.seats_vote.public_id if election.seats_vote else None,
             "surplus_decision": election.surplus_decision,
             "base_excluded": election.base_excluded, "base_note": election.base_note,
             "ballot_reserve": election.ballot_reserve}

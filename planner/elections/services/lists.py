@@ -39,20 +39,58 @@ from planner.elections.services.common import (
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
+from planner.votes import rules as vote_rules
 from planner.votes import services as vote_services
-from planner.votes.models import BodyKind
+from planner.votes.models import BodyKind, Vote, VoteStatus
 
 # Elections ---------------------------------------------------------------------------------------------
+
+def seats_decision_text(vote: Vote) -> str:
+    """The decision on the number of seats as the election report states it, from the vote that took it
+    (the documents of an election are written in Vietnamese, whatever the meeting's language)."""
+    base = vote.base_count or 0
+    percent = format(vote_rules.percent(vote.yes or 0, base), "f").replace(".", ",")
+    return f"{vote.title}: {vote.yes or 0}/{base} đại biểu tán thành ({percent}%)"
+
+
+def _apply_seats_vote(election: Election, public_id: str | None, decision_given: bool) -> None:
+    """Link the vote that decided the number of seats. The congress decides the number to elect by show of
+    hands before it elects (Quy chế bầu cử trong Đảng, 190-QĐ/TW: the congress decides the number, DOMAIN.md
+    "Votes and elections"), so only a closed vote of the same congress that adopted it qualifies. Without
+    a decision in words, the vote's numbers become the decision the documents print."""
+    if public_id is None:
+        return
+    vote = None
+    if public_id:
+        vote = db.session.scalar(select(Vote).where(Vote.meeting_id == election.meeting_id,
+                                                    Vote.public_id == public_id))
+        if vote is None:
+            raise ValidationError(_("No such vote in this meeting."), field="seats_vote_id")
+        if vote.status is not VoteStatus.closed or not vote.adopted:
+            raise ValidationError(_("Choose a closed vote that adopted the number of seats."), field="seats_vote_id")
+    election.seats_vote = vote
+    if vote is not None and not decision_given:
+        election.seats_decision = seats_decision_text(vote)
+
+
+def seats_votes(meeting: Meeting) -> list[Vote]:
+    """The votes of a congress that may have decided a number of seats: closed and adopted, in order."""
+    return list(db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id, Vote.status == VoteStatus.closed,
+                                                      Vote.adopted.is_(True))
+                                   .order_by(Vote.closed_at, Vote.id)))
+
 
 def create_election(meeting: Meeting, data: dict[str, Any], *, user: User | None) -> Election:
     with atomic():
         meeting_services.ensure_editable(meeting)
         clean = _clean_election(dict(data))
         clean.pop("status", None)
+        seats_vote = clean.pop("seats_vote_id", None)
         position = (db.session.scalar(select(func.max(Election.position)).where(Election.meeting_id == meeting.id))
                     or 0) + 1
         election = Election(organization_id=meeting.organization_id, meeting_id=meeting.id, meeting=meeting,
                             position=position, **clean)
+        _apply_seats_vote(election, seats_vote, bool(clean.get("seats_decision")))
         db.session.add(election)
         db.session.flush()
         _audit(election, "election.created", "election", election.public_id, election_label(election),
@@ -71,8 +109,10 @@ def update_election(election: Election, data: dict[str, Any], *, user: User | No
             raise Conflict(_("A round has been held: the body and the number of seats can no longer change."))
         if "status" in clean:
             _check_status(election, clean["status"])
+        seats_vote = clean.pop("seats_vote_id", None)
         for name, value in clean.items():
             setattr(election, name, value)
+        _apply_seats_vote(election, seats_vote, bool(clean.get("seats_decision")))
         changes = audit.diff(before, describe(election))
         if changes:
             _audit(election, "election.updated", "election", election.public_id, election_label(election), changes)
