@@ -277,8 +277,14 @@ def _has_app() -> bool:
 # Running ------------------------------------------------------------------------------------------------
 
 def _run_message(public_id: str) -> None:
-    """huey's task: the message names a job row, run in the worker's app."""
+    """huey's task: the message names a job row, run in the worker's app. A stopping worker takes no new
+    job: a thread still waiting on the queue may receive the job another thread has just handed back, and
+    it goes back unclaimed, for the next worker."""
+    stopping = _STATE["stopping"]
     with _STATE["app"].app_context():
+        if stopping is not None and stopping.is_set():
+            _send(public_id)
+            return
         run_now(public_id)
 
 

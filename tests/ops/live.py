@@ -257,7 +257,7 @@ class Worker:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PLANNER_")}
         env.update({"PLANNER_ENV": "production", "SECRET_KEY": SECRET, "DATABASE_URL": database_url,
                     "PLANNER_INSTANCE_PATH": instance_path, "PYTHONUNBUFFERED": "1",
-                    "PLANNER_JOB_STALE_SECONDS": "3"})
+                    "PLANNER_JOB_STALE_SECONDS": "8"})
         if redis_url:
             env["PLANNER_REDIS_URL"] = redis_url
         if queue_path:

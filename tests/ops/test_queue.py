@@ -170,7 +170,7 @@ def test_a_worker_gone_mid_batch_loses_no_invitation_and_sends_none_twice(app, f
     _wait_for_mail(mailbox, 30)
     if how == "killed":
         first.kill()                     # SIGKILL: the job is left running, its message gone with the worker
-        time.sleep(3.5)                  # JOB_STALE_SECONDS of the workers: 3
+        time.sleep(8.5)                  # JOB_STALE_SECONDS of the workers: 8
     else:
         first.stop()                     # SIGTERM: the job is handed back at its next e-mail
         with app.app_context():
