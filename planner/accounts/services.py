@@ -8,7 +8,6 @@ and leaves nothing staged.
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from planner.accounts.models import ApiToken, DocumentProfile, Membership, Organ
 from planner.core import audit
 from planner.core.db import atomic, check_version
 from planner.core.errors import Forbidden, NotFound, ValidationError
+from planner.core.inputs import check_zone_and_language
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, Permission, Role
 from planner.core.text import clean_text, name_collation_key, split_full_name
@@ -143,13 +143,7 @@ def _clean_organization(data: dict[str, Any]) -> dict[str, Any]:
             clean["document_profile"] = DocumentProfile(clean["document_profile"])
         except ValueError:
             raise ValidationError(_("Unknown document profile."), field="document_profile") from None
-    if "timezone" in clean:
-        try:
-            zoneinfo.ZoneInfo(clean["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationError(_("Unknown time zone: %(tz)s", tz=clean["timezone"]), field="timezone") from None
-    if "language" in clean and clean["language"] not in current_app.config["LANGUAGES"]:
-        raise ValidationError(_("Unknown language."), field="language")
+    check_zone_and_language(clean)
     if "body_code" in clean and len(clean["body_code"]) > 32:
         raise ValidationError(_("The body code is too long."), field="body_code")
     return clean

@@ -9,11 +9,12 @@ saved. The usual cleaning of stored text (NFC, spacing) stays with ``core.text.n
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -93,3 +94,18 @@ def parse_day(value: str | None) -> date | None:
 
     day = read_day(value)
     return None if day_problem(day) else day
+
+
+# Settings ---------------------------------------------------------------------------------------------
+
+def check_zone_and_language(values: dict[str, Any]) -> None:
+    """Refuse an unknown time zone or a language the app is not translated into, where ``values`` (an
+    organization's or a meeting's cleaned fields) sets one: both decide how every page and document
+    of theirs is written, so neither may be a value nothing can show."""
+    if "timezone" in values:
+        try:
+            zoneinfo.ZoneInfo(values["timezone"])
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(_("Unknown time zone: %(tz)s", tz=values["timezone"]), field="timezone") from None
+    if "language" in values and values["language"] not in current_app.config["LANGUAGES"]:
+        raise ValidationError(_("Unknown language."), field="language")

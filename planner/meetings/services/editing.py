@@ -3,17 +3,16 @@ workflow and its deletion."""
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date, time
 from typing import Any
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from planner.accounts.models import Organization, User
 from planner.core import audit
 from planner.core.db import atomic
 from planner.core.errors import Conflict, ValidationError
+from planner.core.inputs import check_zone_and_language
 from planner.core.permissions import Classification
 from planner.core.text import normalize
 from planner.extensions import db
@@ -60,13 +59,7 @@ def _clean(data: dict[str, Any], current: Meeting | None = None) -> dict[str, An
             clean["classification"] = Classification(clean["classification"] or Classification.none)
     except ValueError:
         raise ValidationError(_("Unknown kind or classification."), field="kind") from None
-    if "timezone" in clean:
-        try:
-            zoneinfo.ZoneInfo(clean["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValidationError(_("Unknown time zone: %(tz)s", tz=clean["timezone"]), field="timezone") from None
-    if "language" in clean and clean["language"] not in current_app.config["LANGUAGES"]:
-        raise ValidationError(_("Unknown language."), field="language")
+    check_zone_and_language(clean)
     starts_on, ends_on = merged.get("starts_on"), merged.get("ends_on")
     if not isinstance(starts_on, date):
         raise ValidationError(_("Enter the first day of the meeting."), field="starts_on")
