@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta
@@ -29,20 +28,10 @@ from planner.core import audit
 from planner.core.errors import PlannerError
 from planner.core.inputs import parse_day
 from planner.core.permissions import Permission
-from planner.core.web import form_error
+from planner.core.web import form_error, safe_next
 from planner.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: a login link must not bounce users to another site."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _login_failures() -> str:
@@ -65,7 +54,7 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if request.method == "GET":
-        form.next.data = _safe_next(request.args.get("next"))
+        form.next.data = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         address = get_remote_address()
         seconds = throttle.wait(form.email.data, address)
@@ -80,7 +69,7 @@ def login():
             session.clear()  # a fresh session at login: nothing from before survives (fixation)
             login_user(user)
             session["language"] = user.language
-            return redirect(_safe_next(form.next.data) or url_for("home.index"))
+            return redirect(safe_next(form.next.data) or url_for("home.index"))
         throttle.failed(form.email.data, address)
         form.password.errors = [_("Wrong e-mail address or password, or the account is not active.")]
     return render_template("accounts/login.html", form=form), 200
@@ -106,7 +95,7 @@ def set_language():
         session["language"] = form.language.data
         if current_user.is_authenticated:
             services.set_language(current_user, form.language.data)
-    return redirect(_safe_next(form.next.data) or url_for("home.index"))
+    return redirect(safe_next(form.next.data) or url_for("home.index"))
 
 
 @bp.post("/organization/switch")

@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, g, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -67,6 +68,17 @@ def form_error(form: Any, exc: PlannerError, names: Mapping[str, str] | None = N
         target.errors = [*list(target.errors or []), exc.message]
     else:
         flash(exc.message, "error")
+
+
+def safe_next(target: str | None) -> str | None:
+    """A ``next`` address to go back to after a form, if it is a path on this site, else None: a link
+    must not bounce users to another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def page_number() -> int:

@@ -18,6 +18,7 @@ from planner.core.formatting import long_date
 from planner.core.inputs import day_problem, parse_day
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
 from planner.core.web import form_error as _form_error
+from planner.core.web import safe_next
 from planner.core.web import signed_in_user as _user
 from planner.meetings import calendar, recurrence, services
 from planner.meetings.forms import (
@@ -414,8 +415,8 @@ def cancel_occurrence(meeting_id: str, day: str):
             flash(exc.message, "error")
         else:
             flash(_("The occurrence of %(day)s has been cancelled.", day=_human_day(_occurrence_day(day))), "success")
-    return redirect(request.form.get("next") if _safe_next(request.form.get("next"))
-                    else url_for("meetings.occurrences", meeting_id=meeting.public_id))
+    return redirect(safe_next(request.form.get("next"))
+                    or url_for("meetings.occurrences", meeting_id=meeting.public_id))
 
 
 @bp.post("/meetings/<meeting_id>/occurrences/<day>/restore")
@@ -431,8 +432,8 @@ def restore_occurrence(meeting_id: str, day: str):
         else:
             flash(_("The occurrence of %(day)s takes place as planned again.", day=_human_day(_occurrence_day(day))),
                   "success")
-    return redirect(request.form.get("next") if _safe_next(request.form.get("next"))
-                    else url_for("meetings.occurrences", meeting_id=meeting.public_id))
+    return redirect(safe_next(request.form.get("next"))
+                    or url_for("meetings.occurrences", meeting_id=meeting.public_id))
 
 
 @bp.route("/meetings/<meeting_id>/occurrences/<day>/move", methods=["GET", "POST"])
@@ -465,10 +466,6 @@ def move_occurrence(meeting_id: str, day: str):
         status = 422
     return render_template("meetings/move.html", meeting=meeting, occurrence=current, form=form,
                            active_tab="meetings.detail"), status
-
-
-def _safe_next(target: str | None) -> bool:
-    return bool(target) and target.startswith("/") and not target.startswith("//")
 
 
 def _human_day(day: date) -> str:
