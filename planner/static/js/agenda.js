@@ -3,11 +3,6 @@
 (function () {
   "use strict";
 
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
   function idsOf(list) {
     var ids = [];
     Array.prototype.forEach.call(list.children, function (li) {
@@ -19,20 +14,7 @@
   // Keep the reading position across the reload that follows a drop.
   var SCROLL_KEY = "agenda-scroll:" + location.pathname;
 
-  function reload() {
-    try { sessionStorage.setItem(SCROLL_KEY, String(window.scrollY)); } catch (e) { /* private mode */ }
-    location.reload();
-  }
-
-  function restoreScroll() {
-    try {
-      var y = sessionStorage.getItem(SCROLL_KEY);
-      if (y !== null) {
-        sessionStorage.removeItem(SCROLL_KEY);
-        window.scrollTo(0, parseInt(y, 10) || 0);
-      }
-    } catch (e) { /* private mode */ }
-  }
+  function reload() { window.Planner.reload(SCROLL_KEY); }
 
   function setUpSorting(root) {
     var url = root.getAttribute("data-reorder-url");
@@ -71,7 +53,7 @@
           fetch(url, {
             method: "POST",
             credentials: "same-origin",
-            headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Accept": "application/json" },
+            headers: { "Content-Type": "application/json", "X-CSRFToken": window.Planner.csrfToken(), "Accept": "application/json" },
             body: JSON.stringify(body)
           }).then(function () {
             reload();
@@ -86,7 +68,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    restoreScroll();
+    window.Planner.restoreScroll(SCROLL_KEY);
     var root = document.querySelector(".agenda[data-reorder-url]");
     if (root) { setUpSorting(root); }
     document.querySelectorAll("[data-print]").forEach(function (button) {

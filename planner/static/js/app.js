@@ -1,6 +1,33 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+
+  // What the page scripts share (base.html loads this file before them): the CSRF token their requests
+  // send, and a reload that keeps the reading position (under a key of the page's own).
+  function keepScroll(key) {
+    try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) { /* private mode */ }
+  }
+  window.Planner = {
+    csrfToken: function () {
+      var meta = document.querySelector('meta[name="csrf-token"]');
+      return meta ? meta.getAttribute("content") : "";
+    },
+    keepScroll: keepScroll,
+    reload: function (key) {
+      keepScroll(key);
+      location.reload();
+    },
+    restoreScroll: function (key) {
+      try {
+        var y = sessionStorage.getItem(key);
+        if (y !== null) {
+          sessionStorage.removeItem(key);
+          window.scrollTo(0, parseInt(y, 10) || 0);
+        }
+      } catch (e) { /* private mode */ }
+    }
+  };
+
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".nav-toggle");
     var nav = document.getElementById("main-nav");

@@ -6,11 +6,6 @@
   // Badge codes (delegates.models.new_badge_code): 8 characters without I, O, 0 and 1.
   var CODE = /^[A-HJ-NP-Z2-9]{8}$/;
 
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] == null ? "" : values[key]; });
   }
@@ -52,7 +47,7 @@
       var options = {method: method, headers: {"Accept": "application/json"}, credentials: "same-origin"};
       if (body) {
         options.headers["Content-Type"] = "application/json";
-        options.headers["X-CSRFToken"] = csrfToken();
+        options.headers["X-CSRFToken"] = window.Planner.csrfToken();
         options.body = JSON.stringify(body);
       }
       return fetch(url, options).then(function (response) {

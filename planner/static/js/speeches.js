@@ -7,25 +7,7 @@
   var POLL_MS = 2000;
   var SCROLL_KEY = "speeches-scroll:" + location.pathname;
 
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
-  function reload() {
-    try { sessionStorage.setItem(SCROLL_KEY, String(window.scrollY)); } catch (e) { /* private mode */ }
-    location.reload();
-  }
-
-  function restoreScroll() {
-    try {
-      var y = sessionStorage.getItem(SCROLL_KEY);
-      if (y !== null) {
-        sessionStorage.removeItem(SCROLL_KEY);
-        window.scrollTo(0, parseInt(y, 10) || 0);
-      }
-    } catch (e) { /* private mode */ }
-  }
+  function reload() { window.Planner.reload(SCROLL_KEY); }
 
   // The clock ---------------------------------------------------------------------------------------
   var offset = 0;   // the server's clock minus this one, in ms
@@ -128,7 +110,7 @@
         fetch(url, {
           method: "POST",
           credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), "Accept": "application/json" },
+          headers: { "Content-Type": "application/json", "X-CSRFToken": window.Planner.csrfToken(), "Accept": "application/json" },
           body: JSON.stringify({ item: list.getAttribute("data-item"), order: order,
                                  revision: list.getAttribute("data-revision") })
         }).then(reload).catch(function () {
@@ -140,7 +122,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    restoreScroll();
+    window.Planner.restoreScroll(SCROLL_KEY);
     var panel = document.querySelector(".live-panel");
     if (panel) { follow(panel); }
     var clock = document.querySelector(".live-clock");
@@ -152,7 +134,7 @@
         window.setTimeout(function () {
           document.querySelectorAll(".act-form button").forEach(function (b) { b.disabled = true; });
         }, 0);
-        try { sessionStorage.setItem(SCROLL_KEY, String(window.scrollY)); } catch (e) { /* private mode */ }
+        window.Planner.keepScroll(SCROLL_KEY);
       });
     });
   });
