@@ -18,9 +18,10 @@ from sqlalchemy import create_engine, text
 
 from planner import create_app
 from planner.extensions import db, limiter
+from tests import factories
+from tests.factories import PASSWORD
 
 PG_URL = os.environ.get("PLANNER_TEST_DATABASE_URL")
-PASSWORD = "correct-horse-battery-42"
 # CI sets this so that a missing tool (Chromium, poppler, a font, PostgreSQL) fails the run instead of
 # skipping tests quietly; on a developer's machine such tests skip and say why.
 REQUIRE_ALL_TOOLS = os.environ.get("PLANNER_REQUIRE_ALL_TOOLS", "") not in ("", "0")
@@ -172,7 +173,9 @@ def runner(app: Flask):
 
 
 class Factory:
-    """Builds test data through the services, so that tests exercise the same rules as users."""
+    """Organizations, users and API tokens made in a request context of their own (tests through the test
+    client must not share one with their requests), answered as plain handles. The models and everything
+    else come from tests/factories.py, called inside a context."""
 
     def __init__(self, app: Flask):
         self.app = app
@@ -183,30 +186,23 @@ class Factory:
         return self._n
 
     def organization(self, **data: Any):
-        from planner.accounts import services
-
         with self.app.test_request_context():
             data.setdefault("name", f"Văn phòng số {self._next()}")
-            data.setdefault("city", "Đà Nẵng")
-            data.setdefault("body_code", "VPTU")
-            org = services.create_organization(**data)
+            org = factories.organization(**data)
             return _OrgRef(org.id, org.public_id, org.name)
 
     def user(self, org=None, role: str = "viewer", clearance: str = "internal", email: str | None = None,
              name: str | None = None, password: str | None = PASSWORD, language: str = "vi"):
-        from planner.accounts import services
         from planner.accounts.models import Organization
 
         with self.app.test_request_context():
             org = db.session.get(Organization, org.id) if org is not None else None
             if org is None:
-                org = services.create_organization(name=f"Văn phòng số {self._next()}", city="Huế")
+                org = factories.organization(name=f"Văn phòng số {self._next()}", city="Huế")
             n = self._next()
-            user, _setup = services.create_user(   # by=None: set up as the command line does
-                org, by=None, email=email or f"user{n}@example.vn", name=name or f"Người dùng {n}", role=role,
-                clearance=clearance, language=language, password=password)
-            user_id = user.id
-        return _Ref(user_id, user.email, org.id, user.public_id)
+            user = factories.user(org, role=role, clearance=clearance, email=email or f"user{n}@example.vn",
+                                  name=name or f"Người dùng {n}", password=password, language=language)
+            return _Ref(user.id, user.email, org.id, user.public_id)
 
     def token(self, user_ref) -> str:
         from planner.accounts import services

@@ -25,7 +25,7 @@ def a_busy_week(app, factory, *, extra: int = 0):
     others; next week's briefing moved to Tuesday afternoon, the one after cancelled."""
     from planner.meetings import services
 
-    site = make_site(app, factory, name="Văn phòng Thành ủy Đà Nẵng", parent_name="Thành ủy Đà Nẵng",
+    site = make_site(app, name="Văn phòng Thành ủy Đà Nẵng", parent_name="Thành ủy Đà Nẵng",
                      city="Đà Nẵng")
     with app.test_request_context():
         office = open_office(site)
@@ -228,7 +228,7 @@ def test_co_chairs_are_saved_in_the_order_picked(page, live_server, app, factory
 
     from planner.meetings.models import Meeting
 
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
         meeting = office.meeting()

@@ -17,7 +17,7 @@ def auth(token: str) -> dict[str, str]:
 
 @pytest.fixture
 def api(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     from tests.conftest import _Ref
 
     token = factory.token(_Ref(site.user_id, site.email, site.org_id, ""))

@@ -28,7 +28,7 @@ def _halves(body: str) -> tuple[str, str]:
 
 
 def test_the_week_has_the_columns_offices_print_and_fills_each_half(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
         conference = office.meeting(title="Hội nghị tổng kết", starts_on=MONDAY + timedelta(days=3),
@@ -77,7 +77,7 @@ def test_which_halves_a_meeting_takes():
 
 
 def test_the_month_is_a_grid_of_whole_weeks(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         open_office(site).briefing()
     client.login(site.email)
@@ -97,7 +97,7 @@ def test_month_grid_helper():
 
 
 def test_print_view_has_the_official_header_and_the_week(client, app, factory):
-    site = make_site(app, factory, name="Văn phòng Tỉnh ủy", parent_name="Tỉnh ủy Quảng Nam", city="Tam Kỳ")
+    site = make_site(app, name="Văn phòng Tỉnh ủy", parent_name="Tỉnh ủy Quảng Nam", city="Tam Kỳ")
     with app.test_request_context():
         open_office(site).briefing()
     client.login(site.email)
@@ -134,7 +134,7 @@ def _count(client, app, path: str) -> int:
 
 
 def test_calendar_and_list_run_a_fixed_number_of_queries(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     client.login(site.email)
     _meetings(app, site, 5)
     paths = ("/calendar/week?d=2026-11-23", "/calendar/month?m=2026-11", "/calendar/week/print?d=2026-11-23",

@@ -53,7 +53,7 @@ def test_stale_edit_is_a_conflict_and_loses_nothing(office):
 
 
 def test_create_defaults_come_from_the_organization(ctx, factory):
-    office = make_office(factory, city="Huế", timezone="Asia/Bangkok")
+    office = make_office(city="Huế", timezone="Asia/Bangkok")
     meeting = office.meeting(starts_on=date(2026, 12, 3))
     assert (meeting.city, meeting.timezone, meeting.ends_on) == ("Huế", "Asia/Bangkok", date(2026, 12, 3))
 
@@ -276,8 +276,8 @@ def test_a_new_first_day_must_fit_the_rule(office):
 # Scoping ------------------------------------------------------------------------------------------
 
 def test_other_organizations_and_higher_classifications_are_not_found(ctx, factory):
-    here = make_office(factory, clearance="confidential")
-    there = make_office(factory)
+    here = make_office(clearance="confidential")
+    there = make_office()
     theirs = there.meeting()
     secret = here.meeting(classification="confidential")
     from planner.accounts.models import User

@@ -26,7 +26,7 @@ FORM = {"title": "Hội nghị tổng kết công tác năm 2026", "kind": "conf
 
 
 def test_create_a_meeting_through_the_form(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     client.login(site.email)
     page = client.get("/meetings/new")
     assert page.status_code == 200
@@ -42,7 +42,7 @@ def test_create_a_meeting_through_the_form(client, app, factory):
 
 
 def test_bad_input_keeps_what_was_typed_and_says_why(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     client.login(site.email)
     response = client.post_form("/meetings/new", {**FORM, "ends_on": "2026-12-01"})
     assert response.status_code == 422
@@ -55,7 +55,7 @@ def test_bad_input_keeps_what_was_typed_and_says_why(client, app, factory):
 
 
 def test_a_weekly_meeting_from_the_form_and_its_occurrences(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     client.login(site.email)
     data = {**FORM, "title": "Giao ban tuần", "kind": "briefing", "starts_on": MONDAY.isoformat(), "ends_on": "",
             "start_time": "08:00", "end_time": "10:00", "repeat": "weekly", "weekdays": ["MO"], "count": "10"}
@@ -90,7 +90,7 @@ def test_a_weekly_meeting_from_the_form_and_its_occurrences(client, app, factory
 
 
 def test_a_stale_edit_is_refused_and_the_typed_text_is_still_there(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         meeting = open_office(site).meeting(title="Hội nghị A")
         public_id = meeting.public_id
@@ -110,7 +110,7 @@ def test_a_stale_edit_is_refused_and_the_typed_text_is_still_there(client, app, 
 
 
 def test_status_buttons_offer_only_allowed_moves(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         public_id = open_office(site).meeting().public_id
     client.login(site.email)
@@ -132,7 +132,7 @@ def test_status_buttons_offer_only_allowed_moves(client, app, factory):
 
 
 def test_rooms_page(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         public_id = open_office(site).meeting().public_id
     client.login(site.email)
@@ -155,7 +155,7 @@ def test_rooms_page(client, app, factory):
 
 
 def test_roles(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         public_id = open_office(site).meeting().public_id
     for role in ("viewer", "secretary"):
@@ -181,8 +181,8 @@ def _org(site):
 
 
 def test_other_organization_and_classified_meetings_are_404_in_pages(client, app, factory):
-    here = make_site(app, factory, role="viewer", clearance="internal")
-    there = make_site(app, factory)
+    here = make_site(app, role="viewer", clearance="internal")
+    there = make_site(app)
     with app.test_request_context():
         theirs = open_office(there).meeting(title="Hội nghị của cơ quan khác").public_id
         office = open_office(here)
@@ -203,7 +203,7 @@ def test_other_organization_and_classified_meetings_are_404_in_pages(client, app
 
 
 def test_list_filters(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
         office.meeting(title="Hội nghị tổng kết năm", starts_on=date(2026, 12, 3))
@@ -227,7 +227,7 @@ def test_list_filters(client, app, factory):
 
 
 def test_delete_only_drafts(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
         draft = office.meeting(title="Bản nháp").public_id
@@ -244,7 +244,7 @@ def test_delete_only_drafts(client, app, factory):
 
 def _two_participants(client, app, factory) -> tuple[str, str, str]:
     """A meeting with An (first in protocol order) and Bình on its list, its organizer signed in: the ids."""
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
         meeting = office.meeting()
@@ -285,7 +285,7 @@ def test_co_chairs_keep_the_order_posted(client, app, factory):
 
 
 def test_viewing_a_classified_meeting_is_audited(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
         secret = office.meeting(title="Hội nghị mật", classification="confidential").public_id
@@ -301,7 +301,7 @@ def test_viewing_a_classified_meeting_is_audited(client, app, factory):
 
 
 def test_the_edit_and_rooms_pages_of_a_classified_meeting_are_audited(client, app, factory):
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
         secret = office.meeting(title="Hội nghị mật", classification="confidential").public_id
@@ -325,7 +325,7 @@ def test_chairs_from_the_directory_and_a_staff_secretary_when_creating(client, a
     from planner.delegates import services as delegates
     from planner.delegates.models import Participant, ParticipantCategory
 
-    site = make_site(app, factory)
+    site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
         first = delegates.create_person(office.org, {"full_name": "Lê Văn Chủ", "title": "Phó Bí thư Thành ủy"})
