@@ -36,6 +36,11 @@ def local(day: int, clock: str | time, first: date = FIRST_DAY) -> datetime:
     return datetime.combine(first + timedelta(days=day - 1), clock)
 
 
+def serial() -> int:
+    """A number not given out before in this run: for names that must differ (organizations, e-mails)."""
+    return next(_serial)
+
+
 def _public_id(thing: Any) -> str:
     return thing if isinstance(thing, str) else thing.public_id
 
@@ -43,7 +48,7 @@ def _public_id(thing: Any) -> str:
 def organization(**data: Any):
     from planner.accounts import services
 
-    data.setdefault("name", f"Văn phòng số {next(_serial)}")
+    data.setdefault("name", f"Văn phòng số {serial()}")
     data.setdefault("city", "Đà Nẵng")
     data.setdefault("body_code", "VPTU")
     return services.create_organization(**data)
@@ -55,7 +60,7 @@ def user(org, role: str = "viewer", clearance: str = "internal", *, email: str |
     leaves it invited (no slow hash): pass a password only when the test signs in."""
     from planner.accounts import services
 
-    n = next(_serial)
+    n = serial()
     made, _setup = services.create_user(org, by=by, email=email or f"user{n}@example.vn",
                                         name=name or f"Người dùng {n}", role=role, clearance=clearance,
                                         language=language, password=password)
@@ -70,14 +75,16 @@ def office(role: str = "organizer", clearance: str = "secret", *, password: str 
 
 
 def meeting(org, by=None, *, title: str = "Hội nghị tổng kết công tác năm 2026", kind: str = "conference",
-            starts_on: date = FIRST_DAY, days: int = 1, rooms: Iterable[str] = (), **data: Any):
-    """A meeting of ``org`` lasting ``days`` days (unless ``ends_on`` is given), with ``rooms`` by name."""
+            starts_on: date = FIRST_DAY, days: int = 1, rooms: Iterable[str | tuple[str, int]] = (), **data: Any):
+    """A meeting of ``org`` lasting ``days`` days (unless ``ends_on`` is given), with ``rooms`` by name (or
+    (name, capacity)), in that order."""
     from planner.meetings import services
 
     data.setdefault("ends_on", starts_on + timedelta(days=days - 1))
     made = services.create_meeting(org, by, title=title, kind=kind, starts_on=starts_on, **data)
-    for name in rooms:
-        services.add_room(made, name=name)
+    for room in rooms:
+        name, capacity = (room, None) if isinstance(room, str) else room
+        services.add_room(made, name=name, capacity=capacity)
     return made
 
 
@@ -92,7 +99,7 @@ def participant(meeting, name: str | tuple[str, str, str] | None = None, *, pers
     elif name is not None:
         data["full_name"] = name
     elif person is None and not {"full_name", "given_name"} & data.keys():
-        data["full_name"] = f"Nguyễn Văn Đại Biểu {next(_serial)}"
+        data["full_name"] = f"Nguyễn Văn Đại Biểu {serial()}"
     return services.add_participant(meeting, {} if person is not None else data, person=person,
                                     reuse_person=reuse_person, allow_duplicate=allow_duplicate and not reuse_person)
 

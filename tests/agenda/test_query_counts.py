@@ -58,7 +58,7 @@ def queries(client, app, url: str) -> int:
 def test_pages_run_a_fixed_number_of_queries(app, factory, page):
     counts = {}
     for n in (40, 400):
-        site = Site(app, factory, org_name=f"Văn phòng {n}")
+        site = Site(app, org_name=f"Văn phòng {n}")
         build_agenda(site, n)
         client = app.test_client()
         if page != "public":

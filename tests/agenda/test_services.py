@@ -13,6 +13,7 @@ from planner.agenda.models import AgendaItem
 from planner.core.audit import AuditEntry
 from planner.core.errors import Conflict, NotFound, ValidationError
 from planner.extensions import db
+from tests import factories
 from tests.agenda.conftest import local, make_conference
 
 
@@ -54,7 +55,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(conf, data, field
 
 
 def test_another_meetings_room_and_participant_are_unknown(conf, factory):
-    other = make_conference(factory, org_name="Văn phòng UBND tỉnh", title="Hội nghị khác")
+    other = make_conference(org_name="Văn phòng UBND tỉnh", title="Hội nghị khác")
     with pytest.raises(ValidationError, match="Unknown room"):
         conf.item("Báo cáo", "08:00", "09:00", room=other.rooms[0])
     with pytest.raises(ValidationError, match="participants"):
@@ -223,10 +224,8 @@ def test_copy_agenda_maps_days_rooms_and_people(conf, factory):
     conf.item("Đã hủy", "10:00", "10:30", day=2, status="cancelled")
     target = meetings.create_meeting(conf.org, conf.user, title="Hội nghị năm 2027", kind="conference",
                                      starts_on=date(2027, 1, 14), ends_on=date(2027, 1, 15))
-    from tests.agenda.conftest import add_participant, add_room
-
-    add_room(target, "hội trường a")    # matched by name, whatever the case
-    same_person = add_participant(target, "", "", "", person=conf.people[0].person)
+    meetings.add_room(target, name="hội trường a")    # matched by name, whatever the case
+    same_person = factories.participant(target, person=conf.people[0].person)
 
     copied = services.copy_agenda(conf.meeting, target, user=conf.user)
     assert len(copied) == 3

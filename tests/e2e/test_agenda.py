@@ -46,7 +46,7 @@ def session_titles(page) -> list[str]:
 def test_build_drag_publish_and_print_an_agenda(app, page, live_server, factory, screenshot, artifacts, browser):
     from playwright.sync_api import expect
 
-    site = Site(app, factory, org_name="Văn phòng Tỉnh ủy Quảng Nam")
+    site = Site(app, org_name="Văn phòng Tỉnh ủy Quảng Nam")
     page.goto("/login")
     page.fill("input[name=email]", site.email)
     page.fill("input[name=password]", PASSWORD)

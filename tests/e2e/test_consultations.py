@@ -23,7 +23,7 @@ def test_a_delegate_answers_contributes_and_notes_on_a_phone_and_staff_see_it(ap
 
     from planner.consultations import services as consultations
 
-    scene = make_scene(app, factory)
+    scene = make_scene(app)
     delegate_link = scene.link("An")
     with scene.open() as s:
         c = consultations.create_consultation(s.org, {

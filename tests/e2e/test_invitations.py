@@ -23,7 +23,7 @@ def test_send_invitations_then_answer_from_the_link_on_a_phone(app, browser, pag
     from planner.delegates import services as delegates
 
     smtp.delay = 0.05   # slow enough to see the progress between two chunks
-    scene = make_scene(app, factory)
+    scene = make_scene(app)
     with scene.open() as s:
         for n in range(1, 71):
             delegates.add_participant(s.meeting, {"full_name": f"Trần Văn Khách {n}", "email": f"khach{n}@example.vn",

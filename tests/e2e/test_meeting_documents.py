@@ -31,7 +31,7 @@ def test_a_delegate_reads_notes_answers_and_contributes_on_a_phone_and_staff_see
     from planner.meeting_documents import services
 
     # A coming conference (the personal page takes contributions only before an item ends).
-    scene = make_scene(app, factory)
+    scene = make_scene(app)
     link = scene.link("An")
     with scene.open() as s:
         office = db.session.get(User, factory.user(s.org, role="organizer", clearance="secret",

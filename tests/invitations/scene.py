@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from planner.extensions import db
+from tests import factories
 from tests.agenda.conftest import make_conference
 
 
@@ -63,13 +64,11 @@ class Loaded:
     people: dict[str, Any]
 
 
-def make_scene(app, factory, *, publish: bool = True, with_agenda: bool = True, **meeting: Any) -> Scene:
-    from planner.agenda import services as agenda
+def make_scene(app, *, publish: bool = True, with_agenda: bool = True, **meeting: Any) -> Scene:
     from planner.delegates import services as delegates
-    from planner.speeches import services as speeches
 
     with app.test_request_context():
-        conf = make_conference(factory, **meeting)
+        conf = make_conference(**meeting)
         an, binh, cuong, dung = conf.people
         delegates.update_participant(an, {"email": "an@example.vn", "honorific": "đồng chí",
                                           "title": "Bí thư Tỉnh ủy"})
@@ -86,13 +85,12 @@ def make_scene(app, factory, *, publish: bool = True, with_agenda: bool = True, 
                                kind="discussion")
         internal = conf.item("Thông tin nội bộ về nhân sự", "13:30", "14:00", classification="internal")
         secret = conf.item("Báo cáo tình hình an ninh", "14:00", "15:00", classification="confidential")
-        speeches.add_speech(report, {"participant_id": binh.public_id, "title": "Tham luận của tỉnh bạn"},
-                            user=conf.user)
+        factories.speech(report, binh, conf.user, title="Tham luận của tỉnh bạn")
         scene.items = {"opening": opening.public_id, "report": report.public_id,
                        "discussion": discussion.public_id, "internal": internal.public_id,
                        "secret": secret.public_id}
         if publish:
-            agenda.publish(conf.meeting, user=conf.user)
+            factories.released(conf.meeting, conf.user)
         db.session.remove()
     return scene
 

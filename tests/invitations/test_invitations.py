@@ -18,7 +18,7 @@ smtp = pytest.fixture(serve_smtp, name="smtp")
 
 @pytest.fixture
 def scene(app, factory):
-    return make_scene(app, factory)
+    return make_scene(app)
 
 
 # Links ---------------------------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def test_chunks_show_progress_and_two_windows_never_send_the_same_batch(app, fac
     from planner.invitations import services as invitations
     from planner.invitations.models import InvitationBatch
 
-    scene = make_scene(app, factory, publish=False)
+    scene = make_scene(app, publish=False)
     with scene.open() as s:
         for n in range(5):
             delegates.add_participant(s.meeting, {"full_name": f"Đại biểu Số {n}", "email": f"db{n}@example.vn"})
@@ -263,7 +263,7 @@ def test_with_mail_turned_off_the_page_offers_the_links_instead(app, client, sce
 def test_a_classified_meeting_is_mailed_without_its_title_or_place(app, factory, smtp):
     from planner.invitations import services as invitations
 
-    scene = make_scene(app, factory, classification="confidential", title="Hội nghị về công tác cán bộ",
+    scene = make_scene(app, classification="confidential", title="Hội nghị về công tác cán bộ",
                        venue="Phòng họp số 1")
     with scene.open() as s:
         invitations.send_invitations(s.meeting, audience="all", user=s.user)
@@ -280,7 +280,7 @@ def test_a_classified_meeting_is_mailed_without_its_title_or_place(app, factory,
 def test_an_english_meeting_is_mailed_in_english(app, factory, smtp):
     from planner.invitations import services as invitations
 
-    scene = make_scene(app, factory, language="en", title="Annual review conference")
+    scene = make_scene(app, language="en", title="Annual review conference")
     with scene.open() as s:
         invitations.send_invitations(s.meeting, audience="all", user=s.user)
     [message] = smtp.to("an@example.vn")

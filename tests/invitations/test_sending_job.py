@@ -18,7 +18,7 @@ smtp = pytest.fixture(serve_smtp, name="smtp")
 
 @pytest.fixture
 def scene(app, factory):
-    return make_scene(app, factory)
+    return make_scene(app)
 
 
 def _job(app) -> Job:

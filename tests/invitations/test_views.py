@@ -12,7 +12,7 @@ from tests.invitations.scene import make_scene
 
 @pytest.fixture
 def scene(app, factory):
-    return make_scene(app, factory)
+    return make_scene(app)
 
 
 def test_staff_see_copy_rotate_and_revoke_links(client, scene):

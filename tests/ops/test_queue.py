@@ -122,7 +122,7 @@ def _big_batch(app, factory) -> tuple[str, str]:
     from planner.invitations import services as invitations
     from tests.invitations.scene import make_scene
 
-    scene = make_scene(app, factory)
+    scene = make_scene(app)
     with scene.open() as s:
         for k in range(RECIPIENTS):
             delegates.add_participant(s.meeting, {"family_name": "Lê", "middle_name": "Văn",

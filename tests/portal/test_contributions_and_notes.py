@@ -18,7 +18,7 @@ NOTE = "Ghi chú riêng ZQXPRIVATENOTE"
 
 @pytest.fixture
 def scene(app, factory):
-    return make_scene(app, factory)
+    return make_scene(app)
 
 
 def _contribute(client, secret: str, item_id: str, title: str, data: bytes | None = None,

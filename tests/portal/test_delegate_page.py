@@ -15,7 +15,7 @@ from tests.invitations.scene import make_scene
 
 @pytest.fixture
 def scene(app, factory):
-    return make_scene(app, factory)
+    return make_scene(app)
 
 
 def _csrf(html: str) -> str:
@@ -159,7 +159,7 @@ def test_the_calendar_feed_link_is_shown_once_with_its_qr_code(client, scene):
 
 
 def test_a_classified_meeting_shows_neither_title_place_nor_programme(app, client, factory):
-    scene = make_scene(app, factory, classification="confidential", title="Hội nghị về công tác cán bộ",
+    scene = make_scene(app, classification="confidential", title="Hội nghị về công tác cán bộ",
                        venue="Phòng họp số 1")
     html = client.get(f"/d/{scene.link('An')}").get_data(as_text=True)
     assert "Hội nghị về công tác cán bộ" not in html and "Phòng họp số 1" not in html
@@ -169,7 +169,7 @@ def test_a_classified_meeting_shows_neither_title_place_nor_programme(app, clien
 
 
 def test_the_page_follows_the_meeting_language(app, client, factory):
-    scene = make_scene(app, factory, language="en", title="Annual review conference")
+    scene = make_scene(app, language="en", title="Annual review conference")
     html = client.get(f"/d/{scene.link('An')}").get_data(as_text=True)
     assert "Will you attend?" in html and "I will attend" in html
 
@@ -190,7 +190,7 @@ def test_a_recurring_meetings_page_counts_its_occurrences_as_its_days(client, ap
     first = today - timedelta(weeks=2)
     with app.test_request_context():
         weekday = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[first.weekday()]
-        conf = make_conference(factory, title="Giao ban Văn phòng", kind="briefing", starts_on=first, ends_on=first,
+        conf = make_conference(title="Giao ban Văn phòng", kind="briefing", starts_on=first, ends_on=first,
                                recurrence=f"FREQ=WEEKLY;BYDAY={weekday}")
         agenda.create_item(conf.meeting, {"title": "Nghe báo cáo công việc trong tuần", "kind": "report",
                                           "starts_at": datetime.combine(first, time(8)),

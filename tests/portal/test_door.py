@@ -17,7 +17,7 @@ from tests.invitations.scene import make_scene
 @pytest.fixture
 def today_scene(app, factory):
     today = Delegates.today()
-    return make_scene(app, factory, with_agenda=False, starts_on=today, ends_on=today + timedelta(days=1))
+    return make_scene(app, with_agenda=False, starts_on=today, ends_on=today + timedelta(days=1))
 
 
 def _json(client, url: str, payload: dict):
@@ -145,7 +145,7 @@ def test_a_wrong_code_or_a_day_without_the_meeting_is_refused(app, client, facto
     wrong = _json(client, url, {"code": "ZZZZ2222"})
     assert wrong.status_code == 404 and "ZZZZ2222" in wrong.get_json()["error"]
     assert _json(client, url, {}).status_code == 422
-    later = make_scene(app, factory, with_agenda=False, org_name="Văn phòng Thành ủy Đà Nẵng",
+    later = make_scene(app, with_agenda=False, org_name="Văn phòng Thành ủy Đà Nẵng",
                        starts_on=Delegates.today() + timedelta(days=10),
                        ends_on=Delegates.today() + timedelta(days=10))
     client.logout()
