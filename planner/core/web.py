@@ -72,8 +72,9 @@ def form_error(form: Any, exc: PlannerError, names: Mapping[str, str] | None = N
 
 def safe_next(target: str | None) -> str | None:
     """A ``next`` address to go back to after a form, if it is a path on this site, else None: a link
-    must not bounce users to another site."""
-    if not target:
+    must not bounce users to another site. Browsers read a backslash as a slash (``/\\evil.example`` is
+    ``//evil.example``) and drop tabs and line breaks inside a URL, so those are refused too."""
+    if not target or "\\" in target or any(ch < " " or ch == "\x7f" for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -1,3 +1,5 @@
+import pytest
+
 from planner.accounts.models import User
 from planner.extensions import db
 from tests.conftest import PASSWORD
@@ -170,9 +172,11 @@ def test_login_rotates_the_session(client, factory):
         assert "planted" not in sess
 
 
-def test_next_parameter_only_allows_local_paths(client, factory):
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "/\t/evil.example/x",
+                                    "https://evil.example/", "javascript:alert(1)"])
+def test_next_parameter_only_allows_local_paths(client, factory, target):
     user = factory.user()
-    response = client.post_form("/login", {"email": user.email, "password": PASSWORD, "next": "//evil.example/x"})
+    response = client.post_form("/login", {"email": user.email, "password": PASSWORD, "next": target})
     assert response.headers["Location"] == "/"
     client.logout()
     response = client.post_form("/login", {"email": user.email, "password": PASSWORD, "next": "/account"})
