@@ -21,7 +21,7 @@ def build(app, factory) -> dict:
     from planner.speeches import services
 
     with app.test_request_context():
-        hall = make_hall(factory)
+        hall = make_hall()
         hall.speech(person=0, title="Về phát triển kinh tế biển gắn với bảo vệ môi trường", minutes=7)
         hall.speech(person=2, title="Về chuyển đổi số trong các cơ quan đảng", minutes=5 / 60)   # 5 seconds
         hall.speech(person=1, title="Về cải cách hành chính", minutes=5)

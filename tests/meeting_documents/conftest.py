@@ -67,5 +67,5 @@ def encrypted_pdf() -> bytes:
 
 
 @pytest.fixture
-def hall(ctx, factory) -> Hall:
-    return make_hall(factory)
+def hall(ctx) -> Hall:
+    return make_hall()

@@ -18,7 +18,7 @@ from tests.speeches.conftest import make_hall
 @pytest.fixture
 def scene(app, factory):
     with app.app_context():
-        hall = make_hall(factory, role="admin", clearance="top_secret")
+        hall = make_hall(role="admin", clearance="top_secret")
         from planner.agenda import services as agenda
         from planner.meeting_documents import services
 

@@ -14,7 +14,7 @@ from tests.speeches.conftest import make_hall
 @pytest.fixture
 def api(app, factory):
     with app.app_context():
-        hall = make_hall(factory)
+        hall = make_hall()
         user_ref = type("U", (), {"id": hall.user.id, "organization_id": hall.org.id})
         token = factory.token(user_ref)
         ids = {"meeting": hall.meeting.public_id, "item": hall.report.public_id,

@@ -28,7 +28,7 @@ def pack(app, factory):
     from planner.speeches import services as speeches
 
     with app.test_request_context():
-        hall = make_hall(factory, role="admin", clearance="top_secret")
+        hall = make_hall(role="admin", clearance="top_secret")
         an, binh = hall.people[0], hall.people[1]
 
         def add(title, data, name, **fields):
@@ -124,7 +124,7 @@ def test_a_document_of_another_meeting_or_a_made_up_one_is_not_found(client, pac
     with app.test_request_context():
         from planner.meeting_documents import services
 
-        other = make_hall(factory)
+        other = make_hall()
         document = services.create_document(other.meeting, {"title": "Khác", "kind": "report"}, pdf_bytes(),
                                             "khac.pdf", user=other.user)
         services.update_document(document, {"sent": True}, user=other.user)
@@ -204,7 +204,7 @@ def test_the_home_page_warns_of_a_late_pack_across_a_weekend_and_a_holiday(app, 
 
     with app.test_request_context():
         # Friday 4/9/2026, after Quốc khánh (1–2/9 off): 3 working days before is Friday 28/8.
-        hall = make_hall(factory)
+        hall = make_hall()
         hall.meeting.starts_on = hall.meeting.ends_on = date(2026, 9, 4)   # moved as is: the test needs no items
         db.session.commit()
         services.create_document(hall.meeting, {"title": "Báo cáo", "kind": "report"}, pdf_bytes(), "bc.pdf",

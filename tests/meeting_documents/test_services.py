@@ -230,7 +230,7 @@ def test_classified_unsent_and_foreign_documents_never_open_through_a_link(hall,
 
     paper = _sent(hall, classification="confidential")
     unsent = _add(hall)
-    other = make_hall(factory)
+    other = make_hall()
     for document in (paper, unsent):
         with pytest.raises(NotFound):
             services.open_for_delegate(hall.people[0], document.public_id)

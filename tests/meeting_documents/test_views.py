@@ -15,7 +15,7 @@ from tests.speeches.conftest import make_hall
 
 def _login(app, factory, client):
     with app.app_context():
-        hall = make_hall(factory)
+        hall = make_hall()
         user = factory.user(hall.org, role="organizer", clearance="secret", email="staff@example.vn")
         ids = {"meeting": hall.meeting.public_id, "item": hall.report.public_id}
     client.login(user.email)

@@ -1,17 +1,18 @@
 """Speeches test data: a one-day conference with an opening, a report and a discussion item, five
-participants in two delegations, and helpers that build speeches through the services."""
+participants in two delegations, and a helper for speeches, made with tests/factories.py."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from planner.extensions import db
+from tests import factories
 
 DAY = date(2026, 12, 3)
 T0 = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)   # 8:00 in Hà Nội
@@ -65,13 +66,10 @@ class Hall:
 
     def speech(self, item=None, person: int = 0, *, title: str = "", minutes: float | None = 5,
                status: str = "approved", **data: Any):
-        from planner.speeches import services
-
-        item = item or self.discussion
-        data.update(participant_id=self.people[person].public_id, title=title, status=status)
         if minutes is not None:
             data["allotted_seconds"] = int(minutes * 60)
-        return services.add_speech(item, data, user=self.user)
+        return factories.speech(item or self.discussion, self.people[person], self.user, title=title, status=status,
+                                **data)
 
     def reload(self, obj):
         db.session.expire_all()
@@ -88,37 +86,23 @@ PEOPLE = (
 )
 
 
-def make_hall(factory, *, role: str = "organizer", clearance: str = "secret", **meeting: Any) -> Hall:
-    from planner.accounts.models import Organization, User
-    from planner.agenda import services as agenda
-    from planner.delegates import services as delegates
-    from planner.meetings import services as meetings
-
-    org_ref = factory.organization(name=f"Văn phòng Thành ủy {factory._next()}", city="Đà Nẵng")
-    user_ref = factory.user(org_ref, role=role, clearance=clearance)
-    org = db.session.get(Organization, org_ref.id)
-    user = db.session.get(User, user_ref.id)
+def make_hall(*, role: str = "organizer", clearance: str = "secret", **meeting: Any) -> Hall:
+    org, user = factories.office(role=role, clearance=clearance, name=f"Văn phòng Thành ủy {factories.serial()}",
+                                 city="Đà Nẵng")
     meeting.setdefault("title", "Hội nghị Ban Chấp hành Đảng bộ thành phố")
-    meeting.setdefault("kind", "conference")
-    meeting.setdefault("starts_on", DAY)
-    meeting.setdefault("ends_on", DAY)
-    m = meetings.create_meeting(org, user, **meeting)
-    people = [
-        delegates.add_participant(m, {"family_name": f, "middle_name": mid, "given_name": g, "delegation": d,
-                                      "title": t, "honorific": "đồng chí"}, allow_duplicate=True)
-        for f, mid, g, d, t in PEOPLE
-    ]
+    m = factories.meeting(org, user, starts_on=DAY, **meeting)
+    people = [factories.participant(m, (f, mid, g), delegation=d, title=t, honorific="đồng chí")
+              for f, mid, g, d, t in PEOPLE]
 
-    def item(title: str, kind: str, start: time, end: time, **data: Any):
-        return agenda.create_item(m, {"title": title, "kind": kind, "starts_at": datetime.combine(DAY, start),
-                                      "ends_at": datetime.combine(DAY, end), **data}, user=user)
+    def item(title: str, kind: str, start: str, end: str):
+        return factories.item(m, title, start, end, by=user, kind=kind)
 
-    opening = item("Khai mạc hội nghị", "opening", time(8, 0), time(8, 15))
-    report = item("Báo cáo tình hình kinh tế - xã hội năm 2026", "report", time(8, 15), time(9, 0))
-    discussion = item("Thảo luận tại hội trường", "discussion", time(9, 0), time(11, 0))
+    opening = item("Khai mạc hội nghị", "opening", "08:00", "08:15")
+    report = item("Báo cáo tình hình kinh tế - xã hội năm 2026", "report", "08:15", "09:00")
+    discussion = item("Thảo luận tại hội trường", "discussion", "09:00", "11:00")
     return Hall(org, user, m, opening, report, discussion, people)
 
 
 @pytest.fixture
-def hall(ctx, factory) -> Hall:
-    return make_hall(factory)
+def hall(ctx) -> Hall:
+    return make_hall()

@@ -13,7 +13,7 @@ from tests.speeches.conftest import make_hall
 @pytest.fixture
 def api(app, factory):
     with app.test_request_context():
-        hall = make_hall(factory)
+        hall = make_hall()
         first = hall.speech(person=0, title="Báo cáo chuyên đề", minutes=10)
         ids = {"meeting": hall.meeting.public_id, "item": hall.discussion.public_id, "report": hall.report.public_id,
                "first": first.public_id, "people": [p.public_id for p in hall.people], "org": hall.org.id}

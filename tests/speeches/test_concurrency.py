@@ -22,7 +22,7 @@ WORKERS = 4
 
 def prepared(app, factory, speakers: int = 4):
     with app.test_request_context():
-        hall = make_hall(factory)
+        hall = make_hall()
         speeches = [hall.speech(person=i) for i in range(speakers)]
         services.call_next(hall.meeting, user=hall.user, item=hall.discussion)
         ids = {"meeting": hall.meeting.id, "revision": services.control_of(hall.meeting).revision,
@@ -124,7 +124,7 @@ def test_the_control_page_runs_a_fixed_number_of_queries(app, factory):
     counts = {}
     for n in (2, 12):
         with app.test_request_context():
-            hall = make_hall(factory)
+            hall = make_hall()
             for i in range(n):
                 for item in (hall.opening, hall.report, hall.discussion):
                     speech = hall.speech(item, person=i % 5)

@@ -42,7 +42,7 @@ def test_the_live_state_gives_an_uncleared_reader_nothing_of_a_classified_speech
     from planner.agenda import services as agenda
 
     with app.test_request_context():
-        hall = make_hall(factory, clearance="top_secret")
+        hall = make_hall(clearance="top_secret")
         agenda.update_item(hall.discussion, {"classification": "secret", "title": SECRET_TITLE}, user=hall.user)
         first = hall.speech(person=0, title="Về công tác cán bộ")
         second = hall.speech(person=1, title="Ý kiến bổ sung")
@@ -72,7 +72,7 @@ def test_the_live_state_gives_an_uncleared_reader_nothing_of_a_classified_speech
 
 def test_the_hall_of_a_classified_meeting_shows_the_mark_and_its_opening_is_audited(app, factory):
     with app.test_request_context():
-        hall = make_hall(factory, clearance="secret", classification="confidential",
+        hall = make_hall(clearance="secret", classification="confidential",
                          title="Hội nghị Ban Thường vụ về công tác cán bộ")
         first = hall.speech(person=0, title="Về công tác cán bộ")
         services.call_next(hall.meeting, user=hall.user, item=hall.discussion, now=AT)
@@ -101,7 +101,7 @@ def test_the_hall_of_a_classified_meeting_shows_the_mark_and_its_opening_is_audi
 
 def test_the_hall_of_an_unclassified_meeting_is_unchanged_and_not_audited(app, factory):
     with app.test_request_context():
-        hall = make_hall(factory)
+        hall = make_hall()
         hall.speech(person=0, title="Phát triển kinh tế biển")
         services.call_next(hall.meeting, user=hall.user, item=hall.discussion, now=AT)
         _display, token = services.create_display(hall.meeting, user=hall.user)

@@ -33,7 +33,7 @@ def test_speakers_join_the_end_of_the_list_and_can_be_placed(hall):
 def test_a_speech_needs_a_participant_of_the_same_meeting_and_sane_values(hall, factory):
     from tests.speeches.conftest import make_hall
 
-    other = make_hall(factory)
+    other = make_hall()
     with pytest.raises(ValidationError) as exc:
         services.add_speech(hall.discussion, {"participant_id": other.people[0].public_id}, user=hall.user)
     assert exc.value.field == "participant_id"

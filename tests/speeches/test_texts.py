@@ -143,7 +143,7 @@ def test_classified_texts_follow_the_clearance_and_their_downloads_are_audited(h
 def test_a_delegate_reaches_only_texts_of_their_own_meeting(hall, factory):
     from tests.speeches.conftest import make_hall
 
-    other = make_hall(factory)
+    other = make_hall()
     text = services.upload_text(other.speech(person=0), pdf_bytes(), "khac.pdf", user=other.user, embargo=False)
     with pytest.raises(NotFound):
         services.open_text_for_delegate(hall.people[0], text.public_id)

@@ -20,7 +20,7 @@ from tests.speeches.conftest import EXECUTABLE, docx_bytes, make_hall, pdf_bytes
 def site(app, factory):
     """A hall built in its own request context (ids kept), and a client signed in as its organizer."""
     with app.test_request_context():
-        hall = make_hall(factory)
+        hall = make_hall()
         a = hall.speech(person=0, title="Phát triển kinh tế biển", minutes=5)
         b = hall.speech(person=1, minutes=3)
         ids = {"meeting": hall.meeting.public_id, "item": hall.discussion.public_id, "report": hall.report.public_id,
