@@ -254,6 +254,7 @@ class Case:
     runs: int | None = None
     before: Callable[[], None] | None = None  # untimed, before each timed run
     note: str = ""
+    goal_cpu: bool = False  # the goal is of CPU time (issue 19's goals: steadier on a shared machine)
 
 
 @dataclass
@@ -311,8 +312,9 @@ def measure(case: Case, runs: int) -> Row:
     low, high = min(queries), max(queries)
     return Row(name=case.name, median_ms=median, p95_ms=_p95(walls) * 1000, cpu_ms=statistics.median(cpus) * 1000,
                queries=str(low) if low == high else f"{low}-{high}", peak_mb=peak / 2**20,
-               goal=f"< {case.goal_ms:g} ms" if case.goal_ms else "",
-               met=None if case.goal_ms is None else median < case.goal_ms, note=case.note,
+               goal=(f"< {case.goal_ms:g} ms" + (" CPU" if case.goal_cpu else "")) if case.goal_ms else "",
+               met=None if case.goal_ms is None else (statistics.median(cpus) * 1000 if case.goal_cpu else median)
+               < case.goal_ms, note=case.note,
                extra={"runs": runs})
 
 
@@ -326,7 +328,7 @@ def in_process_cases(app, scene: Scene, runs: int) -> list[Case]:
     api = {"Authorization": f"Bearer {scene.api_token}"}
     cases = [
         Case("floor: GET /healthz", lambda: expect(anonymous.get("/healthz"))),
-        Case("agenda editor", lambda: expect(organizer.get(f"/meetings/{m}/agenda")), 50),
+        Case("agenda editor", lambda: expect(organizer.get(f"/meetings/{m}/agenda")), 50, goal_cpu=True),
         Case("programme page (public)", lambda: expect(anonymous.get(f"/p/{scene.public_code}")), 50),
         Case("delegate list, page 1", lambda: expect(viewer.get(f"/meetings/{m}/participants")), 20),
         Case("delegate search", lambda: expect(viewer.get(
@@ -351,14 +353,21 @@ def in_process_cases(app, scene: Scene, runs: int) -> list[Case]:
         response = expect(anonymous.get(scene.meeting_feed))
         etags["feed"] = response.headers["ETag"]
 
-    cases.append(Case("meeting feed, built (cold)", feed, 40, before=ical.EVENT_CACHE.clear,
-                      note="event cache empty"))
+    def cold() -> None:
+        """As after a restart, or on the first poll after a change: no built feed file, no events in this
+        process's cache; only what the release keeps (its events' bytes) is there."""
+        ical.EVENT_CACHE.clear()
+        shutil.rmtree(Path(app.config["STORAGE_PATH"]) / "feeds", ignore_errors=True)
+
+    _run_release_jobs(app)
+    cases.append(Case("meeting feed, built (cold)", feed, 40, before=cold, goal_cpu=True,
+                      note="no feed file, event cache empty"))
     cases.append(Case("meeting feed, built (warm)", feed, 40, note="events cached"))
     cases.append(Case("meeting feed, 304", lambda: expect(anonymous.get(
         scene.meeting_feed, headers={"If-None-Match": etags["feed"]}), 304), 5))
     if scene.feed300:
         cases.append(Case("300-item feed (issue 7), cold", lambda: expect(anonymous.get(scene.feed300)), 40,
-                          before=ical.EVENT_CACHE.clear))
+                          before=cold, goal_cpu=True, note="no feed file, event cache empty"))
     cases.append(Case("work calendar week", lambda: expect(viewer.get(
         f"/calendar/week?d={scene.week_day.isoformat()}"))))
     versions = {"minutes": _minutes_version(app, m)}
@@ -396,6 +405,20 @@ def in_process_cases(app, scene: Scene, runs: int) -> list[Case]:
     cases.append(Case(f"XLSX import ({len(scene.participant_ids):,} rows)", import_rows, 3000,
                       runs=max(3, runs // 4), before=new_meeting, note="into an empty meeting"))
     return cases
+
+
+def _run_release_jobs(app) -> None:
+    """The jobs a release enqueues for the calendars (its events' bytes kept with it) run in production's job
+    worker soon after it; the bench's in-process app queues them without a worker, so it runs them here."""
+    from sqlalchemy import select
+
+    from planner.core import queue
+
+    with app.app_context():
+        waiting = db_session().scalars(select(queue.Job.public_id).where(
+            queue.Job.kind == "calendars.freeze", queue.Job.state == queue.JobState.queued)).all()
+        for public_id in waiting:
+            queue.run_now(public_id)
 
 
 def _minutes_version(app, meeting_id: str) -> int | str:

@@ -19,13 +19,24 @@ def setup(app: Flask) -> None:
     for exporter in views.EXPORTERS:
         exports.register(exporter.scope, exporter)
 
-    # After a release of an agenda, its public feed is built into the shared cache by a job.
+    # After a release of an agenda, a job keeps its events' bytes with it (a cold feed assembles them), and
+    # another builds its public feed into the shared cache.
     from planner.agenda import services as agenda_services
     from planner.calendars import jobs
     from planner.core import queue
 
+    queue.register("calendars.freeze", jobs.freeze, attempts=2, delay=30)
     queue.register("calendars.warm", jobs.warm, attempts=2, delay=30)
+    agenda_services.RELEASED.add(_freeze_after_release)
     agenda_services.RELEASED.add(_warm_after_release)
+
+
+def _freeze_after_release(meeting, release) -> None:
+    from planner.core import queue
+
+    if not meeting.recurrence:
+        queue.enqueue("calendars.freeze", release.id, subject=f"{meeting.public_id}:events",
+                      organization_id=meeting.organization_id, meeting_id=meeting.id)
 
 
 def _warm_after_release(meeting, _release) -> None:

@@ -10,12 +10,19 @@ each event's bytes are kept in a bounded cache keyed by the event's data (and ea
 VTIMEZONE by its id), and lines are folded with a fast path for short lines; the result is byte for
 byte what ``Calendar.to_ical()`` writes (tests/calendars/test_ical.py checks it). A cache of pure
 results needs no agreement between workers: each process fills its own.
+
+A cold process (after a restart, or a worker that never built the feed) would still pay the library for
+every event: so each agenda release keeps its events' bytes, written once when the release is made
+(calendars.services.freezing), each named by ``event_digest`` of its data. A calendar passed those bytes
+(``CalendarData.frozen``) takes an event from them when its data are the same, and builds it otherwise.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -70,6 +77,8 @@ class CalendarData:
     method: str | None = None               # PUBLISH for downloads, REQUEST for invitations
     refresh_minutes: int | None = 60        # how often a subscriber should poll
     description: str = ""
+    # Events' bytes written when their release was made, by event_digest: taken where the data match.
+    frozen: Mapping[str, bytes] = field(default_factory=dict)
 
 
 def _local(value: datetime | date, tz: ZoneInfo) -> datetime | date:
@@ -231,11 +240,33 @@ def _event_key(data: EventData) -> tuple[Any, ...]:
     return tuple(v if isinstance(v, _PLAIN) else _freeze(v) for v in values)
 
 
-def event_bytes(data: EventData) -> bytes:
+# Raised whenever _event or _serialize writes an event differently: the bytes kept with older releases then
+# no longer match any digest, and their events are built again.
+EVENT_FORMAT = 1
+
+
+def _digest(key: tuple[Any, ...]) -> str:
+    # repr of plain values (str, int, datetimes with their zone, tuples) is the same in every process.
+    return hashlib.sha256(repr((EVENT_FORMAT, key)).encode()).hexdigest()
+
+
+def event_digest(data: EventData) -> str:
+    """The name of an event's bytes: the same data (and builder) give the same digest, in any process."""
+    return _digest(_event_key(data))
+
+
+def render_event(data: EventData) -> bytes:
+    """One VEVENT built by the icalendar library and serialized: what a release keeps of each event."""
+    return _serialize(_event(data))
+
+
+def event_bytes(data: EventData, frozen: Mapping[str, bytes] | None = None) -> bytes:
     key = _event_key(data)
     found = EVENT_CACHE.get(key)
     if found is None:
-        found = _serialize(_event(data))
+        found = frozen.get(_digest(key)) if frozen else None
+        if found is None:
+            found = render_event(data)
         EVENT_CACHE.put(key, found)
     return found
 
@@ -274,7 +305,7 @@ def build_calendar(data: CalendarData) -> bytes:
     assert head.endswith(end)
     parts = [head[: -len(end)]]
     parts.extend(_zone_bytes(tzid) for tzid in _zones(data))
-    parts.extend(event_bytes(event) for event in _ordered(data.events))
+    parts.extend(event_bytes(event, data.frozen) for event in _ordered(data.events))
     parts.append(end)
     return b"".join(parts)
 

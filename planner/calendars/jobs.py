@@ -1,11 +1,26 @@
-"""The calendars' background jobs: warming a meeting's public feed after a release of its agenda."""
+"""The calendars' background jobs after a release of an agenda: keeping its events' bytes with it, and warming
+the meeting's public feed."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, has_request_context
 
 from planner.calendars import cache, services
+from planner.calendars.services import freezing
 from planner.core import public_urls
+
+
+def freeze(release_id: int) -> int:
+    """Keep the release's events' bytes (calendars.services.freezing). The events name the site's addresses:
+    the job runs as the page that published (its address), else at the configured public address; without
+    either there is nothing to keep (feeds build their events as before). Answers how many were built."""
+    if has_request_context():
+        return freezing.freeze_release(release_id)
+    base = public_urls.base_url()
+    if base is None:
+        return 0
+    with current_app.test_request_context("/", base_url=base + "/"):
+        return freezing.freeze_release(release_id)
 
 
 def warm(public_code: str) -> str:

@@ -1,4 +1,4 @@
-"""Calendar feed tokens and the organization's feed settings."""
+"""Calendar feed tokens, the organization's feed settings, and the events kept with each agenda release."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.core.models import (
@@ -99,3 +99,16 @@ class CalendarSettings(IdMixin, TimestampMixin, VersionedMixin, Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), unique=True)
     classified: Mapped[ClassifiedMode] = enum_column(ClassifiedMode, default=ClassifiedMode.withhold)
     refresh_minutes: Mapped[int] = mapped_column(Integer, default=DEFAULT_REFRESH_MINUTES)
+
+
+class ReleaseEvent(Base):
+    """One VEVENT of an agenda release, as the icalendar library wrote it once, when the release was made
+    (calendars.services.freezing): a feed built cold assembles these bytes instead of building each event
+    again. ``digest`` names the event's data (calendars.ical.event_digest): a reader whose event differs
+    (another language or address, a speakers list changed since) finds none and the event is built."""
+
+    __tablename__ = "calendar_release_events"
+
+    release_id: Mapped[int] = mapped_column(ForeignKey("agenda_releases.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaRelease
 from planner.calendars import feeds, links
 from planner.calendars.ical import Attendee, CalendarData, build_calendar
+from planner.calendars.models import ReleaseEvent
 from planner.calendars.services.resolving import (
     Feed,
     Version,
@@ -170,6 +171,15 @@ def _published(meeting_ids: Sequence[int]) -> dict[int, _Published]:
     return {r.meeting_id: _Published(r, changed.get(r.meeting_id, {})) for r in releases}
 
 
+def _frozen(published: Sequence[_Published]) -> dict[str, bytes]:
+    """The events' bytes kept with these releases (calendars.services.freezing), by digest: one query."""
+    ids = [p.release.id for p in published]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(ReleaseEvent.digest, ReleaseEvent.body)
+                                   .where(ReleaseEvent.release_id.in_(ids))).all())
+
+
 def _speakers(meeting_ids: Sequence[int]) -> tuple[dict[str, list[str]], dict[str, datetime]]:
     """Per item (public id): its speakers' names in order, and the last change of its speakers list."""
     if not meeting_ids:
@@ -230,7 +240,8 @@ def _meeting_calendar(feed: Feed, words: feeds.Words, *, method: str | None = No
     speakers = _speakers([meeting.id]) if published is not None and not meeting.recurrence else ({}, {})
     link = _staff_link(meeting) if feed.staff else _delegate_link(meeting)
     events = _meeting_events(meeting, published, feed=feed, words=words, link=link, speakers=speakers, only=only)
-    return CalendarData(name, meeting.timezone, events, method=method, refresh_minutes=refresh)
+    frozen = _frozen([published]) if published is not None and not meeting.recurrence else {}
+    return CalendarData(name, meeting.timezone, events, method=method, refresh_minutes=refresh, frozen=frozen)
 
 
 def _personal_calendar(feed: Feed, words: feeds.Words, found: Version) -> CalendarData:
@@ -253,7 +264,9 @@ def _personal_calendar(feed: Feed, words: feeds.Words, found: Version) -> Calend
         events.extend(_meeting_events(meeting, release, feed=feed, words=words, link=_delegate_link(meeting),
                                       speakers=speakers, only=only, show_meeting=len(meetings) > 1))
     name = _("Meetings of %(name)s", name=participant.full_name)
-    return CalendarData(name, participant.meeting.timezone, events, refresh_minutes=feed.settings.refresh_minutes)
+    frozen = _frozen([published[m] for m in with_agenda if m in published])
+    return CalendarData(name, participant.meeting.timezone, events, refresh_minutes=feed.settings.refresh_minutes,
+                        frozen=frozen)
 
 
 def _user_calendar(feed: Feed, words: feeds.Words) -> CalendarData:
