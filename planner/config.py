@@ -71,6 +71,8 @@ DEFAULTS: dict[str, Any] = {
     "RENDER_DOCUMENTS": 25,
     # The Print tab builds the booklet of a meeting with more participants than this in a job.
     "BOOKLET_SYNC_LIMIT": 300,
+    # The Dossier tab builds the dossier of a meeting with more participants than this in a job.
+    "DOSSIER_SYNC_LIMIT": 300,
     "API_TITLE": "Planner API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -9,7 +9,9 @@
    rendered. The index file is then written for the version.
 
 Files are written atomically (a temporary file renamed into place), so several workers can share
-the volume; a meeting keeps at most ``KEEP`` PDFs and index files, the oldest are removed.
+the volume (a dossier's ZIP, too big to hold, is written to its temporary file first and named by its
+content afterwards: ``scratch`` and ``adopt``); a meeting keeps at most ``KEEP`` PDFs and index files,
+the oldest are removed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import hashlib
 import json
 import os
 import re
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +36,7 @@ from planner.documents import render
 
 SUBFOLDER = "booklets"
 KEEP = 40
+ABANDONED_SECONDS = 24 * 3600
 _SAFE = re.compile(r"^[0-9a-f]{16,64}$")
 
 
@@ -94,27 +99,63 @@ def store(storage: str | Path, meeting_key: str, version: str, template: str, da
     """Step 2: the file of this content, rendered only when no earlier build had the same content.
 
     Answers the path and whether it was rendered now."""
-    base = folder(storage, meeting_key)
     content = content_hash(template, data)
-    path = base / f"{content}.{suffix}"
-    rendered = False
+    path = folder(storage, meeting_key) / f"{content}.{suffix}"
+    if path.is_file():
+        return _keep(storage, meeting_key, version, content, suffix, marked=marked), False
+    _write(path, render_file())
+    return _keep(storage, meeting_key, version, content, suffix, marked=marked), True
+
+
+def adopt(storage: str | Path, meeting_key: str, version: str, content: str, built: Path, suffix: str, *,
+          marked: bool = False) -> Path:
+    """Step 2 for a file too big to hold in memory (a dossier's ZIP), written to ``built`` (a ``.tmp-`` file
+    of this meeting's folder, see ``scratch``) before its content hash was known: it becomes the file of that
+    content unless an earlier build had the same content, which is kept instead."""
+    if not _SAFE.match(content):
+        raise ValueError("a content hash is hexadecimal")
+    path = folder(storage, meeting_key) / f"{content}.{suffix}"
     if path.is_file():
         with contextlib.suppress(OSError):
-            os.utime(path)      # recently used: kept by _prune
+            built.unlink()
     else:
-        _write(path, render_file())
-        rendered = True
+        os.replace(built, path)
+    return _keep(storage, meeting_key, version, content, suffix, marked=marked)
+
+
+def scratch(storage: str | Path, meeting_key: str) -> Path:
+    """A temporary file in this meeting's folder (renamed into place by ``adopt``, on the same volume)."""
+    base = folder(storage, meeting_key)
+    base.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=base, prefix=".tmp-")
+    os.close(fd)
+    return Path(name)
+
+
+def _keep(storage: str | Path, meeting_key: str, version: str, content: str, suffix: str, *, marked: bool) -> Path:
+    """The file of this content is the one of this version from now on (the index file), and recently used."""
+    base = folder(storage, meeting_key)
+    path = base / f"{content}.{suffix}"
+    with contextlib.suppress(OSError):
+        os.utime(path)      # recently used: kept by _prune
     _write(base / f"v-{version}", _index(content, marked))
     _prune(base)
-    return path, rendered
+    return path
 
 
 def _prune(base: Path) -> None:
     """Keep the ``KEEP`` most recently used files of each kind (index files, PDFs, page images)."""
     try:
-        entries = [p for p in base.iterdir() if p.is_file() and not p.name.startswith(".tmp-")]
+        entries = [p for p in base.iterdir() if p.is_file()]
     except OSError:
         return
+    # A temporary file is another worker's build in progress, unless it is old: that worker died.
+    abandoned = time.time() - ABANDONED_SECONDS
+    for path in [p for p in entries if p.name.startswith(".tmp-")]:
+        entries.remove(path)
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < abandoned:
+                path.unlink()
     groups: dict[str, list[Path]] = {}
     for path in entries:
         groups.setdefault("index" if path.name.startswith("v-") else path.suffix, []).append(path)

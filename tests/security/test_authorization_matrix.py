@@ -265,6 +265,10 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/print/seating/seat": {"POST": r(ORGANIZER_WRITE)},
     # the archive
     "/meetings/<meeting_id>/dossier": {"GET": r(ORGANIZER_WRITE)},
+    # the scene's meeting is not over: refused with the reason (409) to those who may build it. Whose copy is
+    # downloaded (each reader their own, never another's) is tests/archive/test_dossier_job.py's
+    "/meetings/<meeting_id>/dossier/build": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/dossier/dossier.zip": {"GET": r(ORGANIZER_WRITE)},
     # reports
     "/reports": {"GET": r(STAFF_READ)},
     "/reports/statistics.xlsx": {"GET": r(STAFF_READ)},

@@ -14,10 +14,12 @@ official layout; the submitted speech texts are copied from the storage as they 
 
 How. ``stream`` is a generator: each document is built, written to the ZIP and handed on (a few MB at
 most held at once, never the whole ZIP), its SHA-256 and pages taken on the way; the contents, which
-need them all, are written last."""
+need them all, are written last. A big meeting's dossier is built by a job into a file cache instead
+(building.py)."""
 
 from __future__ import annotations
 
+from planner.archive.services.building import JOB, build_file, cached, download, in_background, job_subject, version
 from planner.archive.services.contents import (
     Part,
     Plan,
@@ -44,6 +46,7 @@ from planner.archive.services.rules import ENDED, STORED_SUFFIXES, TOC_JSON, TOC
 
 __all__ = [
     "ENDED",
+    "JOB",
     "STORED_SUFFIXES",
     "TOC_JSON",
     "TOC_PDF",
@@ -52,20 +55,26 @@ __all__ = [
     "Plan",
     "attendance_counts",
     "build_bytes",
+    "build_file",
+    "cached",
     "changelog_document",
     "changelog_pdf",
     "contents_data",
     "contents_document",
     "contents_pdf",
+    "download",
     "ended",
     "ensure_allowed",
+    "in_background",
     "invitation_pdf",
+    "job_subject",
     "mark",
     "page_count",
     "plan",
     "refusal",
     "slug",
     "start",
+    "version",
     "write",
     "zip_name",
 ]

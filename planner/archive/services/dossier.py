@@ -92,30 +92,33 @@ def _content(part: Part) -> bytes:
     return part.make()
 
 
-def start(meeting: Meeting, user: User | None) -> None:
-    """Check that this user may build the dossier now (else raise, with the reason) and audit the build."""
+def start(meeting: Meeting, user: User | None, *, from_cache: bool = False) -> None:
+    """Check that this user may build the dossier now (else raise, with the reason) and audit the build (or
+    the download of the copy built earlier for them, ``from_cache``)."""
     ensure_allowed(meeting, user)
     planned = plan(meeting, user)
+    changes: dict[str, Any] = {"files": len(planned.present), "missing": [p.key for p in planned.missing],
+                               "classification": Classification(meeting.classification).value}
+    if from_cache:
+        changes["from_cache"] = True
     with atomic():
         audit.record(db.session, organization_id=meeting.organization_id, meeting_id=meeting.id,
                      action="dossier.built", object_type="meeting", object_id=meeting.public_id,
-                     summary=zip_name(meeting),
-                     changes={"files": len(planned.present), "missing": [p.key for p in planned.missing],
-                              "classification": Classification(meeting.classification).value})
+                     summary=zip_name(meeting), changes=changes)
 
 
-def write(meeting: Meeting, user: User | None) -> Iterator[bytes]:
-    """The dossier as a stream of ZIP bytes (after ``start``): each document built as the stream is read."""
-    return _write(plan(meeting, user))
+def write(meeting: Meeting, user: User | None, entries: list[Entry] | None = None) -> Iterator[bytes]:
+    """The dossier as a stream of ZIP bytes (after ``start``): each document built as the stream is read, one
+    chunk for each, then one for the table of contents. ``entries`` receives the files as they are written."""
+    return _write(plan(meeting, user), [] if entries is None else entries)
 
 
-def _write(planned: Plan) -> Iterator[bytes]:
+def _write(planned: Plan, entries: list[Entry]) -> Iterator[bytes]:
     meeting = planned.meeting
     zone = minutes_services.zone(meeting)
     now = datetime.now(UTC).astimezone(zone)
     pipe = _Pipe()
     archive = zipfile.ZipFile(pipe, "w", compresslevel=6)
-    entries: list[Entry] = []
     for number, part in enumerate(planned.present, start=1):
         name = f"{number:02d}-{part.filename}"
         data = _content(part)

@@ -29,13 +29,28 @@ def ended(meeting: Meeting) -> bool:
     return meeting.status != MeetingStatus.draft and meeting.ends_on < minutes_services.local_today(meeting)
 
 
-def refusal(meeting: Meeting, user: User | None) -> str | None:
-    """Why this user may not build this meeting's dossier now, or None."""
+def _forbidden(meeting: Meeting, user: User | None) -> str | None:
+    """Why this user may never build this meeting's dossier (their role or clearance), or None."""
     if user is None or not user.can(Permission.organize, meeting.organization_id):
         return _("Only the organizing staff (organizers and administrators) build a meeting's dossier.")
     if not cleared_for(clearance_of(user, meeting.organization_id), meeting.classification):
         return _("Your clearance does not admit this meeting's classification: the dossier is built by a "
                  "user cleared for it.")
+    try:
+        # The minutes record every item: an item above the user's clearance keeps the whole dossier from them
+        # (said now, before a byte is built, rather than when the stream or the job reaches the minutes).
+        minutes_services.ensure_readable(meeting, user)
+    except Forbidden as exc:
+        return _("%(reason)s The dossier holds the minutes: it is built by a user cleared for every item.",
+                 reason=exc.message)
+    return None
+
+
+def refusal(meeting: Meeting, user: User | None) -> str | None:
+    """Why this user may not build this meeting's dossier now, or None."""
+    forbidden = _forbidden(meeting, user)
+    if forbidden is not None:
+        return forbidden
     if not ended(meeting):
         return _("The meeting is not over yet: a dossier is built once the meeting is closed (or its last "
                  "day has passed) and its minutes are approved.")
@@ -56,7 +71,6 @@ def ensure_allowed(meeting: Meeting, user: User | None) -> None:
     reason = refusal(meeting, user)
     if reason is None:
         return
-    if user is None or not user.can(Permission.organize, meeting.organization_id) \
-            or not cleared_for(clearance_of(user, meeting.organization_id), meeting.classification):
+    if _forbidden(meeting, user) is not None:
         raise Forbidden(reason)
     raise Conflict(reason)
