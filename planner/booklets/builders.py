@@ -28,7 +28,7 @@ from planner.agenda.models import AgendaItem
 from planner.booklets import seating
 from planner.booklets.models import BookletSettings, ProgrammeSource, SeatingPlan, Section
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification
-from planner.core.text import date_line
+from planner.core.text import date_line, position_line, position_parts
 from planner.delegates import protocol
 from planner.delegates.models import Participant, ParticipantCategory, Rsvp
 from planner.extensions import db
@@ -70,20 +70,10 @@ def qr_svg(data: str) -> str:
     return out.getvalue().decode("ascii")
 
 
-def names_unit(title: str, unit: str) -> bool:
-    """Whether a title already names the unit (``Bí thư Huyện ủy Đại Lộc`` and ``Huyện ủy Đại Lộc``).
-
-    Both are stored normalized (NFC, one tone placement), so a case-insensitive substring test is
-    enough, and cheap for lists of thousands."""
-    return bool(unit) and unit.casefold() in (title or "").casefold()
-
-
-def office(title: str, unit: str) -> str:
-    """``Bí thư Huyện ủy, Huyện ủy Đại Lộc``, without repeating a unit the title already names."""
-    title, unit = (title or "").strip(), (unit or "").strip()
-    if unit and not names_unit(title, unit):
-        return f"{title}, {unit}" if title else unit
-    return title
+def _position(participant: Participant) -> dict[str, str]:
+    """A badge's or place card's position and unit lines, the unit never twice (core.text.position_parts)."""
+    title, unit = position_parts(participant.title, participant.unit)
+    return {"title": title, "unit": unit}
 
 
 def category_word(category: ParticipantCategory | str) -> str:
@@ -297,7 +287,7 @@ def _speakers_section(items: Sequence[AgendaItem], speakers_by_item: dict[int, l
             number += 1
             p = speech.participant
             rows.append({"type": "speaker", "no": str(number), "name": speech_services.speaker_name(p),
-                         "office": office(p.title, p.unit), "subject": speech.title or item.title,
+                         "office": position_line(p.title, p.unit), "subject": speech.title or item.title,
                          "time": programme_rules.clock(start, lang)})
     return {"kind": "speakers", "title": pgettext("booklet", "Speakers"),
             "columns": [_("No."), _("Speaker"), _("Subject")], "rows": rows, "empty": _("No speakers are planned yet.")}
@@ -318,7 +308,7 @@ def _contributions_section(items: Sequence[AgendaItem], speakers_by_item: dict[i
             number += 1
             p = speech.participant
             rows.append({"type": "speaker", "no": str(number), "name": speech_services.speaker_name(p),
-                         "office": office(p.title, p.unit), "subject": speech.title or item.title, "time": ""})
+                         "office": position_line(p.title, p.unit), "subject": speech.title or item.title, "time": ""})
     return {"kind": "speakers", "title": _("Written contributions"),
             "columns": [_("No."), _("Author"), _("Subject")], "rows": rows,
             "empty": _("No written contribution has been accepted yet.")}
@@ -356,7 +346,8 @@ def _delegates_section(meeting: Meeting) -> dict[str, Any]:
         rows = []
         for p in members:
             number += 1
-            rows.append({"no": str(number), "name": p.full_name, "office": office(p.title, p.unit), "seat": p.seat})
+            rows.append({"no": str(number), "name": p.full_name, "office": position_line(p.title, p.unit),
+                         "seat": p.seat})
         groups.append({"title": title, "rows": rows})
     columns = [_("No."), _("Full name"), _("Position, unit")] + ([_("Seat")] if with_seats else [])
     return {"kind": "delegates", "title": pgettext("booklet", "Delegates"),
@@ -423,8 +414,7 @@ def badges_data(meeting: Meeting, participants: Sequence[Participant]) -> dict[s
             "labels": {"seat": _("Seat"), "cut": _("Cut along the marks")},
             "badges": [{
                 "name": p.full_name,
-                "title": p.title,
-                "unit": "" if names_unit(p.title, p.unit) else p.unit,
+                **_position(p),
                 "delegation": p.delegation,
                 "category": category_word(p.category),
                 "colour": CATEGORY_COLOURS[ParticipantCategory(p.category)],
@@ -443,8 +433,7 @@ def place_cards_data(meeting: Meeting, participants: Sequence[Participant]) -> d
             "document_title": _file_title(_("Place cards"), meeting),
             "language": lang,
             "mark": mark_of(meeting.classification),
-            "cards": [{"honorific": _card_honorific(p, lang), "name": p.full_name, "title": p.title,
-                       "unit": "" if names_unit(p.title, p.unit) else p.unit}
+            "cards": [{"honorific": _card_honorific(p, lang), "name": p.full_name, **_position(p)}
                       for p in participants],
         }
 
@@ -509,7 +498,7 @@ def attendance_data(meeting: Meeting, days: Sequence[date], participants: Sequen
     lang = language(meeting)
     org = meeting.organization
     with force_locale(lang):
-        rows = [{"no": str(n), "name": p.full_name, "office": office(p.title, p.unit)}
+        rows = [{"no": str(n), "name": p.full_name, "office": position_line(p.title, p.unit)}
                 for n, p in enumerate(participants, start=1)]
         return {
             "document_title": f"{_('Attendance sheet')} – {meeting.title}",

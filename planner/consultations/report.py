@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from planner.consultations.models import ANSWER_LABELS, Answer, Consultation, ConsultationStatus
 from planner.core.models import utcnow
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification
-from planner.core.text import date_line
+from planner.core.text import date_line, position_line
 from planner.delegates.exporting import to_xlsx
 from planner.documents import services as document_services
 from planner.documents.model import (
@@ -56,7 +56,7 @@ def _answer_text(answer: Answer | None) -> str:
 
 
 def member_line(member: Any) -> str:
-    return ", ".join(p for p in (member.title, member.unit) if p)
+    return position_line(member.title, member.unit)
 
 
 def counts_text(found: Results) -> str:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, get_locale
 
-from planner.core.text import date_line
+from planner.core.text import date_line, position_line, position_parts
 
 DATE_FORMATS = {
     "vi": {"short": "dd/MM/yyyy", "medium": "dd/MM/yyyy"},
@@ -84,6 +84,8 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(time_filter, "time")
     app.add_template_filter(local, "local")
     app.add_template_global(date_line, "date_line")
+    app.add_template_global(position_parts, "position_parts")
+    app.add_template_global(position_line, "position_line")
     app.add_template_global(now_local, "now_local")
 
 

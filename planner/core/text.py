@@ -168,6 +168,53 @@ def date_line(place: str | None, day: date, language: str = "vi") -> str:
     return f"{place}, {line}" if place else (line[0].upper() + line[1:])
 
 
+_EDGE_PUNCTUATION = ",.;:()"
+
+
+def _word_keys(text: str) -> list[str]:
+    return [canonical(word).casefold().strip(_EDGE_PUNCTUATION) for word in text.split()]
+
+
+def _holds(words: list[str], part: list[str]) -> bool:
+    """Whether ``part`` occurs in ``words`` as whole consecutive words."""
+    n = len(part)
+    return n > 0 and any(words[i:i + n] == part for i in range(len(words) - n + 1))
+
+
+def position_parts(title: str | None, unit: str | None) -> tuple[str, str]:
+    """A person's position and unit as printed together, the unit never twice: ``(position, unit)`` where
+    the unit is empty once the position names it.
+
+    - the position already names the unit: ``Chánh Văn phòng Tỉnh ủy`` / ``Tỉnh ủy`` -> the position alone;
+    - the position ends where the unit begins: ``Phó Chánh Văn phòng`` / ``Văn phòng Tỉnh ủy`` -> one line,
+      ``Phó Chánh Văn phòng Tỉnh ủy`` (the shared words must begin with a capital, a name's first word:
+      ``Chủ tịch UBND tỉnh`` and ``Tỉnh ủy Quảng Nam`` stay apart);
+    - the position is part of the unit's name: the unit alone;
+    - otherwise both, as they are.
+    Words compare whole, ignoring case, edge punctuation and old or new tone placement (``Thuý``/``Thúy``).
+    Every list, letter, badge and document that prints a position with its unit goes through here.
+    """
+    title, unit = normalize(title), normalize(unit)
+    if not title or not unit:
+        return title, unit
+    title_words, unit_words = title.split(), unit.split()
+    title_keys, unit_keys = _word_keys(title), _word_keys(unit)
+    if _holds(title_keys, unit_keys):
+        return title, ""
+    if _holds(unit_keys, title_keys):
+        return unit, ""
+    for shared in range(min(len(title_keys), len(unit_keys)) - 1, 0, -1):
+        first = title_words[-shared]
+        if title_keys[-shared:] == unit_keys[:shared] and first[:1].isupper():
+            return " ".join([*title_words, *unit_words[shared:]]), ""
+    return title, unit
+
+
+def position_line(title: str | None, unit: str | None, separator: str = ", ") -> str:
+    """``Chánh Văn phòng, Sở Nội vụ`` on one line (see position_parts: the unit never twice)."""
+    return separator.join(part for part in position_parts(title, unit) if part)
+
+
 def file_extension(filename: str | None) -> str:
     """The name's extension, lower case, with its dot (``.pdf``); empty without one."""
     return os.path.splitext(filename or "")[1].lower()

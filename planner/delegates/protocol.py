@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
 
-from planner.core.text import fold
+from planner.core.text import fold, position_line
 from planner.delegates.models import DEFAULT_PRECEDENCE, Participant, ParticipantCategory
 
 
@@ -351,7 +351,7 @@ def attendance_paragraph(participants: Iterable[Attendee], language: str = "vi")
     for p in named:
         honorific = _honorific(p, language)
         name = f"{honorific} {p.full_name}".strip()
-        office = p.title or p.unit
+        office = position_line(p.title, p.unit)
         if office:
             name += f" - {office}" if language == "vi" else f", {office}"
         lines.append(name)

@@ -14,7 +14,7 @@ from planner.accounts.models import User
 from planner.agenda import programme as programme_rules
 from planner.agenda import services as agenda_services
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification
-from planner.core.text import date_line
+from planner.core.text import date_line, position_line
 from planner.delegates import protocol
 from planner.delegates.models import Participant
 from planner.documents import links
@@ -397,7 +397,7 @@ def invitation_documents(meeting: Meeting, user: User | None, *, programme_link:
         body = _letter_body(meeting, ctx, letter, None, facts, programme_link)
         rows = [TableRow(cells=[runs(str(n)), runs(compose.person_text(_person(p), language, capital=True,
                                                                        with_title=False)),
-                                runs(p.title or p.unit)]) for n, p in enumerate(people, start=1)]
+                                runs(position_line(p.title, p.unit))]) for n, p in enumerate(people, start=1)]
         body += [Heading(word(language, "list")),
                  Table([TableColumn(word(language, "no"), 0.5, "center"), TableColumn(word(language, "name"), 2.2),
                         TableColumn(word(language, "office"), 3.3)], rows)]
@@ -441,7 +441,8 @@ def _delegation(participant: Participant) -> str:
 
 
 def _person(participant: Participant) -> compose.Person:
-    return compose.Person(participant.full_name, participant.title or participant.unit, participant.honorific)
+    return compose.Person(participant.full_name, position_line(participant.title, participant.unit),
+                          participant.honorific)
 
 
 # The programme --------------------------------------------------------------------------------------------------

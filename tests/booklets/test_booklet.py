@@ -48,9 +48,9 @@ def test_the_booklet_holds_every_section_asked_for_in_order(conf, paper):
         "Chào cờ, tuyên bố lý do, giới thiệu đại biểu", "Báo cáo tình hình kinh tế - xã hội năm 2026",
         "Lê Quốc Cường", "Thảo luận tại hội trường", "Phòng họp số 2",
         "Thứ Sáu, ngày 04 tháng 12 năm 2026", "BUỔI CHIỀU", "Bế mạc hội nghị",
-        # The speakers with title and unit.
+        # The speakers with title and unit, the unit once ("Bí thư Huyện ủy" of "Huyện ủy Đại Lộc").
         "DANH SÁCH ĐẠI BIỂU PHÁT BIỂU", "Lê Quốc Cường", "Chủ tịch UBND tỉnh", "Báo cáo kinh tế - xã hội",
-        "Phạm Minh Dũng", "Bí thư Huyện ủy, Huyện ủy Đại Lộc", "Tham luận về xây dựng nông thôn mới",
+        "Phạm Minh Dũng", "Bí thư Huyện ủy Đại Lộc", "Tham luận về xây dựng nông thôn mới",
         # The delegates by delegation in protocol order.
         "DANH SÁCH ĐẠI BIỂU", "Lãnh đạo", "Nguyễn Văn Nên", "Trần Thị Bình", "Khách mời", "Lê Quốc Cường",
         "Đoàn Đại Lộc", "Phạm Minh Dũng", "Võ Thị Ê", "Đoàn Hội An", "Đặng Văn Giang", "Báo chí", "Tô Huy Rứa",

@@ -129,3 +129,55 @@ def test_clean_is_the_one_rule_for_typed_text():
     typed = f"\r\n  Một là:\x07  {decomposed}   \r\n\r\n\tHai là …  \rBa là\n\n"
     assert clean_text(typed, multiline=True) == "Một là: Hội nghị\n\nHai là …\nBa là"
     assert clean_text(" \n \r\n ", multiline=True) == ""
+
+
+# A position printed with its unit: the unit never twice (issue #17, "Dates and words") ------------------
+
+@pytest.mark.parametrize(("title", "unit", "printed"), [
+    # The position already names the unit (or more of it): the position alone.
+    ("Chánh Văn phòng Tỉnh ủy", "Tỉnh ủy", "Chánh Văn phòng Tỉnh ủy"),
+    ("Chánh Văn phòng Tỉnh ủy", "Văn phòng Tỉnh ủy", "Chánh Văn phòng Tỉnh ủy"),
+    ("Văn phòng Tỉnh ủy", "Văn phòng Tỉnh ủy", "Văn phòng Tỉnh ủy"),
+    ("Tỉnh ủy viên, Chánh Văn phòng Tỉnh ủy", "Văn phòng Tỉnh ủy", "Tỉnh ủy viên, Chánh Văn phòng Tỉnh ủy"),
+    ("Bí thư Huyện ủy Đại Lộc", "Huyện ủy Đại Lộc", "Bí thư Huyện ủy Đại Lộc"),
+    # Case and old or new tone placement do not make another unit.
+    ("Chánh văn phòng tỉnh uỷ", "Văn phòng Tỉnh ủy", "Chánh văn phòng tỉnh uỷ"),
+    # The position ends where the unit's name begins: one line, the shared words once.
+    ("Phó Chánh Văn phòng", "Văn phòng Tỉnh ủy", "Phó Chánh Văn phòng Tỉnh ủy"),
+    ("Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tổ chức", "Ban Tổ chức Tỉnh ủy",
+     "Ủy viên Ban Thường vụ Tỉnh ủy, Trưởng Ban Tổ chức Tỉnh ủy"),
+    ("Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh", "UBND tỉnh Quảng Nam",
+     "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Quảng Nam"),
+    ("Giám đốc Sở", "Sở Nội vụ", "Giám đốc Sở Nội vụ"),
+    # A position inside the unit's name: the unit.
+    ("Ban Tổ chức", "Ban Tổ chức Tỉnh ủy", "Ban Tổ chức Tỉnh ủy"),
+    # Different words: both. A lower-case word is no name's beginning ("tỉnh" is not "Tỉnh ủy").
+    ("Phóng viên", "Báo Quảng Nam", "Phóng viên, Báo Quảng Nam"),
+    ("Chủ tịch UBND tỉnh", "Tỉnh ủy Quảng Nam", "Chủ tịch UBND tỉnh, Tỉnh ủy Quảng Nam"),
+    ("Chuyên viên", "Văn phòng Tỉnh ủy", "Chuyên viên, Văn phòng Tỉnh ủy"),
+    # Only one of them.
+    ("", "Sở Y tế", "Sở Y tế"),
+    ("Giám đốc", "", "Giám đốc"),
+    ("", "", ""),
+    # English.
+    ("Director of the Department of Health", "Department of Health", "Director of the Department of Health"),
+    ("Chief of the Office", "Office of the Provincial Party Committee",
+     "Chief of the Office of the Provincial Party Committee"),
+    ("Reporter", "Quang Nam Newspaper", "Reporter, Quang Nam Newspaper"),
+])
+def test_a_unit_is_never_printed_twice(title, unit, printed):
+    from planner.core.text import position_line, position_parts
+
+    assert position_line(title, unit) == printed
+    first, second = position_parts(title, unit)
+    assert ", ".join(p for p in (first, second) if p) == printed
+
+
+def test_position_parts_keep_the_unit_for_its_own_line():
+    """Badges and place cards print the position and the unit on lines of their own."""
+    from planner.core.text import position_parts
+
+    assert position_parts("Phóng viên", "Báo Quảng Nam") == ("Phóng viên", "Báo Quảng Nam")
+    assert position_parts("Chánh Văn phòng Tỉnh ủy", "Tỉnh ủy") == ("Chánh Văn phòng Tỉnh ủy", "")
+    assert position_parts("Phó Chánh Văn phòng", "Văn phòng Tỉnh ủy") == ("Phó Chánh Văn phòng Tỉnh ủy", "")
+    assert position_parts("  Giám đốc  ", " Sở Nội vụ ") == ("Giám đốc", "Sở Nội vụ")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from planner.accounts.models import Organization, User
 from planner.core import workdays
 from planner.core.permissions import CLASSIFICATION_MARKS
+from planner.core.text import position_line
 from planner.delegates import services as delegate_services
 from planner.documents import services as document_services
 from planner.documents.model import (
@@ -144,7 +145,7 @@ def handout_document(meeting: Meeting, user: User | None) -> OfficialDocument:
         numbers = number_copies(document, audience)
         body.append(Heading(f"{document.title} ({mark}, {words['version']} {document.number})"))
         rows = [TableRow(cells=[runs(f"{numbers[p.id]:02d}"), runs(p.full_name),
-                                runs(", ".join(x for x in (p.title, p.unit) if x)), runs(""), runs("")])
+                                runs(position_line(p.title, p.unit)), runs(""), runs("")])
                 for p in sorted(audience, key=lambda p: numbers[p.id])]
         body.append(Table([TableColumn(words["copy"], 0.8, "center"), TableColumn(words["name"], 2.4),
                            TableColumn(words["unit"], 3), TableColumn(words["received"], 1.5),

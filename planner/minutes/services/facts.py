@@ -11,6 +11,7 @@ from sqlalchemy import select
 from planner.accounts.models import User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem, AgendaItemStatus
+from planner.core.text import position_line
 from planner.delegates import protocol
 from planner.delegates import services as delegate_services
 from planner.delegates.models import AttendanceStatus, Participant, ParticipantCategory, Rsvp
@@ -36,7 +37,7 @@ from planner.speeches.models import Speech
 # The facts of a meeting --------------------------------------------------------------------------------
 
 def _person(participant: Participant) -> compose.Person:
-    return compose.Person(name=participant.full_name, title=participant.title or participant.unit,
+    return compose.Person(name=participant.full_name, title=position_line(participant.title, participant.unit),
                           honorific=participant.honorific)
 
 
