@@ -4,10 +4,12 @@ and afternoon, and months drawn as a grid. Pure: it arranges occurrences that a 
 from __future__ import annotations
 
 import calendar as stdlib_calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
+from planner.core.permissions import CLASSIFICATION_MARKS
+from planner.core.text import strip_diacritics
 from planner.meetings.recurrence import Occurrence
 
 NOON = time(12, 0)
@@ -54,13 +56,14 @@ class Week:
     def entry_count(self) -> int:
         return sum(len(d.morning) + len(d.afternoon) for d in self.days)
 
-    def print_density(self) -> str:
-        """The type size at which the week's print view fits one A4 landscape page (see PRINT_LEVELS)."""
-        return print_density(self)
+    def print_density(self, letterhead: Sequence[str | None] = ()) -> str:
+        """The type size at which the week's print view fits one A4 landscape page (see PRINT_LEVELS);
+        ``letterhead``: the issuing bodies' names heading the page."""
+        return print_density(self, letterhead)
 
-    def fits_one_page(self) -> bool:
-        _name, size, line_height, padding = PRINT_LEVELS[-1]
-        return _table_height(self, size, line_height, padding) <= PRINT_TABLE_HEIGHT_MM
+    def fits_one_page(self, letterhead: Sequence[str | None] = ()) -> bool:
+        """Whether the week prints on one page at the smallest level (else the print view warns)."""
+        return _fits(self, PRINT_LEVELS[-1], letterhead)
 
 
 def halves(occurrence: Occurrence, day: date) -> tuple[bool, bool]:
@@ -143,45 +146,109 @@ def month(first: date, occurrences: Iterable[Occurrence]) -> Month:
 
 
 # The print view: one A4 landscape page. Each level is (CSS class, type size in pt, line height, cell
-# padding in mm); the largest that fits is chosen by estimating the table's height from the text of
-# each entry (the stylesheet's .dense, .very-dense and .tiny must agree with these numbers).
-PRINT_LEVELS = (("", 10.5, 1.3, 1.2), ("dense", 9.0, 1.2, 0.8), ("very-dense", 7.5, 1.15, 0.5),
-                ("tiny", 6.5, 1.1, 0.4))
-PRINT_TABLE_HEIGHT_MM = 148.0   # A4 landscape (210 mm) less 20 mm margins, 36 mm letterhead and title, 6 to spare
-PRINT_HALF_WIDTH_MM = 118.0     # each half-day column, less its padding
+# padding in mm: vertical, horizontal; the height of the letterhead, title and subtitle above the table
+# in mm); the largest that fits is chosen by estimating the table's height from the text of each entry,
+# wrapped word by word as the browser wraps it (the stylesheet's .dense, .very-dense and .tiny must agree
+# with these numbers). The letterhead heights were measured in Chromium's print layout (the letterhead's
+# own type is fixed; the subtitle and spacing follow the level's size).
+PRINT_LEVELS = (("", 10.5, 1.3, (1.2, 2.0), 30.8), ("dense", 9.0, 1.2, (0.8, 1.5), 28.5),
+                ("very-dense", 7.5, 1.15, (0.5, 1.2), 26.8), ("tiny", 6.5, 1.1, (0.4, 1.0), 25.5))
+PRINT_PAGE_HEIGHT_MM = 190.0    # A4 landscape (210 mm) less the page's 10 mm margins (@page week-calendar)
+PRINT_PAGE_WIDTH_MM = 273.0     # 297 mm less 12 mm margins
+PRINT_DAY_COLUMN_MM = 22.0      # .sheet-table col.col-day
+PRINT_SPARE_MM = 1.0            # rounding: the estimate keeps within half a millimetre of Chromium's table
+PRINT_LETTERHEAD_PT = 11.0      # the issuing bodies' names (.issuer-parent, .issuer-name), in capitals
+_LETTERHEAD_HALF_MM = (PRINT_PAGE_WIDTH_MM - 4.2) / 2  # each half of .sheet-head, less the 1rem gap
 _MM_PER_PT = 0.3528
-_CHAR_WIDTH_EM = 0.41           # a serif font's average letter, Vietnamese diacritics included
+_BORDER_MM = 0.26               # a 1 px rule
+_BOLD_WIDER = 1.08              # bold capitals against the regular widths below
+# Advance widths (thousandths of an em) of Liberation Serif, metric-compatible with Times New Roman, for
+# the letters without their marks (a Vietnamese letter is as wide as its base letter); others count 0.5 em.
+_WIDTHS = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~–",
+    (250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278, *([500] * 10), 278, 278,
+     564, 564, 564, 444, 921, 722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556,
+     722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444,
+     333, 500, 500, 278, 278, 500, 278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444,
+     480, 200, 480, 541, 500), strict=True))
 
 
 def entry_text(occurrence: Occurrence) -> str:
-    """Roughly what the print view writes for an entry (for estimating its height)."""
+    """What the print view writes for an entry (week_print.html), for estimating its height."""
     meeting = occurrence.meeting
-    parts = [f"00:00–00:00: [MẬT] {meeting.title}"]
-    if occurrence.cancelled or occurrence.moved:
+    parts = []
+    if occurrence.start_time:
+        parts.append("00:00–00:00:" if occurrence.end_time else "00:00:")
+    mark = CLASSIFICATION_MARKS.get(getattr(meeting, "classification", None))
+    if mark:
+        parts.append(f"[{mark}]")
+    parts.append(meeting.title)
+    if occurrence.cancelled:
+        parts.append("(đã hủy)")
+    elif occurrence.moved:
         parts.append("(dời từ 00/00)")
+    text = " ".join(parts)
     if meeting.presiding:
-        parts.append("Chủ trì: " + ", ".join(p.full_name for p in meeting.presiding))
+        text += ". Chủ trì: " + ", ".join(p.full_name for p in meeting.presiding)
     if occurrence.venue:
-        parts.append(f"Địa điểm: {occurrence.venue}")
-    return ". ".join(parts) + "."
+        text += f". Địa điểm: {occurrence.venue}"
+    return text + "."
 
 
-def _table_height(week: Week, size: float, line_height: float, padding: float) -> float:
+def _em(word: str) -> float:
+    return sum(_WIDTHS.get(ch, 500) for ch in strip_diacritics(word)) / 1000
+
+
+def text_lines(text: str, width_em: float) -> int:
+    """The lines a paragraph takes in a column ``width_em`` wide, wrapped between words."""
+    lines, used = 1, 0.0
+    space = _WIDTHS[" "] / 1000
+    for word in text.split():
+        width = _em(word)
+        if used and used + space + width <= width_em:
+            used += space + width
+            continue
+        if used:
+            lines += 1
+        while width > width_em:  # a word wider than the column breaks where it must
+            lines += 1
+            width -= width_em
+        used = width
+    return lines
+
+
+def _table_height(week: Week, size: float, line_height: float, padding: tuple[float, float]) -> float:
+    vertical, horizontal = padding
     line = size * _MM_PER_PT * line_height
-    per_line = max(int(PRINT_HALF_WIDTH_MM / (size * _MM_PER_PT * _CHAR_WIDTH_EM)), 1)
-    height = 2 * line + 2 * padding + 2.5  # the table's head and its borders
+    half_mm = (PRINT_PAGE_WIDTH_MM - PRINT_DAY_COLUMN_MM) / 2 - 2 * horizontal - _BORDER_MM
+    width_em = half_mm / (size * _MM_PER_PT)
+    gap = 0.3 * size * _MM_PER_PT  # .sheet-entry's margin between entries
+    height = line + 2 * vertical + 2 * _BORDER_MM  # the table's head
     for day in week.days:
         halves = []
         for half in (day.morning, day.afternoon):
-            lines = sum(-(-len(entry_text(o)) // per_line) for o in half)
-            halves.append(lines * line + max(len(half) - 1, 0) * line * 0.25)
-        height += max(2 * line, *halves) + 2 * padding
+            lines = sum(text_lines(entry_text(o), width_em) for o in half)
+            halves.append(lines * line + max(len(half) - 1, 0) * gap)
+        height += max(2 * line, *halves) + 2 * vertical + _BORDER_MM
     return height
 
 
-def print_density(week: Week) -> str:
-    for name, size, line_height, padding in PRINT_LEVELS:
-        if _table_height(week, size, line_height, padding) <= PRINT_TABLE_HEIGHT_MM:
-            return name
+def _letterhead_extra(letterhead: Sequence[str | None], line_height: float) -> float:
+    """The height a long name adds to the letterhead: the measured heights hold one line per name."""
+    width_em = _LETTERHEAD_HALF_MM / (PRINT_LETTERHEAD_PT * _MM_PER_PT) / _BOLD_WIDER
+    extra = sum(text_lines(name.upper(), width_em) - 1 for name in letterhead if name)
+    return extra * PRINT_LETTERHEAD_PT * _MM_PER_PT * line_height
+
+
+def _fits(week: Week, level: tuple, letterhead: Sequence[str | None] = ()) -> bool:
+    _name, size, line_height, padding, head = level
+    room = PRINT_PAGE_HEIGHT_MM - head - _letterhead_extra(letterhead, line_height) - PRINT_SPARE_MM
+    return _table_height(week, size, line_height, padding) <= room
+
+
+def print_density(week: Week, letterhead: Sequence[str | None] = ()) -> str:
+    for level in PRINT_LEVELS:
+        if _fits(week, level, letterhead):
+            return level[0]
     return PRINT_LEVELS[-1][0]
 

@@ -174,8 +174,21 @@ def test_the_print_view_shrinks_its_type_as_the_week_fills():
                                     start_time=time(8 + (i * 5) % 9), end_time=None, venue="Phòng họp số 1"))
         return calendar.week(MONDAY, found)
 
-    levels = [busy(n).print_density() for n in (0, 10, 20, 40, 70)]
+    levels = [busy(n).print_density() for n in (0, 10, 20, 40, 70, 85)]
     order = [name for name, *_ in calendar.PRINT_LEVELS]
     assert levels[0] == "" and levels[-1] == "tiny" and len(set(levels)) >= 3
     assert [order.index(level) for level in levels] == sorted(order.index(level) for level in levels)
-    assert busy(70).fits_one_page() and not busy(100).fits_one_page()
+    # The real page counts of Chromium's print are in tests/e2e/test_week_print_estimate.py.
+    assert busy(80).fits_one_page() and not busy(100).fits_one_page()
+    # A long letterhead (a name on two lines) leaves less room for the table.
+    long_name = ["Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh Thừa Thiên Huế"]
+    assert busy(82).fits_one_page() and not busy(82).fits_one_page(long_name)
+
+
+def test_the_print_estimate_wraps_words_as_a_browser_does():
+    """A line breaks between words: a word that does not fit goes whole to the next line."""
+    assert calendar.text_lines("", 10) == 1
+    assert calendar.text_lines("aaaa aaaa", 4 * 0.444 * 2 + 0.25) == 1  # both fit, with the space
+    assert calendar.text_lines("aaaa aaaa", 4 * 0.444 * 2 + 0.2) == 2
+    assert calendar.text_lines("m" * 30, 0.778 * 10) == 3  # a word wider than the column breaks where it must
+    assert calendar.text_lines("Nguyễn Văn Đức", 100) == calendar.text_lines("Nguyen Van Duc", 100) == 1
