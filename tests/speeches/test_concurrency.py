@@ -101,7 +101,7 @@ def test_simultaneous_starts_leave_one_speaker_and_a_whole_revision_count(app, f
 def test_the_control_row_is_locked_with_select_for_update(app, factory, ctx):
     from tests.speeches.conftest import make_hall as build
 
-    hall = build(factory)
+    hall = build()
     hall.speech(person=0)
     statements: list[str] = []
 
