@@ -1,4 +1,4 @@
-"""Test data of the printed matter, built through the services: a two-day provincial conference with
+"""Test data of the printed matter, built with tests/factories.py: a two-day provincial conference with
 sessions, an internal and a confidential item, speakers, and delegates in two delegations."""
 
 from __future__ import annotations
@@ -6,22 +6,16 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 
 from planner.extensions import db
-
-FIRST_DAY = date(2026, 12, 3)   # a Thursday
+from tests import factories
+from tests.factories import FIRST_DAY, local  # noqa: F401 - the booklets' tests take them from here
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
                                    reason="poppler-utils (pdftotext, pdffonts) is not installed")
-
-
-def local(day: int, clock: str) -> datetime:
-    hours, minutes = (int(p) for p in clock.split(":"))
-    return datetime.combine(FIRST_DAY + timedelta(days=day - 1), time(hours, minutes))
 
 
 PEOPLE = [
@@ -46,61 +40,43 @@ class Conference:
     items: dict[str, Any] = field(default_factory=dict)
 
 
-def make_conference(factory, *, clearance: str = "secret", classification: str = "none",
-                    with_items: bool = True, **meeting: Any) -> Conference:
-    from planner.accounts.models import Organization, User
-    from planner.agenda import services as agenda
-    from planner.delegates import services as delegates
+def make_conference(*, clearance: str = "secret", classification: str = "none", with_items: bool = True,
+                    **meeting: Any) -> Conference:
     from planner.meetings import services as meetings
-    from planner.speeches import services as speeches
 
-    org_ref = factory.organization(name="Văn phòng Tỉnh ủy Quảng Nam", city="Tam Kỳ",
-                                   parent_name="Đảng bộ tỉnh Quảng Nam")
-    user_ref = factory.user(org_ref, role="organizer", clearance=clearance)
-    org = db.session.get(Organization, org_ref.id)
-    user = db.session.get(User, user_ref.id)
+    org, user = factories.office(clearance=clearance, name="Văn phòng Tỉnh ủy Quảng Nam", city="Tam Kỳ",
+                                 parent_name="Đảng bộ tỉnh Quảng Nam")
     meeting.setdefault("title", "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ mười hai")
-    m = meetings.create_meeting(org, user, kind="conference", starts_on=FIRST_DAY,
-                                ends_on=FIRST_DAY + timedelta(days=1), venue="Hội trường Tỉnh ủy", city="Tam Kỳ",
-                                classification=classification, **meeting)
+    m = factories.meeting(org, user, kind="conference", days=2, venue="Hội trường Tỉnh ủy", city="Tam Kỳ",
+                          classification=classification, rooms=[("Hội trường lớn", 300), "Phòng họp số 2"], **meeting)
     conf = Conference(org, user, m)
-    hall = meetings.add_room(m, name="Hội trường lớn", capacity=300)
-    small = meetings.add_room(m, name="Phòng họp số 2")
+    hall, small = m.rooms
     for name, title, unit, category, delegation, precedence in PEOPLE:
-        conf.people[name] = delegates.add_participant(
-            m, {"full_name": name, "title": title, "unit": unit, "category": category, "delegation": delegation,
-                "precedence": precedence}, allow_duplicate=True)
+        conf.people[name] = factories.participant(m, name, title=title, unit=unit, category=category,
+                                                  delegation=delegation, precedence=precedence)
     meetings.set_presiding(m, [conf.people["Nguyễn Văn Nên"].public_id, conf.people["Trần Thị Bình"].public_id])
     if not with_items:
         return conf
 
-    def item(key: str, title: str, start: str, end: str, *, day: int = 1, **data: Any) -> Any:
-        data.update(title=title, starts_at=local(day, start), ends_at=local(day, end))
-        data.setdefault("kind", "report")
-        conf.items[key] = agenda.create_item(m, data, user=user)
+    def item(key: str, title: str, start: str, end: str, **data: Any) -> Any:
+        conf.items[key] = factories.item(m, title, start, end, by=user, **data)
         return conf.items[key]
 
-    opening = item("opening", "Phiên khai mạc", "07:30", "11:30", kind="session", room_id=hall.public_id,
-                   presiding_ids=[conf.people["Nguyễn Văn Nên"].public_id, conf.people["Trần Thị Bình"].public_id])
-    item("flag", "Chào cờ, tuyên bố lý do, giới thiệu đại biểu", "07:30", "07:45", kind="ceremony",
-         parent_id=opening.public_id)
-    report = item("report", "Báo cáo tình hình kinh tế - xã hội năm 2026", "07:45", "09:00",
-                  parent_id=opening.public_id)
-    item("internal", "Thông tin nội bộ về công tác cán bộ", "09:00", "09:30", parent_id=opening.public_id,
+    opening = item("opening", "Phiên khai mạc", "07:30", "11:30", kind="session", room=hall,
+                   presiding=[conf.people["Nguyễn Văn Nên"], conf.people["Trần Thị Bình"]])
+    item("flag", "Chào cờ, tuyên bố lý do, giới thiệu đại biểu", "07:30", "07:45", kind="ceremony", session=opening)
+    report = item("report", "Báo cáo tình hình kinh tế - xã hội năm 2026", "07:45", "09:00", session=opening)
+    item("internal", "Thông tin nội bộ về công tác cán bộ", "09:00", "09:30", session=opening,
          classification="internal")
-    item("secret", "Báo cáo về vụ việc đặc biệt", "09:30", "10:00", parent_id=opening.public_id,
-         classification="confidential")
-    item("break", "Giải lao", "10:00", "10:15", kind="break", parent_id=opening.public_id)
+    item("secret", "Báo cáo về vụ việc đặc biệt", "09:30", "10:00", session=opening, classification="confidential")
+    item("break", "Giải lao", "10:00", "10:15", kind="break", session=opening)
     discussion = item("discussion", "Thảo luận tại hội trường", "10:15", "11:30", kind="discussion",
-                      parent_id=opening.public_id, room_id=small.public_id)
+                      session=opening, room=small)
     item("closing", "Bế mạc hội nghị", "14:00", "15:00", day=2, kind="closing",
-         presiding_ids=[conf.people["Nguyễn Văn Nên"].public_id])
-    speeches.add_speech(report, {"participant_id": conf.people["Lê Quốc Cường"].public_id,
-                                 "title": "Báo cáo kinh tế - xã hội"}, user=user)
-    speeches.add_speech(discussion, {"participant_id": conf.people["Phạm Minh Dũng"].public_id,
-                                     "title": "Tham luận về xây dựng nông thôn mới"}, user=user)
-    speeches.add_speech(conf.items["secret"], {"participant_id": conf.people["Đặng Văn Giang"].public_id,
-                                               "title": "Ý kiến về vụ việc đặc biệt"}, user=user)
+         presiding=[conf.people["Nguyễn Văn Nên"]])
+    factories.speech(report, conf.people["Lê Quốc Cường"], user, title="Báo cáo kinh tế - xã hội")
+    factories.speech(discussion, conf.people["Phạm Minh Dũng"], user, title="Tham luận về xây dựng nông thôn mới")
+    factories.speech(conf.items["secret"], conf.people["Đặng Văn Giang"], user, title="Ý kiến về vụ việc đặc biệt")
     return conf
 
 
@@ -110,7 +86,7 @@ class Site:
     def __init__(self, app, factory, **kw: Any):
         self.app = app
         with app.test_request_context():
-            conf = make_conference(factory, **kw)
+            conf = make_conference(**kw)
             self.email = conf.user.email
             self.org_id = conf.org.id
             self.user_id = conf.user.id
@@ -155,8 +131,8 @@ def site(app, factory) -> Site:
 
 
 @pytest.fixture
-def conf(ctx, factory) -> Conference:
-    return make_conference(factory)
+def conf(ctx) -> Conference:
+    return make_conference()
 
 
 def pdf_pages(pdf: bytes, *, layout: bool = False) -> list[str]:

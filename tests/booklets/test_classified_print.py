@@ -16,7 +16,7 @@ def _info_title(pdf: bytes) -> str:
 
 @needs_poppler
 def test_a_classified_meetings_badges_and_place_cards_print_no_title(ctx, factory):
-    conf = make_conference(factory, classification="secret", title=TITLE)
+    conf = make_conference(classification="secret", title=TITLE)
     for name in ("badges", "place_cards"):
         pdf = getattr(services, f"{name}_pdf")(conf.meeting, conf.user)
         text = flat("\n".join(pdf_pages(pdf)))
@@ -27,6 +27,6 @@ def test_a_classified_meetings_badges_and_place_cards_print_no_title(ctx, factor
 
 @needs_poppler
 def test_an_open_meetings_badges_name_it(ctx, factory):
-    conf = make_conference(factory, title=TITLE)
+    conf = make_conference(title=TITLE)
     pdf = services.badges_pdf(conf.meeting, conf.user)
     assert "công tác cán bộ" in flat("\n".join(pdf_pages(pdf)))

@@ -29,7 +29,7 @@ def build(app, factory) -> dict:
 
     with app.test_request_context():
         day = delegate_services.local_today(type("M", (), {"timezone": "Asia/Ho_Chi_Minh"})())
-        congress = make_congress(factory, delegates=30, day=day, title="Đại hội đại biểu Đảng bộ phường lần thứ XV")
+        congress = make_congress(delegates=30, day=day, title="Đại hội đại biểu Đảng bộ phường lần thứ XV")
         meeting, people, user = congress.meeting, congress.delegates, congress.user
 
         def item(title: str, kind: str, hour: int):

@@ -17,7 +17,7 @@ def build(app, factory) -> dict:
     from planner.elections import services
 
     with app.test_request_context():
-        congress = make_congress(factory, delegates=30, checked_in=28)
+        congress = make_congress(delegates=30, checked_in=28)
         election = services.create_election(congress.meeting, {
             "body": "executive_committee", "seats": 9, "title": "Ban Chấp hành Đảng bộ phường khóa XV",
             "seats_decision": "Đại hội biểu quyết 28/28 tán thành"}, user=congress.user)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from planner.extensions import db
+from tests import factories
 
 DAY = date(2026, 12, 10)
 
@@ -30,27 +31,20 @@ class Congress:
         return db.session.get(type(obj), obj.id)
 
 
-def make_congress(factory, *, delegates: int = 30, role: str = "admin", clearance: str = "secret",
+def make_congress(*, delegates: int = 30, role: str = "admin", clearance: str = "secret",
                   checked_in: int | None = None, day: date = DAY, **meeting: Any) -> Congress:
-    from planner.accounts.models import Organization, User
     from planner.delegates import services as delegate_services
-    from planner.meetings import services as meetings
 
-    org_ref = factory.organization(name=f"Đảng bộ phường {factory._next()}", city="Đà Nẵng")
-    user_ref = factory.user(org_ref, role=role, clearance=clearance)
-    org = db.session.get(Organization, org_ref.id)
-    user = db.session.get(User, user_ref.id)
+    org, user = factories.office(role=role, clearance=clearance, name=f"Đảng bộ phường {factories.serial()}",
+                                 city="Đà Nẵng")
     meeting.setdefault("title", "Đại hội đại biểu Đảng bộ phường lần thứ XV")
     meeting.setdefault("kind", "congress")
     meeting.setdefault("starts_on", day)
-    meeting.setdefault("ends_on", day)
-    m = meetings.create_meeting(org, user, **meeting)
-    people = []
-    for i in range(delegates):
-        people.append(delegate_services.add_participant(m, {
-            "family_name": FAMILY[i % len(FAMILY)], "middle_name": "Văn" if i % 2 else "Thị",
-            "given_name": GIVEN[i % len(GIVEN)] + ("" if i < len(GIVEN) else f" {i}"),
-            "title": "Đảng viên", "category": "delegate"}, allow_duplicate=True))
+    m = factories.meeting(org, user, **meeting)
+    people = [factories.participant(m, (FAMILY[i % len(FAMILY)], "Văn" if i % 2 else "Thị",
+                                        GIVEN[i % len(GIVEN)] + ("" if i < len(GIVEN) else f" {i}")),
+                                    title="Đảng viên", category="delegate")
+              for i in range(delegates)]
     for participant in people[: delegates if checked_in is None else checked_in]:
         delegate_services.check_in(participant, day, user=user)
     return Congress(org, user, m, people)
@@ -72,5 +66,5 @@ def committee():
 
 
 @pytest.fixture
-def congress(ctx, factory, committee) -> Congress:
-    return make_congress(factory)
+def congress(ctx, committee) -> Congress:
+    return make_congress()

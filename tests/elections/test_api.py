@@ -17,7 +17,7 @@ class _Ref:
 @pytest.fixture
 def api(app, factory, committee):
     with app.test_request_context():
-        congress = make_congress(factory, delegates=12)
+        congress = make_congress(delegates=12)
         ids = {"meeting": congress.meeting.public_id, "people": [p.public_id for p in congress.delegates],
                "org": congress.org.id}
         owner = _Ref(congress.user.id, congress.org.id)

@@ -68,7 +68,7 @@ def test_a_floor_nomination_needs_more_than_30_percent(congress):
 def test_a_delegate_of_another_meeting_or_twice_is_refused(congress, factory):
     from tests.elections.conftest import make_congress
 
-    other = make_congress(factory, delegates=1)
+    other = make_congress(delegates=1)
     election = _election(congress, seats=1)
     with pytest.raises(ValidationError):
         services.add_candidate(election, {"participant_id": other.delegates[0].public_id}, user=congress.user)
@@ -249,7 +249,7 @@ def test_the_number_of_seats_is_linked_to_the_closed_vote_that_adopted_it(ctx, f
     from tests.votes.conftest import at
     from tests.votes.conftest import make_congress as make_voting_congress
 
-    c = make_voting_congress(factory)
+    c = make_voting_congress()
     vote = c.opened(title="Số lượng Ban Chấp hành khóa mới: 9 đồng chí")
     votes.set_counts(vote, {"yes": 7, "no": 1}, user=c.user)
     data = {"body": "executive_committee", "seats": 9, "seats_vote_id": vote.public_id}
@@ -273,7 +273,7 @@ def test_the_number_of_seats_is_linked_to_the_closed_vote_that_adopted_it(ctx, f
     assert election.seats_vote is None and election.seats_decision == "Đại hội biểu quyết tán thành 100%"
 
     # another congress's vote is not this congress's decision
-    other = make_voting_congress(factory)
+    other = make_voting_congress()
     theirs = other.opened(title="Số lượng")
     votes.set_counts(theirs, {"yes": 8, "no": 0}, user=other.user)
     votes.close_vote(theirs, user=other.user, at=at(3))

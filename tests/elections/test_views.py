@@ -14,7 +14,7 @@ from tests.elections.conftest import make_congress
 @pytest.fixture
 def staff(app, factory, committee):
     with app.test_request_context():
-        congress = make_congress(factory, delegates=12)
+        congress = make_congress(delegates=12)
         committee(congress.delegates[10], congress.delegates[11])
         data = {"email": congress.user.email, "meeting": congress.meeting.public_id,
                 "people": [p.public_id for p in congress.delegates]}
@@ -91,7 +91,7 @@ def test_an_election_through_the_pages(staff):
 
 def test_a_viewer_reads_but_cannot_change(app, factory, committee):
     with app.test_request_context():
-        congress = make_congress(factory, delegates=2)
+        congress = make_congress(delegates=2)
         viewer = factory.user(congress.org, role="viewer", clearance="secret")
         meeting = congress.meeting.public_id
         db.session.remove()

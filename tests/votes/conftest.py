@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from planner.extensions import db
+from tests import factories
 
 DAY = date(2026, 12, 3)
 T0 = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)   # 9:00 in Hà Nội
@@ -56,43 +57,33 @@ def today() -> date:
     return datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
 
 
-def make_congress(factory, *, delegates: int = 10, present: int = 8, role: str = "organizer",
+def make_congress(*, delegates: int = 10, present: int = 8, role: str = "organizer",
                   clearance: str = "secret", day: date = DAY, **meeting: Any) -> Congress:
-    from planner.accounts.models import Organization, User
-    from planner.agenda import services as agenda
     from planner.delegates import services as delegate_services
-    from planner.meetings import services as meetings
 
-    org_ref = factory.organization(name=f"Đảng bộ số {factory._next()}", city="Đà Nẵng")
-    user_ref = factory.user(org_ref, role=role, clearance=clearance)
-    org = db.session.get(Organization, org_ref.id)
-    user = db.session.get(User, user_ref.id)
+    org, user = factories.office(role=role, clearance=clearance, name=f"Đảng bộ số {factories.serial()}",
+                                 city="Đà Nẵng")
     meeting.setdefault("title", "Đại hội đại biểu Đảng bộ lần thứ XXII")
     meeting.setdefault("kind", "congress")
     meeting.setdefault("starts_on", day)
-    meeting.setdefault("ends_on", day)
-    m = meetings.create_meeting(org, user, **meeting)
-    people = [
-        delegate_services.add_participant(m, {"family_name": "Nguyễn", "middle_name": "Văn",
-                                               "given_name": GIVEN[n % len(GIVEN)] + ("" if n < len(GIVEN) else str(n)),
-                                               "category": "delegate", "title": "Đảng viên"}, allow_duplicate=True)
-        for n in range(delegates)
-    ]
-    guests = [delegate_services.add_participant(m, {"family_name": "Trần", "given_name": f"Khách {n}",
-                                                    "category": "guest"}, allow_duplicate=True) for n in range(2)]
+    m = factories.meeting(org, user, **meeting)
+    people = [factories.participant(m, ("Nguyễn", "Văn", GIVEN[n % len(GIVEN)] + ("" if n < len(GIVEN) else str(n))),
+                                    category="delegate", title="Đảng viên")
+              for n in range(delegates)]
+    guests = [factories.participant(m, family_name="Trần", given_name=f"Khách {n}", category="guest")
+              for n in range(2)]
     for participant in [*people[:present], *guests]:
         delegate_services.set_attendance(participant, day, "present", user=user)
 
-    def item(title: str, kind: str, start: time, end: time, **data: Any):
-        return agenda.create_item(m, {"title": title, "kind": kind, "starts_at": datetime.combine(day, start),
-                                      "ends_at": datetime.combine(day, end), **data}, user=user)
+    def item(title: str, kind: str, start: str, end: str):
+        return factories.item(m, title, start, end, by=user, kind=kind)
 
-    opening = item("Khai mạc Đại hội", "opening", time(8, 0), time(8, 30))
-    session = item("Phiên bế mạc", "session", time(10, 0), time(11, 0))
-    resolution = item("Thông qua Nghị quyết Đại hội", "other", time(9, 0), time(10, 0))
+    opening = item("Khai mạc Đại hội", "opening", "08:00", "08:30")
+    session = item("Phiên bế mạc", "session", "10:00", "11:00")
+    resolution = item("Thông qua Nghị quyết Đại hội", "other", "09:00", "10:00")
     return Congress(org, user, m, opening, resolution, session, people, guests)
 
 
 @pytest.fixture
-def congress(ctx, factory) -> Congress:
-    return make_congress(factory)
+def congress(ctx) -> Congress:
+    return make_congress()

@@ -17,11 +17,11 @@ class _Ref:
 @pytest.fixture
 def api(app, factory):
     with app.test_request_context():
-        congress = make_congress(factory, day=today())
+        congress = make_congress(day=today())
         ids = {"item": congress.resolution.public_id, "session": congress.session.public_id,
                "delegates": [p.public_id for p in congress.delegates]}
         owner = _Ref(congress.user.id, congress.org.id)
-        other = make_congress(factory, day=today())
+        other = make_congress(day=today())
         other_owner = _Ref(other.user.id, other.org.id)
         viewer = factory.user(type("Org", (), {"id": congress.org.id})(), role="viewer")
     headers = {"Authorization": f"Bearer {factory.token(owner)}"}

@@ -41,7 +41,7 @@ def at_once(app, actions) -> list[str]:
 
 def test_two_clerks_saving_the_same_vote_at_once(app, factory):
     with app.test_request_context():
-        congress = make_congress(factory, day=today())
+        congress = make_congress(day=today())
         vote = congress.vote()
         services.open_vote(vote, user=congress.user)
         vote_id, version = vote.id, vote.version
@@ -65,7 +65,7 @@ def test_two_taps_of_one_ballot_count_once(app, factory):
     from planner.delegates.models import Participant
 
     with app.test_request_context():
-        congress = make_congress(factory, day=today())
+        congress = make_congress(day=today())
         vote = congress.vote(method="electronic")
         services.open_vote(vote, user=congress.user)
         vote_id, participant_id = vote.id, congress.delegates[0].id

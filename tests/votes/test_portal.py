@@ -19,7 +19,7 @@ def hall(app, factory):
     from planner.speeches import services as speeches
 
     with app.test_request_context():
-        congress = make_congress(factory, day=today(), delegates=6, present=5)
+        congress = make_congress(day=today(), delegates=6, present=5)
         _display, screen = speeches.create_display(congress.meeting, user=congress.user)
         links = [invitations.ensure_link(p, user=congress.user) for p in congress.delegates]
         ids = {"links": links, "screen": screen, "meeting": congress.meeting.id, "user": congress.user.id,

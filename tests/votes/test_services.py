@@ -45,7 +45,7 @@ def test_opening_freezes_the_delegates_present_at_that_moment(congress):
 
 
 def test_nobody_present_refuses_to_open(ctx, factory):
-    congress = make_congress(factory, present=0)
+    congress = make_congress(present=0)
     vote = congress.vote()
     with pytest.raises(Conflict) as exc:
         services.open_vote(vote, user=congress.user, at=at(0))
@@ -87,7 +87,7 @@ def test_counts_above_the_base_or_those_present_are_refused_and_nothing_is_saved
 
 
 def test_closing_needs_the_counts_and_two_thirds_is_at_least_two_thirds(ctx, factory):
-    congress = make_congress(factory, delegates=12, present=9)
+    congress = make_congress(delegates=12, present=9)
     vote = congress.opened(majority="two_thirds")
     with pytest.raises(ValidationError):
         services.close_vote(vote, user=congress.user)
@@ -232,7 +232,7 @@ def test_votes_are_found_only_within_the_organization_and_clearance(congress, fa
     from tests.votes.conftest import make_congress as other_congress
 
     vote = congress.vote()
-    other = other_congress(factory)
+    other = other_congress()
     with pytest.raises(NotFound):
         services.get_vote(other.org, vote.public_id, user=other.user)
     assert services.get_vote(congress.org, vote.public_id, user=congress.user).id == vote.id

@@ -17,7 +17,7 @@ from tests.votes.conftest import make_congress, today
 
 def build(app, factory, **kwargs):
     with app.test_request_context():
-        congress = make_congress(factory, day=today(), **kwargs)
+        congress = make_congress(day=today(), **kwargs)
         viewer = factory.user(type("Org", (), {"id": congress.org.id})(), role="viewer")
         return {"meeting": congress.meeting.public_id, "item": congress.resolution.public_id,
                 "opening": congress.opening.public_id, "email": congress.user.email, "viewer": viewer.email,
@@ -138,7 +138,7 @@ def page_queries(app, factory, size: int) -> dict[str, int]:
     from planner.votes import services
 
     with app.test_request_context():
-        congress = make_congress(factory, day=today(), delegates=size, present=size - 2)
+        congress = make_congress(day=today(), delegates=size, present=size - 2)
         for n in range(4):
             vote = congress.vote(title=f"Biểu quyết {n}", method="named" if n % 2 else "show_of_hands")
             services.open_vote(vote, user=congress.user)
