@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from planner.extensions import db
+from tests import factories
 from tests.minutes.conftest import Scene, build_scene
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdfinfo") is None,
@@ -24,8 +25,6 @@ def dossier_scene(app, factory, *, classification: str = "none", approve: bool =
     from planner.documents.render import official_docx, official_pdf
     from planner.meetings.models import MeetingStatus
     from planner.minutes import documents as minute_documents
-    from planner.minutes import services as minutes
-    from planner.minutes.models import MinutesKind
     from planner.speeches.models import Speech
 
     scene = build_scene(app, factory, classification=classification, status="published", delegates=delegates,
@@ -34,10 +33,10 @@ def dossier_scene(app, factory, *, classification: str = "none", approve: bool =
         from planner.speeches import services as speeches
 
         meeting, admin = scene.meeting(), scene.user(scene.admin)
-        agenda.publish(meeting, user=admin)
+        factories.released(meeting, admin)
         item = agenda.get_item(meeting.organization, scene.items["Giải lao"], user=admin)
         agenda.update_item(item, {"title": "Giải lao, chụp ảnh lưu niệm"}, user=admin)
-        agenda.publish(meeting, user=admin, note="Thêm chụp ảnh lưu niệm")
+        factories.released(meeting, admin, note="Thêm chụp ảnh lưu niệm")
         if texts:
             sample = minute_documents.sample_document(meeting.organization)
             spoken = db.session.scalars(db.select(Speech).where(Speech.meeting_id == meeting.id)
@@ -48,18 +47,11 @@ def dossier_scene(app, factory, *, classification: str = "none", approve: bool =
         meeting.status = MeetingStatus.closed
         db.session.commit()
         meeting = scene.meeting()
-        record = minutes.generate(meeting, user=admin)
         # a classified record states its drafter and its number of copies before it is approved
-        copies = {"recipients": {"drafter": "TH", "copies": 5}} if classification != "none" else None
-        if copies:
-            minutes.save(record, copies, user=admin, version=record.version)
-        if approve:
-            minutes.set_status(record, "approved", user=admin, version=record.version)
+        copies = {"drafter": "TH", "copies": 5} if classification != "none" else None
+        factories.minutes(meeting, admin, recipients=copies, status="approved" if approve else None)
         if notice:
-            draft = minutes.generate(meeting, MinutesKind.notice, user=admin)
-            if copies:
-                minutes.save(draft, copies, user=admin, version=draft.version)
-            minutes.set_status(draft, "approved", user=admin, version=draft.version)
+            factories.minutes(meeting, admin, "notice", recipients=copies, status="approved")
     return scene
 
 

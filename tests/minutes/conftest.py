@@ -17,7 +17,8 @@ from docx import Document
 from sqlalchemy import insert, select, update
 
 from planner.extensions import db
-from tests.conftest import PASSWORD
+from tests import factories
+from tests.factories import PASSWORD
 
 DAY = date(2026, 11, 19)  # a Thursday, before "today" (2026-11-23)
 
@@ -76,7 +77,6 @@ def build_scene(app, factory, *, profile: str = "party", language: str = "vi", c
     from planner.agenda import services as agenda
     from planner.delegates import services as delegates_services
     from planner.documents import services as document_services
-    from planner.meetings import services as meetings
     from planner.meetings.models import Meeting, MeetingStatus, meeting_presiding, meeting_secretaries
     from planner.speeches import services as speeches
 
@@ -95,17 +95,16 @@ def build_scene(app, factory, *, profile: str = "party", language: str = "vi", c
         # the notice and the invitation are signed by the head of the office (no signer: no approval)
         signer = {"right": {"name": "Trần Văn Minh"}}
         document_services.update_settings(org, {"signatures": {"notice": signer, "invitation": signer}})
-        meeting = meetings.create_meeting(
+        meeting = factories.meeting(
             org, user, title=title or "Hội nghị Ban Chấp hành Đảng bộ thành phố lần thứ 12", kind=kind,
-            starts_on=day, ends_on=day, venue="Hội trường A, Trung tâm Hành chính thành phố",
+            starts_on=day, venue="Hội trường A, Trung tâm Hành chính thành phố",
             city="Đà Nẵng", classification=classification, language=language,
             description="Đánh giá kết quả thực hiện nhiệm vụ năm 2026, cho ý kiến vào dự thảo kế hoạch năm 2027.")
         scene = Scene(org_ref, admin, secretary, organizer, viewer, meeting.public_id)
 
         def add(family, middle, given, title_, **data):
-            participant = delegates_services.add_participant(
-                meeting, {"family_name": family, "middle_name": middle, "given_name": given, "title": title_,
-                          "honorific": "đồng chí", **data}, allow_duplicate=True)
+            participant = factories.participant(meeting, (family, middle, given), title=title_, honorific="đồng chí",
+                                                **data)
             scene.people[f"{family} {middle} {given}"] = participant.public_id
             return participant
 
@@ -122,17 +121,17 @@ def build_scene(app, factory, *, profile: str = "party", language: str = "vi", c
         db.session.commit()
 
         def item(title_, kind_, start, end, **data):
-            created = agenda.create_item(meeting, {"title": title_, "kind": kind_,
-                                                   "starts_at": datetime.combine(day, start),
-                                                   "ends_at": datetime.combine(day, end), **data}, user=user)
+            created = factories.item(meeting, title_, start, end, by=user, kind=kind_, **data)
             scene.items[title_] = created.public_id
             return created
 
-        session = item("Phiên khai mạc", "session", time(8, 0), time(9, 45),
-                       presiding_ids=[guests[0].public_id])
-        opening = item("Khai mạc hội nghị", "opening", time(8, 0), time(8, 15), parent_id=session.public_id)
+        def speech(on, speaker, kind_, summary, **data):
+            return factories.speech(on, speaker, user, kind=kind_, summary=summary, **data)
+
+        session = item("Phiên khai mạc", "session", time(8, 0), time(9, 45), presiding=[guests[0]])
+        opening = item("Khai mạc hội nghị", "opening", time(8, 0), time(8, 15), session=session)
         report = item("Báo cáo kết quả thực hiện nhiệm vụ năm 2026", "report", time(8, 15), time(9, 0),
-                      parent_id=session.public_id)
+                      session=session)
         item("Giải lao", "break", time(9, 45), time(10, 0))
         discussion = item("Thảo luận về dự thảo kế hoạch năm 2027", "discussion", time(10, 0), time(11, 0))
         cancelled = item("Thông qua quy chế làm việc", "other", time(11, 0), time(11, 10))
@@ -141,40 +140,27 @@ def build_scene(app, factory, *, profile: str = "party", language: str = "vi", c
         extra_start = datetime.combine(day, time(13, 30))
         for k in range(items):
             start = extra_start + timedelta(minutes=5 * k)
-            created = agenda.create_item(meeting, {"title": f"Thảo luận chuyên đề số {k + 1}", "kind": "discussion",
-                                                   "starts_at": start, "ends_at": start + timedelta(minutes=5)},
-                                         user=user)
-            scene.items[created.title] = created.public_id
+            created = item(f"Thảo luận chuyên đề số {k + 1}", "discussion", start.time(),
+                           (start + timedelta(minutes=5)).time())
             for s in range(3):
-                speaker = members[(k * 3 + s) % len(members)]
-                speeches.add_speech(created, {"participant_id": speaker.public_id, "kind": "discussion",
-                                              "summary": f"Ý kiến số {s + 1} về chuyên đề {k + 1}: thống nhất với "
-                                                         "dự thảo, đề nghị bổ sung giải pháp và nguồn lực."},
-                                    user=user)
+                speech(created, members[(k * 3 + s) % len(members)], "discussion",
+                       f"Ý kiến số {s + 1} về chuyên đề {k + 1}: thống nhất với dự thảo, đề nghị bổ sung giải pháp "
+                       "và nguồn lực.")
 
         delivered = [
-            (speeches.add_speech(opening, {"participant_id": guests[1].public_id, "kind": "opening",
-                                           "summary": "Nêu mục đích, yêu cầu của hội nghị"}, user=user), time(8, 1)),
-            (speeches.add_speech(report, {"participant_id": members[4].public_id, "kind": "report",
-                                          "title": "Báo cáo kết quả thực hiện nhiệm vụ năm 2026",
-                                          "summary": "Tăng trưởng kinh tế đạt 7,5%; hoàn thành 18/20 chỉ tiêu"},
-                                 user=user), time(8, 16)),
-            (speeches.add_speech(discussion, {"participant_id": members[0].public_id, "kind": "discussion",
-                                              "summary": "Thống nhất cao với dự thảo; đề nghị bổ sung chỉ tiêu về "
-                                                         "chuyển đổi số"}, user=user), time(10, 1)),
-            (speeches.add_speech(discussion, {"participant_id": members[1].public_id, "kind": "discussion",
-                                              "summary": "Đề nghị làm rõ nguồn lực thực hiện các công trình trọng "
-                                                         "điểm"}, user=user), time(10, 12)),
+            (speech(opening, guests[1], "opening", "Nêu mục đích, yêu cầu của hội nghị"), time(8, 1)),
+            (speech(report, members[4], "report", "Tăng trưởng kinh tế đạt 7,5%; hoàn thành 18/20 chỉ tiêu",
+                    title="Báo cáo kết quả thực hiện nhiệm vụ năm 2026"), time(8, 16)),
+            (speech(discussion, members[0], "discussion",
+                    "Thống nhất cao với dự thảo; đề nghị bổ sung chỉ tiêu về chuyển đổi số"), time(10, 1)),
+            (speech(discussion, members[1], "discussion",
+                    "Đề nghị làm rõ nguồn lực thực hiện các công trình trọng điểm"), time(10, 12)),
         ]
-        speeches.add_speech(discussion, {"participant_id": members[2].public_id, "kind": "discussion",
-                                         "status": "requested", "summary": "Xin phát biểu"}, user=user)
+        speech(discussion, members[2], "discussion", "Xin phát biểu", status="requested")
         delivered += [
-            (speeches.add_speech(discussion, {"participant_id": guests[0].public_id, "kind": "conclusion",
-                                              "summary": "Giao Ban Thường vụ tiếp thu, hoàn chỉnh kế hoạch năm 2027"},
-                                 user=user), time(10, 40)),
-            (speeches.add_speech(conclusion, {"participant_id": guests[0].public_id, "kind": "conclusion",
-                                              "summary": "Hội nghị đã hoàn thành chương trình đề ra"}, user=user),
-             time(11, 11)),
+            (speech(discussion, guests[0], "conclusion", "Giao Ban Thường vụ tiếp thu, hoàn chỉnh kế hoạch năm 2027"),
+             time(10, 40)),
+            (speech(conclusion, guests[0], "conclusion", "Hội nghị đã hoàn thành chương trình đề ra"), time(11, 11)),
         ]
         if delivered_speeches:  # the speakers list was run live: each speech started and stopped in its turn
             zone = ZoneInfo(meeting.timezone)

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import event, update
 
 from planner.extensions import db
+from tests import factories
 
 TODAY = date(2026, 11, 23)   # a Monday
 KINDS = ("conference", "meeting", "briefing", "seminar", "congress")
@@ -58,9 +59,7 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
     from planner.delegates import services as delegates
     from planner.documents import services as document_services
     from planner.meetings import services as meeting_services
-    from planner.minutes import services as minutes
     from planner.minutes.models import Minutes, MinutesKind
-    from planner.speeches import services as speeches
     from planner.speeches.models import Speech
 
     rng = random.Random(seed)
@@ -78,10 +77,9 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
             people = []
             for n in range(count):
                 category = rng.choice(("delegate", "delegate", "guest", "leader", "staff"))
-                p = delegates.add_participant(meeting, {
-                    "family_name": rng.choice(FAMILIES), "middle_name": "Văn",
-                    "given_name": f"{rng.choice(GIVENS)} {n}", "title": "Chuyên viên", "unit": "Văn phòng",
-                    "category": category}, allow_duplicate=True)
+                family = rng.choice(FAMILIES)
+                p = factories.participant(meeting, (family, "Văn", f"{rng.choice(GIVENS)} {n}"), title="Chuyên viên",
+                                          unit="Văn phòng", category=category)
                 outcome = rng.random()
                 if outcome < 0.6:
                     delegates.check_in(p, day, user=user)
@@ -95,9 +93,8 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
         for n in range(meetings):
             day = date(2026, 1, 5) + timedelta(days=rng.randrange(0, 320))
             kind = rng.choice(KINDS)
-            meeting = meeting_services.create_meeting(org, user, title=f"Cuộc họp số {n + 1}", kind=kind,
-                                                      starts_on=day, ends_on=day, start_time=time(8, 0),
-                                                      end_time=time(11, 0), venue="Phòng họp số 1")
+            meeting = factories.meeting(org, user, title=f"Cuộc họp số {n + 1}", kind=kind, starts_on=day,
+                                        start_time=time(8, 0), end_time=time(11, 0), venue="Phòng họp số 1")
             office.meeting_ids.append(meeting.id)
             status = rng.choice(("draft", "published", "closed", "closed", "closed"))
             people = participants(meeting, day, rng.randrange(0, 7))
@@ -105,13 +102,9 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
                 meeting_services.set_presiding(meeting, [people[0].public_id])
                 meeting_services.set_secretaries(meeting, [people[-1].public_id])
             if status == "closed" and people and kind in ("conference", "meeting", "briefing", "congress"):
-                from planner.agenda import services as agenda
-                item = agenda.create_item(meeting, {"title": "Thảo luận", "kind": "discussion",
-                                                    "starts_at": datetime.combine(day, time(9, 0)),
-                                                    "ends_at": datetime.combine(day, time(10, 0))}, user=user)
+                item = factories.item(meeting, "Thảo luận", "09:00", "10:00", by=user, kind="discussion")
                 for k in range(rng.randrange(0, 3)):
-                    speech = speeches.add_speech(item, {"participant_id": people[k % len(people)].public_id,
-                                                        "kind": "discussion"}, user=user)
+                    speech = factories.speech(item, people[k % len(people)], user, kind="discussion")
                     # The live control stamps the clock of the day; a past delivery is written as it happened.
                     started = datetime.combine(day, time(2 + k, 0), UTC)   # 09:00 + k h in Hà Nội
                     db.session.execute(update(Speech).where(Speech.id == speech.id).values(
@@ -126,7 +119,7 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
                     roll = rng.random()
                     if roll < 0.3:
                         continue
-                    doc = minutes.generate(meeting, kind_, user=user)
+                    doc = factories.minutes(meeting, user, kind_)
                     if roll < 0.85:
                         # Approved some days after the meeting. These bare meetings would not pass the clerk's
                         # check (no presiding person, no secretary): the figures count approvals, so the row is
@@ -136,14 +129,14 @@ def build_office(app, factory, *, meetings: int = 24, seed: int = 7, password: b
                             approved_at=datetime.combine(day + timedelta(days=rng.randrange(1, 12)), time(3, 0), UTC)))
                         db.session.commit()
 
-        weekly = meeting_services.create_meeting(
-            org, user, title="Giao ban tuần", kind="briefing", starts_on=date(2026, 9, 7), ends_on=date(2026, 9, 7),
-            start_time=time(7, 30), end_time=time(8, 30), recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=8")
+        weekly = factories.meeting(org, user, title="Giao ban tuần", kind="briefing", starts_on=date(2026, 9, 7),
+                                   start_time=time(7, 30), end_time=time(8, 30),
+                                   recurrence="FREQ=WEEKLY;BYDAY=MO;COUNT=8")
         meeting_services.set_status(weekly, "published")
         meeting_services.cancel_occurrence(weekly, date(2026, 9, 14))
         office.weekly_id = weekly.id
-        secret = meeting_services.create_meeting(org, user, title="Họp mật", kind="meeting", classification="secret",
-                                                 starts_on=date(2026, 6, 10), ends_on=date(2026, 6, 10))
+        secret = factories.meeting(org, user, title="Họp mật", kind="meeting", classification="secret",
+                                   starts_on=date(2026, 6, 10))
         meeting_services.set_status(secret, "published")
         participants(secret, date(2026, 6, 10), 3)
         office.secret_id = secret.id
