@@ -41,11 +41,14 @@ class AgendaItemSchema(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in AgendaItemStatus]))
     classification = ma.fields.String(validate=ma.validate.OneOf([c.value for c in Classification]))
     version = Integer(metadata={"description": "Send the version you read to refuse a stale update (409)"})
+    warnings = ma.fields.List(ma.fields.String(), dump_only=True, metadata={
+        "description": "After a create or an update: what was saved but looks wrong (an item of the same "
+                       "title at an overlapping time of the same day). Never a refusal"})
 
 
 class AgendaItemCreateSchema(AgendaItemSchema):
     class Meta:
-        exclude = ("version",)
+        exclude = ("version", "warnings")
 
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
     starts_at = DateTime(required=True, metadata={"description": DATETIME_HELP})
@@ -133,6 +136,12 @@ def _one(meeting: Meeting, item: AgendaItem) -> dict[str, Any]:
     return _item_data(meeting, item, public)
 
 
+def _saved(meeting: Meeting, item: AgendaItem) -> dict[str, Any]:
+    """The item as saved, with the warnings of what was just saved."""
+    return {**_one(meeting, item), "warnings": services.duplicate_warnings(
+        meeting, title=item.title, starts_at=item.starts_at, ends_at=item.ends_at, exclude_id=item.id)}
+
+
 def _release_data(meeting: Meeting, release: AgendaRelease) -> dict[str, Any]:
     zone = services.zone(meeting)
     levels = services.reader_levels(meeting.organization_id, g.api_user)
@@ -170,7 +179,7 @@ class AgendaItems(MethodView):
     def post(self, data, meeting_id: str):
         meeting = _meeting(meeting_id)
         item = services.create_item(meeting, _fields(data), user=g.api_user)
-        return _one(meeting, item)
+        return _saved(meeting, item)
 
 
 @blp.route("/agenda-items/<item_id>")
@@ -189,7 +198,7 @@ class AgendaItemResource(MethodView):
         item = services.get_item(g.organization, item_id, user=g.api_user)
         version = data.pop("version", None)
         services.update_item(item, _fields(data), user=g.api_user, version=version)
-        return _one(item.meeting, item)
+        return _saved(item.meeting, item)
 
     @requires(Permission.organize)
     @blp.arguments(DeleteArgs, location="query")

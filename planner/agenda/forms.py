@@ -50,6 +50,8 @@ class ItemForm(FlaskForm):
                          description=_l("A cancelled item stays in the programme, struck through, so that "
                                         "calendars can cancel it."))
     version = HiddenField()
+    save_anyway = BooleanField(_l("Save anyway: it is another item with the same title"))
+    view = HiddenField()
 
 
 def classification_choices(clearance: str | None) -> list[tuple[str, object]]:

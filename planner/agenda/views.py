@@ -117,6 +117,51 @@ def editor(meeting_id: str):
     )
 
 
+@bp.get("/meetings/<meeting_id>/agenda/timetable")
+@require(Permission.view)
+def timetable(meeting_id: str):
+    """The agenda's day as a time grid, one column per room; the list editor's twin. Editors move and
+    stretch its blocks (static/js/timetable.js posts each change to ``place``); readers see it as is."""
+    meeting = meeting_page(meeting_id)
+    items = services.list_items(meeting, _user())
+    services.note_classified_view(meeting, items, "timetable")
+    found = services.find_conflicts(items)
+    warnings = {pid: [conflict_rules.describe(c, about=pid) for c in cs]
+                for pid, cs in conflict_rules.by_item(found).items()}
+    today = datetime.now(services.zone(meeting)).date()
+    day = services.timetable_day(meeting, parse_day(request.args.get("day")), today)
+    grid = services.timetable(meeting, items, day, warnings)
+    return _render("agenda/timetable.html", meeting, grid=grid, active_tab="agenda.editor",
+                   conflict_count=sum(1 for c in found if grid.item_ids().intersection(c.item_ids)),
+                   kind_labels={kind.value: str(label) for kind, label in AGENDA_ITEM_KIND_LABELS.items()},
+                   classification_marks={c.value: mark for c, mark in CLASSIFICATION_MARKS.items()})
+
+
+@bp.post("/meetings/<meeting_id>/agenda/<item_id>/place")
+@require(Permission.organize)
+def place(meeting_id: str, item_id: str):
+    """A block of the timetable moved or stretched: {starts_at, ends_at (local, ISO), room_id, parent_id,
+    version}, saved by the service the item form uses. Answers JSON: the change told in words, or the
+    service's refusal (422), or a stale version (409); the page then shows the agenda as saved."""
+    meeting = meeting_page(meeting_id)
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
+    changes = {key: data[key] for key in ("starts_at", "ends_at", "room_id", "parent_id") if key in data}
+    version = data.get("version")
+    try:
+        item = services.get_meeting_item(meeting, item_id, user=_user())
+        services.update_item(item, changes, user=_user(),
+                             version=version if isinstance(version, int) and not isinstance(version, bool) else None)
+    except PlannerError as exc:
+        return jsonify({"ok": False, "detail": exc.message}), exc.status
+    start, end = services.local(meeting, item.starts_at), services.local(meeting, item.ends_at)
+    where = item.room.name if item.room is not None else _("no room")
+    return jsonify({"ok": True, "version": item.version, "warnings": services.duplicate_warnings(
+        meeting, title=item.title, starts_at=item.starts_at, ends_at=item.ends_at, exclude_id=item.id),
+        "message": _("“%(title)s”: %(start)s–%(end)s, %(room)s. Saved.", title=item.title,
+                     start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), room=where)})
+
+
 def _delegates_url(meeting: Meeting) -> str | None:
     """The delegates tab of the meeting, where participants (the presiding choices) are added."""
     tab = next((t for t in meeting_tabs() if t.endpoint.startswith("delegates.")), None)
@@ -188,6 +233,26 @@ def _defaults(form: ItemForm, meeting: Meeting, items: list[AgendaItem]) -> None
     form.start.data = start.time().replace(second=0, microsecond=0)
     form.end.data = end.time().replace(second=0, microsecond=0)
     form.classification.data = "none"
+    _slot_defaults(form, meeting, parent)
+
+
+def _slot_defaults(form: ItemForm, meeting: Meeting, parent: AgendaItem | None) -> None:
+    """An empty slot of the timetable clicked: its room and its start time (the day came with ``day``)."""
+    room = request.args.get("room")
+    if room and any(value == room for value, _label in form.room_id.choices):
+        form.room_id.data = room
+    elif parent is not None and parent.room is not None:
+        form.room_id.data = parent.room.public_id
+    try:
+        start = time.fromisoformat(request.args.get("start", ""))
+    except ValueError:
+        return
+    length = timedelta(hours=3) if form.kind.data == "session" else timedelta(minutes=30)
+    end = datetime.combine(date.min, start) + length
+    if parent is not None:
+        end = min(end, datetime.combine(date.min, services.local(meeting, parent.ends_at).time()))
+    form.start.data = start.replace(second=0, microsecond=0)
+    form.end.data = end.time() if end.date() == date.min and end.time() > start else time(23, 59)
 
 
 def _form_data(form: ItemForm) -> dict[str, Any]:
@@ -195,7 +260,9 @@ def _form_data(form: ItemForm) -> dict[str, Any]:
     return {
         "kind": form.kind.data,
         "title": form.title.data,
-        "parent_id": form.parent_id.data or None,
+        # A session is never inside a session: its form's Session field, still holding the session that
+        # "Save and add another" kept for the next item, means nothing for it.
+        "parent_id": None if form.kind.data == AgendaItemKind.session.value else (form.parent_id.data or None),
         "starts_at": datetime.combine(day, form.start.data),
         "ends_at": datetime.combine(day, form.end.data),
         "room_id": form.room_id.data or None,
@@ -219,9 +286,11 @@ def new_item(meeting_id: str):
     items = services.list_items(meeting, _user())
     form = ItemForm()
     participants = _form_choices(form, meeting, items, None)
+    duplicates: list[str] = []
     if request.method == "GET":
         _defaults(form, meeting, items)
-    elif form.validate_on_submit():
+        form.view.data = _back_view() or ""
+    elif form.validate_on_submit() and not (duplicates := _duplicates(form, meeting, None)):
         try:
             item = services.create_item(meeting, _form_data(form), user=_user())
         except PlannerError as exc:
@@ -229,12 +298,39 @@ def new_item(meeting_id: str):
         else:
             flash(_("“%(title)s” was added.", title=item.title), "success")
             if request.form.get("then") == "another":
+                # The next item goes into the same session: the one just added, or the one it went into.
+                session = item if item.kind == AgendaItemKind.session else item.parent
                 return redirect(url_for("agenda.new_item", meeting_id=meeting.public_id,
-                                        parent=form.parent_id.data or None, day=form.day.data,
-                                        kind="report"))
-            return redirect(_editor_url(meeting, item))
+                                        parent=session.public_id if session is not None else None,
+                                        day=form.day.data, kind="report", view=_back_view()))
+            return redirect(_back_url(meeting, item))
     return _render("agenda/item_form.html", meeting, form=form, item=None, participants=participants,
-                   current=None, delegates_url=_delegates_url(meeting))
+                   current=None, delegates_url=_delegates_url(meeting), duplicates=duplicates,
+                   back_url=_back_url(meeting, None))
+
+
+def _duplicates(form: ItemForm, meeting: Meeting, item: AgendaItem | None) -> list[str]:
+    """The same title at an overlapping time of the same day: shown as a warning the user may override
+    (tick "save anyway"), never a refusal."""
+    if form.save_anyway.data:
+        return []
+    data = _form_data(form)
+    return services.duplicate_warnings(meeting, title=data["title"], starts_at=data["starts_at"],
+                                       ends_at=data["ends_at"], exclude_id=item.id if item is not None else None)
+
+
+def _back_view() -> str | None:
+    """Which view of the agenda the form came from (the list or the timetable), to go back to it."""
+    return "timetable" if (request.values.get("view") == "timetable") else None
+
+
+def _back_url(meeting: Meeting, item: AgendaItem | None) -> str:
+    if _back_view() == "timetable":
+        day = services.local(meeting, item.starts_at).date().isoformat() if item is not None else \
+            request.values.get("day") or None
+        return url_for("agenda.timetable", meeting_id=meeting.public_id, day=day,
+                       _anchor=f"block-{item.public_id}" if item is not None else None)
+    return _editor_url(meeting, item)
 
 
 @bp.route("/meetings/<meeting_id>/agenda/<item_id>/edit", methods=["GET", "POST"])
@@ -247,9 +343,11 @@ def edit_item(meeting_id: str, item_id: str):
     form = ItemForm()
     participants = _form_choices(form, meeting, items, item)
     current = None
+    duplicates: list[str] = []
     if request.method == "GET":
         _fill(form, meeting, item)
-    elif form.validate_on_submit():
+        form.view.data = _back_view() or ""
+    elif form.validate_on_submit() and not (duplicates := _duplicates(form, meeting, item)):
         try:
             version = int(form.version.data) if form.version.data else None
             services.update_item(item, _form_data(form), user=_user(), version=version)
@@ -263,9 +361,10 @@ def edit_item(meeting_id: str, item_id: str):
             _form_error(form, exc)
         else:
             flash(_("“%(title)s” was saved.", title=item.title), "success")
-            return redirect(_editor_url(meeting, item))
+            return redirect(_back_url(meeting, item))
     return _render("agenda/item_form.html", meeting, form=form, item=item, participants=participants,
-                   current=current, delegates_url=_delegates_url(meeting))
+                   current=current, delegates_url=_delegates_url(meeting), duplicates=duplicates,
+                   back_url=_back_url(meeting, item))
 
 
 @bp.route("/meetings/<meeting_id>/agenda/<item_id>/delete", methods=["GET", "POST"])

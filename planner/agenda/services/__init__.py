@@ -33,6 +33,7 @@ from planner.agenda.services.publishing import (
     snapshot,
     unpublished_change_counts,
 )
+from planner.agenda.services.timetable import Timetable, timetable, timetable_day
 from planner.agenda.services.reading import (
     CLASSIFIED_LEVELS,
     ITEM_FIELDS,
@@ -45,6 +46,7 @@ from planner.agenda.services.reading import (
     audit_download,
     by_day,
     classified_item_ids,
+    duplicate_warnings,
     find_conflicts,
     get_item,
     get_meeting_item,
@@ -78,6 +80,7 @@ __all__ = [
     "SPEAKERS",
     "Day",
     "Entry",
+    "Timetable",
     "at",
     "audit_download",
     "by_day",
@@ -88,6 +91,7 @@ __all__ = [
     "create_item",
     "create_items",
     "delete_item",
+    "duplicate_warnings",
     "find_conflicts",
     "get_item",
     "get_meeting_item",
@@ -115,6 +119,8 @@ __all__ = [
     "shift_following",
     "slots",
     "snapshot",
+    "timetable",
+    "timetable_day",
     "to_utc",
     "unpublished_change_counts",
     "update_item",

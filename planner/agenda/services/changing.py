@@ -35,6 +35,7 @@ from planner.agenda.services.validation import (
     _describe,
     _Lookups,
     _next_position,
+    _same_clock_days_later,
     _saving,
     _set_presiding,
 )
@@ -123,6 +124,7 @@ def update_item(item: AgendaItem, data: dict[str, Any], *, user: User | None,
     _check_version(item, version)
     before = _describe(item)
     old_day = local(meeting, item.starts_at).date()
+    old_start, old_length, old_room = item.starts_at, item.ends_at - item.starts_at, item.room
     clean = _clean(meeting, data, _Lookups(meeting), user=user, current=item)
     with _saving():
         with db.session.no_autoflush:   # nothing is written before it is known to change something
@@ -136,22 +138,39 @@ def update_item(item: AgendaItem, data: dict[str, Any], *, user: User | None,
             return item
         if presiding:
             _set_presiding(item, clean["presiding"])
-        if item.kind == AgendaItemKind.session and moved_days:
-            # A session moved to another day takes its items with it.
-            for child in item.children:
-                child.starts_at = _same_clock_days_later(meeting, child.starts_at, moved_days)
-                child.ends_at = _same_clock_days_later(meeting, child.ends_at, moved_days)
-            if item.children:
-                changes["items_moved_with_it"] = [child.public_id for child in item.children]
+        if item.kind == AgendaItemKind.session and item.children and _carries_items(
+                item, moved_days, old_start, old_length, old_room, changes):
+            changes["items_moved_with_it"] = [child.public_id for child in item.children]
         item.updated_at = utcnow()  # presiding alone lives in another table: the version must still move
         _audit(meeting, "agenda_item.updated", item.public_id, item.title, changes)
     return item
 
 
-def _same_clock_days_later(meeting: Meeting, value: datetime, days: int) -> datetime:
-    """The same local wall-clock time ``days`` later (right across a change of daylight saving time)."""
-    moment = local(meeting, value)
-    return at(meeting, moment.date() + timedelta(days=days), moment.time())
+def _carries_items(session: AgendaItem, moved_days: int, old_start: datetime, old_length: timedelta,
+                   old_room: Any, changes: dict[str, Any]) -> bool:
+    """A session moved takes its items with it: to another day at the same hours, or (moved whole, its
+    length kept, as a timetable's drag does) by as much as it moved; items in its old room follow it to
+    its new room. A session made longer or shorter leaves its items where they are. Answers whether an
+    item moved."""
+    meeting = session.meeting
+    moved = False
+    if moved_days:
+        for child in session.children:
+            child.starts_at = _same_clock_days_later(meeting, child.starts_at, moved_days)
+            child.ends_at = _same_clock_days_later(meeting, child.ends_at, moved_days)
+        moved = True
+    elif session.starts_at != old_start and session.ends_at - session.starts_at == old_length:
+        delta = session.starts_at - old_start
+        for child in session.children:
+            child.starts_at += delta
+            child.ends_at += delta
+        moved = True
+    if "room" in changes and old_room is not None:
+        for child in session.children:
+            if child.room_id == old_room.id:
+                child.room = session.room
+                moved = True
+    return moved
 
 
 def delete_item(item: AgendaItem, *, user: User | None, with_items: bool = False,

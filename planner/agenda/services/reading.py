@@ -26,6 +26,7 @@ from planner.core.db import atomic
 from planner.core.errors import NotFound
 from planner.core.hooks import Hook
 from planner.core.permissions import Classification, clearance_of, visible_levels
+from planner.core.text import clean_text, fold
 from planner.delegates.models import Participant
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -276,6 +277,28 @@ def audit_download(exporter: exports.Exporter, meeting: Meeting, user: User | No
     with atomic():
         _audit(meeting, "export.downloaded", meeting.public_id, exporter.name,
                {"classified_items": items} if items else None, object_type="meeting")
+
+
+def duplicate_warnings(meeting: Meeting, *, title: str, starts_at: datetime, ends_at: datetime,
+                       exclude_id: int | None = None) -> list[str]:
+    """Warnings (never refusals) that an item of the same title (folded: case and diacritics aside) takes
+    place on the same day at an overlapping time: most often the same item entered twice. ``starts_at``
+    and ``ends_at`` as the services take them (naive: the meeting's local time)."""
+    wanted = fold(clean_text(title))
+    if not wanted or not isinstance(starts_at, datetime) or not isinstance(ends_at, datetime):
+        return []
+    start, end = to_utc(meeting, starts_at), to_utc(meeting, ends_at)
+    query = select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.starts_at < end,
+                                     AgendaItem.ends_at > start)
+    if exclude_id is not None:
+        query = query.where(AgendaItem.id != exclude_id)
+    day = local(meeting, start).date()
+    return [
+        _("“%(title)s” is already on the agenda at %(time)s on the same day. Save anyway only if it is "
+          "another item.", title=other.title, time=f"{_clock(meeting, other.starts_at)}–{_clock(meeting, other.ends_at)}")
+        for other in db.session.scalars(query.order_by(AgendaItem.starts_at, AgendaItem.id))
+        if fold(other.title) == wanted and local(meeting, other.starts_at).date() == day
+    ]
 
 
 # Conflicts ----------------------------------------------------------------------------------------

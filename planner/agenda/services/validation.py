@@ -4,7 +4,7 @@ every change of the agenda shares (its atomic block, the presiding persons, the 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -17,7 +17,16 @@ from planner.agenda.models import (
     AgendaItemStatus,
     agenda_item_presiding,
 )
-from planner.agenda.services.reading import ITEM_FIELDS, _clock, _meeting_bounds, presiding_choices, rooms, to_utc
+from planner.agenda.services.reading import (
+    ITEM_FIELDS,
+    _clock,
+    _meeting_bounds,
+    at,
+    local,
+    presiding_choices,
+    rooms,
+    to_utc,
+)
 from planner.core.db import atomic, check_version
 from planner.core.errors import ValidationError
 from planner.core.permissions import Classification, clearance_of, cleared_for
@@ -158,6 +167,10 @@ def _clean(meeting: Meeting, data: dict[str, Any], lookups: _Lookups, *, user: U
     if current is not None and merged["kind"] != AgendaItemKind.session and current.children:
         raise ValidationError(_("This session holds items: move or delete them before changing its kind."),
                               field="kind")
+    if parent is not None and merged["kind"] != AgendaItemKind.session:
+        _inherit_from_session(meeting, clean, current, parent)
+        merged["starts_at"], merged["ends_at"] = (clean.get("starts_at", merged["starts_at"]),
+                                                  clean.get("ends_at", merged["ends_at"]))
     starts_at, ends_at = merged["starts_at"], merged["ends_at"]
     if ends_at <= starts_at:
         raise ValidationError(_("The item must end after it starts."), field="ends_at")
@@ -173,6 +186,32 @@ def _clean(meeting: Meeting, data: dict[str, Any], lookups: _Lookups, *, user: U
             start=_clock(meeting, parent.starts_at), end=_clock(meeting, parent.ends_at),
         ), field="starts_at")
     return clean
+
+
+def _inherit_from_session(meeting: Meeting, clean: dict[str, Any], current: AgendaItem | None,
+                          parent: AgendaItem) -> None:
+    """An item created in a session, moved into one or moved within one takes the session's day (at the
+    clock times it was given: a form's day list or a grid's column may say another day) and the session's
+    room, unless it is given a room of its own at the same time. Nothing changes for an edit that touches
+    neither its session nor its time."""
+    touched = current is None or "parent" in clean or "starts_at" in clean or "ends_at" in clean
+    if not touched:
+        return
+    starts_at = clean.get("starts_at", current.starts_at if current else None)
+    ends_at = clean.get("ends_at", current.ends_at if current else None)
+    days = (local(meeting, parent.starts_at).date() - local(meeting, starts_at).date()).days
+    if days:
+        clean["starts_at"] = _same_clock_days_later(meeting, starts_at, days)
+        clean["ends_at"] = _same_clock_days_later(meeting, ends_at, days)
+    joins = current is None or ("parent" in clean and current.parent_id != parent.id)
+    if clean.get("room") is None and parent.room is not None and (joins or "room" in clean):
+        clean["room"] = parent.room
+
+
+def _same_clock_days_later(meeting: Meeting, value: datetime, days: int) -> datetime:
+    """The same local wall-clock time ``days`` later (right across a change of daylight saving time)."""
+    moment = local(meeting, value)
+    return at(meeting, moment.date() + timedelta(days=days), moment.time())
 
 
 def _check_version(item: AgendaItem, version: int | None) -> None:
