@@ -54,7 +54,7 @@ def queries(client, app, url: str) -> int:
     return len(statements)
 
 
-@pytest.mark.parametrize("page", ["editor", "programme", "public", "releases", "release"])
+@pytest.mark.parametrize("page", ["editor", "programme", "public", "releases", "release", "timetable"])
 def test_pages_run_a_fixed_number_of_queries(app, factory, page):
     counts = {}
     for n in (40, 400):
@@ -69,9 +69,10 @@ def test_pages_run_a_fixed_number_of_queries(app, factory, page):
             "public": f"/p/code{n}",
             "releases": f"/meetings/{site.meeting_id}/releases",
             "release": f"/meetings/{site.meeting_id}/releases/1",
+            "timetable": f"{site.editor}/timetable?day=2026-12-03",
         }[page]
         counts[n] = queries(client, app, url)
-        if page in ("editor", "programme", "public"):
+        if page in ("editor", "programme", "public", "timetable"):
             html = client.get(url).get_data(as_text=True)
             assert f"Mục 1.{n // 20 - 1}.0" in html
     assert counts[40] == counts[400], counts
