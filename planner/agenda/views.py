@@ -132,7 +132,8 @@ def timetable(meeting_id: str):
     day = services.timetable_day(meeting, parse_day(request.args.get("day")), today)
     grid = services.timetable(meeting, items, day, warnings)
     return _render("agenda/timetable.html", meeting, grid=grid, active_tab="agenda.editor",
-                   conflict_count=sum(1 for c in found if grid.item_ids().intersection(c.item_ids)),
+                   day_warnings=[conflict_rules.describe(c) for c in found
+                                 if grid.item_ids().intersection(c.item_ids)],
                    kind_labels={kind.value: str(label) for kind, label in AGENDA_ITEM_KIND_LABELS.items()},
                    classification_marks={c.value: mark for c, mark in CLASSIFICATION_MARKS.items()})
 

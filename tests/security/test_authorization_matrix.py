@@ -127,6 +127,8 @@ WEB: dict[str, dict[str, Rule]] = {
     # agenda
     "/meetings/<meeting_id>/agenda": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/agenda/new": {"*": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/agenda/timetable": {"GET": r(STAFF_READ)},
+    "/meetings/<meeting_id>/agenda/<item_id>/place": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/agenda/copy": {"*": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/agenda/reorder": {"POST": r(ORGANIZER_WRITE, missing_ok=True)},  # no item named
     "/meetings/<meeting_id>/agenda/<item_id>/edit": {"*": r(ORGANIZER_WRITE)},

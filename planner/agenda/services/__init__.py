@@ -33,7 +33,6 @@ from planner.agenda.services.publishing import (
     snapshot,
     unpublished_change_counts,
 )
-from planner.agenda.services.timetable import Timetable, timetable, timetable_day
 from planner.agenda.services.reading import (
     CLASSIFIED_LEVELS,
     ITEM_FIELDS,
@@ -70,6 +69,7 @@ from planner.agenda.services.reading import (
     visible_items_aggregates,
     zone,
 )
+from planner.agenda.services.timetable import Timetable, timetable, timetable_day
 
 __all__ = [
     "AGENDA_CHANGE_ACTIONS",

@@ -295,7 +295,8 @@ def duplicate_warnings(meeting: Meeting, *, title: str, starts_at: datetime, end
     day = local(meeting, start).date()
     return [
         _("“%(title)s” is already on the agenda at %(time)s on the same day. Save anyway only if it is "
-          "another item.", title=other.title, time=f"{_clock(meeting, other.starts_at)}–{_clock(meeting, other.ends_at)}")
+          "another item.", title=other.title,
+          time=f"{_clock(meeting, other.starts_at)}–{_clock(meeting, other.ends_at)}")
         for other in db.session.scalars(query.order_by(AgendaItem.starts_at, AgendaItem.id))
         if fold(other.title) == wanted and local(meeting, other.starts_at).date() == day
     ]

@@ -49,6 +49,7 @@
     block.style.height = Math.max(end - start, SNAP) * PX + "px";
     block.style.left = (lane * 100 / lanes) + "%";
     block.style.width = (100 / lanes) + "%";
+    block.classList.toggle("is-short", end - start <= 30 && !block.classList.contains("has-children"));
   }
 
   function layout(grid) {
@@ -83,11 +84,9 @@
     return found;
   }
 
-  function roomName(grid, column) {
-    return column.querySelector(".tt-head").firstChild.textContent.trim() || grid.getAttribute("data-text-no-room");
-  }
-
-  function save(grid, block, start, end, column) {
+  // `regroup`: a drop (or a move to another room) puts an item into the session it lands in, or out of
+  // its own; the keyboard's ↑ ↓ keep it in its session, which the server then holds it to.
+  function save(grid, block, start, end, column, regroup) {
     if (busy) { return; }
     var id = block.getAttribute("data-id");
     var body = { starts_at: moment(grid.getAttribute("data-day"), start),
@@ -95,14 +94,14 @@
                  version: num(block, "version") };
     var home = block.closest(".tt-column");
     if (column !== home) { body.room_id = column.getAttribute("data-room") || null; }
-    if (block.getAttribute("data-kind") !== "session") {
+    if (regroup && block.getAttribute("data-kind") !== "session") {
       var parent = sessionAt(column, start, end, block);
       if (parent !== (block.getAttribute("data-parent") || "")) { body.parent_id = parent || null; }
     }
     busy = true;
     alertText("");
-    live((grid.getAttribute("data-text-moved") || "").replace("TITLE", block.getAttribute("data-title"))
-      .replace("START", clock(start)).replace("END", clock(end)).replace("ROOM", roomName(grid, column)));
+    var page = document.getElementById("timetable-page");
+    if (page) { page.setAttribute("aria-busy", "true"); }
     fetch(grid.getAttribute("data-place-url").replace("ITEM", id), {
       method: "POST",
       credentials: "same-origin",
@@ -211,7 +210,7 @@
         refresh(done.block.getAttribute("data-id"), "", false);
         return;
       }
-      save(grid, done.block, done.newStart, done.newEnd, done.column);
+      save(grid, done.block, done.newStart, done.newEnd, done.column, done.mode === "move");
     }
     grid.addEventListener("pointerup", function (event) { end(event, false); });
     grid.addEventListener("pointercancel", function (event) { end(event, true); });
@@ -269,13 +268,13 @@
       var all = columns(grid);
       var target = all[all.indexOf(column) + keys[event.key]];
       if (!target) { return; }
-      save(grid, block, start, end, target);
+      save(grid, block, start, end, target, true);
     } else if (event.shiftKey) {
       var newEnd = Math.min(DAY, Math.max(start + SNAP, end + keys[event.key]));
-      if (newEnd !== end) { save(grid, block, start, newEnd, column); }
+      if (newEnd !== end) { save(grid, block, start, newEnd, column, false); }
     } else {
       var moved = Math.max(0, Math.min(DAY - (end - start), start + keys[event.key]));
-      if (moved !== start) { save(grid, block, moved, moved + end - start, column); }
+      if (moved !== start) { save(grid, block, moved, moved + end - start, column, false); }
     }
   }
 
