@@ -40,12 +40,23 @@ def block(page, title: str):
     return page.locator(".tt-block", has=page.locator(":scope > .tt-title", has_text=title)).first
 
 
-def grid_add_item(page, day: str, room: str, start: str, title: str, *, end: str | None = None,
-                  kind: str | None = None) -> None:
-    """Click the empty place of ``room`` at ``start`` on ``day`` (the grid must show that day), fill the
-    form it opens (day, room and start come prefilled) and save: back on the timetable."""
+def grid_day(page, day: str) -> None:
+    """Show ``day`` (ISO) of the meeting, by the day switcher when the grid shows another."""
     from playwright.sync_api import expect
 
+    if page.locator("#timetable").get_attribute("data-day") != day:
+        with page.expect_navigation():
+            page.locator(f".timetable-days a[href$='day={day}']").click()
+    expect(page.locator(f"#timetable.tt-ready[data-day='{day}']")).to_be_visible()
+
+
+def grid_add_item(page, day: str, room: str, start: str, title: str, *, end: str | None = None,
+                  kind: str | None = None) -> None:
+    """Click the empty place of ``room`` at ``start`` on ``day``, fill the form it opens (day, room and
+    start come prefilled; inside a session's time, the session too) and save: back on the timetable."""
+    from playwright.sync_api import expect
+
+    grid_day(page, day)
     x, y = point(page, room, start, x=0.9)
     page.mouse.move(x, y)
     with page.expect_navigation():

@@ -33,10 +33,10 @@ def saved(site, title: str) -> tuple[str, str, str]:
         return f"{start:%d/%m %H:%M}", f"{end:%H:%M}", item.room.name if item.room else ""
 
 
-def test_build_drag_stretch_and_move_by_keyboard(app, page, factory, screenshot, artifacts):
+def test_build_drag_stretch_and_move_by_keyboard(app, page, screenshot, artifacts):
     from playwright.sync_api import expect
 
-    site = Site(app, factory, org_name="Văn phòng Tỉnh ủy Quảng Nam")
+    site = Site(app, org_name="Văn phòng Tỉnh ủy Quảng Nam")
     with site.open() as conf:
         plenary = conf.session("Phiên toàn thể", "08:00", "11:30", room=conf.rooms[0], presiding=[conf.people[0]])
         conf.item("Khai mạc", "08:00", "08:30", session=plenary)
@@ -98,8 +98,11 @@ def test_build_drag_stretch_and_move_by_keyboard(app, page, factory, screenshot,
     expect(page.locator(".timetable.tt-ready")).to_be_visible()
     assert_no_sideways_scroll(page)
     shots.append(screenshot("grid-phone"))
-    open_grid(page, site.meeting_id, "2026-12-04")
-    expect(page.locator(".tt-block")).to_have_count(1)
+    # Day 2, through the day switcher: an item added in an empty slot of room B.
+    open_grid(page, site.meeting_id)
+    grid_add_item(page, "2026-12-04", "Phòng họp B", "09:00", "Tọa đàm", end="10:15")
+    assert saved(site, "Tọa đàm") == ("04/12 09:00", "10:15", "Phòng họp B")
+    expect(page.locator(".tt-block")).to_have_count(2)
     if os.environ.get("PLANNER_GRID_SHOTS"):   # a folder where a person looks at them
         for shot in shots:
             shutil.copy(shot, Path(os.environ["PLANNER_GRID_SHOTS"]) / shot.name)
