@@ -136,16 +136,6 @@ def _big_batch(app, factory) -> tuple[str, str]:
         return job.public_id, batch.public_id
 
 
-@pytest.fixture
-def mailbox(app, monkeypatch):
-    from tests.invitations.scene import serve_smtp
-
-    for box in serve_smtp(app, monkeypatch):
-        box.delay = 0.03          # a mail server that takes its time: the batch lasts a few seconds
-        box.env = {f"PLANNER_{key}": str(app.config[key]) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM")}
-        yield box
-
-
 def _wait_for_mail(box, count: int, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while len(box.messages) < count:
