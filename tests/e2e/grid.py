@@ -3,6 +3,8 @@ journey builds its agenda with them). Times are local "HH:MM"; a room is a colum
 
 from __future__ import annotations
 
+import re
+
 PX_PER_MINUTE = 2   # static/js/timetable.js: 120 px an hour
 GRID_VIEWPORT = {"width": 1366, "height": 1800}   # a whole day of the grid (07:00-18:00) in the window
 
@@ -25,15 +27,22 @@ def _minutes(clock: str) -> int:
 
 
 def point(page, room: str, clock: str, *, x: float = 0.5) -> tuple[float, float]:
-    """Where on the screen ``clock`` is in the room's column. The grid is scrolled to the top of the
-    window: a window as tall as the day (``GRID_VIEWPORT``) shows every time of it."""
-    page.evaluate("() => window.scrollTo(0, document.getElementById('timetable').getBoundingClientRect().top"
-                  " + window.scrollY - 4)")
+    """Where on the screen ``clock`` is in the room's column: the window is scrolled to put that time in
+    its middle; the grid's own box scrolls sideways only when the column is out of sight (a phone shows a
+    column and a half), and a point past the window's edge is taken at the edge's column part."""
     body = column(page, room).locator(".tt-body")
-    body.scroll_into_view_if_needed()
     first = int(page.locator("#timetable").get_attribute("data-first"))
+    offset = (_minutes(clock) - first) * PX_PER_MINUTE + 3
+    scroller = page.locator(".timetable-scroll").bounding_box()
+    width = min(page.viewport_size["width"], scroller["x"] + scroller["width"])   # the grid's visible right
     box = body.bounding_box()
-    return box["x"] + box["width"] * x, box["y"] + (_minutes(clock) - first) * PX_PER_MINUTE + 1
+    if box["x"] >= width - 24 or box["x"] + box["width"] <= scroller["x"] + 24:
+        body.evaluate("el => el.scrollIntoView({block: 'nearest', inline: 'nearest'})")
+    page.evaluate("([el, y]) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY + y"
+                  " - window.innerHeight / 2)", [body.element_handle(), offset])
+    box = body.bounding_box()
+    left = max(box["x"] + 6, min(box["x"] + box["width"] * x, width - 8))
+    return left, box["y"] + offset
 
 
 def block(page, title: str):
@@ -51,10 +60,13 @@ def grid_day(page, day: str) -> None:
 
 
 def grid_add_item(page, day: str, room: str, start: str, title: str, *, end: str | None = None,
-                  kind: str | None = None) -> None:
+                  kind: str | None = None, presiding: list[str] = (), session: str | None = None) -> None:
     """Click the empty place of ``room`` at ``start`` on ``day``, fill the form it opens (day, room and
-    start come prefilled; inside a session's time, the session too) and save: back on the timetable."""
+    start come prefilled; inside a session's time, the session too: ``session`` checks it is that one) and
+    save: back on the timetable."""
     from playwright.sync_api import expect
+
+    from tests.e2e.test_agenda import fill_item
 
     grid_day(page, day)
     x, y = point(page, room, start, x=0.9)
@@ -63,12 +75,11 @@ def grid_add_item(page, day: str, room: str, start: str, title: str, *, end: str
         page.mouse.click(x, y)
     expect(page.locator("#start")).to_have_value(start)
     expect(page.locator("#day")).to_have_value(day)
-    if kind:
-        page.select_option("#kind", kind)
-    page.fill("#title", title)
-    if end:
-        page.fill("#end", end)
-    page.locator(".agenda-form button[type=submit].primary").click()
+    if session:
+        expect(page.locator("#parent_id option:checked")).to_have_text(re.compile(re.escape(session) + "$"))
+    else:
+        expect(page.locator("#parent_id")).to_have_value("")
+    fill_item(page, kind=kind, title=title, start=start, end=end or page.input_value("#end"), presiding=presiding)
     expect(page.locator(".timetable.tt-ready")).to_be_visible()
     expect(block(page, title)).to_be_visible()
 
@@ -91,7 +102,17 @@ def grid_drag(page, title: str, room: str, start: str) -> None:
     page.mouse.move(grab_x, grab_y)
     page.mouse.down()
     page.mouse.move(grab_x + 10, grab_y + 10, steps=3)
-    page.mouse.move(x, y + (grab_y - top), steps=8)
+    target = y - 3 + (grab_y - top)   # point() aims 3 px below the minute's line
+    page.mouse.move(x, target, steps=8)
+    # The block shows the time it would take while it is dragged: aim again until it says ``start``
+    # (whatever moved the page meanwhile: a message above, a scroll).
+    shown = item.locator(":scope > .tt-block-head .tt-time")
+    for _ in range(5):
+        have = _minutes(shown.inner_text().split("–")[0])
+        if have == _minutes(start):
+            break
+        target += (_minutes(start) - have) * PX_PER_MINUTE
+        page.mouse.move(x, target, steps=2)
     page.mouse.up()
     _settled(page)
 
@@ -100,6 +121,7 @@ def grid_stretch(page, title: str, end: str) -> None:
     """Drag the lower edge of ``title`` so that it ends at ``end``."""
     item = block(page, title)
     handle = item.locator(":scope > .tt-stretch")
+    handle.evaluate("el => el.scrollIntoView({block: 'center', inline: 'nearest'})")
     box = handle.bounding_box()
     item_end = int(item.get_attribute("data-end"))
     dy = (_minutes(end) - item_end) * PX_PER_MINUTE

@@ -22,7 +22,7 @@ import pytest
 from planner.extensions import db
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE
-from tests.e2e.test_agenda import fill_item
+from tests.e2e.grid import block, column, grid_add_item, grid_day, grid_drag
 from tests.e2e.test_smoke import assert_no_sideways_scroll
 
 pytestmark = pytest.mark.e2e
@@ -185,20 +185,29 @@ def test_an_organizer_prepares_publishes_and_prints_a_conference(app, factory, l
         expect(page.locator("table")).to_contain_text(room)
     shot("3-rooms")
 
-    # 3. The two-day agenda in the list editor: sessions and items, two rooms at once in the afternoon.
+    # 3. The two-day agenda, built in the timetable: each item added by clicking the empty place of its
+    # room at its time (in a session's time, the item goes into the session); the second discussion group,
+    # put first in the main hall, is dragged to the second room at the same time.
     page.locator(".meeting-tabs a", has_text="Chương trình").first.click()
     editor_url = page.url
-    for day, kind, title, start, end, room, parent, chairs in AGENDA:
-        page.goto(editor_url)
-        page.locator(".agenda-toolbar a.button", has_text="Thêm nội dung").first.click()
-        page.select_option("#kind", kind)
-        if parent:
-            option = page.locator("#parent_id option", has_text=parent).first
-            page.select_option("#parent_id", option.get_attribute("value"))
-        page.select_option("#day", day)
-        fill_item(page, title=title, start=start, end=end, room=room, presiding=chairs)
+    page.locator(".agenda-views a", has_text="Lưới thời gian").click()
+    expect(page.locator(".timetable.tt-ready")).to_be_visible()
+    session_rooms = {row[2]: row[5] for row in AGENDA if row[1] == "session"}
+    dragged = next(row for row in AGENDA if row[2] == "Thảo luận tổ 2")
+    for day, kind, title, start, end, room, parent, chairs in [dragged, *(r for r in AGENDA if r is not dragged)]:
+        where = ROOMS[0] if title == dragged[2] else room or session_rooms[parent]
+        grid_add_item(page, day, where, start, title, end=end, kind=kind, presiding=chairs, session=parent)
         expect(page.locator(".flashes")).to_contain_text(f"Đã thêm “{title}”.")
-    expect(page.locator(".agenda")).to_contain_text("Thảo luận tổ 2")
+        if title == dragged[2]:
+            grid_drag(page, title, room, start)
+            moved = column(page, room).locator(".tt-block", has_text=title)
+            expect(moved.locator(".tt-time")).to_have_text(f"{start}–{end}")
+    grid_day(page, DAY_ONE)
+    for title, room in (("Thảo luận tổ 1", ROOMS[0]), ("Thảo luận tổ 2", ROOMS[1])):
+        expect(column(page, room).locator(".tt-block", has_text=title)).to_be_visible()
+    session = block(page, "Phiên khai mạc")
+    expect(session.locator(".tt-children")).to_contain_text("Báo cáo tình hình kinh tế - xã hội năm 2026")
+    page.evaluate("() => window.scrollTo(0, 0)")
     shot("4-agenda")
 
     # 4. Ten people from the directory, searched without diacritics; the list is in protocol order.
