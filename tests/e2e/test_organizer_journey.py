@@ -253,9 +253,12 @@ def test_an_organizer_prepares_publishes_and_prints_a_conference(app, factory, l
     expect(page.locator(".programme-issuer")).to_contain_text(SUPERIOR, ignore_case=True)
     expect(page.locator(".programme-issuer-main")).to_contain_text(ORGANIZATION, ignore_case=True)
     expect(page.locator(".programme-title")).to_have_text(TITLE)
-    expect(page.locator(".programme-session").first).to_contain_text("Chủ trì")
+    expect(page.locator(".programme-session").first).to_contain_text(f"Chủ trì: {', '.join(CO_CHAIRS)}")
     for _day, _kind, title, *_rest in AGENDA:
         expect(page.locator(".programme")).to_contain_text(title)
+    # The discussions in parallel, each in its room (the second one dragged there).
+    expect(page.locator(".programme tr", has_text="Thảo luận tổ 2")).to_contain_text(ROOMS[1])
+    expect(page.locator(".programme tr", has_text="Thảo luận tổ 1")).to_contain_text(ROOMS[0])
     webcal = page.get_by_role("link", name="Theo dõi trên lịch")
     expect(webcal).to_have_attribute("href", re.compile(r"^webcal://"))
     https_feed = page.locator("#feed-https").input_value()
