@@ -1,10 +1,10 @@
-"""Calendar test data, built through the services: an office, a conference with rooms, delegates, an
+"""Calendar test data, built with tests/factories.py: an office, a conference with rooms, delegates, an
 agenda and its releases; a weekly briefing; helpers that fetch and parse feeds."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,16 +13,11 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from planner.extensions import db
+from tests import factories
+from tests.factories import FIRST_DAY, local  # noqa: F401 - the calendars' tests take them from here
 from tests.queries import QueryCounter
 
-FIRST_DAY = date(2026, 12, 3)      # a Thursday
 MONDAY = date(2026, 11, 2)         # the first Monday of the weekly briefing
-
-
-def local(day: int, clock: str, first: date = FIRST_DAY) -> datetime:
-    """Day 1, 2… of a meeting at a local time, naive (the services take it as the meeting's time)."""
-    hours, minutes = (int(p) for p in clock.split(":"))
-    return datetime.combine(first + timedelta(days=day - 1), time(hours, minutes))
 
 
 class Scene:
@@ -57,18 +52,11 @@ class Scene:
                    **data: Any) -> str:
         """A two-day conference with rooms; answers its public id. Published (with a public code) unless
         ``publish_status`` is false."""
-        from planner.meetings import services as meetings
-        from planner.meetings.models import Room
-
         with self.open() as (org, user):
-            data.setdefault("title", "Hội nghị tổng kết công tác năm 2026")
-            data.setdefault("kind", "conference")
-            data.setdefault("starts_on", FIRST_DAY)
-            data.setdefault("ends_on", FIRST_DAY + timedelta(days=1))
+            data.setdefault("days", 2)
             data.setdefault("venue", "Trung tâm Hội nghị tỉnh")
-            meeting = meetings.create_meeting(org, user, **data)
-            for n, name in enumerate(rooms):
-                db.session.add(Room(meeting_id=meeting.id, name=name, position=n))
+            meeting = factories.meeting(org, user, rooms=rooms, **data)
+            # published as it stands, with a code of its own: the feeds' tests do not go through the release
             if publish_status:
                 meeting.status = "published"
                 if meeting.classification == "none":
@@ -88,12 +76,8 @@ class Scene:
             db.session.commit()
 
     def delegate(self, meeting_id: str, full_name: str, **data: Any) -> str:
-        from planner.delegates import services
-
         with self.open():
-            participant = services.add_participant(self.meeting_row(meeting_id), {"full_name": full_name, **data},
-                                                   reuse_person=True)
-            return participant.public_id
+            return factories.participant(self.meeting_row(meeting_id), full_name, reuse_person=True, **data).public_id
 
     def room(self, meeting_id: str, name: str) -> str:
         from planner.meetings.models import Room
@@ -104,19 +88,10 @@ class Scene:
 
     def item(self, meeting_id: str, title: str, start: str, end: str, *, day: int = 1, room: str | None = None,
              session: str | None = None, presiding: tuple[str, ...] = (), kind: str = "report", **data: Any) -> str:
-        from planner.agenda import services
-
         room_id = self.room(meeting_id, room) if room else None
         with self.open() as (_org, user):
-            first = self.meeting_row(meeting_id).starts_on
-            data.update(title=title, kind=kind, starts_at=local(day, start, first), ends_at=local(day, end, first))
-            if room_id:
-                data["room_id"] = room_id
-            if session:
-                data["parent_id"] = session
-            if presiding:
-                data["presiding_ids"] = list(presiding)
-            return services.create_item(self.meeting_row(meeting_id), data, user=user).public_id
+            return factories.item(self.meeting_row(meeting_id), title, start, end, by=user, day=day, kind=kind,
+                                  room=room_id, session=session, presiding=presiding, **data).public_id
 
     def update_item(self, item_id: str, **data: Any) -> None:
         from planner.agenda import services
@@ -125,33 +100,26 @@ class Scene:
             services.update_item(services.get_item(org, item_id, user=user), data, user=user)
 
     def publish(self, meeting_id: str) -> int:
-        from planner.agenda import services
-
         with self.open() as (_org, user):
-            return services.publish(self.meeting_row(meeting_id), user=user).number
+            return factories.released(self.meeting_row(meeting_id), user).number
 
     def speech(self, item_id: str, participant_id: str, **data: Any) -> str:
         from planner.agenda import services as agenda
-        from planner.speeches import services
 
         with self.open() as (org, user):
-            item = agenda.get_item(org, item_id, user=user)
-            return services.add_speech(item, {"participant_id": participant_id, **data}, user=user).public_id
+            return factories.speech(agenda.get_item(org, item_id, user=user), participant_id, user, **data).public_id
 
     def briefing(self, **data: Any) -> str:
         """The weekly briefing: Mondays 8:00–10:00 from MONDAY, five times."""
-        from planner.meetings import services as meetings
-
         with self.open() as (org, user):
             data.setdefault("title", "Giao ban Văn phòng")
             data.setdefault("kind", "briefing")
             data.setdefault("starts_on", MONDAY)
-            data.setdefault("ends_on", data["starts_on"])
             data.setdefault("start_time", time(8, 0))
             data.setdefault("end_time", time(10, 0))
             data.setdefault("venue", "Phòng họp số 1")
             data.setdefault("recurrence", "FREQ=WEEKLY;BYDAY=MO;COUNT=5")
-            meeting = meetings.create_meeting(org, user, **data)
+            meeting = factories.meeting(org, user, **data)
             meeting.status = "published"
             db.session.commit()
             return meeting.public_id

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from planner.extensions import db
+from tests import factories
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)          # 9:00 in Hà Nội
 DEADLINE = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)    # 17:00 on 05/12/2026
@@ -88,15 +89,13 @@ class Scene:
             return services.answer(member, choice, opinion, now=now)
 
 
-def make_scene(app, factory, *, role: str = "organizer", clearance: str = "secret") -> Scene:
-    from planner.accounts.models import Organization
+def make_scene(app, *, role: str = "organizer", clearance: str = "secret") -> Scene:
     from planner.delegates import services as delegates
 
-    org_ref = factory.organization(name="Văn phòng Tỉnh ủy Quảng Nam", city="Tam Kỳ")
-    user_ref = factory.user(org_ref, role=role, clearance=clearance, email="chuyenvien@example.vn")
-    scene = Scene(app, org_ref.id, user_ref.id, user_ref.email)
     with app.test_request_context():
-        org = db.session.get(Organization, org_ref.id)
+        org, user = factories.office(role=role, clearance=clearance, email="chuyenvien@example.vn",
+                                     name="Văn phòng Tỉnh ủy Quảng Nam", city="Tam Kỳ")
+        scene = Scene(app, org.id, user.id, user.email)
         for family, middle, given, email, title in PEOPLE:
             person = delegates.create_person(org, {"family_name": family, "middle_name": middle, "given_name": given,
                                                    "email": email, "title": title, "honorific": "đồng chí"})
@@ -106,8 +105,8 @@ def make_scene(app, factory, *, role: str = "organizer", clearance: str = "secre
 
 
 @pytest.fixture
-def scene(app, factory) -> Scene:
-    return make_scene(app, factory)
+def scene(app) -> Scene:
+    return make_scene(app)
 
 
 def later(hours: float) -> datetime:

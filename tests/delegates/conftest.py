@@ -1,14 +1,15 @@
-"""Delegate test data, built through the services (meetings.create_meeting, delegates.add_participant)."""
+"""Delegate test data, built with tests/factories.py (through the services)."""
 
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
 
 from planner.extensions import db
+from tests import factories
 from tests.queries import QueryCounter  # noqa: F401 - the one counter; tests import it from here too
 
 
@@ -20,16 +21,11 @@ class Delegates:
     def meeting(self, org, *, days: int = 1, starts_on: date | None = None, **data: Any) -> str:
         """A meeting of the organization; answers its public id."""
         from planner.accounts.models import Organization
-        from planner.meetings import services as meetings
 
         with self.app.test_request_context():
-            organization = db.session.get(Organization, org.id)
-            start = starts_on or self.today()
             data.setdefault("title", "Hội nghị Ban Chấp hành Đảng bộ thành phố")
-            data.setdefault("kind", "conference")
-            meeting = meetings.create_meeting(organization, None, starts_on=start,
-                                              ends_on=start + timedelta(days=days - 1), **data)
-            return meeting.public_id
+            return factories.meeting(db.session.get(Organization, org.id), None, starts_on=starts_on or self.today(),
+                                     days=days, **data).public_id
 
     @staticmethod
     def today() -> date:
@@ -40,12 +36,9 @@ class Delegates:
 
     def participant(self, org, meeting_id: str, full_name: str, **data: Any) -> str:
         """A participant (a new person unless the same name and unit exist); answers its public id."""
-        from planner.delegates import services
-
         with self.app.test_request_context():
-            meeting = self.load_meeting(org, meeting_id)
-            participant = services.add_participant(meeting, {"full_name": full_name, **data}, reuse_person=True)
-            return participant.public_id
+            return factories.participant(self.load_meeting(org, meeting_id), full_name, reuse_person=True,
+                                         **data).public_id
 
     def load_meeting(self, org, meeting_id: str):
         """The meeting, whatever its classification (tests of clearance ask get_meeting themselves)."""

@@ -20,22 +20,17 @@ from planner.core.errors import ValidationError
 from planner.delegates import services
 from planner.delegates.models import Participant, Person
 from planner.extensions import db
+from tests import factories
 from tests.properties.strategies import bounded, field_text
 
 HEADERS = ["STT", "Họ và tên", "Chức vụ", "Đơn vị", "Thành phần", "Thứ tự", "Email", "Điện thoại", "Họ", "Tên"]
 
 
 @pytest.fixture
-def meeting(app, factory, ctx):
-    from planner.accounts.models import Organization
-    from planner.meetings import services as meetings
-
-    org = factory.organization()
-    organization = db.session.get(Organization, org.id)
+def meeting(app, ctx):
     from datetime import date
 
-    return meetings.create_meeting(organization, None, title="Hội nghị", kind="conference",
-                                   starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 1))
+    return factories.meeting(factories.organization(), None, title="Hội nghị", starts_on=date(2026, 12, 1))
 
 
 def _counts() -> tuple[int, int]:
