@@ -55,7 +55,7 @@ def queries(client, app, url: str) -> int:
 
 
 @pytest.mark.parametrize("page", ["editor", "programme", "public", "releases", "release", "timetable"])
-def test_pages_run_a_fixed_number_of_queries(app, factory, page):
+def test_pages_run_a_fixed_number_of_queries(app, page):
     counts = {}
     for n in (40, 400):
         site = Site(app, org_name=f"Văn phòng {n}")

@@ -54,7 +54,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(conf, data, field
     assert db.session.scalar(select(AgendaItem.id)) is None
 
 
-def test_another_meetings_room_and_participant_are_unknown(conf, factory):
+def test_another_meetings_room_and_participant_are_unknown(conf):
     other = make_conference(org_name="Văn phòng UBND tỉnh", title="Hội nghị khác")
     with pytest.raises(ValidationError, match="Unknown room"):
         conf.item("Báo cáo", "08:00", "09:00", room=other.rooms[0])
@@ -215,7 +215,7 @@ def test_changing_a_sessions_day_in_the_form_takes_its_items(conf):
     assert services.local(conf.meeting, db.session.get(AgendaItem, item.id).starts_at).date() == date(2026, 12, 4)
 
 
-def test_copy_agenda_maps_days_rooms_and_people(conf, factory):
+def test_copy_agenda_maps_days_rooms_and_people(conf):
     from planner.meetings import services as meetings
 
     session = conf.session("Phiên toàn thể", "08:00", "11:30", room=conf.rooms[0], presiding=[conf.people[0]])

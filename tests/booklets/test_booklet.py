@@ -150,7 +150,7 @@ def test_classified_items_stay_out_of_a_booklet_for_a_reader_without_clearance(c
 
 
 @needs_poppler
-def test_a_classified_meeting_carries_its_mark_on_every_page(ctx, factory):
+def test_a_classified_meeting_carries_its_mark_on_every_page(ctx):
     conf = make_conference(classification="secret", title="Hội nghị Ban Thường vụ Tỉnh ủy")
     _everything(conf)
     pages = pdf_pages(_booklet(conf))

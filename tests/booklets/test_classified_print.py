@@ -15,7 +15,7 @@ def _info_title(pdf: bytes) -> str:
 
 
 @needs_poppler
-def test_a_classified_meetings_badges_and_place_cards_print_no_title(ctx, factory):
+def test_a_classified_meetings_badges_and_place_cards_print_no_title(ctx):
     conf = make_conference(classification="secret", title=TITLE)
     for name in ("badges", "place_cards"):
         pdf = getattr(services, f"{name}_pdf")(conf.meeting, conf.user)
@@ -26,7 +26,7 @@ def test_a_classified_meetings_badges_and_place_cards_print_no_title(ctx, factor
 
 
 @needs_poppler
-def test_an_open_meetings_badges_name_it(ctx, factory):
+def test_an_open_meetings_badges_name_it(ctx):
     conf = make_conference(title=TITLE)
     pdf = services.badges_pdf(conf.meeting, conf.user)
     assert "công tác cán bộ" in flat("\n".join(pdf_pages(pdf)))

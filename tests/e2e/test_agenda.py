@@ -43,7 +43,7 @@ def session_titles(page) -> list[str]:
     return page.locator(".agenda-children .agenda-title").all_inner_texts()
 
 
-def test_build_drag_publish_and_print_an_agenda(app, page, live_server, factory, screenshot, artifacts, browser):
+def test_build_drag_publish_and_print_an_agenda(app, page, live_server, screenshot, artifacts, browser):
     from playwright.sync_api import expect
 
     site = Site(app, org_name="Văn phòng Tỉnh ủy Quảng Nam")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_delegate_answers_contributes_and_notes_on_a_phone_and_staff_see_it(app, browser, page, live_server,
-                                                                            factory, artifacts, tmp_path):
+                                                                            artifacts, tmp_path):
     from playwright.sync_api import expect
 
     from planner.consultations import services as consultations

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 smtp = pytest.fixture(serve_smtp, name="smtp")
 
 
-def test_send_invitations_then_answer_from_the_link_on_a_phone(app, browser, page, live_server, factory, smtp,
+def test_send_invitations_then_answer_from_the_link_on_a_phone(app, browser, page, live_server, smtp,
                                                               screenshot, artifacts):
     from playwright.sync_api import expect
 

@@ -221,7 +221,7 @@ def test_a_crowded_week_prints_every_meeting_on_one_page(page, live_server, app,
     to_png(pdf, "meetings-week-print-crowded", artifacts)
 
 
-def test_co_chairs_are_saved_in_the_order_picked(page, live_server, app, factory, screenshot):
+def test_co_chairs_are_saved_in_the_order_picked(page, live_server, app, screenshot):
     """The meeting form's people picker: two chairs picked B then A (A is first in protocol order) are the
     meeting's presiding persons B, A after saving; the "earlier" button on a chip changes the order."""
     from playwright.sync_api import expect

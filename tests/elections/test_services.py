@@ -65,7 +65,7 @@ def test_a_floor_nomination_needs_more_than_30_percent(congress):
     assert accepted.agreeing == 10
 
 
-def test_a_delegate_of_another_meeting_or_twice_is_refused(congress, factory):
+def test_a_delegate_of_another_meeting_or_twice_is_refused(congress):
     from tests.elections.conftest import make_congress
 
     other = make_congress(delegates=1)
@@ -244,7 +244,7 @@ def test_the_credentials_report_counts_the_structure_from_the_directory(congress
         services.update_credentials(congress.meeting, {"disqualified": 31}, user=congress.user)
 
 
-def test_the_number_of_seats_is_linked_to_the_closed_vote_that_adopted_it(ctx, factory):
+def test_the_number_of_seats_is_linked_to_the_closed_vote_that_adopted_it(ctx):
     from planner.votes import services as votes
     from tests.votes.conftest import at
     from tests.votes.conftest import make_congress as make_voting_congress

@@ -12,7 +12,7 @@ from tests.elections.conftest import make_congress
 
 
 @pytest.fixture
-def staff(app, factory, committee):
+def staff(app, committee):
     with app.test_request_context():
         congress = make_congress(delegates=12)
         committee(congress.delegates[10], congress.delegates[11])

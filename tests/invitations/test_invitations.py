@@ -17,7 +17,7 @@ smtp = pytest.fixture(serve_smtp, name="smtp")
 
 
 @pytest.fixture
-def scene(app, factory):
+def scene(app):
     return make_scene(app)
 
 
@@ -183,7 +183,7 @@ def test_an_unreachable_server_stops_the_sending_and_says_why(app, scene, monkey
         assert invitations.running_batch(s.meeting) is None
 
 
-def test_chunks_show_progress_and_two_windows_never_send_the_same_batch(app, factory, smtp):
+def test_chunks_show_progress_and_two_windows_never_send_the_same_batch(app, smtp):
     from planner.core.errors import Conflict
     from planner.core.models import utcnow
     from planner.delegates import services as delegates
@@ -260,7 +260,7 @@ def test_with_mail_turned_off_the_page_offers_the_links_instead(app, client, sce
     assert response.status_code == 409
 
 
-def test_a_classified_meeting_is_mailed_without_its_title_or_place(app, factory, smtp):
+def test_a_classified_meeting_is_mailed_without_its_title_or_place(app, smtp):
     from planner.invitations import services as invitations
 
     scene = make_scene(app, classification="confidential", title="Hội nghị về công tác cán bộ",
@@ -277,7 +277,7 @@ def test_a_classified_meeting_is_mailed_without_its_title_or_place(app, factory,
     assert link_in(message).startswith("d_")
 
 
-def test_an_english_meeting_is_mailed_in_english(app, factory, smtp):
+def test_an_english_meeting_is_mailed_in_english(app, smtp):
     from planner.invitations import services as invitations
 
     scene = make_scene(app, language="en", title="Annual review conference")

@@ -17,7 +17,7 @@ smtp = pytest.fixture(serve_smtp, name="smtp")
 
 
 @pytest.fixture
-def scene(app, factory):
+def scene(app):
     return make_scene(app)
 
 

@@ -11,7 +11,7 @@ from tests.invitations.scene import make_scene
 
 
 @pytest.fixture
-def scene(app, factory):
+def scene(app):
     return make_scene(app)
 
 

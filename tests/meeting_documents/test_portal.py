@@ -19,7 +19,7 @@ from tests.speeches.conftest import make_hall
 
 
 @pytest.fixture
-def pack(app, factory):
+def pack(app):
     """A conference with a pack: an internal report (PDF) on the report item, slides for the whole meeting,
     a classified draft on the discussion, a note for Bình only, one not sent, one for staff; and the text of
     the report's speech. Links for An and Bình."""
@@ -119,7 +119,7 @@ def test_what_does_not_reach_the_delegate_answers_404_on_every_link_route(client
     assert client.get(f"{base}/read").status_code == 404
 
 
-def test_a_document_of_another_meeting_or_a_made_up_one_is_not_found(client, pack, app, factory):
+def test_a_document_of_another_meeting_or_a_made_up_one_is_not_found(client, pack, app):
     ids, links = pack
     with app.test_request_context():
         from planner.meeting_documents import services
@@ -197,7 +197,7 @@ def test_the_minutes_draft_lists_the_documents_used(app, pack):
         assert "Đề án nhân sự" not in section["text"]   # classified: not in the minutes of an unclassified meeting
 
 
-def test_the_home_page_warns_of_a_late_pack_across_a_weekend_and_a_holiday(app, factory):
+def test_the_home_page_warns_of_a_late_pack_across_a_weekend_and_a_holiday(app):
     from planner.meeting_documents import services
     from planner.reports import services as reports
     from planner.reports.services import ToDoKind

@@ -225,7 +225,7 @@ def test_an_unclassified_document_is_served_as_uploaded(hall):
     assert services.open_for_delegate(hall.people[0], slides.public_id)[0].media_type == files.PPTX
 
 
-def test_classified_unsent_and_foreign_documents_never_open_through_a_link(hall, factory):
+def test_classified_unsent_and_foreign_documents_never_open_through_a_link(hall):
     from tests.speeches.conftest import make_hall
 
     paper = _sent(hall, classification="confidential")

@@ -27,7 +27,7 @@ def _halves(body: str) -> tuple[str, str]:
     return morning, afternoon
 
 
-def test_the_week_has_the_columns_offices_print_and_fills_each_half(client, app, factory):
+def test_the_week_has_the_columns_offices_print_and_fills_each_half(client, app):
     site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
@@ -76,7 +76,7 @@ def test_which_halves_a_meeting_takes():
     assert calendar.halves(occurrence(day1, day1, None, None), day1) == (True, False)
 
 
-def test_the_month_is_a_grid_of_whole_weeks(client, app, factory):
+def test_the_month_is_a_grid_of_whole_weeks(client, app):
     site = make_site(app)
     with app.test_request_context():
         open_office(site).briefing()
@@ -96,7 +96,7 @@ def test_month_grid_helper():
     assert (month.previous, month.next) == (date(2027, 1, 1), date(2027, 3, 1))
 
 
-def test_print_view_has_the_official_header_and_the_week(client, app, factory):
+def test_print_view_has_the_official_header_and_the_week(client, app):
     site = make_site(app, name="Văn phòng Tỉnh ủy", parent_name="Tỉnh ủy Quảng Nam", city="Tam Kỳ")
     with app.test_request_context():
         open_office(site).briefing()
@@ -133,7 +133,7 @@ def _count(client, app, path: str) -> int:
     return counter.count
 
 
-def test_calendar_and_list_run_a_fixed_number_of_queries(client, app, factory):
+def test_calendar_and_list_run_a_fixed_number_of_queries(client, app):
     site = make_site(app)
     client.login(site.email)
     _meetings(app, site, 5)

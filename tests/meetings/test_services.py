@@ -52,7 +52,7 @@ def test_stale_edit_is_a_conflict_and_loses_nothing(office):
     assert audit_actions(meeting.id) == ["meeting.created", "meeting.updated"]
 
 
-def test_create_defaults_come_from_the_organization(ctx, factory):
+def test_create_defaults_come_from_the_organization(ctx):
     office = make_office(city="Huế", timezone="Asia/Bangkok")
     meeting = office.meeting(starts_on=date(2026, 12, 3))
     assert (meeting.city, meeting.timezone, meeting.ends_on) == ("Huế", "Asia/Bangkok", date(2026, 12, 3))

@@ -25,7 +25,7 @@ FORM = {"title": "Hội nghị tổng kết công tác năm 2026", "kind": "conf
         "description": "", "repeat": "", "interval": "1", "month_nth": "1", "month_weekday": "MO"}
 
 
-def test_create_a_meeting_through_the_form(client, app, factory):
+def test_create_a_meeting_through_the_form(client, app):
     site = make_site(app)
     client.login(site.email)
     page = client.get("/meetings/new")
@@ -41,7 +41,7 @@ def test_create_a_meeting_through_the_form(client, app, factory):
         assert response.headers["Location"].endswith(f"/meetings/{meeting.public_id}")
 
 
-def test_bad_input_keeps_what_was_typed_and_says_why(client, app, factory):
+def test_bad_input_keeps_what_was_typed_and_says_why(client, app):
     site = make_site(app)
     client.login(site.email)
     response = client.post_form("/meetings/new", {**FORM, "ends_on": "2026-12-01"})
@@ -54,7 +54,7 @@ def test_bad_input_keeps_what_was_typed_and_says_why(client, app, factory):
         assert db.session.scalar(db.select(Meeting)) is None
 
 
-def test_a_weekly_meeting_from_the_form_and_its_occurrences(client, app, factory):
+def test_a_weekly_meeting_from_the_form_and_its_occurrences(client, app):
     site = make_site(app)
     client.login(site.email)
     data = {**FORM, "title": "Giao ban tuần", "kind": "briefing", "starts_on": MONDAY.isoformat(), "ends_on": "",
@@ -89,7 +89,7 @@ def test_a_weekly_meeting_from_the_form_and_its_occurrences(client, app, factory
     assert client.get(f"/meetings/{public_id}/occurrences/2026-11-24/move").status_code == 404
 
 
-def test_a_stale_edit_is_refused_and_the_typed_text_is_still_there(client, app, factory):
+def test_a_stale_edit_is_refused_and_the_typed_text_is_still_there(client, app):
     site = make_site(app)
     with app.test_request_context():
         meeting = open_office(site).meeting(title="Hội nghị A")
@@ -109,7 +109,7 @@ def test_a_stale_edit_is_refused_and_the_typed_text_is_still_there(client, app, 
         assert db.session.scalar(db.select(Meeting.title)) == "Hội nghị B"
 
 
-def test_status_buttons_offer_only_allowed_moves(client, app, factory):
+def test_status_buttons_offer_only_allowed_moves(client, app):
     site = make_site(app)
     with app.test_request_context():
         public_id = open_office(site).meeting().public_id
@@ -131,7 +131,7 @@ def test_status_buttons_offer_only_allowed_moves(client, app, factory):
     assert client.get(f"/meetings/{public_id}/edit").status_code == 409
 
 
-def test_rooms_page(client, app, factory):
+def test_rooms_page(client, app):
     site = make_site(app)
     with app.test_request_context():
         public_id = open_office(site).meeting().public_id
@@ -180,7 +180,7 @@ def _org(site):
     return _OrgRef(site.org_id, "", "")
 
 
-def test_other_organization_and_classified_meetings_are_404_in_pages(client, app, factory):
+def test_other_organization_and_classified_meetings_are_404_in_pages(client, app):
     here = make_site(app, role="viewer", clearance="internal")
     there = make_site(app)
     with app.test_request_context():
@@ -202,7 +202,7 @@ def test_other_organization_and_classified_meetings_are_404_in_pages(client, app
         assert "Hội nghị mật" not in text and "cơ quan khác" not in text, path
 
 
-def test_list_filters(client, app, factory):
+def test_list_filters(client, app):
     site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
@@ -226,7 +226,7 @@ def test_list_filters(client, app, factory):
     assert client.get("/meetings?status=postponed").status_code == 422
 
 
-def test_delete_only_drafts(client, app, factory):
+def test_delete_only_drafts(client, app):
     site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
@@ -284,7 +284,7 @@ def test_co_chairs_keep_the_order_posted(client, app, factory):
     assert options.index(f'value="{b}"') < options.index(f'value="{a}"')
 
 
-def test_viewing_a_classified_meeting_is_audited(client, app, factory):
+def test_viewing_a_classified_meeting_is_audited(client, app):
     site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
@@ -300,7 +300,7 @@ def test_viewing_a_classified_meeting_is_audited(client, app, factory):
         assert list(viewed) == [secret]
 
 
-def test_the_edit_and_rooms_pages_of_a_classified_meeting_are_audited(client, app, factory):
+def test_the_edit_and_rooms_pages_of_a_classified_meeting_are_audited(client, app):
     site = make_site(app)
     with app.test_request_context():
         office = open_office(site)
@@ -318,7 +318,7 @@ def test_the_edit_and_rooms_pages_of_a_classified_meeting_are_audited(client, ap
         assert [tuple(row) for row in viewed] == [(secret, page) for page in pages]
 
 
-def test_chairs_from_the_directory_and_a_staff_secretary_when_creating(client, app, factory):
+def test_chairs_from_the_directory_and_a_staff_secretary_when_creating(client, app):
     """Chủ trì chosen from the people directory when the meeting is made (not only among its participants):
     they are put on its list, co-chairs in the order chosen; the secretary may be a user of the office who is
     not a delegate (put on the list as staff)."""

@@ -17,7 +17,7 @@ NOTE = "Ghi chú riêng ZQXPRIVATENOTE"
 
 
 @pytest.fixture
-def scene(app, factory):
+def scene(app):
     return make_scene(app)
 
 

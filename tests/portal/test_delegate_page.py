@@ -14,7 +14,7 @@ from tests.invitations.scene import make_scene
 
 
 @pytest.fixture
-def scene(app, factory):
+def scene(app):
     return make_scene(app)
 
 
@@ -158,7 +158,7 @@ def test_the_calendar_feed_link_is_shown_once_with_its_qr_code(client, scene):
     assert "webcal://" not in client.get(f"/d/{secret}").get_data(as_text=True)
 
 
-def test_a_classified_meeting_shows_neither_title_place_nor_programme(app, client, factory):
+def test_a_classified_meeting_shows_neither_title_place_nor_programme(app, client):
     scene = make_scene(app, classification="confidential", title="Hội nghị về công tác cán bộ",
                        venue="Phòng họp số 1")
     html = client.get(f"/d/{scene.link('An')}").get_data(as_text=True)
@@ -168,13 +168,13 @@ def test_a_classified_meeting_shows_neither_title_place_nor_programme(app, clien
     assert 'name="rsvp"' in html
 
 
-def test_the_page_follows_the_meeting_language(app, client, factory):
+def test_the_page_follows_the_meeting_language(app, client):
     scene = make_scene(app, language="en", title="Annual review conference")
     html = client.get(f"/d/{scene.link('An')}").get_data(as_text=True)
     assert "Will you attend?" in html and "I will attend" in html
 
 
-def test_a_recurring_meetings_page_counts_its_occurrences_as_its_days(client, app, factory):
+def test_a_recurring_meetings_page_counts_its_occurrences_as_its_days(client, app):
     """The delegate's page takes the meeting's days from the one recurrence-aware answer: a weekly briefing
     meets next week too, not only on the dates of its first occurrence."""
     from datetime import datetime, time, timedelta

@@ -15,7 +15,7 @@ from tests.invitations.scene import make_scene
 
 
 @pytest.fixture
-def today_scene(app, factory):
+def today_scene(app):
     today = Delegates.today()
     return make_scene(app, with_agenda=False, starts_on=today, ends_on=today + timedelta(days=1))
 
@@ -139,7 +139,7 @@ def test_counts_are_present_over_expected_by_category(client, today_scene):
     assert {c["label"] for c in counts["categories"]} == {"Khách mời", "Đại biểu"}
 
 
-def test_a_wrong_code_or_a_day_without_the_meeting_is_refused(app, client, factory, today_scene):
+def test_a_wrong_code_or_a_day_without_the_meeting_is_refused(app, client, today_scene):
     client.login(today_scene.email)
     url = f"/meetings/{today_scene.meeting_id}/door/check-in"
     wrong = _json(client, url, {"code": "ZZZZ2222"})

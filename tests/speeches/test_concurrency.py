@@ -98,7 +98,7 @@ def test_simultaneous_starts_leave_one_speaker_and_a_whole_revision_count(app, f
 
 
 @pytest.mark.postgres
-def test_the_control_row_is_locked_with_select_for_update(app, factory, ctx):
+def test_the_control_row_is_locked_with_select_for_update(app, ctx):
     from tests.speeches.conftest import make_hall as build
 
     hall = build()
@@ -116,7 +116,7 @@ def test_the_control_row_is_locked_with_select_for_update(app, factory, ctx):
     assert any("speech_controls" in s and "FOR UPDATE" in s for s in statements), statements
 
 
-def test_the_control_page_runs_a_fixed_number_of_queries(app, factory):
+def test_the_control_page_runs_a_fixed_number_of_queries(app):
     from planner.speeches.models import SpeechText
     from tests.conftest import PASSWORD
     from tests.speeches.conftest import pdf_bytes

@@ -70,7 +70,7 @@ def test_the_live_state_gives_an_uncleared_reader_nothing_of_a_classified_speech
     assert full.headers["ETag"] != state.headers["ETag"]
 
 
-def test_the_hall_of_a_classified_meeting_shows_the_mark_and_its_opening_is_audited(app, factory):
+def test_the_hall_of_a_classified_meeting_shows_the_mark_and_its_opening_is_audited(app):
     with app.test_request_context():
         hall = make_hall(clearance="secret", classification="confidential",
                          title="Hội nghị Ban Thường vụ về công tác cán bộ")
@@ -99,7 +99,7 @@ def test_the_hall_of_a_classified_meeting_shows_the_mark_and_its_opening_is_audi
     assert len(opened) == 1 and opened[0].summary == "Máy chiếu" and opened[0].actor_label == "anonymous"
 
 
-def test_the_hall_of_an_unclassified_meeting_is_unchanged_and_not_audited(app, factory):
+def test_the_hall_of_an_unclassified_meeting_is_unchanged_and_not_audited(app):
     with app.test_request_context():
         hall = make_hall()
         hall.speech(person=0, title="Phát triển kinh tế biển")

@@ -30,7 +30,7 @@ def test_speakers_join_the_end_of_the_list_and_can_be_placed(hall):
     assert hall.speech(hall.report, person=3).kind.value == "report"
 
 
-def test_a_speech_needs_a_participant_of_the_same_meeting_and_sane_values(hall, factory):
+def test_a_speech_needs_a_participant_of_the_same_meeting_and_sane_values(hall):
     from tests.speeches.conftest import make_hall
 
     other = make_hall()

@@ -140,7 +140,7 @@ def test_classified_texts_follow_the_clearance_and_their_downloads_are_audited(h
     assert services.delegate_texts(hall.people[1]) == []
 
 
-def test_a_delegate_reaches_only_texts_of_their_own_meeting(hall, factory):
+def test_a_delegate_reaches_only_texts_of_their_own_meeting(hall):
     from tests.speeches.conftest import make_hall
 
     other = make_hall()

@@ -17,7 +17,7 @@ from tests.speeches.conftest import EXECUTABLE, docx_bytes, make_hall, pdf_bytes
 
 
 @pytest.fixture
-def site(app, factory):
+def site(app):
     """A hall built in its own request context (ids kept), and a client signed in as its organizer."""
     with app.test_request_context():
         hall = make_hall()

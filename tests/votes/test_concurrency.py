@@ -39,7 +39,7 @@ def at_once(app, actions) -> list[str]:
     return results
 
 
-def test_two_clerks_saving_the_same_vote_at_once(app, factory):
+def test_two_clerks_saving_the_same_vote_at_once(app):
     with app.test_request_context():
         congress = make_congress(day=today())
         vote = congress.vote()
@@ -61,7 +61,7 @@ def test_two_clerks_saving_the_same_vote_at_once(app, factory):
         assert (saved.yes, saved.no) in ((7, 1), (2, 6)) and saved.version == version + 1
 
 
-def test_two_taps_of_one_ballot_count_once(app, factory):
+def test_two_taps_of_one_ballot_count_once(app):
     from planner.delegates.models import Participant
 
     with app.test_request_context():

@@ -14,7 +14,7 @@ from tests.votes.conftest import make_congress, today
 
 
 @pytest.fixture
-def hall(app, factory):
+def hall(app):
     from planner.invitations import services as invitations
     from planner.speeches import services as speeches
 

@@ -44,7 +44,7 @@ def test_opening_freezes_the_delegates_present_at_that_moment(congress):
         services.open_vote(vote, user=congress.user)
 
 
-def test_nobody_present_refuses_to_open(ctx, factory):
+def test_nobody_present_refuses_to_open(ctx):
     congress = make_congress(present=0)
     vote = congress.vote()
     with pytest.raises(Conflict) as exc:
@@ -86,7 +86,7 @@ def test_counts_above_the_base_or_those_present_are_refused_and_nothing_is_saved
             services.set_counts(vote, bad, user=congress.user)
 
 
-def test_closing_needs_the_counts_and_two_thirds_is_at_least_two_thirds(ctx, factory):
+def test_closing_needs_the_counts_and_two_thirds_is_at_least_two_thirds(ctx):
     congress = make_congress(delegates=12, present=9)
     vote = congress.opened(majority="two_thirds")
     with pytest.raises(ValidationError):
@@ -228,7 +228,7 @@ def test_a_secret_electronic_vote_keeps_no_link_between_a_delegate_and_a_choice(
     assert services.own_choice(vote, congress.delegates[1], link(1)) is None
 
 
-def test_votes_are_found_only_within_the_organization_and_clearance(congress, factory):
+def test_votes_are_found_only_within_the_organization_and_clearance(congress):
     from tests.votes.conftest import make_congress as other_congress
 
     vote = congress.vote()
