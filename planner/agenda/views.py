@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from planner.accounts.access import current_organization, require
@@ -27,12 +30,13 @@ from planner.agenda.forms import (
     classification_choices,
 )
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem, AgendaItemKind
-from planner.core import public_urls
+from planner.core import exports, public_urls
 from planner.core.errors import Conflict, PlannerError
 from planner.core.inputs import parse_day
+from planner.core.lru import LRU
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, clearance_of
 from planner.core.qr import qr_svg
-from planner.core.web import form_error
+from planner.core.web import form_error, visitor_page_etag
 from planner.core.web import signed_in_user as _user
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -599,23 +603,55 @@ def programme(meeting_id: str):
                    releases=services.releases(meeting), public=False, **_programme_helpers(meeting))
 
 
+# The public page's content (_programme_page.html) by everything it shows: rendered once per release, meeting
+# and office version, language and address, in each worker (a pure result: workers need not agree).
+PUBLIC_PAGES = LRU(256)
+
+
+@lru_cache(maxsize=1)
+def _public_templates_digest() -> str:
+    """What the page's templates are in this deployment: a new version of them is a new page."""
+    env = current_app.jinja_env
+    names = ("base.html", "agenda/_public.html", "agenda/public_programme.html", "agenda/_programme_page.html",
+             "agenda/_programme_table.html")
+    sources = [env.loader.get_source(env, name)[0] for name in names] if env.loader else []
+    return hashlib.sha256("\x1f".join(sources).encode()).hexdigest()
+
+
 @bp.get("/p/<code>")
 def public_programme(code: str):
     """The public programme of a published, unclassified meeting: the latest published version, and
-    only its unclassified items. No sign-in."""
+    only its unclassified items. No sign-in. Its content is kept per release (PUBLIC_PAGES) and the page has
+    a strong ETag: a browser that has it is answered 304 until a new release (or a change of the meeting,
+    the office, the language or the site) makes a new page."""
     meeting = services.public_meeting(code)
     if meeting is None:
         abort(404)
     g.timezone = services.zone(meeting)
-    shown_release = services.latest_release(meeting)
-    days = []
-    if shown_release is not None:
-        days = programme_rules.build(shown_release.snapshot, g.timezone, levels=[Classification.none.value],
-                                     days=services.programme_days(meeting))
-    return render_template("agenda/programme.html", meeting=meeting, days=days, shown_release=shown_release,
-                           releases=[], public=True, editable=False, day_label=_day_label,
-                           issuer=services.issuing_office(meeting), public_links=_public_links(meeting, shown_release),
-                           **_programme_helpers(meeting))
+    shown_release = services.latest_release_head(meeting)
+    org = meeting.organization
+    shows = (shown_release.public_id if shown_release is not None else "", meeting.public_id, meeting.version,
+             org.public_id, org.version, _language(), request.url_root, url_for("static", filename="css/app.css"),
+             _public_templates_digest())
+    content = PUBLIC_PAGES.get(shows)
+    if content is None:
+        days = []
+        if shown_release is not None:
+            days = programme_rules.build(shown_release.snapshot, g.timezone, levels=[Classification.none.value],
+                                         days=services.programme_days(meeting))
+        content = Markup(render_template(  # noqa: S704 - a template's output, escaped by Jinja
+            "agenda/_programme_page.html", meeting=meeting, days=days, shown_release=shown_release, public=True,
+            day_label=_day_label, issuer=services.issuing_office(meeting),
+            public_links=_public_links(meeting, shown_release), **_programme_helpers(meeting)))
+        PUBLIC_PAGES.put(shows, content)
+
+    def page() -> str:
+        return render_template("agenda/public_programme.html", meeting=meeting, content=content)
+
+    etag = visitor_page_etag("programme", *shows)
+    if etag is None:
+        return page()
+    return exports.conditional(etag, page, media_type="text/html", cache_control="private, no-cache")
 
 
 def _public_links(meeting: Meeting, release: Any) -> dict[str, Any]:

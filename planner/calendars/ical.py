@@ -20,8 +20,6 @@ every event: so each agenda release keeps its events' bytes, written once when t
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -30,6 +28,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Component, Event, Timezone, vCalAddress, vDuration, vRecur, vText
+
+from planner.core.lru import LRU
 
 PRODID = "-//Planner//Meetings and conferences//VI"
 # VTIMEZONE rules are written for this span; enough for every meeting a feed will hold.
@@ -190,34 +190,8 @@ def _zone_bytes(tzid: str) -> bytes:
     return _serialize(timezone_component(tzid))
 
 
-class _EventCache:
-    """Bytes of rendered events by their data, the least recently used dropped first; thread-safe."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], value: bytes) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-EVENT_CACHE = _EventCache(50_000)
+# Bytes of rendered events by their data.
+EVENT_CACHE = LRU(50_000)
 
 
 def _freeze(value: Any) -> Any:

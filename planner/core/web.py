@@ -3,21 +3,25 @@ what every page's view uses: the signed-in user, a service's refusal shown on it
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, flash, g, jsonify, render_template, request, session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from planner.core.errors import PlannerError
+from planner.core.exports import strong_etag
 from planner.core.inputs import check_request
 
 log = logging.getLogger(__name__)
@@ -57,6 +61,22 @@ def request_user() -> Any:
     if user is not None:
         return user
     return current_user._get_current_object() if current_user and current_user.is_authenticated else None
+
+
+def visitor_page_etag(*parts: object) -> str | None:
+    """A strong ETag for a page read without an account, from ``parts`` (what its content depends on), or None
+    where the frame is one person's: a signed-in user's (their name, organizations, menu) or one showing a
+    message. The frame also holds the request's address (the language switch returns to it), the language and
+    the session's CSRF token (the language switch posts it): the ETag names them, and the half of the token's
+    lifetime it was signed in, so that a copy the browser keeps never holds an expired token."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return None
+    generate_csrf()   # the session's token exists from here on, as the page will print it
+    raw = str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), ""))
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT") or 0
+    period = int(time.time() // (limit / 2)) if limit else 0
+    return strong_etag(*parts, request.full_path, str(get_locale() or ""),
+                       hashlib.sha256(raw.encode()).hexdigest(), period)
 
 
 def form_error(form: Any, exc: PlannerError, names: Mapping[str, str] | None = None) -> None:

@@ -335,6 +335,56 @@ def test_public_programme_names_the_office_and_offers_the_calendar_and_the_pdf(c
     assert "Chưa công bố" not in text and "Nội dung mật" not in text  # the published version, public items only
 
 
+def test_public_programme_answers_304_until_a_new_release_or_a_change_of_the_page(client, site, app):
+    from planner.agenda import views
+
+    with site.open() as conf:
+        conf.item("Báo cáo chính trị", "08:30", "09:30")
+        services.publish(conf.meeting, user=conf.user)
+    make_public(site)
+    first = client.get("/p/hn2026")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('"') and "no-cache" in first.headers["Cache-Control"]
+    assert "private" in first.headers["Cache-Control"]      # the frame holds the visitor's CSRF token
+    again = client.get("/p/hn2026", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["ETag"] == etag and not again.data
+    # The content is kept per release: served again without building the programme.
+    built = []
+    real = views.programme_rules.build
+    views.programme_rules.build = lambda *a, **k: built.append(1) or real(*a, **k)
+    try:
+        assert client.get("/p/hn2026").get_data(as_text=True) == first.get_data(as_text=True)
+        assert built == []
+        with site.open() as conf:
+            conf.item("Bế mạc", "16:00", "16:30")
+            services.publish(conf.meeting, user=conf.user)
+        changed = client.get("/p/hn2026", headers={"If-None-Match": etag})
+        assert changed.status_code == 200 and changed.headers["ETag"] != etag and "Bế mạc" in changed.get_data(
+            as_text=True) and built == [1]
+    finally:
+        views.programme_rules.build = real
+    etag = changed.headers["ETag"]
+    make_public(site, venue="Hội trường mới")        # a change of the meeting is a new page
+    moved = client.get("/p/hn2026", headers={"If-None-Match": etag})
+    assert moved.status_code == 200 and "Hội trường mới" in moved.get_data(as_text=True)
+    client.post_form("/language", {"language": "en"})   # another language is another page
+    english_page = client.get("/p/hn2026", headers={"If-None-Match": moved.headers["ETag"]})
+    assert english_page.status_code == 200 and '<html lang="en">' in english_page.get_data(as_text=True)
+    # Each visitor's copy holds their own session's CSRF token: another session, another ETag.
+    other = app.test_client().get("/p/hn2026")
+    assert other.status_code == 200 and other.headers["ETag"] != english_page.headers["ETag"]
+
+
+def test_public_programme_has_no_etag_for_a_signed_in_user(client, site):
+    with site.open() as conf:
+        conf.item("Báo cáo chính trị", "08:30", "09:30")
+        services.publish(conf.meeting, user=conf.user)
+    make_public(site)
+    client.login(site.email)
+    response = client.get("/p/hn2026")
+    assert response.status_code == 200 and "ETag" not in response.headers   # their frame is theirs
+
+
 def test_the_print_view_shows_the_published_version_once_there_is_one(client, site):
     with site.open() as conf:
         conf.item("Báo cáo chính trị", "08:30", "09:30")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from planner.accounts.models import User
 from planner.agenda import releases as release_rules
@@ -50,9 +51,21 @@ def releases(meeting: Meeting) -> list[AgendaRelease]:
                                    .order_by(AgendaRelease.number.desc())))
 
 
-def latest_release(meeting: Meeting) -> AgendaRelease | None:
-    return db.session.scalar(select(AgendaRelease).where(AgendaRelease.meeting_id == meeting.id)
+def _latest(meeting: Meeting, *deferred: Any) -> AgendaRelease | None:
+    """The latest release, the columns ``deferred`` left to load when first read."""
+    return db.session.scalar(select(AgendaRelease).options(*(defer(column) for column in deferred))
+                             .where(AgendaRelease.meeting_id == meeting.id)
                              .order_by(AgendaRelease.number.desc()).limit(1))
+
+
+def latest_release(meeting: Meeting) -> AgendaRelease | None:
+    return _latest(meeting)
+
+
+def latest_release_head(meeting: Meeting) -> AgendaRelease | None:
+    """The latest release without its snapshot and changelog, which load when first read: enough to name
+    what a page shows (its public id, number and time)."""
+    return _latest(meeting, AgendaRelease.snapshot, AgendaRelease.changes)
 
 
 def get_release(meeting: Meeting, number: int) -> AgendaRelease:
@@ -68,7 +81,7 @@ def pending_changes(meeting: Meeting, items: Sequence[AgendaItem] | None = None
     """The latest release and what changed since (all items, unfiltered: callers filter by clearance).
 
     ``items`` may be the whole agenda already loaded (``list_items(..., everything=True)``)."""
-    latest = latest_release(meeting)
+    latest = _latest(meeting, AgendaRelease.changes)   # its changelog (a whole agenda's, at first) is not needed
     current = snapshot(items if items is not None else list_items(meeting, None, everything=True))
     return latest, release_rules.diff(latest.snapshot if latest else {}, current)
 
