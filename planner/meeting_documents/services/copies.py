@@ -19,16 +19,8 @@ from planner.documents.stamp import Mark, stamp
 from planner.extensions import db
 from planner.meeting_documents import files
 from planner.meeting_documents.models import MeetingDocument, MeetingDocumentCopy, MeetingDocumentFile
-from planner.meeting_documents.services import (
-    MARKED_SUBFOLDER,
-    Reach,
-    _bytes,
-    _options,
-    level,
-    marked,
-    reach,
-    version_of,
-)
+from planner.meeting_documents.services.access import MARKED_SUBFOLDER, Reach, level, marked, reach
+from planner.meeting_documents.services.reading import _bytes, _options, version_of
 
 # The delegates' copies -------------------------------------------------------------------------------------
 

@@ -30,8 +30,9 @@ from planner.documents.model import (
 )
 from planner.extensions import db
 from planner.meeting_documents.models import Audience, MeetingDocument
-from planner.meeting_documents.services import _bytes, in_audience, level, list_documents
+from planner.meeting_documents.services.access import in_audience, level
 from planner.meeting_documents.services.copies import number_copies
+from planner.meeting_documents.services.reading import _bytes, list_documents
 from planner.meetings.models import Meeting
 from planner.minutes import documents as minute_documents
 from planner.minutes import services as minutes_services
