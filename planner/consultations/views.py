@@ -8,7 +8,7 @@ from datetime import datetime, time
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -30,10 +30,10 @@ from planner.consultations.models import (
     ConsultationStatus,
 )
 from planner.core import exports, public_urls
-from planner.core.errors import NotFound, PlannerError
+from planner.core.errors import NotFound
 from planner.core.exports import stored_file
 from planner.core.permissions import CLASSIFICATION_LABELS, CLASSIFICATION_MARKS, Permission
-from planner.core.web import form_error
+from planner.core.posts import press, submit
 from planner.core.web import signed_in_user as _user
 
 bp = Blueprint("consultations", __name__)
@@ -98,15 +98,16 @@ FIELD_NAMES = {"deadline": "deadline_day"}
 def new():
     org = current_organization()
     form = ConsultationForm()
-    if form.validate_on_submit():
-        try:
-            consultation = services.create_consultation(org, _form_data(form), user=_user())
-        except PlannerError as exc:
-            form_error(form, exc, FIELD_NAMES)
-        else:
-            flash(_("The consultation is prepared: add its documents and members, then send it."), "success")
-            return redirect(_detail_url(consultation))
-    return render_template("consultations/form.html", form=form, consultation=None), 422 if form.errors else 200
+    if request.method == "GET":
+        return _form_page(form, None)
+    return submit(form, lambda: services.create_consultation(org, _form_data(form), user=_user()),
+                  again=lambda status: _form_page(form, None, status), names=FIELD_NAMES,
+                  done=_("The consultation is prepared: add its documents and members, then send it."),
+                  then=_detail_url)
+
+
+def _form_page(form: ConsultationForm, consultation: Consultation | None, status: int = 200):
+    return render_template("consultations/form.html", form=form, consultation=consultation), status
 
 
 @bp.route("/consultations/<consultation_id>/edit", methods=["GET", "POST"])
@@ -119,17 +120,12 @@ def edit(consultation_id: str):
                                 deadline_time=deadline.time() if deadline else None,
                                 classification=consultation.classification.value)
         form.version.data = str(consultation.version)
-        return render_template("consultations/form.html", form=form, consultation=consultation)
+        return _form_page(form, consultation)
     form = ConsultationForm()
-    if form.validate_on_submit():
-        try:
-            services.update_consultation(consultation, _form_data(form), user=_user(), version=form.version.data)
-        except PlannerError as exc:
-            form_error(form, exc, FIELD_NAMES)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(_detail_url(consultation))
-    return render_template("consultations/form.html", form=form, consultation=consultation), 422
+    return submit(form, lambda: services.update_consultation(consultation, _form_data(form), user=_user(),
+                                                             version=form.version.data),
+                  again=lambda status: _form_page(form, consultation, status), names=FIELD_NAMES,
+                  done=_("Saved."), then=_detail_url(consultation))
 
 
 def _render_detail(consultation: Consultation, *, people_form: PeopleForm | None = None,
@@ -161,8 +157,9 @@ def detail(consultation_id: str):
     return _render_detail(_consultation(consultation_id))
 
 
-def _confirmed() -> ConfirmForm:
-    form = ConfirmForm()
+def _confirmed(form: Any = None) -> Any:
+    """The form sent with a button of the page, checked (a forged or expired one is a bad request)."""
+    form = form if form is not None else ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     return form
@@ -170,82 +167,62 @@ def _confirmed() -> ConfirmForm:
 
 def _act(consultation: Consultation, change: Callable[[], Any], done: str, anchor: str | None = None) -> Response:
     """Run a button's change; a refusal is shown on the consultation's page (nothing was changed)."""
-    try:
-        change()
-    except NotFound:
-        raise
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return redirect(_detail_url(consultation, anchor))
-    flash(done, "success")
-    return redirect(_detail_url(consultation, anchor))
+    return press(None, change, done=done, then=_detail_url(consultation, anchor))
+
+
+def _added(count: int) -> str:
+    return _("%(num)d members added.", num=count)
 
 
 @bp.post("/consultations/<consultation_id>/members")
 @require(Permission.organize)
 def add_people(consultation_id: str):
     consultation = _consultation(consultation_id)
-    form = PeopleForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        added = services.add_people(consultation, form.person_ids.data or [], user=_user())
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return _render_detail(consultation, people_form=form, status=exc.status)
-    flash(_("%(num)d members added.", num=added), "success")
-    return redirect(_detail_url(consultation, "members"))
+    form = _confirmed(PeopleForm())
+    return press(None, lambda: services.add_people(consultation, form.person_ids.data or [], user=_user()),
+                 done=_added, then=_detail_url(consultation, "members"),
+                 again=lambda status: _render_detail(consultation, people_form=form, status=status))
 
 
 @bp.post("/consultations/<consultation_id>/members/meeting")
 @require(Permission.organize)
 def add_meeting(consultation_id: str):
     consultation = _consultation(consultation_id)
-    form = MeetingMembersForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        added = services.add_meeting_delegates(consultation, form.meeting_id.data or "", user=_user())
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return _render_detail(consultation, status=exc.status)
-    flash(_("%(num)d members added.", num=added), "success")
-    return redirect(_detail_url(consultation, "members"))
+    form = _confirmed(MeetingMembersForm())
+    return press(None, lambda: services.add_meeting_delegates(consultation, form.meeting_id.data or "", user=_user()),
+                 done=_added, then=_detail_url(consultation, "members"),
+                 again=lambda status: _render_detail(consultation, status=status))
 
 
-def _member(consultation: Consultation, member_id: str) -> ConsultationMember:
-    return services.get_member(consultation, member_id)
+def _on_member(consultation_id: str, member_id: str, change: Callable[..., Any],
+               done: Callable[[ConsultationMember], str], anchor: str | None = None) -> Response:
+    """A button on a member's row: ``change(consultation, member, user=)``; the page goes back to the row."""
+    consultation = _consultation(consultation_id)
+    _confirmed()
+    member = services.get_member(consultation, member_id)
+    return _act(consultation, lambda: change(consultation, member, user=_user()), done(member),
+                anchor or f"m-{member.public_id}")
 
 
 @bp.post("/consultations/<consultation_id>/members/<member_id>/delete")
 @require(Permission.organize)
 def remove_member(consultation_id: str, member_id: str):
-    consultation = _consultation(consultation_id)
-    _confirmed()
-    member = _member(consultation, member_id)
-    return _act(consultation, lambda: services.remove_member(consultation, member, user=_user()),
-                _("%(name)s is no longer asked.", name=member.full_name), "members")
+    return _on_member(consultation_id, member_id, services.remove_member,
+                      lambda member: _("%(name)s is no longer asked.", name=member.full_name), "members")
 
 
 @bp.post("/consultations/<consultation_id>/members/<member_id>/link")
 @require(Permission.organize)
 def rotate_link(consultation_id: str, member_id: str):
-    consultation = _consultation(consultation_id)
-    _confirmed()
-    member = _member(consultation, member_id)
-    return _act(consultation, lambda: services.rotate_link(consultation, member, user=_user()),
-                _("%(name)s has a new personal link; the earlier one no longer works.", name=member.full_name),
-                f"m-{member.public_id}")
+    return _on_member(consultation_id, member_id, services.rotate_link, lambda member: _(
+        "%(name)s has a new personal link; the earlier one no longer works.", name=member.full_name))
 
 
 @bp.post("/consultations/<consultation_id>/members/<member_id>/revoke")
 @require(Permission.organize)
 def revoke_link(consultation_id: str, member_id: str):
-    consultation = _consultation(consultation_id)
-    _confirmed()
-    member = _member(consultation, member_id)
-    return _act(consultation, lambda: services.revoke_link(consultation, member, user=_user()),
-                _("The personal link of %(name)s no longer works.", name=member.full_name), f"m-{member.public_id}")
+    return _on_member(consultation_id, member_id, services.revoke_link,
+                      lambda member: _("The personal link of %(name)s no longer works.", name=member.full_name))
 
 
 @bp.post("/consultations/<consultation_id>/documents")
@@ -253,17 +230,11 @@ def revoke_link(consultation_id: str, member_id: str):
 def add_document(consultation_id: str):
     consultation = _consultation(consultation_id)
     form = DocumentForm()
-    if not form.validate_on_submit():
-        return _render_detail(consultation, document_form=form, status=422)
-    upload = form.file.data
-    try:
-        services.add_document(consultation, upload.read(), upload.filename or "", title=form.title.data or "",
-                              user=_user())
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _render_detail(consultation, document_form=form, status=exc.status)
-    flash(_("The document is attached."), "success")
-    return redirect(_detail_url(consultation, "documents"))
+    return submit(form, lambda: services.add_document(consultation, form.file.data.read(),
+                                                      form.file.data.filename or "", title=form.title.data or "",
+                                                      user=_user()),
+                  again=lambda status: _render_detail(consultation, document_form=form, status=status),
+                  done=_("The document is attached."), then=_detail_url(consultation, "documents"))
 
 
 @bp.get("/consultations/<consultation_id>/documents/<document_id>")
@@ -288,20 +259,23 @@ def remove_document(consultation_id: str, document_id: str):
 @bp.post("/consultations/<consultation_id>/send")
 @require(Permission.organize)
 def send(consultation_id: str):
-    consultation = _consultation(consultation_id)
-    form = _confirmed()
-    return _act(consultation, lambda: services.send(consultation, user=_user(), version=form.version.data),
-                _("The consultation is open: each member answers through their personal link until the deadline."),
-                "members")
+    return _on_version(consultation_id, services.send, "members", _(
+        "The consultation is open: each member answers through their personal link until the deadline."))
 
 
 @bp.post("/consultations/<consultation_id>/close")
 @require(Permission.organize)
 def close(consultation_id: str):
+    return _on_version(consultation_id, services.close, "result",
+                       _("The consultation is closed; its result is kept as it is now."))
+
+
+def _on_version(consultation_id: str, change: Callable[..., Any], anchor: str, done: str) -> Response:
+    """A button that moves the consultation on: ``change(consultation, user=, version=)`` with the version the
+    page showed (a change made meanwhile refuses it)."""
     consultation = _consultation(consultation_id)
     form = _confirmed()
-    return _act(consultation, lambda: services.close(consultation, user=_user(), version=form.version.data),
-                _("The consultation is closed; its result is kept as it is now."), "result")
+    return _act(consultation, lambda: change(consultation, user=_user(), version=form.version.data), done, anchor)
 
 
 @bp.post("/consultations/<consultation_id>/delete")
@@ -309,13 +283,9 @@ def close(consultation_id: str):
 def delete(consultation_id: str):
     consultation = _consultation(consultation_id)
     form = _confirmed()
-    try:
-        services.delete_consultation(consultation, user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return redirect(_detail_url(consultation))
-    flash(_("The draft consultation is deleted."), "success")
-    return redirect(url_for("consultations.index"))
+    return press(None, lambda: services.delete_consultation(consultation, user=_user(), version=form.version.data),
+                 done=_("The draft consultation is deleted."), then=url_for("consultations.index"),
+                 back=_detail_url(consultation))
 
 
 @bp.get("/consultations/<consultation_id>/exports/<name>")
@@ -369,15 +339,10 @@ def member(token: str, member: ConsultationMember):
 @member_view
 def member_answer(token: str, member: ConsultationMember):
     form = AnswerForm()
-    if not form.validate_on_submit():
-        return _render_member(token, member, form, 422)
-    try:
-        services.answer(member, form.answer.data, form.opinion.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _render_member(token, member, form, exc.status)
-    flash(_("Thank you: your answer is recorded. You may change it until the deadline."), "success")
-    return redirect(url_for("consultations.member", token=token) + "#answer")
+    return submit(form, lambda: services.answer(member, form.answer.data, form.opinion.data),
+                  again=lambda status: _render_member(token, member, form, status),
+                  done=_("Thank you: your answer is recorded. You may change it until the deadline."),
+                  then=url_for("consultations.member", token=token) + "#answer")
 
 
 @bp.get("/c/<token>/documents/<document_id>")

@@ -3,6 +3,7 @@ election with its list and rounds, one round with its issue log, tally, result a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from planner.accounts.access import can, require
 from planner.core.errors import PlannerError
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
+from planner.core.posts import press, submit
 from planner.core.web import form_error
 from planner.core.web import signed_in_user as _user
 from planner.elections import rules, services
@@ -62,10 +64,6 @@ def _data(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
             if name in request.form and getattr(form, name).data is not None}
 
 
-def _refused(exc: PlannerError) -> None:
-    flash(exc.message, "error")
-
-
 # The elections of a meeting ---------------------------------------------------------------------------------
 
 @bp.get("/meetings/<meeting_id>/elections")
@@ -104,15 +102,9 @@ def _index(meeting: Meeting, form: ElectionForm, credentials_form: CredentialsFo
 def create(meeting_id: str):
     meeting = meeting_page(meeting_id)
     form = _election_form(meeting)
-    if not form.validate_on_submit():
-        return _index(meeting, form, _credentials_form(meeting), 422)
-    try:
-        election = services.create_election(meeting, _data(form, ELECTION_FIELDS), user=_user())
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _index(meeting, form, _credentials_form(meeting), exc.status)
-    flash(_("The election is created: now make its list."), "success")
-    return redirect(_election_url(election))
+    return submit(form, lambda: services.create_election(meeting, _data(form, ELECTION_FIELDS), user=_user()),
+                  again=lambda status: _index(meeting, form, _credentials_form(meeting), status),
+                  done=_("The election is created: now make its list."), then=_election_url)
 
 
 @bp.post("/meetings/<meeting_id>/elections/credentials")
@@ -120,28 +112,24 @@ def create(meeting_id: str):
 def credentials(meeting_id: str):
     meeting = meeting_page(meeting_id)
     form = CredentialsForm()
-    if not form.validate_on_submit():
-        return _index(meeting, _election_form(meeting, formdata=None), form, 422)
-    try:
-        services.update_credentials(meeting, _data(form, ("disqualified", "cases", "signer_name")), user=_user(),
-                                    version=form.version.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _index(meeting, _election_form(meeting, formdata=None), form, exc.status)
-    flash(_("The credentials report is saved."), "success")
-    return redirect(url_for("elections.index", meeting_id=meeting.public_id, _anchor="credentials"))
+    fields = ("disqualified", "cases", "signer_name")
+    return submit(form, lambda: services.update_credentials(meeting, _data(form, fields), user=_user(),
+                                                            version=form.version.data),
+                  again=lambda status: _index(meeting, _election_form(meeting, formdata=None), form, status),
+                  done=_("The credentials report is saved."), then=_credentials_url(meeting))
+
+
+def _credentials_url(meeting: Meeting) -> str:
+    return url_for("elections.index", meeting_id=meeting.public_id, _anchor="credentials")
 
 
 @bp.post("/meetings/<meeting_id>/elections/credentials/sign")
 @require(Permission.organize)
 def sign_credentials(meeting_id: str):
     meeting = meeting_page(meeting_id)
-    try:
-        services.sign_credentials(meeting, user=_user())
-        flash(_("The credentials report is signed: its files are kept as they are now."), "success")
-    except PlannerError as exc:
-        _refused(exc)
-    return redirect(url_for("elections.index", meeting_id=meeting.public_id, _anchor="credentials"))
+    return press(None, lambda: services.sign_credentials(meeting, user=_user()),
+                 done=_("The credentials report is signed: its files are kept as they are now."),
+                 then=_credentials_url(meeting))
 
 
 # One election -------------------------------------------------------------------------------------------------
@@ -185,15 +173,15 @@ def update(meeting_id: str, election_id: str):
     meeting = meeting_page(meeting_id)
     found = _election(meeting, election_id)
     form = _election_form(meeting)
-    if not form.validate_on_submit():
-        return _election_page(meeting, found, form=form, status=422)
-    try:
-        services.update_election(found, _data(form, ELECTION_FIELDS), user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _election_page(meeting, _election(meeting, election_id), form=form, status=exc.status)
-    flash(_("The election is saved."), "success")
-    return redirect(_election_url(found))
+    return submit(form, lambda: services.update_election(found, _data(form, ELECTION_FIELDS), user=_user(),
+                                                         version=form.version.data),
+                  again=_again(meeting, election_id, form=form), done=_("The election is saved."),
+                  then=_election_url(found))
+
+
+def _again(meeting: Meeting, election_id: str, **forms: Any) -> Callable[[int], Any]:
+    """The election's page shown again with the form sent, the election read anew (a refusal changed nothing)."""
+    return lambda status: _election_page(meeting, _election(meeting, election_id), status=status, **forms)
 
 
 @bp.post("/meetings/<meeting_id>/elections/<election_id>/candidates")
@@ -203,17 +191,13 @@ def add_candidate(meeting_id: str, election_id: str):
     found = _election(meeting, election_id)
     form = CandidateForm()
     form.participant_id.choices = [(request.form.get("participant_id", ""), "")]
-    if not form.validate_on_submit():
-        return _election_page(meeting, found, candidate_form=form, status=422)
-    data = {"participant_id": form.participant_id.data or None, "full_name": form.full_name.data,
-            "nominated_by": form.nominated_by.data, "agreeing": form.agreeing.data, "present": form.present.data}
-    try:
-        candidate = services.add_candidate(found, data, user=_user())
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _election_page(meeting, _election(meeting, election_id), candidate_form=form, status=exc.status)
-    flash(_("%(name)s is on the list.", name=candidate.full_name), "success")
-    return redirect(_election_url(found, _anchor="candidates"))
+    return submit(form, lambda: services.add_candidate(found, {
+                      "participant_id": form.participant_id.data or None, "full_name": form.full_name.data,
+                      "nominated_by": form.nominated_by.data, "agreeing": form.agreeing.data,
+                      "present": form.present.data}, user=_user()),
+                  again=_again(meeting, election_id, candidate_form=form),
+                  done=lambda candidate: _("%(name)s is on the list.", name=candidate.full_name),
+                  then=_election_url(found, _anchor="candidates"))
 
 
 @bp.post("/meetings/<meeting_id>/elections/<election_id>/candidates/<candidate_id>/delete")
@@ -226,12 +210,9 @@ def remove_candidate(meeting_id: str, election_id: str, candidate_id: str):
         from planner.core.errors import NotFound
 
         raise NotFound(_("No such candidate."))
-    try:
-        services.remove_candidate(candidate, user=_user())
-        flash(_("%(name)s is no longer on the list.", name=candidate.full_name), "success")
-    except PlannerError as exc:
-        _refused(exc)
-    return redirect(_election_url(found, _anchor="candidates"))
+    return press(None, lambda: services.remove_candidate(candidate, user=_user()),
+                 done=_("%(name)s is no longer on the list.", name=candidate.full_name),
+                 then=_election_url(found, _anchor="candidates"))
 
 
 @bp.post("/meetings/<meeting_id>/elections/<election_id>/rounds")
@@ -240,13 +221,9 @@ def start_round(meeting_id: str, election_id: str):
     meeting = meeting_page(meeting_id)
     found = _election(meeting, election_id)
     chosen = request.form.getlist("candidate_ids")
-    try:
-        held = services.start_round(found, {"candidate_ids": chosen} if chosen else {}, user=_user())
-    except PlannerError as exc:
-        _refused(exc)
-        return redirect(_election_url(found, _anchor="rounds"))
-    flash(_("Round %(number)s is started: print its ballots.", number=held.number), "success")
-    return redirect(_round_url(held))
+    return press(None, lambda: services.start_round(found, {"candidate_ids": chosen} if chosen else {}, user=_user()),
+                 done=lambda held: _("Round %(number)s is started: print its ballots.", number=held.number),
+                 then=_round_url, back=_election_url(found, _anchor="rounds"))
 
 
 @bp.post("/meetings/<meeting_id>/elections/<election_id>/report/sign")
@@ -254,12 +231,9 @@ def start_round(meeting_id: str, election_id: str):
 def sign_report(meeting_id: str, election_id: str):
     meeting = meeting_page(meeting_id)
     found = _election(meeting, election_id)
-    try:
-        services.sign_election_report(found, user=_user())
-        flash(_("The election report is signed: its files are kept as they are now."), "success")
-    except PlannerError as exc:
-        _refused(exc)
-    return redirect(_election_url(found, _anchor="documents"))
+    return press(None, lambda: services.sign_election_report(found, user=_user()),
+                 done=_("The election report is signed: its files are kept as they are now."),
+                 then=_election_url(found, _anchor="documents"))
 
 
 # One round ----------------------------------------------------------------------------------------------------
@@ -343,17 +317,16 @@ def correct(meeting_id: str, election_id: str, round_id: str):
     meeting = meeting_page(meeting_id)
     held = _round(meeting, election_id, round_id)
     form = TallyForm()
-    if not form.validate_on_submit():
-        return _round_page(meeting, held, form=form, status=422)
-    data = _tally_data(form, held)
-    data.pop("status", None)
-    try:
-        held = services.correct_round(held, data, reason=form.reason.data, user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _round_page(meeting, _round(meeting, election_id, round_id), form=form, status=exc.status)
-    flash(_("The correction is recorded and the result computed again."), "success")
-    return redirect(_round_url(held))
+
+    def correct_round() -> ElectionRound:
+        data = _tally_data(form, held)
+        data.pop("status", None)
+        return services.correct_round(held, data, reason=form.reason.data, user=_user(), version=form.version.data)
+
+    return submit(form, correct_round, done=_("The correction is recorded and the result computed again."),
+                  again=lambda status: _round_page(meeting, _round(meeting, election_id, round_id), form=form,
+                                                   status=status),
+                  then=_round_url)
 
 
 @bp.post("/meetings/<meeting_id>/elections/<election_id>/rounds/<round_id>/sign")
@@ -361,9 +334,6 @@ def correct(meeting_id: str, election_id: str, round_id: str):
 def sign_minutes(meeting_id: str, election_id: str, round_id: str):
     meeting = meeting_page(meeting_id)
     held = _round(meeting, election_id, round_id)
-    try:
-        services.sign_counting_minutes(held, user=_user())
-        flash(_("The counting minutes are signed: their files are kept as they are now."), "success")
-    except PlannerError as exc:
-        _refused(exc)
-    return redirect(_round_url(held))
+    return press(None, lambda: services.sign_counting_minutes(held, user=_user()),
+                 done=_("The counting minutes are signed: their files are kept as they are now."),
+                 then=_round_url(held))

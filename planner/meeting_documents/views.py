@@ -3,6 +3,7 @@ receipts, and the downloads. Thin: every change goes through meeting_documents.s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -11,10 +12,9 @@ from flask_babel import ngettext
 
 from planner.accounts.access import require
 from planner.agenda import services as agenda_services
-from planner.core.errors import PlannerError
 from planner.core.exports import stored_file
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
-from planner.core.web import form_error
+from planner.core.posts import press, submit
 from planner.core.web import signed_in_user as _user
 from planner.delegates import services as delegate_services
 from planner.meeting_documents import files, services
@@ -72,17 +72,17 @@ def upload(meeting_id: str):
     meeting = meeting_page(meeting_id)
     form = UploadForm()
     _choices(form, meeting)
-    if not form.validate_on_submit():
-        return _list_page(meeting, form, 422)
+    return submit(form, lambda: services.create_document(meeting, _data(form), *_upload(form), user=_user()),
+                  again=lambda status: _list_page(meeting, form, status),
+                  done=lambda document: _("“%(title)s” is in the pack. Send it when the pack is ready.",
+                                          title=document.title),
+                  then=url_for("meeting_documents.index", meeting_id=meeting.public_id))
+
+
+def _upload(form: UploadForm | VersionForm) -> tuple[bytes, str]:
+    """The file sent with the form, read one byte past the limit so that the service can tell it is too large."""
     upload_file = form.file.data
-    try:
-        document = services.create_document(meeting, _data(form), upload_file.read(services.max_bytes() + 1),
-                                            upload_file.filename or "", user=_user())
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _list_page(meeting, form, exc.status)
-    flash(_("“%(title)s” is in the pack. Send it when the pack is ready.", title=document.title), "success")
-    return redirect(url_for("meeting_documents.index", meeting_id=meeting.public_id))
+    return upload_file.read(services.max_bytes() + 1), upload_file.filename or ""
 
 
 @bp.post("/meetings/<meeting_id>/documents/send")
@@ -138,15 +138,18 @@ def edit(meeting_id: str, document_id: str):
     found = _document(meeting, document_id)
     form = DocumentFieldsForm()
     _choices(form, meeting)
-    if not form.validate_on_submit():
-        return _document_page(meeting, found, form=form, status=422)
-    try:
-        services.update_document(found, _data(form), user=_user(), revision=form.revision.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _document_page(meeting, _document(meeting, document_id), form=form, status=exc.status)
-    flash(_("Saved."), "success")
-    return redirect(url_for("meeting_documents.document", meeting_id=meeting.public_id, document_id=document_id))
+    return submit(form, lambda: services.update_document(found, _data(form), user=_user(), revision=form.revision.data),
+                  again=_again(meeting, document_id, form=form), done=_("Saved."),
+                  then=_document_url(meeting, document_id))
+
+
+def _again(meeting: Meeting, document_id: str, **forms: Any) -> Callable[[int], Any]:
+    """The document's page shown again with the form sent, the document read anew (a refusal changed nothing)."""
+    return lambda status: _document_page(meeting, _document(meeting, document_id), status=status, **forms)
+
+
+def _document_url(meeting: Meeting, document_id: str) -> str:
+    return url_for("meeting_documents.document", meeting_id=meeting.public_id, document_id=document_id)
 
 
 @bp.post("/meetings/<meeting_id>/documents/<document_id>/versions")
@@ -155,18 +158,11 @@ def new_version(meeting_id: str, document_id: str):
     meeting = meeting_page(meeting_id)
     found = _document(meeting, document_id)
     form = VersionForm()
-    if not form.validate_on_submit():
-        return _document_page(meeting, found, version_form=form, status=422)
-    upload_file = form.file.data
-    try:
-        version = services.add_version(found, upload_file.read(services.max_bytes() + 1), upload_file.filename or "",
-                                       user=_user(), revision=form.revision.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _document_page(meeting, _document(meeting, document_id), version_form=form, status=exc.status)
-    flash(_("Version %(n)d is saved; the delegates see it from now on.", n=version.number)
-          if found.sent_at else _("Version %(n)d is saved.", n=version.number), "success")
-    return redirect(url_for("meeting_documents.document", meeting_id=meeting.public_id, document_id=document_id))
+    return submit(form, lambda: services.add_version(found, *_upload(form), user=_user(), revision=form.revision.data),
+                  again=_again(meeting, document_id, version_form=form),
+                  done=lambda version: _("Version %(n)d is saved; the delegates see it from now on.", n=version.number)
+                  if found.sent_at else _("Version %(n)d is saved.", n=version.number),
+                  then=_document_url(meeting, document_id))
 
 
 @bp.get("/meetings/<meeting_id>/documents/<document_id>/file")
@@ -184,13 +180,9 @@ def move(meeting_id: str, document_id: str):
     meeting = meeting_page(meeting_id)
     found = _document(meeting, document_id)
     form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            services.move(found, form.direction.data or "down", user=_user())
-        except PlannerError as exc:
-            flash(exc.message, "error")
-    return redirect(url_for("meeting_documents.index", meeting_id=meeting.public_id,
-                            _anchor=f"document-{document_id}"))
+    return press(form, lambda: services.move(found, form.direction.data or "down", user=_user()), done=None,
+                 then=url_for("meeting_documents.index", meeting_id=meeting.public_id,
+                              _anchor=f"document-{document_id}"))
 
 
 @bp.post("/meetings/<meeting_id>/documents/<document_id>/delete")
@@ -199,11 +191,7 @@ def delete(meeting_id: str, document_id: str):
     meeting = meeting_page(meeting_id)
     found = _document(meeting, document_id)
     form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            title = found.title
-            services.delete_document(found, user=_user(), revision=form.revision.data)
-            flash(_("“%(title)s” is removed from the pack.", title=title), "success")
-        except PlannerError as exc:
-            flash(exc.message, "error")
-    return redirect(url_for("meeting_documents.index", meeting_id=meeting.public_id))
+    title = found.title
+    return press(form, lambda: services.delete_document(found, user=_user(), revision=form.revision.data),
+                 done=_("“%(title)s” is removed from the pack.", title=title),
+                 then=url_for("meeting_documents.index", meeting_id=meeting.public_id))

@@ -3,6 +3,7 @@ named choices, close, correct), and the congress bodies with the vote that adopt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -11,9 +12,9 @@ from flask_babel import gettext as _
 
 from planner.accounts.access import require
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem
-from planner.core.errors import PlannerError
+from planner.core.errors import PlannerError, ValidationError
 from planner.core.permissions import Permission
-from planner.core.web import form_error
+from planner.core.posts import press, submit
 from planner.core.web import signed_in_user as _user
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import meeting_editable, meeting_page
@@ -48,6 +49,12 @@ def _vote_globals() -> dict[str, Any]:
 
 def _item_choices(items: list[AgendaItem]) -> list[tuple[str, str]]:
     return [(item.public_id, item.title) for item in items if services.can_hold_votes(item)]
+
+
+def _vote_data(form: VoteForm) -> dict[str, Any]:
+    """A vote's question and rule as the service takes them."""
+    return {"title": form.title.data, "method": form.method.data, "majority": form.majority.data,
+            "base": form.base.data, "secret": bool(form.secret.data)}
 
 
 def _vote_url(meeting: Meeting, vote: Vote | str) -> str:
@@ -90,21 +97,16 @@ def create(meeting_id: str):
     form = VoteForm()
     items = services.votable_items(meeting, _user())
     form.item_id.choices = [("", ""), *_item_choices(items)]
-    if not form.validate_on_submit():
-        return _index(meeting, form, 422)
-    item = next((i for i in items if i.public_id == form.item_id.data), None)
-    if item is None:
-        form.item_id.errors = [_("Choose the item.")]
-        return _index(meeting, form, 422)
-    try:
-        vote = services.create_vote(item, {"title": form.title.data, "method": form.method.data,
-                                           "majority": form.majority.data, "base": form.base.data,
-                                           "secret": bool(form.secret.data)}, user=_user())
-    except PlannerError as exc:
-        form_error(form, exc, {"item_id": "item_id"})
-        return _index(meeting, form, exc.status)
-    flash(_("The vote is prepared. Open it when the presiding person puts the question."), "success")
-    return redirect(_vote_url(meeting, vote))
+
+    def create_vote() -> Vote:
+        item = next((i for i in items if i.public_id == form.item_id.data), None)
+        if item is None:
+            raise ValidationError(_("Choose the item."), field="item_id")
+        return services.create_vote(item, _vote_data(form), user=_user())
+
+    return submit(form, create_vote, again=lambda status: _index(meeting, form, status),
+                  done=_("The vote is prepared. Open it when the presiding person puts the question."),
+                  then=lambda vote: _vote_url(meeting, vote))
 
 
 # One vote ----------------------------------------------------------------------------------------
@@ -157,33 +159,22 @@ def edit(meeting_id: str, vote_id: str):
     form = VoteForm()
     form.item_id.choices = [(found.agenda_item.public_id, found.agenda_item.title)]
     form.item_id.data = found.agenda_item.public_id
-    if not form.validate_on_submit():
-        return _vote_page(meeting, found, edit_form=form, status=422)
-    try:
-        services.update_vote(found, {"title": form.title.data, "method": form.method.data,
-                                     "majority": form.majority.data, "base": form.base.data,
-                                     "secret": bool(form.secret.data)}, user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _vote_page(meeting, _found(meeting, vote_id), edit_form=form, status=exc.status)
-    flash(_("The vote is saved."), "success")
-    return redirect(_vote_url(meeting, found))
+    return submit(form, lambda: services.update_vote(found, _vote_data(form), user=_user(), version=form.version.data),
+                  again=_again(meeting, vote_id, edit_form=form), done=_("The vote is saved."),
+                  then=_vote_url(meeting, found))
+
+
+def _again(meeting: Meeting, vote_id: str, **forms: Any) -> Callable[[int], Any]:
+    """The vote's page shown again with the form sent, the vote read anew (a refusal changed nothing)."""
+    return lambda status: _vote_page(meeting, _found(meeting, vote_id), status=status, **forms)
 
 
 def _act(meeting_id: str, vote_id: str, action, done: str):
     meeting = meeting_page(meeting_id)
     found = _found(meeting, vote_id)
     form = ActionForm()
-    if not form.validate_on_submit():
-        flash(_("The form has expired. Try again."), "error")
-        return redirect(_vote_url(meeting, found))
-    try:
-        action(found, form.version.data)
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return _vote_page(meeting, _found(meeting, vote_id), status=exc.status)
-    flash(done, "success")
-    return redirect(_vote_url(meeting, vote_id))
+    return press(form, lambda: action(found, form.version.data), done=done, then=_vote_url(meeting, vote_id),
+                 again=_again(meeting, vote_id))
 
 
 @bp.post("/meetings/<meeting_id>/votes/<vote_id>/open")
@@ -206,16 +197,9 @@ def delete(meeting_id: str, vote_id: str):
     meeting = meeting_page(meeting_id)
     found = _found(meeting, vote_id)
     form = ActionForm()
-    if not form.validate_on_submit():
-        flash(_("The form has expired. Try again."), "error")
-        return redirect(_vote_url(meeting, found))
-    try:
-        services.delete_vote(found, user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return redirect(_vote_url(meeting, vote_id))
-    flash(_("The prepared vote is deleted."), "success")
-    return redirect(url_for("votes.index", meeting_id=meeting.public_id))
+    return press(form, lambda: services.delete_vote(found, user=_user(), version=form.version.data),
+                 done=_("The prepared vote is deleted."), then=url_for("votes.index", meeting_id=meeting.public_id),
+                 back=_vote_url(meeting, vote_id))
 
 
 @bp.post("/meetings/<meeting_id>/votes/<vote_id>/counts")
@@ -224,20 +208,17 @@ def save_counts(meeting_id: str, vote_id: str):
     meeting = meeting_page(meeting_id)
     found = _found(meeting, vote_id)
     form = CountsForm()
-    if not form.validate_on_submit():
-        return _vote_page(meeting, found, counts_form=form, status=422)
-    data = {"yes": form.yes.data, "no": form.no.data, "abstain": form.abstain.data}
-    try:
+
+    def save() -> None:
+        data = {"yes": form.yes.data, "no": form.no.data, "abstain": form.abstain.data}
         if request.form.get("then") == "close":
             services.update_vote(found, {**data, "status": VoteStatus.closed.value}, user=_user(),
                                  version=form.version.data)
         else:
             services.set_counts(found, data, user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _vote_page(meeting, _found(meeting, vote_id), counts_form=form, status=exc.status)
-    flash(_("The counts are saved."), "success")
-    return redirect(_vote_url(meeting, vote_id))
+
+    return submit(form, save, again=_again(meeting, vote_id, counts_form=form), done=_("The counts are saved."),
+                  then=_vote_url(meeting, vote_id))
 
 
 @bp.post("/meetings/<meeting_id>/votes/<vote_id>/choices")
@@ -246,19 +227,16 @@ def choice(meeting_id: str, vote_id: str):
     meeting = meeting_page(meeting_id)
     found = _found(meeting, vote_id)
     form = ChoiceForm()
-    if not form.validate_on_submit():
-        flash(_("The form has expired. Try again."), "error")
-        return redirect(_vote_url(meeting, found))
-    participant = next((r.participant for r in services.roll(found)
-                        if r.participant.public_id == form.participant_id.data), None)
-    try:
+
+    def record() -> None:
+        participant = next((r.participant for r in services.roll(found)
+                            if r.participant.public_id == form.participant_id.data), None)
         if participant is None:
             raise PlannerError(_("This delegate was not present when the vote opened."))
         services.record_choice(found, participant, form.choice.data or None, user=_user())
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return _vote_page(meeting, _found(meeting, vote_id), status=exc.status)
-    return redirect(_vote_url(meeting, vote_id) + f"#roll-{form.participant_id.data}")
+
+    return press(form, record, done=None, then=_vote_url(meeting, vote_id) + f"#roll-{form.participant_id.data}",
+                 back=_vote_url(meeting, vote_id), again=_again(meeting, vote_id))
 
 
 @bp.post("/meetings/<meeting_id>/votes/<vote_id>/correction")
@@ -267,16 +245,11 @@ def correction(meeting_id: str, vote_id: str):
     meeting = meeting_page(meeting_id)
     found = _found(meeting, vote_id)
     form = CorrectionForm()
-    if not form.validate_on_submit():
-        return _vote_page(meeting, found, correction_form=form, status=422)
-    try:
-        services.correct_vote(found, {"yes": form.yes.data, "no": form.no.data, "abstain": form.abstain.data},
-                              form.reason.data or "", user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _vote_page(meeting, _found(meeting, vote_id), correction_form=form, status=exc.status)
-    flash(_("The correction is recorded."), "success")
-    return redirect(_vote_url(meeting, vote_id))
+    return submit(form, lambda: services.correct_vote(
+                      found, {"yes": form.yes.data, "no": form.no.data, "abstain": form.abstain.data},
+                      form.reason.data or "", user=_user(), version=form.version.data),
+                  again=_again(meeting, vote_id, correction_form=form), done=_("The correction is recorded."),
+                  then=_vote_url(meeting, vote_id))
 
 
 # The congress bodies ----------------------------------------------------------------------------
@@ -318,16 +291,11 @@ def body_members(meeting_id: str, kind: str):
     meeting = meeting_page(meeting_id)
     form = BodyForm()
     form.participant_ids.choices = [(p.public_id, p.full_name) for p in services.body_participant_choices(meeting)]
-    if not form.validate_on_submit():
-        return _bodies_page(meeting, {kind: form}, 422)
-    try:
-        services.set_body_members(meeting, kind, form.participant_ids.data or [], user=_user(),
-                                  version=form.version.data)
-    except PlannerError as exc:
-        form_error(form, exc)
-        return _bodies_page(meeting, {kind: form}, exc.status)
-    flash(_("The list of the %(body)s is saved.", body=BODY_KIND_NAMES[BodyKind(kind)]), "success")
-    return redirect(url_for("votes.bodies", meeting_id=meeting.public_id, _anchor=f"body-{kind}"))
+    return submit(form, lambda: services.set_body_members(meeting, kind, form.participant_ids.data or [],
+                                                          user=_user(), version=form.version.data),
+                  again=lambda status: _bodies_page(meeting, {kind: form}, status),
+                  done=_("The list of the %(body)s is saved.", body=BODY_KIND_NAMES[BodyKind(kind)]),
+                  then=url_for("votes.bodies", meeting_id=meeting.public_id, _anchor=f"body-{kind}"))
 
 
 @bp.post("/meetings/<meeting_id>/bodies/<any(presidium, secretariat, credentials_committee, counting_committee):kind>"
@@ -338,14 +306,11 @@ def body_vote(meeting_id: str, kind: str):
     form = BodyVoteForm()
     items = services.votable_items(meeting, _user())
     form.item_id.choices = _item_choices(items)
+    back = url_for("votes.bodies", meeting_id=meeting.public_id, _anchor=f"body-{kind}")
     if not form.validate_on_submit():
         flash(_("Choose the item on which the congress votes the list."), "error")
-        return redirect(url_for("votes.bodies", meeting_id=meeting.public_id, _anchor=f"body-{kind}"))
+        return redirect(back)
     item = next(i for i in items if i.public_id == form.item_id.data)
-    try:
-        vote = services.put_body_to_vote(meeting, kind, item, user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("votes.bodies", meeting_id=meeting.public_id, _anchor=f"body-{kind}"))
-    flash(_("The list is put to the vote: open the vote when the presiding person asks the congress."), "success")
-    return redirect(_vote_url(meeting, vote))
+    return press(None, lambda: services.put_body_to_vote(meeting, kind, item, user=_user(), version=form.version.data),
+                 done=_("The list is put to the vote: open the vote when the presiding person asks the congress."),
+                 then=lambda vote: _vote_url(meeting, vote), back=back)
