@@ -8,7 +8,7 @@ accounts puts in ``TOKEN_CHECKS``) and serves the OpenAPI document generated fro
 from __future__ import annotations
 
 import http
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from planner.core.permissions import Permission
 from planner.extensions import csrf
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 PREFIX = "/api/v1"
 
 
@@ -126,6 +127,28 @@ TOKEN_CHECKS = Hook("api.token_checks", "a bearer secret -> its API token, or No
 
 def page(items: list[Any], total: int) -> dict[str, Any]:
     return {"items": items, "total": total}
+
+
+def listed(rows: Sequence[T], args: Mapping[str, Any], data: Callable[[T], Any]) -> dict[str, Any]:
+    """A list route's answer from the list the service read whole (an item's votes, a meeting's pack): the
+    rows from ``offset``, at most ``limit`` of them, each as ``data`` gives it, and the total."""
+    start = args["offset"]
+    return page([data(row) for row in rows[start:start + args["limit"]]], len(rows))
+
+
+def found(get: Callable[..., T], public_id: str) -> T:
+    """The record a route's URL names, read by the service's ``get(organization, public_id, user=)`` for the
+    token's organization and user: another organization's, or one above the caller's clearance, is not found
+    (404), exactly as one that does not exist."""
+    return get(g.organization, public_id, user=g.api_user)
+
+
+def changed(update: Callable[..., T], record: Any, data: dict[str, Any], *, stamp: str = "version",
+            **extra: Any) -> T:
+    """A PATCH made by the service's ``update(record, data, user=, version=)`` for the token's user: the
+    ``version`` the caller read (``stamp`` names it where the record calls it otherwise, e.g. ``revision``)
+    is taken out of the fields and handed over, so that a change based on an older one is refused (409)."""
+    return update(record, data, user=g.api_user, **{stamp: data.pop(stamp, None)}, **extra)
 
 
 def _authenticate() -> None:

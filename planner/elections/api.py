@@ -9,7 +9,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from planner.api import DateTime, Integer, ListArgs, page, requires
+from planner.api import DateTime, Integer, ListArgs, changed, found, listed, requires
 from planner.core.permissions import Permission
 from planner.elections import services
 from planner.elections.models import (
@@ -207,9 +207,7 @@ class MeetingElections(MethodView):
     @blp.response(200, ElectionListSchema)
     def get(self, args, meeting_id: str):
         """The meeting's elections in their order."""
-        found = services.meeting_elections(api_meeting(meeting_id))
-        chosen = found[args["offset"]:args["offset"] + args["limit"]]
-        return page([election_data(e) for e in chosen], len(found))
+        return listed(services.meeting_elections(api_meeting(meeting_id)), args, election_data)
 
     @requires(Permission.organize)
     @blp.arguments(ElectionCreateSchema)
@@ -225,16 +223,14 @@ class ElectionResource(MethodView):
     @requires(Permission.view)
     @blp.response(200, ElectionSchema)
     def get(self, election_id: str):
-        return election_data(services.get_election(g.organization, election_id, user=g.api_user))
+        return election_data(found(services.get_election, election_id))
 
     @requires(Permission.organize)
     @blp.arguments(ElectionPatchSchema(partial=True))
     @blp.response(200, ElectionSchema)
     @blp.alt_response(409, description="Changed meanwhile, or a round forbids the change")
     def patch(self, data, election_id: str):
-        election = services.get_election(g.organization, election_id, user=g.api_user)
-        version = data.pop("version", None)
-        return election_data(services.update_election(election, data, user=g.api_user, version=version))
+        return election_data(changed(services.update_election, found(services.get_election, election_id), data))
 
 
 @blp.route("/elections/<election_id>/candidates")
@@ -244,11 +240,9 @@ class ElectionCandidates(MethodView):
     @blp.response(200, CandidateListSchema)
     def get(self, args, election_id: str):
         """The list in ballot order (given name, family name, middle name; Vietnamese alphabet)."""
-        election = services.get_election(g.organization, election_id, user=g.api_user)
-        found = services.ballot_order(election)
-        start = args["offset"]
-        chosen = found[start:start + args["limit"]]
-        return page([candidate_data(c, start + i + 1) for i, c in enumerate(chosen)], len(found))
+        ordered = services.ballot_order(found(services.get_election, election_id))
+        place = {candidate.id: number for number, candidate in enumerate(ordered, start=1)}
+        return listed(ordered, args, lambda candidate: candidate_data(candidate, place[candidate.id]))
 
     @requires(Permission.organize)
     @blp.arguments(CandidateSchema)
@@ -257,7 +251,7 @@ class ElectionCandidates(MethodView):
                                        "more than 30% agreeing")
     @blp.alt_response(409, description="The ballots are printed: the list is fixed")
     def post(self, data, election_id: str):
-        election = services.get_election(g.organization, election_id, user=g.api_user)
+        election = found(services.get_election, election_id)
         candidate = services.add_candidate(election, data, user=g.api_user)
         return candidate_data(candidate, services.ballot_order(election).index(candidate) + 1)
 
@@ -268,8 +262,7 @@ class CandidateResource(MethodView):
     @blp.response(204)
     @blp.alt_response(409, description="The ballots are printed: the list is fixed")
     def delete(self, candidate_id: str):
-        services.remove_candidate(services.get_candidate(g.organization, candidate_id, user=g.api_user),
-                                  user=g.api_user)
+        services.remove_candidate(found(services.get_candidate, candidate_id), user=g.api_user)
 
 
 @blp.route("/elections/<election_id>/rounds")
@@ -279,10 +272,7 @@ class ElectionRounds(MethodView):
     @blp.response(200, RoundListSchema)
     def get(self, args, election_id: str):
         """Every round of the election, the first first."""
-        election = services.get_election(g.organization, election_id, user=g.api_user)
-        found = list(election.rounds)
-        chosen = found[args["offset"]:args["offset"] + args["limit"]]
-        return page([round_data(r) for r in chosen], len(found))
+        return listed(list(found(services.get_election, election_id).rounds), args, round_data)
 
     @requires(Permission.organize)
     @blp.arguments(RoundCreateSchema)
@@ -291,8 +281,7 @@ class ElectionRounds(MethodView):
                                        "decision")
     def post(self, data, election_id: str):
         """Start a round: its ballot, the base and the print run as of now."""
-        election = services.get_election(g.organization, election_id, user=g.api_user)
-        return round_data(services.start_round(election, data, user=g.api_user))
+        return round_data(services.start_round(found(services.get_election, election_id), data, user=g.api_user))
 
 
 @blp.route("/rounds/<round_id>")
@@ -300,7 +289,7 @@ class RoundResource(MethodView):
     @requires(Permission.view)
     @blp.response(200, RoundSchema)
     def get(self, round_id: str):
-        return round_data(services.get_round(g.organization, round_id, user=g.api_user))
+        return round_data(found(services.get_round, round_id))
 
     @requires(Permission.take_minutes)
     @blp.arguments(RoundPatchSchema(partial=True))
@@ -311,11 +300,8 @@ class RoundResource(MethodView):
     def patch(self, data, round_id: str):
         """Enter the issue log and the tally; move the status (closing computes the result). On a closed round,
         the figures sent with a ``correction_reason`` are a recorded correction."""
-        held = services.get_round(g.organization, round_id, user=g.api_user)
-        version = data.pop("version", None)
+        held = found(services.get_round, round_id)
         reason = data.pop("correction_reason", None)
         if reason is not None:
-            held = services.correct_round(held, data, reason=reason, user=g.api_user, version=version)
-        else:
-            held = services.update_round(held, data, user=g.api_user, version=version)
-        return round_data(held)
+            return round_data(changed(services.correct_round, held, data, reason=reason))
+        return round_data(changed(services.update_round, held, data))

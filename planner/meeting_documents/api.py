@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
-from planner.api import DateTime, Integer, ListArgs, page, requires
+from planner.api import DateTime, Integer, ListArgs, changed, found, listed, requires
 from planner.core.exports import stored_file
 from planner.core.permissions import Classification, Permission
 from planner.meeting_documents import services
@@ -123,7 +123,7 @@ def document_data(document: MeetingDocument) -> dict[str, Any]:
 
 
 def _document(document_id: str) -> MeetingDocument:
-    return services.get_document(g.organization, document_id, user=g.api_user)
+    return found(services.get_document, document_id)
 
 
 def _upload() -> tuple[bytes, str]:
@@ -142,9 +142,7 @@ class MeetingDocuments(MethodView):
     @blp.response(200, MeetingDocumentListSchema)
     def get(self, args, meeting_id: str):
         """The pack in its order: the documents the caller's clearance admits."""
-        documents = services.list_documents(_meeting(meeting_id), g.api_user)
-        chosen = documents[args["offset"]:args["offset"] + args["limit"]]
-        return page([document_data(d) for d in chosen], len(documents))
+        return listed(services.list_documents(_meeting(meeting_id), g.api_user), args, document_data)
 
     @requires(Permission.organize)
     @blp.arguments(MeetingDocumentCreateSchema, location="form", content_type="multipart/form-data")
@@ -173,9 +171,7 @@ class DocumentResource(MethodView):
     @blp.alt_response(409, description="Changed meanwhile, or the meeting is closed")
     def patch(self, data, document_id: str):
         """Change its fields or place; `sent: true` sends it to its audience."""
-        revision = data.pop("revision", None)
-        document = services.update_document(_document(document_id), data, user=g.api_user, revision=revision)
-        return document_data(document)
+        return document_data(changed(services.update_document, _document(document_id), data, stamp="revision"))
 
     @requires(Permission.organize)
     @blp.response(204)

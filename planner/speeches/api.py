@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from planner.agenda import services as agenda_services
-from planner.api import DateTime, Integer, ListArgs, page, requires
+from planner.api import DateTime, Integer, ListArgs, found, listed, requires
 from planner.core.models import utcnow
 from planner.core.permissions import Permission
 from planner.speeches import services, timing
@@ -118,7 +118,7 @@ def speech_data(speech: Speech) -> dict[str, Any]:
 
 
 def _speech(speech_id: str) -> Speech:
-    return services.get_speech(g.organization, speech_id, user=g.api_user)
+    return found(services.get_speech, speech_id)
 
 
 @blp.route("/agenda-items/<item_id>/speeches")
@@ -128,10 +128,7 @@ class ItemSpeeches(MethodView):
     @blp.response(200, SpeechListSchema)
     def get(self, args, item_id: str):
         """The item's speakers list in speaking order."""
-        item = agenda_services.get_item(g.organization, item_id, user=g.api_user)
-        speeches = services.item_speeches(item)
-        chosen = speeches[args["offset"]:args["offset"] + args["limit"]]
-        return page([speech_data(s) for s in chosen], len(speeches))
+        return listed(services.item_speeches(found(agenda_services.get_item, item_id)), args, speech_data)
 
     @requires(Permission.organize)
     @blp.arguments(SpeechCreateSchema)
@@ -140,7 +137,7 @@ class ItemSpeeches(MethodView):
     @blp.alt_response(409, description="The meeting is closed")
     def post(self, data, item_id: str):
         """Put a speaker on the list (at the end unless a position is given)."""
-        item = agenda_services.get_item(g.organization, item_id, user=g.api_user)
+        item = found(agenda_services.get_item, item_id)
         speech = services.add_speech(item, data, user=g.api_user)
         return speech_data(speech)
 
@@ -155,7 +152,7 @@ class SpeechRequests(MethodView):
     def post(self, data, item_id: str):
         """Record a delegate's request to speak on an open discussion item (status requested, waiting
         for approval), as their personal link does."""
-        item = agenda_services.get_item(g.organization, item_id, user=g.api_user)
+        item = found(agenda_services.get_item, item_id)
         participant = services.meeting_participant(item.meeting, data["participant_id"])
         speech = services.request_to_speak(participant, item, data["title"])
         return speech_data(speech)

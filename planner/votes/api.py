@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from planner.agenda import services as agenda_services
-from planner.api import DateTime, Integer, ListArgs, page, requires
+from planner.api import DateTime, Integer, ListArgs, changed, found, listed, requires
 from planner.core.permissions import Permission
 from planner.votes import services
 from planner.votes.models import Majority, Vote, VoteBase, VoteMethod, VoteStatus
@@ -99,10 +99,6 @@ def vote_data(vote: Vote, voted: int | None = None) -> dict[str, Any]:
     }
 
 
-def _vote(vote_id: str) -> Vote:
-    return services.get_vote(g.organization, vote_id, user=g.api_user)
-
-
 @blp.route("/agenda-items/<item_id>/votes")
 class ItemVotes(MethodView):
     @requires(Permission.view)
@@ -110,11 +106,9 @@ class ItemVotes(MethodView):
     @blp.response(200, VoteListSchema)
     def get(self, args, item_id: str):
         """The item's votes in order."""
-        item = agenda_services.get_item(g.organization, item_id, user=g.api_user)
-        votes = services.item_votes(item)
-        chosen = votes[args["offset"]:args["offset"] + args["limit"]]
-        voted = services.voted_counts(chosen)
-        return page([vote_data(v, voted.get(v.id, 0) if not v.counted else None) for v in chosen], len(votes))
+        votes = services.item_votes(found(agenda_services.get_item, item_id))
+        voted = services.voted_counts(votes)
+        return listed(votes, args, lambda v: vote_data(v, voted.get(v.id, 0) if not v.counted else None))
 
     @requires(Permission.organize)
     @blp.arguments(VoteCreateSchema)
@@ -123,8 +117,7 @@ class ItemVotes(MethodView):
     @blp.alt_response(409, description="The meeting is closed")
     def post(self, data, item_id: str):
         """Prepare a vote (status draft): show of hands, more than half of those present unless said otherwise."""
-        item = agenda_services.get_item(g.organization, item_id, user=g.api_user)
-        return vote_data(services.create_vote(item, data, user=g.api_user))
+        return vote_data(services.create_vote(found(agenda_services.get_item, item_id), data, user=g.api_user))
 
 
 @blp.route("/votes/<vote_id>")
@@ -132,7 +125,7 @@ class VoteResource(MethodView):
     @requires(Permission.view)
     @blp.response(200, VoteSchema)
     def get(self, vote_id: str):
-        return vote_data(_vote(vote_id))
+        return vote_data(found(services.get_vote, vote_id))
 
     @requires(Permission.organize)
     @blp.arguments(VotePatchSchema(partial=True))
@@ -145,6 +138,4 @@ class VoteResource(MethodView):
         """Change a draft's question and rule; ``status``: open (freezes those present now) or closed (computes
         the result); ``yes``, ``no``, ``abstain`` for a show of hands or paper ballot while open; on a closed
         vote, the counts with a ``reason`` record a correction."""
-        vote = _vote(vote_id)
-        version = data.pop("version", None)
-        return vote_data(services.update_vote(vote, data, user=g.api_user, version=version))
+        return vote_data(changed(services.update_vote, found(services.get_vote, vote_id), data))
