@@ -8,6 +8,7 @@ A signed document is served from its frozen bytes (documents/records.py); a draf
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, has_request_context, request
@@ -74,16 +75,28 @@ def _ballots_version(meeting: Meeting) -> str:
     return f"ballots:{held.public_id}:{held.version}:{held.election.version}:{_settings_version(meeting)}"
 
 
-def _counting(fmt: str) -> Any:
-    def build(meeting: Meeting) -> bytes:
-        held = _round(meeting)
-        kept = services.frozen("election_round", held.public_id, "counting_minutes", fmt)
-        if kept is not None:
-            return kept
-        document = documents.counting_minutes(held)
-        return official_pdf(document) if fmt == "pdf" else official_docx(
-            document, document_services.letterhead(meeting.organization))
-    return build
+def _official(owner_type: str, kind: str, owner: Callable[[Meeting], Any],
+              document: Callable[[Any], Any]) -> Callable[[str], Callable[[Meeting], bytes]]:
+    """The builder, in a format, of an official document of the elections: once signed, its frozen bytes
+    (documents/records.py); before, the draft rendered from ``document(owner(meeting))`` as it stands."""
+    def in_format(fmt: str) -> Callable[[Meeting], bytes]:
+        def build(meeting: Meeting) -> bytes:
+            record = owner(meeting)
+            kept = services.frozen(owner_type, record.public_id, kind, fmt)
+            if kept is not None:
+                return kept
+            rendered = document(record)
+            return official_pdf(rendered) if fmt == "pdf" else official_docx(
+                rendered, document_services.letterhead(meeting.organization))
+        return build
+    return in_format
+
+
+_counting = _official("election_round", "counting_minutes", _round, documents.counting_minutes)
+_report = _official("election", "election_report", _election, documents.election_report)
+_credentials = _official("meeting", "credentials_report", lambda meeting: meeting,
+                         lambda meeting: documents.credentials_report(meeting, services.credentials_of(meeting),
+                                                                      services.credentials_figures(meeting)))
 
 
 def _counting_version(meeting: Meeting) -> str:
@@ -93,36 +106,12 @@ def _counting_version(meeting: Meeting) -> str:
     return f"draft:{held.public_id}:{held.version}:{len(held.corrections)}:{_settings_version(meeting)}"
 
 
-def _report(fmt: str) -> Any:
-    def build(meeting: Meeting) -> bytes:
-        election = _election(meeting)
-        kept = services.frozen("election", election.public_id, "election_report", fmt)
-        if kept is not None:
-            return kept
-        document = documents.election_report(election)
-        return official_pdf(document) if fmt == "pdf" else official_docx(
-            document, document_services.letterhead(meeting.organization))
-    return build
-
-
 def _report_version(meeting: Meeting) -> str:
     election = _election(meeting)
     if election.report_signed_at is not None:
         return f"signed:{election.public_id}:{election.report_signed_at.isoformat()}"
     rounds = ":".join(f"{r.public_id}.{r.version}" for r in election.rounds)
     return f"draft:{election.public_id}:{election.version}:{rounds}:{_settings_version(meeting)}"
-
-
-def _credentials(fmt: str) -> Any:
-    def build(meeting: Meeting) -> bytes:
-        kept = services.frozen("meeting", meeting.public_id, "credentials_report", fmt)
-        if kept is not None:
-            return kept
-        document = documents.credentials_report(meeting, services.credentials_of(meeting),
-                                                services.credentials_figures(meeting))
-        return official_pdf(document) if fmt == "pdf" else official_docx(
-            document, document_services.letterhead(meeting.organization))
-    return build
 
 
 def _credentials_version(meeting: Meeting) -> str:
@@ -141,26 +130,26 @@ def _name(label: Any, extension: str) -> Any:
     return name
 
 
+def _pdf_and_word(name: str, title: Any, labels: tuple[Any, Any], build: Callable[[str], Callable[[Meeting], bytes]],
+                  version: Callable[[Meeting], str]) -> tuple[exports.Exporter, exports.Exporter]:
+    """An official document's two downloads: the PDF (shown in the browser) and the Word file."""
+    return (
+        exports.Exporter(name=f"{name}.pdf", media_type=PDF, build=build("pdf"), filename=_name(title, "pdf"),
+                         version=version, label=labels[0], inline=True),
+        exports.Exporter(name=f"{name}.docx", media_type=DOCX, build=build("docx"), filename=_name(title, "docx"),
+                         version=version, label=labels[1]),
+    )
+
+
 EXPORTERS = (
     exports.Exporter(name="ballots.pdf", media_type=PDF, build=_ballots, filename=_name(_l("Ballots"), "pdf"),
                      version=_ballots_version, permission=Permission.organize, label=_l("Ballots (PDF)"),
                      inline=True),
-    exports.Exporter(name="counting-minutes.pdf", media_type=PDF, build=_counting("pdf"),
-                     filename=_name(_l("Counting minutes"), "pdf"), version=_counting_version,
-                     label=_l("Counting minutes (PDF)"), inline=True),
-    exports.Exporter(name="counting-minutes.docx", media_type=DOCX, build=_counting("docx"),
-                     filename=_name(_l("Counting minutes"), "docx"), version=_counting_version,
-                     label=_l("Counting minutes (Word)")),
-    exports.Exporter(name="election-report.pdf", media_type=PDF, build=_report("pdf"),
-                     filename=_name(_l("Election report"), "pdf"), version=_report_version,
-                     label=_l("Election report (PDF)"), inline=True),
-    exports.Exporter(name="election-report.docx", media_type=DOCX, build=_report("docx"),
-                     filename=_name(_l("Election report"), "docx"), version=_report_version,
-                     label=_l("Election report (Word)")),
-    exports.Exporter(name="credentials-report.pdf", media_type=PDF, build=_credentials("pdf"),
-                     filename=_name(_l("Credentials report"), "pdf"), version=_credentials_version,
-                     label=_l("Credentials report (PDF)"), inline=True),
-    exports.Exporter(name="credentials-report.docx", media_type=DOCX, build=_credentials("docx"),
-                     filename=_name(_l("Credentials report"), "docx"), version=_credentials_version,
-                     label=_l("Credentials report (Word)")),
+    *_pdf_and_word("counting-minutes", _l("Counting minutes"),
+                   (_l("Counting minutes (PDF)"), _l("Counting minutes (Word)")), _counting, _counting_version),
+    *_pdf_and_word("election-report", _l("Election report"),
+                   (_l("Election report (PDF)"), _l("Election report (Word)")), _report, _report_version),
+    *_pdf_and_word("credentials-report", _l("Credentials report"),
+                   (_l("Credentials report (PDF)"), _l("Credentials report (Word)")), _credentials,
+                   _credentials_version),
 )
