@@ -10,7 +10,6 @@ import smtplib
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale
@@ -18,7 +17,7 @@ from flask_babel import gettext as _
 
 from planner.consultations import services
 from planner.consultations.models import ConsultationMember
-from planner.core import public_urls
+from planner.core import mail, public_urls
 from planner.core.mail import MailError, MailSettings, connect, error_text, mail_settings
 from planner.core.models import utcnow
 
@@ -59,15 +58,8 @@ def compose(member: ConsultationMember, url: str, settings: MailSettings) -> Ema
             "", org.name,
         ]
         subject = _("Reminder: %(title)s", title=title)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = formataddr((org.name, settings.sender))
-    message["To"] = formataddr((member.full_name, member.email))
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or "planner.invalid")
-    message["Content-Language"] = language
-    message.set_content("\n".join(lines) + "\n")
-    return message
+    return mail.message(settings, sender_name=org.name, to=(member.full_name, member.email), subject=subject,
+                        body="\n".join(lines) + "\n", language=language)
 
 
 def send_due(now: datetime | None = None) -> Outcome:

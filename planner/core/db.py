@@ -24,9 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -156,3 +158,17 @@ def independent() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def note_time(row: Any, column: str, now: datetime, every: timedelta) -> None:
+    """Record ``now`` in the row's ``column`` (when a personal link was last opened, a feed last fetched) at
+    most once per ``every``: reading a page must not write on every request. The conditional UPDATE writes
+    once however many requests arrive together, in an atomic block of its own."""
+    last = getattr(row, column)
+    if last is not None and now - last < every:
+        return
+    model = type(row)
+    stamp = getattr(model, column)
+    with atomic():
+        db.session.execute(update(model).where(model.id == row.id, stamp.is_(None) | (stamp < now - every))
+                           .values({column: now}).execution_options(synchronize_session=False))

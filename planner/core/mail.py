@@ -7,6 +7,8 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
 
 from flask import current_app
@@ -29,6 +31,28 @@ def flag(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
     return bool(value)
+
+
+def message(settings: MailSettings, *, sender_name: str, to: tuple[str, str], subject: str, body: str,
+            language: str | None = None, message_id: str | None = None) -> EmailMessage:
+    """A plain-text e-mail from the organization (its name, the configured sender address) to ``to``
+    (name, address), dated now. Its Message-ID is a fresh one on the sender's domain unless given (a
+    stable one lets mail programs see a message sent again as the same)."""
+    mail = EmailMessage()
+    mail["Subject"] = subject
+    mail["From"] = formataddr((sender_name, settings.sender))
+    mail["To"] = formataddr(to)
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = message_id or make_msgid(domain=sender_domain(settings))
+    if language:
+        mail["Content-Language"] = language
+    mail.set_content(body)
+    return mail
+
+
+def sender_domain(settings: MailSettings) -> str:
+    """The domain of the sender address, for Message-IDs."""
+    return settings.sender.rpartition("@")[2] or "planner.invalid"
 
 
 def mail_settings() -> MailSettings | None:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
@@ -26,7 +26,7 @@ from planner.consultations.services.base import (
     _audit,
     _stale,
 )
-from planner.core.db import atomic
+from planner.core.db import atomic, note_time
 from planner.core.errors import Conflict
 from planner.core.models import utcnow
 from planner.core.tokens import derived_secret, same_token, token_hash
@@ -90,12 +90,4 @@ def resolve(secret: str | None) -> ConsultationMember | None:
 
 def note_use(member: ConsultationMember, now: datetime | None = None) -> None:
     """Remember when a link was last opened: at most one write a minute."""
-    now = now or utcnow()
-    if member.last_used_at is not None and now - member.last_used_at < LINK_USE_NOTE_EVERY:
-        return
-    with atomic():
-        db.session.execute(update(ConsultationMember).where(
-            ConsultationMember.id == member.id,
-            ConsultationMember.last_used_at.is_(None)
-            | (ConsultationMember.last_used_at < now - LINK_USE_NOTE_EVERY),
-        ).values(last_used_at=now).execution_options(synchronize_session=False))
+    note_time(member, "last_used_at", now or utcnow(), LINK_USE_NOTE_EVERY)
