@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from planner.accounts.models import Organization, User
 from planner.core import audit
 from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.lookup import in_meeting
 from planner.core.text import clean_text
 from planner.delegates import services as delegate_services
 from planner.delegates.models import AttendanceStatus, Participant, ParticipantCategory
@@ -55,38 +56,33 @@ def meeting_elections(meeting: Meeting) -> list[Election]:
         .order_by(Election.position, Election.id)))
 
 
+def _visible(model: Any, org: Organization, public_id: str, user: User | None, message: str) -> Any:
+    """The row of an election (or of its candidates or rounds) with this public id in a meeting the user sees:
+    another organization's, or one above the user's clearance, is not found."""
+    query = select(model)
+    if model is not Election:
+        query = query.join(Election)
+    found = db.session.scalar(query.where(model.public_id == str(public_id),
+                                          Election.meeting_id.in_(_visible_meetings(org, user))))
+    if found is None:
+        raise NotFound(message)
+    return found
+
+
 def get_election(org: Organization, public_id: str, *, user: User | None) -> Election:
-    election = db.session.scalar(select(Election).where(
-        Election.public_id == str(public_id), Election.meeting_id.in_(_visible_meetings(org, user))))
-    if election is None:
-        raise NotFound(_("No such election."))
-    return election
+    return _visible(Election, org, public_id, user, _("No such election."))
 
 
 def get_meeting_election(meeting: Meeting, public_id: str) -> Election:
-    election = db.session.scalar(select(Election).where(Election.meeting_id == meeting.id,
-                                                        Election.public_id == str(public_id)))
-    if election is None:
-        raise NotFound(_("No such election."))
-    return election
+    return in_meeting(Election, meeting, public_id, _("No such election."))
 
 
 def get_candidate(org: Organization, public_id: str, *, user: User | None) -> Candidate:
-    candidate = db.session.scalar(
-        select(Candidate).join(Election).where(
-            Candidate.public_id == str(public_id), Election.meeting_id.in_(_visible_meetings(org, user))))
-    if candidate is None:
-        raise NotFound(_("No such candidate."))
-    return candidate
+    return _visible(Candidate, org, public_id, user, _("No such candidate."))
 
 
 def get_round(org: Organization, public_id: str, *, user: User | None) -> ElectionRound:
-    found = db.session.scalar(
-        select(ElectionRound).join(Election).where(
-            ElectionRound.public_id == str(public_id), Election.meeting_id.in_(_visible_meetings(org, user))))
-    if found is None:
-        raise NotFound(_("No such round."))
-    return found
+    return _visible(ElectionRound, org, public_id, user, _("No such round."))
 
 
 def get_meeting_round(meeting: Meeting, public_id: str) -> ElectionRound:
