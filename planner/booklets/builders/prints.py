@@ -40,13 +40,16 @@ def _file_title(label: str, meeting: Meeting) -> str:
     return f"{label} – {title}" if title else label
 
 
+def _sheet(meeting: Meeting, document_title: str, lang: str) -> dict[str, Any]:
+    """What every printed sheet states: its file's title, its language and the meeting's classification mark."""
+    return {"document_title": document_title, "language": lang, "mark": mark_of(meeting.classification)}
+
+
 def badges_data(meeting: Meeting, participants: Sequence[Participant]) -> dict[str, Any]:
     lang = language(meeting)
     with force_locale(lang):
         return {
-            "document_title": _file_title(_("Badges"), meeting),
-            "language": lang,
-            "mark": mark_of(meeting.classification),
+            **_sheet(meeting, _file_title(_("Badges"), meeting), lang),
             "meeting": _printed_title(meeting),
             "organization": meeting.organization.name,
             "labels": {"seat": _("Seat"), "cut": _("Cut along the marks")},
@@ -68,9 +71,7 @@ def place_cards_data(meeting: Meeting, participants: Sequence[Participant]) -> d
     lang = language(meeting)
     with force_locale(lang):
         return {
-            "document_title": _file_title(_("Place cards"), meeting),
-            "language": lang,
-            "mark": mark_of(meeting.classification),
+            **_sheet(meeting, _file_title(_("Place cards"), meeting), lang),
             "cards": [{"honorific": _card_honorific(p, lang), "name": p.full_name, **_position(p)}
                       for p in participants],
         }
@@ -102,9 +103,7 @@ def seating_data(meeting: Meeting, plan: SeatingPlan, participants: Sequence[Par
                     if p.seat or (p.category in SEATED_CATEGORIES and p.rsvp != Rsvp.declined)]
         seated = sum(1 for p in expected if p.seat)
         return {
-            "document_title": f"{_('Seating chart')} – {meeting.title}",
-            "language": lang,
-            "mark": mark_of(meeting.classification),
+            **_sheet(meeting, f"{_('Seating chart')} – {meeting.title}", lang),
             "title": _("SEATING CHART"),
             "meeting": meeting.title,
             "convention": _("Seen from the hall. Presidium: number 1 in the centre, number 2 on the right of "
@@ -139,9 +138,7 @@ def attendance_data(meeting: Meeting, days: Sequence[date], participants: Sequen
         rows = [{"no": str(n), "name": p.full_name, "office": position_line(p.title, p.unit)}
                 for n, p in enumerate(participants, start=1)]
         return {
-            "document_title": f"{_('Attendance sheet')} – {meeting.title}",
-            "language": lang,
-            "mark": mark_of(meeting.classification),
+            **_sheet(meeting, f"{_('Attendance sheet')} – {meeting.title}", lang),
             "superior": org.parent_name or "",
             "organization": org.name,
             "title": _("ATTENDANCE SHEET"),
