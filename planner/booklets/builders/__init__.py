@@ -22,18 +22,8 @@ from planner.booklets.builders.base import (
     qr_svg,
     seated_participants,
 )
-from planner.booklets.builders.booklet import (
-    BookletInput,
-    booklet_data,
-    delegation_groups,
-    delegation_key,
-)
-from planner.booklets.builders.prints import (
-    attendance_data,
-    badges_data,
-    place_cards_data,
-    seating_data,
-)
+from planner.booklets.builders.booklet import BookletInput, booklet_data, delegation_groups, delegation_key
+from planner.booklets.builders.prints import attendance_data, badges_data, place_cards_data, seating_data
 
 __all__ = [
     "CATEGORY_COLOURS",

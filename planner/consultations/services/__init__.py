@@ -24,15 +24,7 @@ Rules kept here:
 from __future__ import annotations
 
 from planner.consultations.models import Answer
-from planner.consultations.services.answering import (
-    OWNER,
-    RECORDS,
-    answer,
-    close,
-    record_bytes,
-    record_version,
-    send,
-)
+from planner.consultations.services.answering import OWNER, RECORDS, answer, close, record_bytes, record_version, send
 from planner.consultations.services.base import (
     DEFAULT_REMIND_HOURS,
     FIELDS,
@@ -46,14 +38,7 @@ from planner.consultations.services.base import (
     MAX_TITLE,
     SUBFOLDER,
 )
-from planner.consultations.services.links import (
-    _issue,
-    link_secret,
-    note_use,
-    resolve,
-    revoke_link,
-    rotate_link,
-)
+from planner.consultations.services.links import _issue, link_secret, note_use, resolve, revoke_link, rotate_link
 from planner.consultations.services.preparing import (
     add_document,
     add_meeting_delegates,
@@ -83,12 +68,7 @@ from planner.consultations.services.reading import (
     withheld,
     zone,
 )
-from planner.consultations.services.reminding import (
-    answered_when,
-    due_reminders,
-    mark_reminded,
-    window_start,
-)
+from planner.consultations.services.reminding import answered_when, due_reminders, mark_reminded, window_start
 
 __all__ = [
     "DEFAULT_REMIND_HOURS",

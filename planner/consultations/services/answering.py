@@ -10,12 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from planner.accounts.models import User
-from planner.consultations.models import (
-    Answer,
-    Consultation,
-    ConsultationMember,
-    ConsultationStatus,
-)
+from planner.consultations.models import Answer, Consultation, ConsultationMember, ConsultationStatus
 from planner.consultations.services.base import MAX_OPINION, _audit, _stale
 from planner.consultations.services.checks import _ensure_draft, _text
 from planner.consultations.services.links import _issue

@@ -10,9 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from planner.consultations.models import (
-    Consultation,
-)
+from planner.consultations.models import Consultation
 from planner.core import audit
 from planner.extensions import db
 

@@ -9,10 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from planner.accounts.models import Organization, User
-from planner.consultations.models import (
-    Consultation,
-    ConsultationStatus,
-)
+from planner.consultations.models import Consultation, ConsultationStatus
 from planner.consultations.services.base import DEFAULT_REMIND_HOURS, MAX_QUESTION, MAX_REMIND_HOURS, MAX_TITLE
 from planner.consultations.services.reading import zone
 from planner.core.errors import Conflict, ValidationError

@@ -13,11 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
-from planner.consultations.models import (
-    Consultation,
-    ConsultationMember,
-    ConsultationStatus,
-)
+from planner.consultations.models import Consultation, ConsultationMember, ConsultationStatus
 from planner.consultations.services.base import (
     _SECRET_SHAPE,
     LINK_PREFIX,

@@ -13,12 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.accounts.models import Organization, User
-from planner.consultations.models import (
-    Consultation,
-    ConsultationDocument,
-    ConsultationMember,
-    ConsultationStatus,
-)
+from planner.consultations.models import Consultation, ConsultationDocument, ConsultationMember, ConsultationStatus
 from planner.consultations.services.base import (
     DEFAULT_REMIND_HOURS,
     FIELDS,

@@ -13,12 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from planner.accounts.models import Organization, User
-from planner.consultations.models import (
-    Answer,
-    Consultation,
-    ConsultationDocument,
-    ConsultationMember,
-)
+from planner.consultations.models import Answer, Consultation, ConsultationDocument, ConsultationMember
 from planner.consultations.services.base import _audit
 from planner.core.db import atomic
 from planner.core.errors import NotFound

@@ -10,11 +10,7 @@ from flask_babel import format_datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from planner.consultations.models import (
-    Consultation,
-    ConsultationMember,
-    ConsultationStatus,
-)
+from planner.consultations.models import Consultation, ConsultationMember, ConsultationStatus
 from planner.consultations.services.base import _audit
 from planner.consultations.services.reading import local
 from planner.core.db import atomic

@@ -3,15 +3,8 @@ public holidays and the letterhead. The only code that changes them (audited, in
 
 from __future__ import annotations
 
-from planner.documents.services.changing import (
-    update_settings,
-)
-from planner.documents.services.letterheads import (
-    check_letterhead,
-    letterhead,
-    remove_letterhead,
-    store_letterhead,
-)
+from planner.documents.services.changing import update_settings
+from planner.documents.services.letterheads import check_letterhead, letterhead, remove_letterhead, store_letterhead
 from planner.documents.services.reading import (
     CODE_FIELDS,
     DOCX,

@@ -12,10 +12,7 @@ from planner.accounts.models import User
 from planner.core.permissions import Classification, clearance_of, cleared_for
 from planner.core.text import fold
 from planner.delegates.models import Participant
-from planner.meeting_documents.models import (
-    Audience,
-    MeetingDocument,
-)
+from planner.meeting_documents.models import Audience, MeetingDocument
 
 SUBFOLDER = "meeting-documents"          # the uploads, under their SHA-256
 MARKED_SUBFOLDER = "meeting-documents-marked"   # each delegate's stamped copy, cached per version

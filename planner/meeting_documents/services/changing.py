@@ -17,12 +17,7 @@ from planner.core.permissions import Classification
 from planner.documents import records
 from planner.extensions import db
 from planner.meeting_documents import files
-from planner.meeting_documents.models import (
-    Audience,
-    DocumentKind,
-    MeetingDocument,
-    MeetingDocumentFile,
-)
+from planner.meeting_documents.models import Audience, DocumentKind, MeetingDocument, MeetingDocumentFile
 from planner.meeting_documents.services.access import SUBFOLDER, Reach, reach
 from planner.meeting_documents.services.checks import (
     _audit,

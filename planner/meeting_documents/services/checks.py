@@ -22,11 +22,7 @@ from planner.core.zipfiles import markup_message
 from planner.delegates.models import Participant
 from planner.extensions import db
 from planner.meeting_documents import files
-from planner.meeting_documents.models import (
-    Audience,
-    DocumentKind,
-    MeetingDocument,
-)
+from planner.meeting_documents.models import Audience, DocumentKind, MeetingDocument
 from planner.meeting_documents.services.access import DEFAULT_MAX_BYTES, MAX_TITLE, level
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting

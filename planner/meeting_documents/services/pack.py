@@ -18,16 +18,7 @@ from planner.core.permissions import CLASSIFICATION_MARKS
 from planner.core.text import position_line
 from planner.delegates import services as delegate_services
 from planner.documents import services as document_services
-from planner.documents.model import (
-    Heading,
-    Marks,
-    OfficialDocument,
-    Paragraph,
-    Table,
-    TableColumn,
-    TableRow,
-    runs,
-)
+from planner.documents.model import Heading, Marks, OfficialDocument, Paragraph, Table, TableColumn, TableRow, runs
 from planner.extensions import db
 from planner.meeting_documents.models import Audience, MeetingDocument
 from planner.meeting_documents.services.access import in_audience, level

@@ -16,10 +16,7 @@ from planner.core.db import atomic
 from planner.core.errors import NotFound
 from planner.documents import records
 from planner.extensions import db
-from planner.meeting_documents.models import (
-    MeetingDocument,
-    MeetingDocumentFile,
-)
+from planner.meeting_documents.models import MeetingDocument, MeetingDocumentFile
 from planner.meeting_documents.services.access import SUBFOLDER, Reach, Receipt, in_audience, level, reach
 from planner.meeting_documents.services.checks import _audit
 from planner.meetings.models import Meeting

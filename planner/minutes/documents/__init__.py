@@ -6,12 +6,7 @@ the programme (chương trình), each an OfficialDocument in the organization's 
 from __future__ import annotations
 
 from planner.core.text import date_line
-from planner.minutes.documents.base import (
-    WORDS,
-    Context,
-    section_blocks,
-    word,
-)
+from planner.minutes.documents.base import WORDS, Context, section_blocks, word
 from planner.minutes.documents.letters import (
     contact_text,
     invitation_documents,
@@ -19,16 +14,9 @@ from planner.minutes.documents.letters import (
     presiding_names,
     speakers_text,
 )
-from planner.minutes.documents.programme import (
-    programme_document,
-)
-from planner.minutes.documents.record import (
-    record_document,
-    render_record,
-)
-from planner.minutes.documents.sample import (
-    sample_document,
-)
+from planner.minutes.documents.programme import programme_document
+from planner.minutes.documents.record import record_document, render_record
+from planner.minutes.documents.sample import sample_document
 
 __all__ = [
     "WORDS",

@@ -10,15 +10,7 @@ from typing import Any
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification
 from planner.core.text import date_line
 from planner.documents import services as document_services
-from planner.documents.model import (
-    Heading,
-    Marks,
-    OfficialDocument,
-    Paragraph,
-    Run,
-    Signature,
-    runs,
-)
+from planner.documents.model import Heading, Marks, OfficialDocument, Paragraph, Run, Signature, runs
 from planner.meetings.models import Meeting
 from planner.minutes import compose
 from planner.minutes import services as minutes_services

@@ -11,15 +11,7 @@ from babel.dates import format_date
 from planner.accounts.models import User
 from planner.agenda import programme as programme_rules
 from planner.agenda import services as agenda_services
-from planner.documents.model import (
-    Heading,
-    OfficialDocument,
-    Run,
-    Table,
-    TableColumn,
-    TableRow,
-    runs,
-)
+from planner.documents.model import Heading, OfficialDocument, Run, Table, TableColumn, TableRow, runs
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.minutes import compose
 from planner.minutes import services as minutes_services

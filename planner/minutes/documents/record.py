@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 from planner.documents import services as document_services
-from planner.documents.model import (
-    OfficialDocument,
-)
+from planner.documents.model import OfficialDocument
 from planner.documents.render import official_docx, official_pdf
 from planner.meetings.models import Meeting
 from planner.minutes import compose

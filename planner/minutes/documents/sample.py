@@ -8,14 +8,7 @@ from typing import Any
 
 from planner.core.text import date_line
 from planner.documents import services as document_services
-from planner.documents.model import (
-    Heading,
-    Marks,
-    OfficialDocument,
-    Paragraph,
-    Signature,
-    runs,
-)
+from planner.documents.model import Heading, Marks, OfficialDocument, Paragraph, Signature, runs
 from planner.minutes import compose
 from planner.minutes.documents.base import _labels, _paragraph
 

@@ -47,9 +47,7 @@ from planner.votes.services.changing import (
     set_counts,
     update_vote,
 )
-from planner.votes.services.checks import (
-    describe,
-)
+from planner.votes.services.checks import describe
 from planner.votes.services.congress import (
     bodies,
     body_locked,
@@ -85,11 +83,7 @@ from planner.votes.services.reading import (
     voted_count,
     voted_counts,
 )
-from planner.votes.services.shown import (
-    decision_text,
-    hall_vote,
-    minutes_decisions,
-)
+from planner.votes.services.shown import decision_text, hall_vote, minutes_decisions
 
 __all__ = [
     "CANDIDACY",

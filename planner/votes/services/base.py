@@ -16,9 +16,7 @@ from planner.core import audit
 from planner.delegates.models import ParticipantCategory
 from planner.extensions import db
 from planner.meetings.models import Meeting
-from planner.votes.models import (
-    Vote,
-)
+from planner.votes.models import Vote
 
 VOTE_FIELDS = ("title", "method", "majority", "base", "secret", "status", "yes", "no", "abstain", "reason")
 DRAFT_FIELDS = ("title", "method", "majority", "base", "secret")

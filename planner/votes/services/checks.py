@@ -14,13 +14,7 @@ from planner.core.text import clean_text
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
-from planner.votes.models import (
-    Majority,
-    Vote,
-    VoteBase,
-    VoteMethod,
-    VoteStatus,
-)
+from planner.votes.models import Majority, Vote, VoteBase, VoteMethod, VoteStatus
 from planner.votes.services.base import COUNT_FIELDS, MAX_COUNT, MAX_REASON, MAX_TITLE, VOTE_FIELDS, _stale
 
 # Checking the fields ------------------------------------------------------------------------------

@@ -16,15 +16,7 @@ from planner.core.db import atomic
 from planner.core.errors import Conflict, NotFound
 from planner.delegates.models import Participant
 from planner.extensions import db
-from planner.votes.models import (
-    Choice,
-    Vote,
-    VoteBallot,
-    VoteChoice,
-    VoteMethod,
-    VoteRoll,
-    VoteStatus,
-)
+from planner.votes.models import Choice, Vote, VoteBallot, VoteChoice, VoteMethod, VoteRoll, VoteStatus
 from planner.votes.services.base import _audit, _stale
 from planner.votes.services.checks import _enum
 from planner.votes.services.reading import _on_roll, shown_on_personal_pages

@@ -22,15 +22,7 @@ from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, MeetingStatus
 from planner.votes import rules
-from planner.votes.models import (
-    Choice,
-    Vote,
-    VoteBallot,
-    VoteChoice,
-    VoteMethod,
-    VoteRoll,
-    VoteStatus,
-)
+from planner.votes.models import Choice, Vote, VoteBallot, VoteChoice, VoteMethod, VoteRoll, VoteStatus
 from planner.votes.services.base import NO_VOTE_KINDS
 
 # Reading ------------------------------------------------------------------------------------------

@@ -17,10 +17,7 @@ from planner.core.models import utcnow
 from planner.extensions import db
 from planner.meetings.models import Meeting
 from planner.votes import rules
-from planner.votes.models import (
-    Vote,
-    VoteStatus,
-)
+from planner.votes.models import Vote, VoteStatus
 from planner.votes.services.base import HALL_RESULT_FOR
 from planner.votes.services.reading import counts, voted_count
 
