@@ -15,13 +15,7 @@ from planner.core.errors import Conflict, ValidationError
 from planner.core.text import clean_text, split_full_name
 from planner.delegates.models import Participant
 from planner.elections import rules
-from planner.elections.models import (
-    Candidate,
-    Election,
-    ElectionStatus,
-    Nomination,
-    RoundStatus,
-)
+from planner.elections.models import Candidate, Election, ElectionStatus, Nomination, RoundStatus
 from planner.elections.services.common import (
     CANDIDATE_FIELDS,
     _audit,

@@ -14,13 +14,7 @@ from planner.core.db import atomic, check_version
 from planner.core.errors import Conflict
 from planner.core.models import utcnow
 from planner.delegates.models import AttendanceStatus
-from planner.elections.models import (
-    CredentialsReport,
-    Election,
-    ElectionRound,
-    ElectionStatus,
-    RoundStatus,
-)
+from planner.elections.models import CredentialsReport, Election, ElectionRound, ElectionStatus, RoundStatus
 from planner.elections.services.common import (
     _audit,
     _ensure_open,
@@ -32,12 +26,8 @@ from planner.elections.services.common import (
     election_label,
     official_delegates,
 )
-from planner.elections.services.lists import (
-    counting_committee,
-)
-from planner.elections.services.rounds import (
-    round_label,
-)
+from planner.elections.services.lists import counting_committee
+from planner.elections.services.rounds import round_label
 from planner.extensions import db
 from planner.meetings.models import Meeting
 

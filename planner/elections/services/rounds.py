@@ -40,9 +40,7 @@ from planner.elections.services.common import (
     surplus_message,
     surplus_of,
 )
-from planner.elections.services.lists import (
-    counting_committee_problem,
-)
+from planner.elections.services.lists import counting_committee_problem
 from planner.extensions import db
 
 # Rounds -------------------------------------------------------------------------------------------------
