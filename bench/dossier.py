@@ -47,29 +47,35 @@ def _participants_csv() -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def setup(app) -> tuple[str, str]:
-    """The congress, closed, with approved minutes; an API token of an organizer cleared for secret content."""
-    from sqlalchemy import insert
+def setup(app, email: str = "bench@example.vn", office: str = "Văn phòng Tỉnh ủy (bench)") -> tuple[str, str]:
+    """The congress, closed, with approved minutes; an API token of an organizer cleared for secret content
+    (``email`` and ``office``: their address and organization, others beside the harness's other scenes in
+    one database)."""
+    from sqlalchemy import insert, update
 
     from planner.accounts import services as accounts
     from planner.agenda import services as agenda
     from planner.delegates import services as delegates
     from planner.delegates.models import AttendanceStatus, ParticipantAttendance
+    from planner.documents import services as document_services
     from planner.documents.render import official_pdf
     from planner.extensions import db
     from planner.meetings import services as meetings
-    from planner.meetings.models import MeetingStatus
+    from planner.meetings.models import MeetingStatus, meeting_presiding, meeting_secretaries
     from planner.minutes import documents as minute_documents
     from planner.minutes import services as minutes
     from planner.minutes.models import MinutesKind
     from planner.speeches import services as speeches
+    from planner.speeches.models import Speech, SpeechStatus
 
     with app.test_request_context():
-        org = accounts.create_organization(name="Văn phòng Tỉnh ủy (bench)", city="Tam Kỳ",
+        org = accounts.create_organization(name=office, city="Tam Kỳ",
                                            parent_name="Đảng bộ tỉnh Quảng Nam", body_code="TU")
-        user, _setup = accounts.create_user(org, by=None, email="bench@example.vn", name="Bench", role="admin",
+        user, _setup = accounts.create_user(org, by=None, email=email, name="Bench", role="admin",
                                             clearance="secret", password="correct-horse-battery-42")  # noqa: S106
         _token, secret = accounts.issue_api_token(user, org, "bench")
+        # the notice is signed by the head of the office (no signer: no approval)
+        document_services.update_settings(org, {"signatures": {"notice": {"right": {"name": "Trần Văn Minh"}}}})
         first = date(2026, 11, 2)
         meeting = meetings.create_meeting(org, user, title="Đại hội đại biểu Đảng bộ tỉnh lần thứ XXIII",
                                           kind="congress", starts_on=first, ends_on=first + timedelta(days=DAYS - 1),
@@ -95,6 +101,15 @@ def setup(app) -> tuple[str, str]:
         db.session.execute(insert(ParticipantAttendance), [
             {"participant_id": p.id, "day": first + timedelta(days=d), "status": AttendanceStatus.present}
             for p in people for d in range(DAYS)])
+        # The clerk's check before approval: who presided, who kept the minutes, and each item's content (its
+        # speech delivered, with its summary).
+        db.session.execute(insert(meeting_presiding).values(meeting_id=meeting.id, participant_id=people[0].id,
+                                                            position=0))
+        db.session.execute(insert(meeting_secretaries).values(meeting_id=meeting.id, participant_id=people[1].id,
+                                                              position=0))
+        speeches.add_speech(items[-1], {"participant_id": people[0].public_id, "kind": "conclusion",
+                                        "summary": "Đại hội đã hoàn thành chương trình đề ra."}, user=user)
+        db.session.execute(update(Speech).where(Speech.meeting_id == meeting.id).values(status=SpeechStatus.done))
         meeting.status = MeetingStatus.closed
         db.session.commit()
         for kind in (MinutesKind.minutes, MinutesKind.notice):
