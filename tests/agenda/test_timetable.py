@@ -162,9 +162,11 @@ def test_lanes_put_overlapping_blocks_side_by_side():
     def block(name, start, end):
         return Block(name, name, "report", start, end, "", "", "", "", 1, False, "none")
 
-    blocks = [block("a", 0, 60), block("b", 30, 90), block("c", 60, 120), block("d", 200, 230)]
+    blocks = [block("a", 0, 60), block("b", 30, 90), block("c", 60, 120), block("d", 200, 230),
+              block("flag", 300, 305), block("purpose", 305, 315), block("speech", 320, 360)]
     lanes(blocks)
-    assert [(b.lane, b.lanes) for b in blocks] == [(0, 2), (1, 2), (0, 2), (0, 1)]
+    assert [(b.lane, b.lanes) for b in blocks] == [(0, 2), (1, 2), (0, 2), (0, 1), (0, 2), (1, 2), (0, 1)], \
+        "a five-minute item is drawn 15 minutes long: the next ones stand beside it"
 
 
 def test_hostile_place_bodies_are_refused_with_a_message(client, site):

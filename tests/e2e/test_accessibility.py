@@ -123,7 +123,8 @@ def _pages(demo) -> dict[str, str]:
     m = demo["meeting"]
     return {
         "home": "/", "meetings": "/meetings", "agenda": f"/meetings/{m}/agenda",
-        "agenda item form": f"/meetings/{m}/agenda/new", "participants": f"/meetings/{m}/participants",
+        "agenda item form": f"/meetings/{m}/agenda/new", "timetable": f"/meetings/{m}/agenda/timetable",
+        "participants": f"/meetings/{m}/participants",
         "minutes": f"/meetings/{m}/minutes", "check-in desk": f"/meetings/{m}/door", "statistics": "/reports",
         "speakers": f"/meetings/{m}/speakers", "public programme": demo["public"],
         "delegate page": demo["delegate"], "hall display": demo["hall"],

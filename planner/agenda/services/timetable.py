@@ -18,6 +18,9 @@ from planner.meetings.models import Meeting
 # The time axis shows at least a working day; it grows to whole hours around what is planned.
 DAY_FIRST_HOUR, DAY_LAST_HOUR = 7, 18
 SLOT_MINUTES = 30          # the empty slots offered to add an item (a click refines to 5 minutes)
+# A block is drawn at least this long (30 px), so that its title is a target a finger can hit (WCAG 2.5.8):
+# a five-minute "Chào cờ" followed at once by the next item stands beside it, not under it.
+SHORTEST_DRAWN = 15
 NO_ROOM = ""               # the column of items without a room (the meeting's venue)
 
 
@@ -93,24 +96,26 @@ def _block(meeting: Meeting, item: AgendaItem, day: date, warnings: Mapping[str,
 
 
 def lanes(blocks: Sequence[Block]) -> None:
-    """Overlapping blocks side by side: each takes the first free lane, and every block of a group that
-    overlaps (directly or through others) is as narrow as the group's widest moment needs."""
+    """Overlapping blocks side by side (as drawn: a short one takes ``SHORTEST_DRAWN`` minutes): each takes
+    the first free lane, and every block of a group that overlaps (directly or through others) is as narrow
+    as the group's widest moment needs."""
     group: list[Block] = []
     ends: list[int] = []           # the end of the last block in each lane of the group
     group_end = -1
     for block in sorted(blocks, key=lambda b: (b.start, -b.end, b.id)):
+        drawn_end = max(block.end, block.start + SHORTEST_DRAWN)
         if group and block.start >= group_end:
             for member in group:
                 member.lanes = len(ends)
             group, ends, group_end = [], [], -1
         lane = next((i for i, end in enumerate(ends) if end <= block.start), len(ends))
         if lane == len(ends):
-            ends.append(block.end)
+            ends.append(drawn_end)
         else:
-            ends[lane] = block.end
+            ends[lane] = drawn_end
         block.lane = lane
         group.append(block)
-        group_end = max(group_end, block.end)
+        group_end = max(group_end, drawn_end)
     for member in group:
         member.lanes = len(ends)
 

@@ -9,6 +9,7 @@
   var PX = 2;          // pixels per minute: 120 px an hour, the hour lines of css/agenda.css
   var SNAP = 5;        // minutes
   var SLOT = 30;       // minutes of an empty slot link (the server's SLOT_MINUTES)
+  var SHORTEST = 15;   // minutes a block is drawn at least (the server's SHORTEST_DRAWN)
   var DAY = 1440;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -46,7 +47,7 @@
     var start = num(block, "start"), end = num(block, "end");
     var lanes = num(block, "lanes") || 1, lane = num(block, "lane");
     block.style.top = (start - origin) * PX + "px";
-    block.style.height = Math.max(end - start, SNAP) * PX + "px";
+    block.style.height = Math.max(end - start, SHORTEST) * PX + "px";
     block.style.left = (lane * 100 / lanes) + "%";
     block.style.width = (100 / lanes) + "%";
     block.classList.toggle("is-short", end - start <= 30 && !block.classList.contains("has-children"));
