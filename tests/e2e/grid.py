@@ -108,7 +108,7 @@ def grid_drag(page, title: str, room: str, start: str) -> None:
     # (whatever moved the page meanwhile: a message above, a scroll).
     shown = item.locator(":scope > .tt-block-head .tt-time")
     for _ in range(5):
-        have = _minutes(shown.inner_text().split("–")[0])
+        have = _minutes(shown.text_content().split("–")[0])   # a short block on a phone hides it
         if have == _minutes(start):
             break
         target += (_minutes(start) - have) * PX_PER_MINUTE
