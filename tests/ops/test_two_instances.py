@@ -14,7 +14,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +22,8 @@ import requests
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from tests.conftest import PASSWORD
+from tests import factories
+from tests.factories import PASSWORD
 from tests.ops.live import Browser, form_fields, servers
 
 pytestmark = pytest.mark.postgres
@@ -57,11 +58,6 @@ class Site:
 
 def build_site(app, factory) -> Site:
     from planner.accounts.models import Organization, User
-    from planner.agenda import services as agenda
-    from planner.delegates import services as delegates
-    from planner.meetings import services as meetings
-    from planner.minutes import services as minutes
-
     org_ref = factory.organization(name="Văn phòng Thành ủy (hai máy chủ)", body_code="VPTU")
     admin = factory.user(org_ref, role="admin", clearance="top_secret", email="admin@ops.vn")
     organizer = factory.user(org_ref, role="organizer", clearance="top_secret", email="organizer@ops.vn")
@@ -77,24 +73,20 @@ def build_site(app, factory) -> Site:
                   "secretary_ids": [f"user:{db.session.get(User, secretary.id).public_id}"]}
 
         def meeting(title: str, **extra):
-            return meetings.create_meeting(org, user, title=title, kind="conference", starts_on=day, ends_on=day,
-                                           venue="Hội trường A", city="Đà Nẵng", language="vi", **extra)
+            return factories.meeting(org, user, title=title, starts_on=day, venue="Hội trường A", city="Đà Nẵng",
+                                     language="vi", **extra)
 
         main = meeting("Hội nghị Ban Chấp hành (hai máy chủ)")
-        item = agenda.create_item(main, {"title": "Báo cáo chính trị", "kind": "report",
-                                         "starts_at": datetime.combine(day, time(8, 0)),
-                                         "ends_at": datetime.combine(day, time(9, 0))}, user=user)
-        participants = [delegates.add_participant(main, {"family_name": "Trần", "middle_name": "Văn",
-                                                         "given_name": f"Đại Biểu {k:02d}", "unit": "Quận Hải Châu"},
-                                                  allow_duplicate=True).public_id for k in range(PEOPLE)]
+        item = factories.item(main, "Báo cáo chính trị", "08:00", "09:00", by=user)
+        participants = [factories.participant(main, ("Trần", "Văn", f"Đại Biểu {k:02d}"),
+                                              unit="Quận Hải Châu").public_id for k in range(PEOPLE)]
         draft = meeting("Hội nghị có biên bản đang soạn")
-        doc = minutes.generate(draft, user=user)
+        doc = factories.minutes(draft, user)
         section = next(s["key"] for s in doc.sections if s.get("kind") == "text")
         approvals = []
         for k in range(APPROVALS):
             m = meeting(f"Phiên họp số {k + 1}", **people)
-            doc = minutes.generate(m, user=user)
-            minutes.set_status(doc, "submitted", user=user, version=doc.version)
+            factories.minutes(m, user, status="submitted")
             approvals.append(m.public_id)
         target = meeting("Hội nghị nhận danh sách nhập")
         site = Site(org_ref.id, admin, organizer, secretary, main.public_id, item.public_id, participants,

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from planner.extensions import db
-from tests.conftest import PASSWORD
+from tests import factories
+from tests.factories import PASSWORD
 
 MARKER = "ZQXSECRETMARK"
 DAY = date(2026, 12, 10)  # after "today": the meetings stay editable
@@ -68,11 +69,8 @@ class SecurityScene:
 
 
 def _meeting(org, user, title: str, classification: str, description: str):
-    from planner.meetings import services as meetings
-
-    return meetings.create_meeting(
-        org, user, title=title, kind="conference", starts_on=DAY, ends_on=DAY, venue="Hội trường A",
-        city="Đà Nẵng", classification=classification, description=description)
+    return factories.meeting(org, user, title=title, starts_on=DAY, venue="Hội trường A", city="Đà Nẵng",
+                             classification=classification, description=description)
 
 
 def _docx(text: str) -> bytes:
@@ -100,42 +98,32 @@ def _pdf(text: str) -> bytes:
 
 def _fill(meeting, user, *, secret_titles: bool, classified_item: bool = False) -> tuple[Ids, str]:
     """Items, participants, speeches, a room and minutes drafts in a meeting; the ids to put in URLs."""
-    from planner.agenda import services as agenda
-    from planner.delegates import services as delegates
     from planner.invitations import services as invitations
     from planner.meeting_documents import services as meeting_documents
     from planner.meetings import services as meetings
-    from planner.minutes import services as minutes
     from planner.speeches import services as speeches
     from planner.votes import services as votes
 
     tag = f" {MARKER}" if secret_titles else ""
     room = meetings.add_room(meeting, name=f"Phòng họp B{tag}")
-    people = [delegates.add_participant(meeting, {
-        "family_name": family, "middle_name": middle, "given_name": given, "title": "Bí thư Quận ủy",
-        "honorific": "đồng chí", "email": f"{given.lower()}@example.vn"}, allow_duplicate=True)
-        for family, middle, given in (("Nguyễn", "Văn", "Nen"), ("Tô", "Huy", "Rua"), ("Bùi", "Văn", "Thach"))]
-    item = agenda.create_item(meeting, {
-        "title": f"Báo cáo kết quả năm 2026{tag}", "kind": "report", "room_id": room.public_id,
-        "description": f"Nội dung báo cáo{tag}",
-        "starts_at": datetime.combine(DAY, time(8, 0)), "ends_at": datetime.combine(DAY, time(9, 0))}, user=user)
-    speech = speeches.add_speech(item, {"participant_id": people[0].public_id, "kind": "report",
-                                        "title": f"Báo cáo tổng kết{tag}", "summary": f"Tóm tắt{tag}"}, user=user)
+    people = [factories.participant(meeting, (family, middle, given), title="Bí thư Quận ủy", honorific="đồng chí",
+                                    email=f"{given.lower()}@example.vn")
+              for family, middle, given in (("Nguyễn", "Văn", "Nen"), ("Tô", "Huy", "Rua"), ("Bùi", "Văn", "Thach"))]
+    item = factories.item(meeting, f"Báo cáo kết quả năm 2026{tag}", "08:00", "09:00", by=user, room=room,
+                          description=f"Nội dung báo cáo{tag}")
+    speech = factories.speech(item, people[0], user, kind="report", title=f"Báo cáo tổng kết{tag}",
+                              summary=f"Tóm tắt{tag}")
     classified_id = ""
     if classified_item:
-        secret = agenda.create_item(meeting, {
-            "title": f"Phương án nhân sự {MARKER}", "kind": "discussion", "classification": "confidential",
-            "description": f"Thảo luận kín {MARKER}",
-            "starts_at": datetime.combine(DAY, time(9, 0)), "ends_at": datetime.combine(DAY, time(10, 0))},
-            user=user)
-        secret_speech = speeches.add_speech(secret, {"participant_id": people[1].public_id, "kind": "discussion",
-                                                     "title": f"Ý kiến về nhân sự {MARKER}",
-                                                     "summary": f"Kín {MARKER}"}, user=user)
+        secret = factories.item(meeting, f"Phương án nhân sự {MARKER}", "09:00", "10:00", by=user, kind="discussion",
+                                classification="confidential", description=f"Thảo luận kín {MARKER}")
+        secret_speech = factories.speech(secret, people[1], user, kind="discussion",
+                                         title=f"Ý kiến về nhân sự {MARKER}", summary=f"Kín {MARKER}")
         votes.create_vote(secret, {"title": f"Biểu quyết nhân sự {MARKER}"}, user=user)
         classified_id = f"{secret.public_id} {secret_speech.public_id}"
     text = speeches.upload_text(speech, _docx(f"Toàn văn bài phát biểu{tag}"), "bai-phat-bieu.docx", user=user)
-    minutes.generate(meeting, "minutes", user=user)
-    minutes.generate(meeting, "notice", user=user)
+    factories.minutes(meeting, user, "minutes")
+    factories.minutes(meeting, user, "notice")
     link = invitations.ensure_link(people[0], user=user)
     document = meeting_documents.create_document(meeting, {
         "title": f"Báo cáo chính trị{tag}", "kind": "report", "agenda_item_id": item.public_id},
