@@ -485,7 +485,7 @@ def _export_filename(meeting: Meeting, extension: str) -> str:
 
 
 def _build(meeting: Meeting, kind: str) -> bytes:
-    participants = services.all_participants(meeting)
+    participants = services.all_participants(meeting, attendance=False)  # the list has no attendance column
     rows = exporting.participant_rows(participants)
     if kind == "csv":
         return exporting.to_csv(exporting.headers(), rows)

@@ -455,6 +455,38 @@ def test_export_is_in_protocol_order_and_reimports_to_the_same_list(ctx, delegat
     assert (result.plan.created, result.plan.updated, result.plan.unchanged) == (0, 0, 2)
 
 
+def test_xlsx_export_keeps_its_sheet_header_widths_styles_and_values(ctx, delegates, org):
+    """The workbook as openpyxl wrote it cell by cell before the rows were written as text (issue 19):
+    the sheet's name, the bold header, the widths, the frozen header row, text wrapped at the top and
+    kept as text, numbers as numbers, an empty precedence empty, and the sheet's size stated."""
+    meeting = _meeting(delegates, org)
+    services.add_participant(meeting, {"full_name": "Lê Thị An", "title": "Bí thư Thành ủy", "category": "guest",
+                                       "precedence": 3, "email": "an@example.vn", "note": "Muộn <15\u2019> & về sớm"})
+    services.add_participant(meeting, {"full_name": "Trần Văn Bình", "phone": "0905000111"})
+    participants = services.all_participants(meeting)
+    header, rows = exporting.headers(), exporting.participant_rows(participants)
+    data = exporting.to_xlsx(header, rows, sheet_title="Đại biểu: danh sách/1")
+
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["Đại biểu  danh sách 1"]
+    sheet = workbook.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.dimensions == "A1:P3"
+    assert [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMNOP"] == [
+        width for _label, width in exporting.COLUMNS]
+    assert [c.value for c in sheet[1]] == header
+    assert all(c.font.b for c in sheet[1])
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        [v if v != "" else None for v in row] for row in rows]
+    first = sheet[2]
+    assert first[0].data_type == "n" and first[0].value == 1 and not first[0].alignment.wrap_text
+    assert first[9].data_type == "n" and first[9].value == 3
+    assert sheet[3][9].value is None and sheet[3][12].value == "0905000111"  # a phone number stays text
+    for cell in (*first[1:9], sheet[3][12]):
+        assert cell.data_type in ("s", "inlineStr") and cell.alignment.wrap_text and cell.alignment.vertical == "top"
+    assert first[15].value == "Muộn <15\u2019> & về sớm"
+
+
 # Query counts ----------------------------------------------------------------------------------------------
 
 def _bulk(meeting, n: int) -> None:

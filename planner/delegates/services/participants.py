@@ -56,9 +56,9 @@ def attendance_loading(limit: int | None) -> Any:
 
 def list_participants(meeting: Meeting, *, order: Order | str = Order.protocol, q: str | None = None,
                       category: ParticipantCategory | str | None = None, limit: int | None = 50,
-                      offset: int = 0) -> tuple[list[Participant], int]:
+                      offset: int = 0, attendance: bool = True) -> tuple[list[Participant], int]:
     """One page of the meeting's participants in the chosen order, with the total; two SQL queries
-    and one more for their attendance, whatever the size of the list."""
+    and one more for their attendance (unless ``attendance`` is False), whatever the size of the list."""
     try:
         order = Order(order or Order.protocol)
         category = ParticipantCategory(category) if category else None
@@ -66,14 +66,18 @@ def list_participants(meeting: Meeting, *, order: Order | str = Order.protocol, 
         raise ValidationError(_("Unknown order or category."), field="order") from None
     query = participants_query(meeting, q=q, category=category)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = query.order_by(*protocol.order_by(order)).options(attendance_loading(limit)).offset(offset)
+    page = query.order_by(*protocol.order_by(order)).offset(offset)
+    if attendance:
+        page = page.options(attendance_loading(limit))
     if limit is not None:
         page = page.limit(limit)
     return list(db.session.scalars(page).unique()), total
 
 
-def all_participants(meeting: Meeting, order: Order | str = Order.protocol) -> list[Participant]:
-    return list_participants(meeting, order=order, limit=None)[0]
+def all_participants(meeting: Meeting, order: Order | str = Order.protocol, *,
+                     attendance: bool = True) -> list[Participant]:
+    """The whole list; without ``attendance`` (a download of the list), the days' records are not read."""
+    return list_participants(meeting, order=order, limit=None, attendance=attendance)[0]
 
 
 def participant_counts(meeting: Meeting) -> dict[str, Any]:
