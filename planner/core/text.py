@@ -115,8 +115,14 @@ def collation_key(*parts: str | None) -> bytes:
     Each field's key ends in a zero byte that occurs nowhere else in it, so the concatenation
     compares bytewise (SQLite BLOB, PostgreSQL bytea) exactly as the tuple of fields would.
     """
-    collator = _collator()
-    return b"".join(collator.getSortKey(canonical(part)) for part in parts)
+    return b"".join(_field_key(part or "") for part in parts)
+
+
+@lru_cache(maxsize=16384)
+def _field_key(part: str) -> bytes:
+    # Cached: a list's names and units repeat (3,000 delegates hold a few hundred units and given names),
+    # and a new participant's name key is made for its person and for itself in the same flush.
+    return _collator().getSortKey(canonical(part))
 
 
 def name_collation_key(given_name: str | None, family_name: str | None, middle_name: str | None) -> bytes:

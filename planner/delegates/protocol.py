@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
@@ -196,6 +197,9 @@ def _local_peer(segment: str, rank: int) -> int:
     return rank
 
 
+# Cached: a list of 3,000 delegates holds a few hundred titles, and each new participant asks for its title's tier
+# three times (its precedence, category and protocol rank); the answer depends on the title alone.
+@lru_cache(maxsize=8192)
 def suggest_precedence(title: str | None) -> int | None:
     """The rank a title suggests (the tiers of DOMAIN.md), or None when no office in it is recognised.
 
