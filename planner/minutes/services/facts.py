@@ -36,17 +36,15 @@ from planner.speeches.models import Speech
 
 # The facts of a meeting --------------------------------------------------------------------------------
 
-def _person(participant: Participant) -> compose.Person:
+def _person(participant: Participant | delegate_services.RollEntry) -> compose.Person:
     return compose.Person(name=participant.full_name, title=position_line(participant.title, participant.unit),
                           honorific=participant.honorific)
 
 
-def _participants(meeting: Meeting) -> list[Participant]:
-    """Everyone on the list in protocol order, with their attendance: three queries whatever the size."""
-    query = (select(Participant).where(Participant.meeting_id == meeting.id)
-             .options(delegate_services.attendance_loading(None))
-             .order_by(*protocol.order_by(protocol.Order.protocol)))
-    return list(db.session.scalars(query).unique())
+def _participants(meeting: Meeting) -> list[delegate_services.RollEntry]:
+    """Everyone on the list in protocol order, with their attendance, as plain data: two queries whatever
+    the size."""
+    return delegate_services.attendance_roll(meeting)
 
 
 def _speeches(meeting: Meeting) -> dict[int, list[Speech]]:
@@ -83,8 +81,8 @@ def _bounds(meeting: Meeting, items: list[AgendaItem]) -> tuple[datetime | None,
     return starts_at, ends_at
 
 
-def attendance_facts(meeting: Meeting, participants: list[Participant]) -> tuple[int, int | None, str,
-                                                                                 list[compose.Absentee]]:
+def attendance_facts(meeting: Meeting, participants: list[delegate_services.RollEntry]
+                     ) -> tuple[int, int | None, str, list[compose.Absentee]]:
     """(expected, present or None, the attendance paragraph, the absentees with their reasons).
 
     Expected: everyone invited who did not decline, staff excepted. Present: those checked in on any

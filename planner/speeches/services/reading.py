@@ -116,9 +116,12 @@ def speeches_by_item(meeting: Meeting) -> dict[int, list[Speech]]:
     """Who spoke, the one read model of the minutes (theirs and ``minutes_records``) and the programme: every
     speech of the meeting with its speaker, by agenda item id, in speaking order (one query). Every item's:
     the caller keeps those of the items its reader may see."""
+    # innerjoin (every speech has its speaker): a LEFT JOIN around the speaker's own JOIN to the person made
+    # SQLite materialise every participant of the database with their people before joining the speeches
+    # (40 ms of CPU for 600 speeches among 10,000 participants); the plain joins go by the keys.
     return by_item(db.session.scalars(
         select(Speech).where(Speech.meeting_id == meeting.id)
-        .options(joinedload(Speech.participant).joinedload(Participant.person))
+        .options(joinedload(Speech.participant, innerjoin=True).joinedload(Participant.person, innerjoin=True))
         .order_by(Speech.agenda_item_id, Speech.position, Speech.id)).unique())
 
 
