@@ -10,7 +10,7 @@ import re
 import secrets
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, event
@@ -248,13 +248,21 @@ def derive_participant_keys(participant: Participant) -> None:
         return
     for attr in ("title", "unit", "delegation", "seat"):
         setattr(participant, attr, normalize(getattr(participant, attr)))
-    name = full_name(person.family_name, person.middle_name, person.given_name)
-    participant.name_key = name_collation_key(person.given_name, person.family_name, person.middle_name)
-    participant.unit_key = collation_key(participant.unit)
-    participant.search_folded = search_text(name, participant.title, participant.unit)
+    for attr, value in participant_keys(person, participant.title, participant.unit, participant.precedence,
+                                        participant.category).items():
+        setattr(participant, attr, value)
+
+
+def participant_keys(person: Person, title: str, unit: str, precedence: int | None,
+                     category: ParticipantCategory | str | None) -> dict[str, Any]:
+    """A participant's derived columns from its person and its own (normalised) title, unit, precedence and
+    category: what derive_participant_keys sets on a model, as values for a bulk insert too."""
     from planner.delegates.protocol import protocol_rank
 
-    participant.protocol_rank = protocol_rank(participant.precedence, participant.title, participant.category)
+    name = full_name(person.family_name, person.middle_name, person.given_name)
+    return {"name_key": name_collation_key(person.given_name, person.family_name, person.middle_name),
+            "unit_key": collation_key(unit), "search_folded": search_text(name, title, unit),
+            "protocol_rank": protocol_rank(precedence, title, category)}
 
 
 _NAME_FIELDS = ("family_name", "middle_name", "given_name")

@@ -257,6 +257,7 @@ _PRESS_WORDS = re.compile(r"^(?:phong vien|bien tap vien|nha bao|quay phim|ky th
 LEADER_RANK_LIMIT = 1600
 
 
+@lru_cache(maxsize=8192)  # as suggest_precedence: asked once a new participant, answered by the title alone
 def suggest_category(title: str | None) -> ParticipantCategory | None:
     """The category a title suggests: a provincial leader (the Bí thư Thành ủy is no "Đại biểu") or the
     press; None when the title says neither (the caller keeps its default)."""

@@ -7,18 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from planner.core import audit
 from planner.core.db import atomic
 from planner.core.errors import Conflict, ValidationError
-from planner.core.text import fold
+from planner.core.text import fold, normalize
 from planner.delegates import importing
 from planner.delegates.importing import ImportRow, RowError
 from planner.delegates.models import (
     Participant,
     ParticipantCategory,
     Person,
+    participant_keys,
 )
 from planner.delegates.services.base import _CHUNK, NAME_FIELDS
 from planner.delegates.services.participants import default_category, default_precedence
@@ -204,6 +205,7 @@ def _save_plan(meeting: Meeting, plan: ImportPlan, filename: str) -> ImportPlan:
         raise ValidationError(_("The file has %(n)d error(s); nothing was imported. Correct them and try again.",
                                 n=len(plan.errors)), errors=[e.as_dict() for e in plan.errors])
     with _importing():
+        joining: list[tuple[Person, dict[str, Any]]] = []
         for item in plan.rows:
             if item.action not in ("create", "update"):
                 continue
@@ -221,9 +223,14 @@ def _save_plan(meeting: Meeting, plan: ImportPlan, filename: str) -> ImportPlan:
                 own.setdefault("unit", person.unit)
                 own.setdefault("precedence", default_precedence(person))
                 own.setdefault("category", default_category(own["title"]))
-                db.session.add(Participant(meeting_id=meeting.id, person=person, **own))
+                joining.append((person, own))
             else:
                 _set_changed(participant, own)
+        db.session.flush()  # the new people get their ids, the changed ones their keys
+        if joining:
+            # One multi-row INSERT of plain rows: 3,000 participants made as models cost the flush 0.9 s of CPU
+            # (the unit of work's bookkeeping of each object) for rows that nothing else reads in this request.
+            db.session.execute(insert(Participant), [_new_participant(meeting, person, own) for person, own in joining])
         summary = _("%(file)s: %(created)d added, %(updated)d updated, %(unchanged)d unchanged",
                     file=filename or _("file"), created=plan.created, updated=plan.updated,
                     unchanged=plan.unchanged)
@@ -232,6 +239,20 @@ def _save_plan(meeting: Meeting, plan: ImportPlan, filename: str) -> ImportPlan:
                      summary=summary, changes={"file": filename, "created": plan.created, "updated": plan.updated,
                                                "unchanged": plan.unchanged})
     return plan
+
+
+_NEW_PARTICIPANT = {"title": "", "unit": "", "delegation": "", "precedence": None, "seat": "", "note": ""}
+
+
+def _new_participant(meeting: Meeting, person: Person, own: dict[str, Any]) -> dict[str, Any]:
+    """A new participant's row, its derived columns included (as derive_participant_keys sets them on a
+    model); every row has the same columns, so that they go in one statement. The columns' own defaults
+    (public id, badge code, RSVP, times, version) fill the rest."""
+    row = {**_NEW_PARTICIPANT, **own, "meeting_id": meeting.id, "person_id": person.id}
+    for key in ("title", "unit", "delegation", "seat"):
+        row[key] = normalize(row[key])
+    row.update(participant_keys(person, row["title"], row["unit"], row["precedence"], row["category"]))
+    return row
 
 
 def _set_changed(obj: Any, values: dict[str, Any]) -> None:
