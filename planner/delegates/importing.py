@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -247,13 +248,84 @@ def _rows_of_xlsx(data: bytes) -> list[list[Any]]:
         if sheet is None:
             raise ImportFileError(_("The workbook has no sheet."))
         # The sheet is parsed while its rows are read: a broken one (an undefined entity, say) fails here.
-        return list(_limited(sheet.iter_rows(values_only=True)))
+        return list(_limited(_sheet_values(workbook, sheet)))
     except ImportFileError:
         raise
     except Exception as exc:  # the same many kinds, met in the sheet
         raise _unreadable(exc) from None
     finally:
         workbook.close()
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _VALUE, _INLINE, _TEXT, _RUN = (f"{_MAIN}{tag}" for tag in ("row", "c", "v", "is", "t", "r"))
+_DIGITS = "0123456789"
+
+
+def _sheet_values(workbook: Any, sheet: Any) -> Iterator[list[Any]]:
+    """The sheet's rows as lists of values, as openpyxl's read-only ``iter_rows(values_only=True)`` gives them
+    (a missing row is an empty one, a missing cell None; numbers, dates by their style, booleans, shared and
+    inline text), read by lxml's parser in C. openpyxl's own reader built an object for every inline text
+    and spent 0.5 s of CPU on the 48,000 cells of 3,000 delegates; this takes a third of that. The workbook's
+    parts (the sheets, shared text, styles) are still openpyxl's reading. The file has passed the Office
+    checks (no DTD anywhere), and the parser resolves no entity and fetches nothing."""
+    from lxml import etree
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    shared = workbook.shared_strings
+    dates, durations, epoch = workbook._date_formats, workbook._timedelta_formats, workbook.epoch
+
+    def value_of(cell: Any) -> Any:
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            inline = cell.find(_INLINE)
+            if inline is None:
+                return None
+            runs = [inline.findtext(_TEXT)] + [run.findtext(_TEXT) for run in inline.iterchildren(_RUN)]
+            return "".join(text for text in runs if text is not None)
+        value = cell.findtext(_VALUE) or None
+        if value is None:
+            return None
+        if kind == "n":
+            number = float(value) if "." in value or "e" in value or "E" in value else int(value)
+            style = int(cell.get("s") or 0)
+            if style in dates:
+                try:
+                    return from_excel(number, epoch, timedelta=style in durations)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "s":
+            return shared[int(value)]
+        if kind == "b":
+            return bool(int(value))
+        if kind == "d":
+            return from_ISO8601(value)
+        return value  # "str" (a formula's text) and "e" (an error such as #N/A)
+
+    expected = 1
+    with workbook._archive.open(sheet._worksheet_path) as source:
+        for _event, row in etree.iterparse(source, tag=_ROW, resolve_entities=False, no_network=True,
+                                           load_dtd=False, huge_tree=False):
+            number = int(row.get("r") or expected)
+            if number < expected:  # a row out of order is dropped, as openpyxl drops it
+                continue
+            while expected < number:
+                expected += 1
+                yield []
+            values: list[Any] = []
+            for cell in row.iterchildren(_CELL):
+                reference = cell.get("r")
+                column = column_index_from_string(reference.rstrip(_DIGITS)) if reference else len(values) + 1
+                if column > len(values):
+                    values.extend([None] * (column - len(values)))
+                values[column - 1] = value_of(cell)
+            expected += 1
+            row.clear()
+            while row.getprevious() is not None:  # keep no tree behind: memory stays flat
+                del row.getparent()[0]
+            yield values
 
 
 def _unreadable(exc: BaseException) -> ImportFileError:

@@ -174,3 +174,42 @@ def test_the_api_field_names_are_headers_too():
     rows, errors = parse_rows(table, guess_mapping(table.headers))
     assert not errors
     assert (rows[0].values["family_name"], rows[0].values["given_name"]) == ("Nguyễn", "An")
+
+
+def test_the_sheet_reads_as_openpyxl_reads_it(ctx):
+    """The rows are read by lxml (issue 19), value for value as openpyxl's read-only iter_rows gives them:
+    shared and inline text (rich text runs joined), numbers, booleans, dates by their style, a formula's
+    cached value, missing rows and cells, a workbook written in openpyxl's streaming mode."""
+    import datetime
+
+    from openpyxl import load_workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["C3"], sheet["D3"], sheet["E3"], sheet["F3"], sheet["G3"] = "Họ và tên", "Ngày", 12, 1.5, True
+    sheet["C5"], sheet["D5"] = datetime.datetime(2026, 3, 1, 8, 30), datetime.date(2026, 3, 2)
+    sheet["A7"], sheet["B7"], sheet["Z9"], sheet["A10"], sheet["C10"] = "  lead", "x\ny", "far", 1e20, "#N/A"
+    sheet["A12"] = CellRichText(["Nguyễn ", TextBlock(InlineFont(b=True), "Văn"), " A"])
+    streamed = Workbook(write_only=True)
+    rows = streamed.create_sheet("S")
+    for row in (["Họ tên", "Đơn vị"], [], ["A", None, 3], [None, "B <&>"]):
+        rows.append(row)
+
+    def trimmed(values):
+        out = [list(row) for row in values]
+        for row in out:
+            while row and row[-1] is None:
+                row.pop()
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    for book in (workbook, streamed):
+        buffer = io.BytesIO()
+        book.save(buffer)
+        read = load_workbook(io.BytesIO(buffer.getvalue()), read_only=True, data_only=True)
+        expected = trimmed(read.worksheets[0].iter_rows(values_only=True))
+        assert trimmed(importing._sheet_values(read, read.worksheets[0])) == expected
+        assert len(expected) > 3
