@@ -36,7 +36,7 @@ from planner.core.inputs import parse_day
 from planner.core.lru import LRU
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission, clearance_of
 from planner.core.qr import qr_svg
-from planner.core.web import form_error, visitor_page_etag
+from planner.core.web import attempt, form_error, form_version, visitor_page_etag
 from planner.core.web import signed_in_user as _user
 from planner.extensions import db
 from planner.meetings import services as meeting_services
@@ -354,8 +354,7 @@ def edit_item(meeting_id: str, item_id: str):
         form.view.data = _back_view() or ""
     elif form.validate_on_submit() and not (duplicates := _duplicates(form, meeting, item)):
         try:
-            version = int(form.version.data) if form.version.data else None
-            services.update_item(item, _form_data(form), user=_user(), version=version)
+            services.update_item(item, _form_data(form), user=_user(), version=form_version(form))
         except Conflict as exc:
             item = services.get_meeting_item(meeting, item_id, user=_user())
             flash(exc.message, "error")
@@ -384,14 +383,13 @@ def delete_item(meeting_id: str, item_id: str):
     in_release = published is not None and item.public_id in published.snapshot
     if form.validate_on_submit():
         title = item.title
-        try:
-            count = services.delete_item(item, user=_user(), with_items=form.with_items.data,
-                                         version=int(form.version.data) if form.version.data else None)
-        except PlannerError as exc:
-            flash(exc.message, "error")
+        done = attempt(lambda: services.delete_item(item, user=_user(), with_items=form.with_items.data,
+                                                    version=form_version(form)))
+        if not done.ok:
             item = services.get_meeting_item(meeting, item_id, user=_user())
             children = list(item.children)
         else:
+            count = done.value
             if count == 1:
                 flash(_("“%(title)s” was deleted.", title=title), "success")
             else:
@@ -408,16 +406,9 @@ def set_status(meeting_id: str, item_id: str):
     meeting = meeting_page(meeting_id)
     item = services.get_meeting_item(meeting, item_id, user=_user())
     status = request.form.get("status", "")
-    try:
-        services.update_item(item, {"status": status}, user=_user())
-    except PlannerError as exc:
-        flash(exc.message, "error")
-    else:
-        if status == "cancelled":
-            flash(_("“%(title)s” is cancelled. It stays in the programme, struck through.", title=item.title),
-                  "success")
-        else:
-            flash(_("“%(title)s” is scheduled again.", title=item.title), "success")
+    if attempt(lambda: services.update_item(item, {"status": status}, user=_user())).ok:
+        flash(_("“%(title)s” is cancelled. It stays in the programme, struck through.", title=item.title)
+              if status == "cancelled" else _("“%(title)s” is scheduled again.", title=item.title), "success")
     return redirect(_editor_url(meeting, item))
 
 
@@ -426,14 +417,9 @@ def set_status(meeting_id: str, item_id: str):
 def move_item(meeting_id: str, item_id: str):
     meeting = meeting_page(meeting_id)
     item = services.get_meeting_item(meeting, item_id, user=_user())
-    try:
-        moved = services.move(item, request.form.get("direction", ""), user=_user())
-    except PlannerError as exc:
-        flash(exc.message, "error")
-    else:
-        if not moved:
-            flash(_("Only items that start at the same time can change places; change the time to move it."),
-                  "info")
+    done = attempt(lambda: services.move(item, request.form.get("direction", ""), user=_user()))
+    if done.ok and not done.value:
+        flash(_("Only items that start at the same time can change places; change the time to move it."), "info")
     return redirect(_editor_url(meeting, item))
 
 
@@ -446,13 +432,10 @@ def shift(meeting_id: str, item_id: str):
     if not form.validate_on_submit():
         flash(_("Enter a number of minutes between -720 and 720, not 0."), "error")
         return redirect(_editor_url(meeting, item))
-    try:
-        count = services.shift_following(meeting, item, form.minutes.data, user=_user())
-    except PlannerError as exc:
-        flash(exc.message, "error")
-    else:
+    done = attempt(lambda: services.shift_following(meeting, item, form.minutes.data, user=_user()))
+    if done.ok:
         flash(ngettext("%(num)d item moved by %(minutes)d minutes.", "%(num)d items moved by %(minutes)d minutes.",
-                       count, minutes=form.minutes.data), "success")
+                       done.value, minutes=form.minutes.data), "success")
     return redirect(_editor_url(meeting, item))
 
 

@@ -19,7 +19,7 @@ from planner.core import exports as core_exports
 from planner.core import queue
 from planner.core.errors import PlannerError
 from planner.core.permissions import Permission
-from planner.core.web import form_error as _form_error
+from planner.core.web import Outcome, attempt, submit
 from planner.core.web import signed_in_user as _user
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, ParticipantCategory
 from planner.meetings.models import Meeting
@@ -76,6 +76,12 @@ def _build_in_background(meeting: Meeting, links: list[dict[str, str]]) -> dict[
             "again": url_for("booklets.booklet", meeting_id=meeting.public_id, again=1, _anchor="preview")}
 
 
+def _form_status(done: Outcome) -> int:
+    """A settings form shown again: 409 for a stale save, else 422 (a refusal of another kind is still the
+    form's data at fault here)."""
+    return done.status if done.status in (409, 422) else 422
+
+
 @bp.route("/meetings/<meeting_id>/print/booklet", methods=["GET", "POST"])
 @require(Permission.view)
 def booklet(meeting_id: str):
@@ -92,21 +98,14 @@ def booklet(meeting_id: str):
     if request.method == "POST":
         if not organizer:
             abort(403)
-        if form.validate_on_submit():
-            data = {"paper": form.paper.data, "sections": form.sections.data or [],
-                    "programme_source": form.programme_source.data, "foreword": form.foreword.data,
-                    "foreword_signature": form.foreword_signature.data, "practical_info": form.practical_info.data}
-            try:
-                services.save_settings(meeting, data, user=_user(), version=form.version.data)
-            except PlannerError as exc:
-                _form_error(form, exc)
-                status = exc.status if exc.status in (409, 422) else 422
-            else:
-                flash(_("The booklet's settings have been saved. The preview below shows the new booklet."),
-                      "success")
-                return redirect(url_for("booklets.booklet", meeting_id=meeting.public_id, _anchor="preview"))
-        else:
-            status = 422
+        data = {"paper": form.paper.data, "sections": form.sections.data or [],
+                "programme_source": form.programme_source.data, "foreword": form.foreword.data,
+                "foreword_signature": form.foreword_signature.data, "practical_info": form.practical_info.data}
+        done = submit(form, lambda: services.save_settings(meeting, data, user=_user(), version=form.version.data))
+        if done.ok:
+            flash(_("The booklet's settings have been saved. The preview below shows the new booklet."), "success")
+            return redirect(url_for("booklets.booklet", meeting_id=meeting.public_id, _anchor="preview"))
+        status = _form_status(done)
     thumbnails: list[str] = []
     preview_error = None
     building = None
@@ -134,12 +133,8 @@ def upload_logo(meeting_id: str):
     form = LogoForm()
     if form.validate_on_submit():
         upload = form.logo.data
-        try:
-            services.save_logo(meeting, upload.read(services.MAX_LOGO_BYTES + 1), upload.filename or "",
-                               user=_user())
-        except PlannerError as exc:
-            flash(exc.message, "error")
-        else:
+        if attempt(lambda: services.save_logo(meeting, upload.read(services.MAX_LOGO_BYTES + 1),
+                                              upload.filename or "", user=_user())).ok:
             flash(_("The logo has been saved: it is on the cover."), "success")
     else:
         for errors in form.errors.values():
@@ -196,19 +191,13 @@ def seating_chart(meeting_id: str):
     if request.method == "POST":
         if not editable:
             abort(403)
-        if form.validate_on_submit():
-            data = {"rows": form.rows.data, "seats_per_row": form.seats_per_row.data,
-                    "presidium_size": form.presidium_size.data, "mode": form.mode.data}
-            try:
-                services.save_plan(meeting, data, user=_user(), version=form.version.data)
-            except PlannerError as exc:
-                _form_error(form, exc)
-                status = exc.status if exc.status in (409, 422) else 422
-            else:
-                flash(_("The seating plan has been saved."), "success")
-                return redirect(url_for("booklets.seating_chart", meeting_id=meeting.public_id))
-        else:
-            status = 422
+        data = {"rows": form.rows.data, "seats_per_row": form.seats_per_row.data,
+                "presidium_size": form.presidium_size.data, "mode": form.mode.data}
+        done = submit(form, lambda: services.save_plan(meeting, data, user=_user(), version=form.version.data))
+        if done.ok:
+            flash(_("The seating plan has been saved."), "success")
+            return redirect(url_for("booklets.seating_chart", meeting_id=meeting.public_id))
+        status = _form_status(done)
     return _seating_page(meeting, plan, form, SeatForm(), editable), status
 
 
@@ -236,17 +225,14 @@ def _seating_page(meeting: Meeting, plan: Any, form: SeatingPlanForm, seat_form:
 @require(Permission.organize)
 def assign(meeting_id: str):
     meeting = meeting_page(meeting_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            counts = services.assign_seats(meeting, user=_user(), mode=request.form.get("mode") or None)
-        except PlannerError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("Seats given out: %(presidium)d in the presidium, %(hall)d in the hall.",
-                    presidium=counts["presidium"], hall=counts["hall"]), "success")
-            if counts["without_seat"]:
-                flash(_("%(n)d participants found no seat: the hall is too small. Add rows or seats and give "
-                        "out the seats again.", n=counts["without_seat"]), "error")
+    if ConfirmForm().validate_on_submit() and (done := attempt(
+            lambda: services.assign_seats(meeting, user=_user(), mode=request.form.get("mode") or None))).ok:
+        counts = done.value
+        flash(_("Seats given out: %(presidium)d in the presidium, %(hall)d in the hall.",
+                presidium=counts["presidium"], hall=counts["hall"]), "success")
+        if counts["without_seat"]:
+            flash(_("%(n)d participants found no seat: the hall is too small. Add rows or seats and give "
+                    "out the seats again.", n=counts["without_seat"]), "error")
     return redirect(url_for("booklets.seating_chart", meeting_id=meeting.public_id))
 
 
@@ -254,13 +240,8 @@ def assign(meeting_id: str):
 @require(Permission.organize)
 def clear(meeting_id: str):
     meeting = meeting_page(meeting_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            cleared = services.clear_seats(meeting, user=_user())
-        except PlannerError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("%(n)d seats cleared.", n=cleared), "success")
+    if ConfirmForm().validate_on_submit() and (done := attempt(lambda: services.clear_seats(meeting, user=_user()))).ok:
+        flash(_("%(n)d seats cleared.", n=done.value), "success")
     return redirect(url_for("booklets.seating_chart", meeting_id=meeting.public_id))
 
 
@@ -272,18 +253,15 @@ def set_seat(meeting_id: str):
     seat_form = SeatForm()
     participants = services.chart_participants(meeting)
     seat_form.participant.choices = [("", "")] + [(p.public_id, p.full_name) for p in participants]
-    if seat_form.validate_on_submit():
-        try:
-            participant = services.set_seat(meeting, seat_form.participant.data, seat_form.seat.data, user=_user())
-        except PlannerError as exc:
-            _form_error(seat_form, exc)
+    done = submit(seat_form, lambda: services.set_seat(meeting, seat_form.participant.data, seat_form.seat.data,
+                                                        user=_user()))
+    if done.ok:
+        participant = done.value
+        if participant.seat:
+            flash(_("%(name)s sits on seat %(seat)s.", name=participant.full_name, seat=participant.seat), "success")
         else:
-            if participant.seat:
-                flash(_("%(name)s sits on seat %(seat)s.", name=participant.full_name, seat=participant.seat),
-                      "success")
-            else:
-                flash(_("%(name)s has no seat now.", name=participant.full_name), "success")
-            return redirect(url_for("booklets.seating_chart", meeting_id=meeting.public_id))
+            flash(_("%(name)s has no seat now.", name=participant.full_name), "success")
+        return redirect(url_for("booklets.seating_chart", meeting_id=meeting.public_id))
     form = SeatingPlanForm(obj=plan)
     form.mode.data = plan.mode.value
     form.version.data = str(plan.version or "")

@@ -7,8 +7,8 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, g, jsonify, render_template, request, session
@@ -88,6 +88,46 @@ def form_error(form: Any, exc: PlannerError, names: Mapping[str, str] | None = N
         target.errors = [*list(target.errors or []), exc.message]
     else:
         flash(exc.message, "error")
+
+
+def form_version(form: Any) -> int | None:
+    """The version a form was read at (its hidden ``version`` field), for the service's stale-save check;
+    None when the form carries none."""
+    try:
+        return int(form.version.data) if form.version.data else None
+    except (TypeError, ValueError):
+        return None
+
+
+class Outcome(NamedTuple):
+    """What a page's service call came to: ``ok`` with the service's answer in ``value``, or not, with the
+    ``status`` to show the page again with and, where the service refused, its ``refusal``."""
+
+    ok: bool
+    value: Any = None
+    status: int = 200
+    refusal: PlannerError | None = None
+
+
+def attempt(action: Callable[[], Any], *, form: Any = None, names: Mapping[str, str] | None = None) -> Outcome:
+    """Run a page's service call; a refusal is shown beside ``form``'s field it names (see form_error), or
+    as an error message when there is no form, and its status is kept for the page shown again."""
+    try:
+        return Outcome(True, action())
+    except PlannerError as exc:
+        if form is not None:
+            form_error(form, exc, names)
+        else:
+            flash(exc.message, "error")
+        return Outcome(False, status=exc.status, refusal=exc)
+
+
+def submit(form: Any, action: Callable[[], Any], names: Mapping[str, str] | None = None) -> Outcome:
+    """A posted form: when it validates, run the service call as attempt() does; when it does not, 422
+    (the fields carry their own messages)."""
+    if not form.validate_on_submit():
+        return Outcome(False, status=422)
+    return attempt(action, form=form, names=names)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from planner.accounts.access import can, current_organization, require
 from planner.core import exports
 from planner.core.errors import Conflict, NotFound, PlannerError
-from planner.core.permissions import CLASSIFICATION_MARKS, Permission
+from planner.core.permissions import Permission
+from planner.core.web import attempt, form_version, page_number, submit
 from planner.core.web import form_error as _form_error
-from planner.core.web import page_number
 from planner.core.web import signed_in_user as _user
 from planner.delegates import exporting, importing, services, uploads
 from planner.delegates.forms import (
@@ -57,8 +57,8 @@ PREVIEW_ROWS = 300
 
 @bp.context_processor
 def _delegate_globals() -> dict[str, Any]:
+    # CLASSIFICATION_MARKS comes with the meeting frame (meetings' app-wide template globals).
     return {
-        "CLASSIFICATION_MARKS": CLASSIFICATION_MARKS,
         "CATEGORY_LABELS": PARTICIPANT_CATEGORY_LABELS,
         "RSVP_LABELS": RSVP_LABELS,
         "ATTENDANCE_LABELS": ATTENDANCE_LABELS,
@@ -143,18 +143,13 @@ def edit_person(person_id: str):
             form.default_precedence.data = None
     elif not can(Permission.organize):
         abort(403)
-    elif form.validate_on_submit():
-        try:
-            version = int(form.version.data) if form.version.data else None
-            services.update_person(person, form.person_data(person), version=version)
-        except PlannerError as exc:
-            _form_error(form, exc)
-            status = exc.status
-        else:
+    else:
+        done = submit(form, lambda: services.update_person(person, form.person_data(person),
+                                                           version=form_version(form)))
+        if done.ok:
             flash(_("The changes to %(name)s have been saved.", name=person.full_name), "success")
             return redirect(url_for("delegates.edit_person", person_id=person.public_id))
-    else:
-        status = 422
+        status = done.status
     _show_split(form, person)
     similar = services.similar_people(org, family_name=person.family_name, middle_name=person.middle_name,
                                       given_name=person.given_name, unit=person.unit, email=person.email,
@@ -254,12 +249,9 @@ def add_person(meeting_id: str):
         flash(_("The form has expired. Try again."), "error")
         return redirect(url_for("delegates.new_participant", meeting_id=meeting.public_id))
     person = services.get_person(meeting.organization, form.person_id.data or "")
-    try:
-        participant = services.add_participant(meeting, {}, person=person)
-    except PlannerError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("%(name)s has been added to the list.", name=participant.full_name), "success")
+    done = attempt(lambda: services.add_participant(meeting, {}, person=person))
+    if done.ok:
+        flash(_("%(name)s has been added to the list.", name=done.value.full_name), "success")
     return redirect(url_for("delegates.new_participant", meeting_id=meeting.public_id,
                             q=request.form.get("q", "")))
 
@@ -281,19 +273,13 @@ def edit_participant(meeting_id: str, participant_id: str):
         abort(403)
     elif not editable:
         raise Conflict(_("This meeting is closed; its programme and delegates can no longer be changed."))
-    elif form.validate_on_submit():
-        try:
-            version = int(form.version.data) if form.version.data else None
-            services.update_participant(participant, form.participant_data(participant.person), version=version,
-                                        user=_user())
-        except PlannerError as exc:
-            _form_error(form, exc)
-            status = exc.status
-        else:
+    else:
+        done = submit(form, lambda: services.update_participant(
+            participant, form.participant_data(participant.person), version=form_version(form), user=_user()))
+        if done.ok:
             flash(_("The changes to %(name)s have been saved.", name=participant.full_name), "success")
             return redirect(_back_to_list(meeting))
-    else:
-        status = 422
+        status = done.status
     _show_split(form, participant.person)
     return render_template("delegates/participant_form.html", meeting=meeting, participant=participant,
                            form=form, editable=editable, attendance_form=_attendance_form(meeting, participant),
@@ -339,14 +325,9 @@ def set_attendance(meeting_id: str, participant_id: str):
     form.day.choices = [(d.isoformat(), d.isoformat()) for d in services.meeting_days(meeting)]
     if not form.validate_on_submit():
         flash(_("Choose a day of the meeting."), "error")
-    else:
-        try:
-            services.set_attendance(participant, form.day.data, form.attendance.data or None,
-                                    form.absence_reason.data or "", user=_user())
-        except PlannerError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("The attendance of %(name)s has been saved.", name=participant.full_name), "success")
+    elif attempt(lambda: services.set_attendance(participant, form.day.data, form.attendance.data or None,
+                                                 form.absence_reason.data or "", user=_user())).ok:
+        flash(_("The attendance of %(name)s has been saved.", name=participant.full_name), "success")
     return redirect(url_for("delegates.edit_participant", meeting_id=meeting.public_id,
                             participant_id=participant.public_id))
 
@@ -357,10 +338,7 @@ def remove_participant(meeting_id: str, participant_id: str):
     meeting = meeting_page(meeting_id)
     participant = _participant(meeting, participant_id)
     name = participant.full_name
-    try:
-        services.remove_participant(participant)
-    except PlannerError as exc:
-        flash(exc.message, "error")
+    if not attempt(lambda: services.remove_participant(participant)).ok:
         return redirect(url_for("delegates.edit_participant", meeting_id=meeting.public_id,
                                 participant_id=participant_id))
     flash(_("%(name)s has been removed from the list.", name=name), "success")
@@ -452,12 +430,10 @@ def import_preview(meeting_id: str, key: str):
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
         meeting_services.ensure_editable(meeting)
-        try:
-            # planned once, under the directory's lock; the preview below plans only when it is shown again
-            plan = services.save_import(meeting, rows, row_errors, filename=upload.filename)
-        except PlannerError as exc:
-            flash(exc.message, "error")
-        else:
+        # planned once, under the directory's lock; the preview below plans only when it is shown again
+        done = attempt(lambda: services.save_import(meeting, rows, row_errors, filename=upload.filename))
+        if done.ok:
+            plan = done.value
             uploads.discard(key)
             flash(_("The list has been imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
                     created=plan.created, updated=plan.updated, unchanged=plan.unchanged), "success")

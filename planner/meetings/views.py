@@ -17,8 +17,7 @@ from planner.core.errors import NotFound, PlannerError
 from planner.core.formatting import long_date
 from planner.core.inputs import day_problem, parse_day
 from planner.core.permissions import CLASSIFICATION_MARKS, Classification, Permission
-from planner.core.web import form_error as _form_error
-from planner.core.web import safe_next
+from planner.core.web import attempt, form_version, safe_next, submit
 from planner.core.web import signed_in_user as _user
 from planner.meetings import calendar, recurrence, services
 from planner.meetings.forms import (
@@ -62,13 +61,6 @@ def _template_globals() -> dict[str, Any]:
         "CLASSIFICATION_MARKS": CLASSIFICATION_MARKS,
         "describe_recurrence": recurrence.describe,
     }
-
-
-def _version(form) -> int | None:
-    try:
-        return int(form.version.data) if form.version.data else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _today() -> date:
@@ -176,17 +168,11 @@ def create():
         form.language.data = org.language
         form.starts_on.data = parse_day(request.args.get("d")) or _today()
         return _render_form(form, None)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            meeting = services.create_meeting(org, _user(), **_meeting_data(form, None))
-        except PlannerError as exc:
-            _form_error(form, exc)
-            status = exc.status
-        else:
-            flash(_("The meeting “%(title)s” has been created.", title=meeting.title), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.public_id))
-    return _render_form(form, None, status)
+    done = submit(form, lambda: services.create_meeting(org, _user(), **_meeting_data(form, None)))
+    if done.ok:
+        flash(_("The meeting “%(title)s” has been created.", title=done.value.title), "success")
+        return redirect(url_for("meetings.detail", meeting_id=done.value.public_id))
+    return _render_form(form, None, done.status)
 
 
 @bp.route("/meetings/<meeting_id>/edit", methods=["GET", "POST"])
@@ -205,20 +191,15 @@ def edit(meeting_id: str):
         return _render_form(form, meeting)
     form = MeetingForm()
     _people_choices(form, meeting)
-    status = 422
-    if form.validate_on_submit():
-        try:
-            services.update_meeting(meeting, _meeting_data(form, meeting), user=_user(), version=_version(form))
-        except PlannerError as exc:
-            _form_error(form, exc)
-            status = exc.status
-            if status == 409:
-                # The user's input stays in the form; they compare with the current version and save again.
-                form.version.data = str(meeting.version)
-        else:
-            flash(_("The changes have been saved."), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.public_id))
-    return _render_form(form, meeting, status)
+    done = submit(form, lambda: services.update_meeting(meeting, _meeting_data(form, meeting), user=_user(),
+                                                       version=form_version(form)))
+    if done.ok:
+        flash(_("The changes have been saved."), "success")
+        return redirect(url_for("meetings.detail", meeting_id=meeting.public_id))
+    if done.status == 409:
+        # The user's input stays in the form; they compare with the current version and save again.
+        form.version.data = str(meeting.version)
+    return _render_form(form, meeting, done.status)
 
 
 # The overview ------------------------------------------------------------------------------------
@@ -267,11 +248,7 @@ def change_status(meeting_id: str):
     if not form.validate_on_submit():
         flash(_("The form has expired or was sent from elsewhere. Reload the page and send it again."), "error")
         return redirect(url_for("meetings.detail", meeting_id=meeting.public_id))
-    try:
-        services.set_status(meeting, form.status.data, version=_version(form))
-    except PlannerError as exc:
-        flash(exc.message, "error")
-    else:
+    if attempt(lambda: services.set_status(meeting, form.status.data, version=form_version(form))).ok:
         flash(_("The meeting is now: %(status)s.", status=MEETING_STATUS_LABELS[meeting.status]), "success")
     return redirect(url_for("meetings.detail", meeting_id=meeting.public_id))
 
@@ -284,7 +261,7 @@ def delete(meeting_id: str):
     if request.method == "POST" and form.validate_on_submit():
         title = meeting.title
         try:
-            services.delete_meeting(meeting, version=_version(form))
+            services.delete_meeting(meeting, version=form_version(form))
         except PlannerError as exc:
             flash(exc.message, "error")
             return redirect(url_for("meetings.detail", meeting_id=meeting_id))
@@ -313,17 +290,11 @@ def rooms(meeting_id: str):
 def add_room(meeting_id: str):
     meeting = meeting_page(meeting_id)
     form = RoomForm()
-    status = 422
-    if form.validate_on_submit():
-        try:
-            room = services.add_room(meeting, name=form.name.data, capacity=form.capacity.data)
-        except PlannerError as exc:
-            _form_error(form, exc)
-            status = exc.status
-        else:
-            flash(_("The room “%(name)s” has been added.", name=room.name), "success")
-            return redirect(url_for("meetings.rooms", meeting_id=meeting.public_id))
-    return _rooms_page(meeting, form, status)
+    done = submit(form, lambda: services.add_room(meeting, name=form.name.data, capacity=form.capacity.data))
+    if done.ok:
+        flash(_("The room “%(name)s” has been added.", name=done.value.name), "success")
+        return redirect(url_for("meetings.rooms", meeting_id=meeting.public_id))
+    return _rooms_page(meeting, form, done.status)
 
 
 @bp.route("/meetings/<meeting_id>/rooms/<room_id>", methods=["GET", "POST"])
@@ -338,18 +309,14 @@ def edit_room(meeting_id: str, room_id: str):
         form.version.data = str(room.version)
     else:
         form = RoomForm()
-        status = 422
-        if form.validate_on_submit():
-            try:
-                services.update_room(room, {"name": form.name.data, "capacity": form.capacity.data},
-                                     version=_version(form))
-            except PlannerError as exc:
-                _form_error(form, exc)
-                status = exc.status
-                form.version.data = str(room.version)
-            else:
-                flash(_("The room has been saved."), "success")
-                return redirect(url_for("meetings.rooms", meeting_id=meeting.public_id))
+        done = submit(form, lambda: services.update_room(room, {"name": form.name.data, "capacity": form.capacity.data},
+                                                         version=form_version(form)))
+        if done.ok:
+            flash(_("The room has been saved."), "success")
+            return redirect(url_for("meetings.rooms", meeting_id=meeting.public_id))
+        status = done.status
+        if done.refusal is not None:
+            form.version.data = str(room.version)
     return render_template("meetings/room_form.html", meeting=meeting, room=room, form=form,
                            active_tab="meetings.rooms"), status
 
@@ -408,13 +375,9 @@ def occurrences(meeting_id: str):
 def cancel_occurrence(meeting_id: str, day: str):
     meeting = meeting_page(meeting_id)
     form = CancelOccurrenceForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel_occurrence(meeting, _occurrence_day(day), note=form.note.data or "")
-        except PlannerError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("The occurrence of %(day)s has been cancelled.", day=_human_day(_occurrence_day(day))), "success")
+    if form.validate_on_submit() and attempt(
+            lambda: services.cancel_occurrence(meeting, _occurrence_day(day), note=form.note.data or "")).ok:
+        flash(_("The occurrence of %(day)s has been cancelled.", day=_human_day(_occurrence_day(day))), "success")
     return redirect(safe_next(request.form.get("next"))
                     or url_for("meetings.occurrences", meeting_id=meeting.public_id))
 
@@ -424,14 +387,9 @@ def cancel_occurrence(meeting_id: str, day: str):
 def restore_occurrence(meeting_id: str, day: str):
     meeting = meeting_page(meeting_id)
     form = CancelOccurrenceForm()
-    if form.validate_on_submit():
-        try:
-            services.restore_occurrence(meeting, _occurrence_day(day))
-        except PlannerError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("The occurrence of %(day)s takes place as planned again.", day=_human_day(_occurrence_day(day))),
-                  "success")
+    if form.validate_on_submit() and attempt(lambda: services.restore_occurrence(meeting, _occurrence_day(day))).ok:
+        flash(_("The occurrence of %(day)s takes place as planned again.", day=_human_day(_occurrence_day(day))),
+              "success")
     return redirect(safe_next(request.form.get("next"))
                     or url_for("meetings.occurrences", meeting_id=meeting.public_id))
 
@@ -451,19 +409,14 @@ def move_occurrence(meeting_id: str, day: str):
         form.new_end_time.data = current.end_time
         form.new_venue.data = current.venue
         form.note.data = current.note
-    elif form.validate_on_submit():
-        try:
-            services.move_occurrence(meeting, original, new_date=form.new_date.data,
-                                     new_start_time=form.new_start_time.data, new_end_time=form.new_end_time.data,
-                                     new_venue=form.new_venue.data, note=form.note.data or "")
-        except PlannerError as exc:
-            _form_error(form, exc)
-            status = exc.status
-        else:
+    else:
+        done = submit(form, lambda: services.move_occurrence(
+            meeting, original, new_date=form.new_date.data, new_start_time=form.new_start_time.data,
+            new_end_time=form.new_end_time.data, new_venue=form.new_venue.data, note=form.note.data or ""))
+        if done.ok:
             flash(_("The occurrence of %(day)s has been moved.", day=_human_day(original)), "success")
             return redirect(url_for("meetings.occurrences", meeting_id=meeting.public_id))
-    else:
-        status = 422
+        status = done.status
     return render_template("meetings/move.html", meeting=meeting, occurrence=current, form=form,
                            active_tab="meetings.detail"), status
 

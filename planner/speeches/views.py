@@ -17,6 +17,7 @@ from planner.core.errors import Conflict, NotFound, PlannerError
 from planner.core.exports import live_state, stored_file
 from planner.core.models import utcnow
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
+from planner.core.web import attempt
 from planner.core.web import form_error as _form_error
 from planner.core.web import signed_in_user as _user
 from planner.meetings.models import Meeting
@@ -248,15 +249,12 @@ def add(meeting_id: str, item_id: str):
     form = SpeechForm()
     form.participant_id.choices = _speaker_choices(meeting)
     if form.validate_on_submit():
-        try:
-            speech = services.add_speech(item, {
-                "participant_id": form.participant_id.data, "kind": form.kind.data, "title": form.title.data or "",
-                "allotted_seconds": form.allotted.data or None}, user=_user())
-        except PlannerError as exc:
-            flash(exc.message, "error")
-        else:
-            flash(_("%(name)s is on the speakers list.", name=speech.participant.full_name), "success")
-            return redirect(_control_url(meeting, item, f"speech-{speech.public_id}"))
+        done = attempt(lambda: services.add_speech(item, {
+            "participant_id": form.participant_id.data, "kind": form.kind.data, "title": form.title.data or "",
+            "allotted_seconds": form.allotted.data or None}, user=_user()))
+        if done.ok:
+            flash(_("%(name)s is on the speakers list.", name=done.value.participant.full_name), "success")
+            return redirect(_control_url(meeting, item, f"speech-{done.value.public_id}"))
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -332,10 +330,7 @@ def delete(meeting_id: str, speech_id: str):
     form = DeleteForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.delete_speech(found, user=_user(), version=form.version.data)
-    except PlannerError as exc:
-        flash(exc.message, "error")
+    if not attempt(lambda: services.delete_speech(found, user=_user(), version=form.version.data)).ok:
         return redirect(url_for("speeches.speech", meeting_id=meeting.public_id, speech_id=speech_id))
     flash(_("%(name)s is taken off the speakers list.", name=name), "success")
     return redirect(_control_url(meeting, item))
@@ -421,12 +416,8 @@ def text_flags(meeting_id: str, speech_id: str, text_id: str):
     def flag(value: str | None) -> bool | None:
         return None if value in (None, "") else value == "1"
 
-    try:
-        services.update_text(text, user=_user(), embargo=flag(form.embargo.data),
-                             check_against_delivery=flag(form.check_against_delivery.data))
-    except PlannerError as exc:
-        flash(exc.message, "error")
-    else:
+    if attempt(lambda: services.update_text(text, user=_user(), embargo=flag(form.embargo.data),
+                                            check_against_delivery=flag(form.check_against_delivery.data))).ok:
         flash(_("Version %(n)d of the text is updated.", n=text.number), "success")
     return redirect(url_for("speeches.speech", meeting_id=meeting.public_id, speech_id=speech_id, _anchor="texts"))
 
@@ -519,17 +510,13 @@ def displays(meeting_id: str):
     if request.method == "POST":
         if not editable:
             abort(403)
-        if form.validate_on_submit():
-            try:
-                _display, token = services.create_display(meeting, user=_user(), name=form.name.data or "",
-                                                          untimed_kinds=form.untimed_kinds.data or [])
-            except PlannerError as exc:
-                flash(exc.message, "error")
-            else:
-                session[NEW_DISPLAY_KEY] = url_for("portal.hall", token=token, _external=True)
-                flash(_("The display's link is ready. Open it on the projector's computer now: it is shown only "
-                        "once."), "success")
-                return redirect(url_for("speeches.displays", meeting_id=meeting.public_id))
+        if form.validate_on_submit() and (done := attempt(lambda: services.create_display(
+                meeting, user=_user(), name=form.name.data or "", untimed_kinds=form.untimed_kinds.data or []))).ok:
+            _display, token = done.value
+            session[NEW_DISPLAY_KEY] = url_for("portal.hall", token=token, _external=True)
+            flash(_("The display's link is ready. Open it on the projector's computer now: it is shown only "
+                    "once."), "success")
+            return redirect(url_for("speeches.displays", meeting_id=meeting.public_id))
     return render_template("speeches/displays.html", meeting=meeting, form=form, displays=services.displays(meeting),
                            editable=editable, new_link=session.pop(NEW_DISPLAY_KEY, None),
                            untimed_form=UntimedForm,
@@ -545,11 +532,7 @@ def display_untimed(meeting_id: str, display_id: str):
     form = UntimedForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.set_untimed_kinds(display, form.untimed_kinds.data or [], user=_user())
-    except PlannerError as exc:
-        flash(exc.message, "error")
-    else:
+    if attempt(lambda: services.set_untimed_kinds(display, form.untimed_kinds.data or [], user=_user())).ok:
         flash(_("The display “%(name)s” has been changed.", name=display.name), "success")
     return redirect(url_for("speeches.displays", meeting_id=meeting.public_id))
 
