@@ -12,7 +12,8 @@ from sqlalchemy.orm import contains_eager
 from planner.accounts.models import Organization, User
 from planner.core import audit
 from planner.core.db import atomic, check_version
-from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.errors import Conflict, ValidationError
+from planner.core.lookup import in_organization
 from planner.core.text import fold, full_name
 from planner.delegates.models import (
     DEFAULT_PRECEDENCE,
@@ -40,11 +41,7 @@ def list_people(org: Organization, *, q: str | None = None, limit: int = 50,
 
 
 def get_person(org: Organization, public_id: str) -> Person:
-    person = db.session.scalar(select(Person).where(Person.organization_id == org.id,
-                                                    Person.public_id == public_id))
-    if person is None:
-        raise NotFound(_("No such person in the directory."))
-    return person
+    return in_organization(Person, org, public_id, _("No such person in the directory."))
 
 
 def similar_people(org: Organization, *, family_name: str = "", middle_name: str = "", given_name: str = "",

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from planner.core import audit
-from planner.core.errors import NotFound, ValidationError
+from planner.core.errors import ValidationError
+from planner.core.lookup import in_meeting
 from planner.core.models import Base
 from planner.core.text import fold, normalize
 from planner.extensions import db
@@ -21,10 +22,7 @@ from planner.meetings.services.base import _check_version, _saving, ensure_edita
 # Rooms -------------------------------------------------------------------------------------------
 
 def get_room(meeting: Meeting, public_id: str) -> Room:
-    room = db.session.scalar(select(Room).where(Room.meeting_id == meeting.id, Room.public_id == public_id))
-    if room is None:
-        raise NotFound(_("No such room."))
-    return room
+    return in_meeting(Room, meeting, public_id, _("No such room."))
 
 
 def _clean_room(meeting: Meeting, data: dict[str, Any], room: Room | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from planner.agenda import services as agenda_services
 from planner.agenda.models import AGENDA_ITEM_KIND_LABELS, AgendaItem
 from planner.core.db import atomic
 from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.lookup import in_meeting
 from planner.core.models import utcnow
 from planner.core.permissions import (
     CLASSIFICATION_LABELS,
@@ -384,11 +385,7 @@ def create_display(meeting: Meeting, *, user: User | None, name: str = "",
 
 
 def get_display(meeting: Meeting, public_id: str) -> MeetingDisplay:
-    display = db.session.scalar(select(MeetingDisplay).where(MeetingDisplay.meeting_id == meeting.id,
-                                                             MeetingDisplay.public_id == str(public_id)))
-    if display is None:
-        raise NotFound(_("No such display."))
-    return display
+    return in_meeting(MeetingDisplay, meeting, public_id, _("No such display."))
 
 
 def set_untimed_kinds(display: MeetingDisplay, kinds: Iterable[str], *, user: User | None) -> None:

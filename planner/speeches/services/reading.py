@@ -15,6 +15,7 @@ from planner.accounts.models import Organization, User
 from planner.agenda import services as agenda_services
 from planner.agenda.models import AgendaItem, AgendaItemKind
 from planner.core.errors import NotFound
+from planner.core.lookup import in_meeting
 from planner.core.permissions import (
     Classification,
 )
@@ -155,11 +156,7 @@ def speaker_choices(meeting: Meeting) -> list[Participant]:
 
 
 def meeting_participant(meeting: Meeting, public_id: str) -> Participant:
-    participant = db.session.scalar(select(Participant).where(Participant.meeting_id == meeting.id,
-                                                              Participant.public_id == str(public_id)))
-    if participant is None:
-        raise NotFound(_("No such participant."))
-    return participant
+    return in_meeting(Participant, meeting, public_id, _("No such participant."))
 
 
 def speaker_name(participant: Participant) -> str:
