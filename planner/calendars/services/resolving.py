@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, select, update
+from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from planner.accounts.models import Membership, Organization, User
@@ -31,7 +31,7 @@ from planner.calendars.services.settings import (
     _settings,
 )
 from planner.core.audit import AuditEntry
-from planner.core.db import atomic
+from planner.core.db import note_time
 from planner.core.exports import strong_etag
 from planner.core.models import utcnow
 from planner.core.permissions import Classification, visible_levels
@@ -141,14 +141,7 @@ def note_poll(feed: Feed, now: datetime | None = None) -> None:
     token = feed.token
     if token is None:
         return
-    now = now or utcnow()
-    if token.last_polled_at is not None and now - token.last_polled_at < POLL_NOTE_EVERY:
-        return
-    with atomic():
-        db.session.execute(update(FeedToken).where(
-            FeedToken.id == token.id,
-            FeedToken.last_polled_at.is_(None) | (FeedToken.last_polled_at < now - POLL_NOTE_EVERY),
-        ).values(last_polled_at=now))
+    note_time(token, "last_polled_at", now or utcnow(), POLL_NOTE_EVERY)
 
 
 # The version of a feed (the second query) ------------------------------------------------------------

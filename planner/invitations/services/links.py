@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import User
 from planner.core import audit, public_urls
-from planner.core.db import atomic
+from planner.core.db import atomic, note_time
 from planner.core.errors import ValidationError
 from planner.core.models import utcnow
 from planner.core.text import normalize
@@ -179,14 +179,7 @@ def resolve(secret: str | None) -> tuple[Participant, ParticipantLink] | None:
 
 def note_use(link: ParticipantLink, now: datetime | None = None) -> None:
     """Remember when a link was last opened: at most one write a minute."""
-    now = now or utcnow()
-    if link.last_used_at is not None and now - link.last_used_at < LINK_USE_NOTE_EVERY:
-        return
-    with atomic():
-        db.session.execute(update(ParticipantLink).where(
-            ParticipantLink.id == link.id,
-            ParticipantLink.last_used_at.is_(None) | (ParticipantLink.last_used_at < now - LINK_USE_NOTE_EVERY),
-        ).values(last_used_at=now).execution_options(synchronize_session=False))
+    note_time(link, "last_used_at", now or utcnow(), LINK_USE_NOTE_EVERY)
 
 
 # The answer through the link ------------------------------------------------------------------------
