@@ -192,13 +192,17 @@ def _sides(**sides: SignatureLine) -> dict[str, SignatureLine]:
     return dict(sides)
 
 
-# Minutes: the minute-taker on the left, the presiding person on the right (Party practice; Mẫu 1.9).
-# Notice, invitation: the office signs on the right by order of the collective it serves.
-_EN_SIGNATURES = {
-    "minutes": _sides(left=SignatureLine("SECRETARY"), right=SignatureLine("CHAIR")),
-    "notice": _sides(right=SignatureLine("FOR THE OFFICE")),
-    "invitation": _sides(right=SignatureLine("FOR THE OFFICE")),
-}
+def _signatures(secretary: str, presiding: str, *office: str) -> dict[str, dict[str, SignatureLine]]:
+    """Minutes: the minute-taker on the left, the presiding person on the right (Party practice; Mẫu 1.9).
+    Notice, invitation: the office signs on the right by order of the collective it serves, alike on both."""
+    return {
+        "minutes": _sides(left=SignatureLine(secretary), right=SignatureLine(presiding)),
+        "notice": _sides(right=SignatureLine(*office)),
+        "invitation": _sides(right=SignatureLine(*office)),
+    }
+
+
+_EN_SIGNATURES = _signatures("SECRETARY", "CHAIR", "FOR THE OFFICE")
 
 PARTY = Profile(
     code="party",
@@ -216,11 +220,7 @@ PARTY = Profile(
     sizes=Sizes(body=14, header=14, superior=14, issuer=14, number=14, date=14, national=15, title=16,
                 summary=14, signature=14, signature_name=14, recipients_label=14, recipients=12, page_number=14,
                 table=13, mark=13),
-    signatures_vi={
-        "minutes": _sides(left=SignatureLine("THƯ KÝ"), right=SignatureLine("CHỦ TRÌ")),
-        "notice": _sides(right=SignatureLine("T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG")),
-        "invitation": _sides(right=SignatureLine("T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG")),
-    },
+    signatures_vi=_signatures("THƯ KÝ", "CHỦ TRÌ", "T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"),
     signatures_en=_EN_SIGNATURES,
 )
 
@@ -244,12 +244,8 @@ STATE = Profile(
     sizes=Sizes(body=14, header=13, superior=13, issuer=13, number=13, date=14, national=12, title=14,
                 summary=14, signature=14, signature_name=14, recipients_label=12, recipients=11, page_number=13,
                 table=13, mark=13),
-    signatures_vi={
-        # Mẫu 1.9 (Nghị định 30/2020): THƯ KÝ on the left, CHỦ TỌA on the right.
-        "minutes": _sides(left=SignatureLine("THƯ KÝ"), right=SignatureLine("CHỦ TỌA")),
-        "notice": _sides(right=SignatureLine("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")),
-        "invitation": _sides(right=SignatureLine("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")),
-    },
+    # Mẫu 1.9 (Nghị định 30/2020): THƯ KÝ on the left, CHỦ TỌA on the right.
+    signatures_vi=_signatures("THƯ KÝ", "CHỦ TỌA", "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"),
     signatures_en=_EN_SIGNATURES,
 )
 
@@ -265,11 +261,7 @@ PLAIN = Profile(
     recipients_label_style="underline",
     recipients_last="- Lưu.",
     margins=Margins(top=20, bottom=20, left=25, right=20),
-    signatures_vi={
-        "minutes": _sides(left=SignatureLine("THƯ KÝ"), right=SignatureLine("CHỦ TRÌ")),
-        "notice": _sides(right=SignatureLine("VĂN PHÒNG")),
-        "invitation": _sides(right=SignatureLine("VĂN PHÒNG")),
-    },
+    signatures_vi=_signatures("THƯ KÝ", "CHỦ TRÌ", "VĂN PHÒNG"),
     signatures_en=_EN_SIGNATURES,
 )
 
