@@ -12,7 +12,6 @@ from __future__ import annotations
 import smtplib
 from datetime import date
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
 
 from flask import render_template
 from flask_babel import force_locale
@@ -23,7 +22,7 @@ from planner.accounts.models import Membership, Organization, User
 from planner.core import audit, public_urls, workdays
 from planner.core.db import atomic
 from planner.core.errors import Conflict
-from planner.core.mail import MailError, MailSettings, connect, error_text, mail_settings
+from planner.core.mail import MailError, MailSettings, connect, error_text, mail_settings, new_message
 from planner.core.permissions import Role
 from planner.documents import services as document_services
 from planner.extensions import db
@@ -50,12 +49,7 @@ def _message(org: Organization, user: User, todos: list[services.ToDo], settings
         body = render_template("reports/reminder.txt", user=user, organization=org, todos=todos,
                                base=public_urls.base_url() or "")
         subject = _("Reminder: %(n)d task(s) falling due", n=len(todos))
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = formataddr((org.name, settings.sender))
-    message["To"] = formataddr((user.name, user.email))
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or "planner.invalid")
+    message = new_message(settings, sender_name=org.name, to_name=user.name, to_email=user.email, subject=subject)
     message.set_content(body)
     return message
 

@@ -5,14 +5,13 @@ package that mails)."""
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from planner.calendars import services as calendar_services
-from planner.core.mail import MailSettings
+from planner.core.mail import MailSettings, new_message
 from planner.delegates.models import Participant
 from planner.invitations.services.links import link_url
 from planner.invitations.services.wording import addressee, when_text, where_text, withheld
@@ -52,15 +51,10 @@ def compose(participant: Participant, secret: str, settings: MailSettings, *, ke
         lines += ["", org.name]
         filename = _("invitation") + ".ics"
         ics = calendar_services.invitation_ics(participant, organizer_email=settings.sender, organizer_name=org.name)
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = formataddr((org.name, settings.sender))
-    message["To"] = formataddr((participant.full_name, participant.person.email))
-    message["Date"] = formatdate(localtime=False)
-    domain = settings.sender.rpartition("@")[2] or "planner.invalid"
     # The key of one sending to one person makes a stable Message-ID: should a worker die between the
     # server's acceptance and the sent mark, the e-mail sent again is the same message to mail programs.
-    message["Message-ID"] = f"<{key}@{domain}>" if key else make_msgid(domain=domain)
+    message = new_message(settings, sender_name=org.name, to_name=participant.full_name,
+                          to_email=participant.person.email, subject=subject, key=key)
     message["Content-Language"] = language
     message.set_content("\n".join(lines) + "\n")
     message.add_attachment(ics, maintype="text", subtype="calendar", filename=filename,
