@@ -13,7 +13,7 @@ from planner.agenda import conflicts as conflict_rules
 from planner.agenda import releases as release_rules
 from planner.agenda import services
 from planner.agenda.models import AgendaItem, AgendaItemKind, AgendaItemStatus, AgendaRelease
-from planner.api import DateTime, Integer, ListArgs, page, requires
+from planner.api import DateTime, Integer, ListArgs, listed, page, requires
 from planner.core.permissions import Classification, Permission
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import api_meeting as _meeting
@@ -169,8 +169,7 @@ class AgendaItems(MethodView):
         meeting = _meeting(meeting_id)
         items = services.list_items(meeting, g.api_user)
         public = {i.id: i.public_id for i in items}
-        chosen = items[args["offset"]:args["offset"] + args["limit"]]
-        return page([_item_data(meeting, i, public) for i in chosen], len(items))
+        return listed(items, args, lambda i: _item_data(meeting, i, public))
 
     @requires(Permission.organize)
     @blp.arguments(AgendaItemCreateSchema)

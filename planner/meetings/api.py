@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from planner.api import Date, DateTime, Integer, ListArgs, page, requires
+from planner.api import Date, DateTime, Integer, ListArgs, listed, page, requires
 from planner.core import exports
 from planner.core.errors import ValidationError
 from planner.core.inputs import day_problem
@@ -322,8 +322,7 @@ class Occurrences(MethodView):
         if end < start:
             raise ValidationError(_("The end of the period is before its start."), field="to")
         found = recurrence.expand(meeting, start, end)
-        chunk = found[args["offset"]:args["offset"] + args["limit"]]
-        return page([occurrence_data(o) for o in chunk], len(found))
+        return listed(found, args, occurrence_data)
 
 
 @blp.route("/meetings/<meeting_id>/occurrences/<original_date>")
