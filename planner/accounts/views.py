@@ -28,7 +28,7 @@ from planner.core import audit
 from planner.core.errors import PlannerError
 from planner.core.inputs import parse_day
 from planner.core.permissions import Permission
-from planner.core.web import form_error, safe_next
+from planner.core.web import form_error, form_version, safe_next, submit
 from planner.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -280,20 +280,13 @@ def organization():
         form.document_profile.data = org.document_profile.value
         form.version.data = str(org.version)
     status = 200
-    if form.validate_on_submit():
+    if request.method == "POST":
         data = {name: getattr(form, name).data for name in services.ORGANIZATION_FIELDS}
-        try:
-            version = int(form.version.data) if form.version.data else None
-            services.update_organization(org, data, version=version)
-        except (PlannerError, ValueError) as exc:
-            if isinstance(exc, PlannerError):
-                form_error(form, exc)
-            status = 409 if getattr(exc, "status", 0) == 409 else 422
-        else:
+        done = submit(form, lambda: services.update_organization(org, data, version=form_version(form)))
+        if done.ok:
             flash(_("The organization's settings have been saved."), "success")
             return redirect(url_for("accounts.organization"))
-    elif request.method == "POST":
-        status = 422
+        status = done.form_status
     return render_template("accounts/organization.html", form=form, org=org), status
 
 

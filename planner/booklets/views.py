@@ -19,7 +19,7 @@ from planner.core import exports as core_exports
 from planner.core import queue
 from planner.core.errors import PlannerError
 from planner.core.permissions import Permission
-from planner.core.web import Outcome, attempt, submit
+from planner.core.web import attempt, submit
 from planner.core.web import signed_in_user as _user
 from planner.delegates.models import PARTICIPANT_CATEGORY_LABELS, ParticipantCategory
 from planner.meetings.models import Meeting
@@ -76,12 +76,6 @@ def _build_in_background(meeting: Meeting, links: list[dict[str, str]]) -> dict[
             "again": url_for("booklets.booklet", meeting_id=meeting.public_id, again=1, _anchor="preview")}
 
 
-def _form_status(done: Outcome) -> int:
-    """A settings form shown again: 409 for a stale save, else 422 (a refusal of another kind is still the
-    form's data at fault here)."""
-    return done.status if done.status in (409, 422) else 422
-
-
 @bp.route("/meetings/<meeting_id>/print/booklet", methods=["GET", "POST"])
 @require(Permission.view)
 def booklet(meeting_id: str):
@@ -105,7 +99,7 @@ def booklet(meeting_id: str):
         if done.ok:
             flash(_("The booklet's settings have been saved. The preview below shows the new booklet."), "success")
             return redirect(url_for("booklets.booklet", meeting_id=meeting.public_id, _anchor="preview"))
-        status = _form_status(done)
+        status = done.form_status
     thumbnails: list[str] = []
     preview_error = None
     building = None
@@ -197,7 +191,7 @@ def seating_chart(meeting_id: str):
         if done.ok:
             flash(_("The seating plan has been saved."), "success")
             return redirect(url_for("booklets.seating_chart", meeting_id=meeting.public_id))
-        status = _form_status(done)
+        status = done.form_status
     return _seating_page(meeting, plan, form, SeatForm(), editable), status
 
 

@@ -19,6 +19,7 @@ from planner.calendars.models import CLASSIFIED_MODE_LABELS, FEED_KIND_LABELS, F
 from planner.core import exports
 from planner.core.errors import NotFound, PlannerError
 from planner.core.permissions import Classification, Permission
+from planner.core.web import form_version, submit
 from planner.core.web import signed_in_user as _user
 from planner.delegates import services as delegate_services
 from planner.meetings.models import Meeting
@@ -249,23 +250,11 @@ def revoke_own_feed():
 @require(Permission.manage_organization)
 def update_settings():
     form = SettingsForm()
-    if not form.validate_on_submit():
-        return _render_feeds(settings_form=form, status=422)
-    try:
-        version = int(form.version.data) if form.version.data else None
-    except ValueError:
-        version = None
-    try:
-        services.update_settings(current_organization(), {"classified": form.classified.data,
-                                                          "refresh_minutes": form.refresh_minutes.data},
-                                 version=version or None)
-    except PlannerError as exc:
-        target = getattr(form, exc.field or "", None)
-        if target is not None:
-            target.errors = [*target.errors, exc.message]
-        else:
-            flash(exc.message, "error")
-        return _render_feeds(settings_form=form, status=exc.status)
+    done = submit(form, lambda: services.update_settings(
+        current_organization(), {"classified": form.classified.data, "refresh_minutes": form.refresh_minutes.data},
+        version=form_version(form) or None))
+    if not done.ok:
+        return _render_feeds(settings_form=form, status=done.status)
     flash(_("The feed settings were saved."), "success")
     return redirect(url_for("calendars.feeds"))
 

@@ -108,6 +108,12 @@ class Outcome(NamedTuple):
     status: int = 200
     refusal: PlannerError | None = None
 
+    @property
+    def form_status(self) -> int:
+        """The status of a settings form shown again: 409 for a stale save, else 422 (a refusal of another
+        kind is still the form's data at fault)."""
+        return self.status if self.status in (409, 422) else 422
+
 
 def attempt(action: Callable[[], Any], *, form: Any = None, names: Mapping[str, str] | None = None) -> Outcome:
     """Run a page's service call; a refusal is shown beside ``form``'s field it names (see form_error), or

@@ -19,6 +19,7 @@ from planner.core import exports as core_exports
 from planner.core import public_urls
 from planner.core.errors import PlannerError
 from planner.core.permissions import CLASSIFICATION_MARKS, Permission
+from planner.core.web import form_version, submit
 from planner.core.web import signed_in_user as _user
 from planner.documents import services as document_services
 from planner.documents.profiles import bare_number
@@ -483,22 +484,12 @@ def settings():
     form = _settings_form(org)
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                version = int(form.version.data) if form.version.data else None
-                document_services.update_settings(org, _settings_data(form), version=version)
-            except PlannerError as exc:
-                field = getattr(form, exc.field, None) if exc.field else None
-                if field is not None:
-                    field.errors = [*field.errors, exc.message]
-                else:
-                    flash(exc.message, "error")
-                status = exc.status if exc.status in (409, 422) else 422
-            else:
-                flash(_("The document settings have been saved."), "success")
-                return redirect(url_for("minutes.settings"))
-        else:
-            status = 422
+        done = submit(form, lambda: document_services.update_settings(org, _settings_data(form),
+                                                                      version=form_version(form)))
+        if done.ok:
+            flash(_("The document settings have been saved."), "success")
+            return redirect(url_for("minutes.settings"))
+        status = done.form_status
     return _settings_page(org, form, status)
 
 
