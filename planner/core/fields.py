@@ -46,28 +46,53 @@ def show_day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-class DayField(Field):
-    """A day typed as dd/mm/yyyy (the placeholder says so), shown the same way in every browser."""
+class _TypedField(Field):
+    """A text input read on the server: its pattern, placeholder and size say how to type the value;
+    what was typed is shown again as typed, a stored value as ``show`` writes it."""
 
     widget = TextInput()
+    input_kw: dict[str, Any] = {}
+    wrong: Any = ""
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any):
-        render_kw = {"placeholder": _l("dd/mm/yyyy"), "pattern": DAY_PATTERN, "inputmode": "numeric",
-                     "autocomplete": "off", "class": "day-input", "size": 10, **(kwargs.pop("render_kw", None) or {})}
+        render_kw = {"inputmode": "numeric", "autocomplete": "off", **self.input_kw,
+                     **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def show(self, value: Any) -> str:
+        raise NotImplementedError
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
 
     def _value(self) -> str:
         if self.raw_data:
             return " ".join(self.raw_data)
-        return show_day(self.data)
+        return self.show(self.data)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None
             return
-        self.data = parse_day(str(valuelist[0]))
+        self.data = self.parse(str(valuelist[0]))
         if self.data is None:
-            raise ValueError(_l("Write the day as dd/mm/yyyy, e.g. 17/12/2026."))
+            raise ValueError(self.wrong)
+
+
+class DayField(_TypedField):
+    """A day typed as dd/mm/yyyy (the placeholder says so), shown the same way in every browser."""
+
+    input_kw = {"placeholder": _l("dd/mm/yyyy"), "pattern": DAY_PATTERN, "class": "day-input", "size": 10}
+    wrong = _l("Write the day as dd/mm/yyyy, e.g. 17/12/2026.")
+
+    def show(self, value: date | None) -> str:
+        return show_day(value)
+
+    def parse(self, text: str) -> date | None:
+        return parse_day(text)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
         from planner.core.inputs import day_problem  # the days the app works with (its input gate)
 
         problem = day_problem(self.data)
@@ -76,28 +101,17 @@ class DayField(Field):
             raise ValueError(problem)
 
 
-class ClockField(Field):
+class ClockField(_TypedField):
     """A time of day typed as hh:mm on the 24-hour clock, in every browser."""
 
-    widget = TextInput()
+    input_kw = {"placeholder": _l("hh:mm"), "pattern": CLOCK_PATTERN, "class": "clock-input", "size": 5}
+    wrong = _l("Write the time as hh:mm on the 24-hour clock, e.g. 14:30.")
 
-    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any):
-        render_kw = {"placeholder": _l("hh:mm"), "pattern": CLOCK_PATTERN, "inputmode": "numeric",
-                     "autocomplete": "off", "class": "clock-input", "size": 5, **(kwargs.pop("render_kw", None) or {})}
-        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+    def show(self, value: time | None) -> str:
+        return value.strftime("%H:%M") if value else ""
 
-    def _value(self) -> str:
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime("%H:%M") if self.data else ""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist or not str(valuelist[0]).strip():
-            self.data = None
-            return
-        self.data = parse_clock(str(valuelist[0]))
-        if self.data is None:
-            raise ValueError(_l("Write the time as hh:mm on the 24-hour clock, e.g. 14:30."))
+    def parse(self, text: str) -> time | None:
+        return parse_clock(text)
 
 
 class OrderedSelectMultipleField(SelectMultipleField):
