@@ -472,24 +472,19 @@ def _version(meeting: Meeting) -> str:
     return f"{services.export_version(meeting)}:{_language()}"
 
 
-XLSX = exports.Exporter(
-    name="participants.xlsx",
-    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    build=lambda meeting: _build(meeting, "xlsx"),
-    filename=lambda meeting: _export_filename(meeting, "xlsx"),
-    version=_version,
-    label=_l("Delegate list (Excel)"),
-    scope="meeting",
-)
-CSV = exports.Exporter(
-    name="participants.csv",
-    media_type="text/csv; charset=utf-8",
-    build=lambda meeting: _build(meeting, "csv"),
-    filename=lambda meeting: _export_filename(meeting, "csv"),
-    version=_version,
-    label=_l("Delegate list (CSV)"),
-    scope="meeting",
-)
+def _list_exporter(extension: str, media_type: str, label: Any) -> exports.Exporter:
+    """The delegate list as a download, in one of the formats _build writes."""
+    return exports.Exporter(
+        name=f"participants.{extension}", media_type=media_type,
+        build=lambda meeting: _build(meeting, extension),
+        filename=lambda meeting: _export_filename(meeting, extension),
+        version=_version, label=label, scope="meeting",
+    )
+
+
+XLSX = _list_exporter("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      _l("Delegate list (Excel)"))
+CSV = _list_exporter("csv", "text/csv; charset=utf-8", _l("Delegate list (CSV)"))
 
 # Registered by the package's setup.
 EXPORTERS = (XLSX, CSV)
