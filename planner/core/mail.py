@@ -75,21 +75,6 @@ def mail_settings() -> MailSettings | None:
                         timeout=float(config.get("MAIL_TIMEOUT") or 20))
 
 
-def new_message(settings: MailSettings, *, sender_name: str, to_name: str, to_email: str, subject: str,
-                key: str | None = None) -> EmailMessage:
-    """An e-mail's headers, the same for everything the app mails: from the organization at the configured
-    sender, dated now. ``key`` makes a stable Message-ID (a message sent again after a worker died is
-    the same message to mail programs); without one it is new."""
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = formataddr((sender_name, settings.sender))
-    message["To"] = formataddr((to_name, to_email))
-    message["Date"] = formatdate(localtime=False)
-    domain = settings.sender.rpartition("@")[2] or "planner.invalid"
-    message["Message-ID"] = f"<{key}@{domain}>" if key else make_msgid(domain=domain)
-    return message
-
-
 class MailError(Exception):
     """The mail server could not be reached or refused us (the batch stops; nothing is lost)."""
 

@@ -19,10 +19,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.accounts.models import Membership, Organization, User
-from planner.core import audit, public_urls, workdays
+from planner.core import audit, mail, public_urls, workdays
 from planner.core.db import atomic
 from planner.core.errors import Conflict
-from planner.core.mail import MailError, MailSettings, connect, error_text, mail_settings, new_message
+from planner.core.mail import MailError, MailSettings, connect, error_text, mail_settings
 from planner.core.permissions import Role
 from planner.documents import services as document_services
 from planner.extensions import db
@@ -49,9 +49,7 @@ def _message(org: Organization, user: User, todos: list[services.ToDo], settings
         body = render_template("reports/reminder.txt", user=user, organization=org, todos=todos,
                                base=public_urls.base_url() or "")
         subject = _("Reminder: %(n)d task(s) falling due", n=len(todos))
-    message = new_message(settings, sender_name=org.name, to_name=user.name, to_email=user.email, subject=subject)
-    message.set_content(body)
-    return message
+    return mail.message(settings, sender_name=org.name, to=(user.name, user.email), subject=subject, body=body)
 
 
 class _Refused(Exception):

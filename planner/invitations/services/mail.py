@@ -11,7 +11,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from planner.calendars import services as calendar_services
-from planner.core.mail import MailSettings, new_message
+from planner.core import mail
+from planner.core.mail import MailSettings
 from planner.delegates.models import Participant
 from planner.invitations.services.links import link_url
 from planner.invitations.services.wording import addressee, when_text, where_text, withheld
@@ -53,10 +54,9 @@ def compose(participant: Participant, secret: str, settings: MailSettings, *, ke
         ics = calendar_services.invitation_ics(participant, organizer_email=settings.sender, organizer_name=org.name)
     # The key of one sending to one person makes a stable Message-ID: should a worker die between the
     # server's acceptance and the sent mark, the e-mail sent again is the same message to mail programs.
-    message = new_message(settings, sender_name=org.name, to_name=participant.full_name,
-                          to_email=participant.person.email, subject=subject, key=key)
-    message["Content-Language"] = language
-    message.set_content("\n".join(lines) + "\n")
+    message = mail.message(settings, sender_name=org.name, to=(participant.full_name, participant.person.email),
+                           subject=subject, body="\n".join(lines) + "\n", language=language,
+                           message_id=f"<{key}@{mail.sender_domain(settings)}>" if key else None)
     message.add_attachment(ics, maintype="text", subtype="calendar", filename=filename,
                            params={"method": "REQUEST", "charset": "utf-8"})
     return message
