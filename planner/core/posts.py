@@ -11,7 +11,8 @@ sees the page again with what was refused.
 
 The page shown again after a refusal is rendered by the caller (``again(status)``): it reads the record
 anew, since a refusal leaves nothing changed. Views stay thin: they read the form into the service's plain
-data and say where to go.
+data and say where to go. Both are built on ``core.web.submit``/``attempt`` (one rule for running a service
+call from a page), adding the answer: the redirect with its message, or the page again.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from typing import Any, TypeVar
 from flask import flash, redirect
 from flask_babel import gettext as _
 
-from planner.core.errors import NotFound, PlannerError
-from planner.core.web import form_error
+from planner.core.errors import NotFound
+from planner.core.web import attempt
+from planner.core.web import submit as web_submit
 
 T = TypeVar("T")
 # A message or an address, given as it is or computed from what the service returned.
@@ -40,13 +42,13 @@ def submit(form: Any, change: Callable[[], T], *, again: Callable[[int], Any], d
     renders the page with this form; ``done`` is the success message and ``then`` where to go (each a
     string or a function of what ``change`` returned); ``names`` maps a service's field names to the
     form's where they differ."""
-    if not form.validate_on_submit():
-        return again(422)
-    try:
-        result = change()
-    except PlannerError as exc:
-        form_error(form, exc, names)
-        return again(exc.status)
+    outcome = web_submit(form, change, names)
+    if not outcome.ok:
+        return again(outcome.status)
+    return _done(outcome.value, done, then)
+
+
+def _done(result: Any, done: Said | None, then: Said) -> Any:
     message = _said(done, result)
     if message:
         flash(message, "success")
@@ -63,14 +65,7 @@ def press(form: Any, change: Callable[[], T], *, done: Said | None, then: Said, 
     if form is not None and not form.validate_on_submit():
         flash(_("The form has expired. Try again."), "error")
         return redirect(back)
-    try:
-        result = change()
-    except NotFound:
-        raise    # what the button names is gone: the page says so (404), as for a link to it
-    except PlannerError as exc:
-        flash(exc.message, "error")
-        return again(exc.status) if again is not None else redirect(back)
-    message = _said(done, result)
-    if message:
-        flash(message, "success")
-    return redirect(_said(then, result))
+    outcome = attempt(change, passes=(NotFound,))  # what the button names is gone: 404, as for a link to it
+    if not outcome.ok:
+        return again(outcome.status) if again is not None else redirect(back)
+    return _done(outcome.value, done, then)

@@ -115,11 +115,15 @@ class Outcome(NamedTuple):
         return self.status if self.status in (409, 422) else 422
 
 
-def attempt(action: Callable[[], Any], *, form: Any = None, names: Mapping[str, str] | None = None) -> Outcome:
+def attempt(action: Callable[[], Any], *, form: Any = None, names: Mapping[str, str] | None = None,
+            passes: tuple[type[PlannerError], ...] = ()) -> Outcome:
     """Run a page's service call; a refusal is shown beside ``form``'s field it names (see form_error), or
-    as an error message when there is no form, and its status is kept for the page shown again."""
+    as an error message when there is no form, and its status is kept for the page shown again. Refusals
+    of the kinds in ``passes`` are not caught (a button naming what is gone answers 404, as a link would)."""
     try:
         return Outcome(True, action())
+    except passes:
+        raise
     except PlannerError as exc:
         if form is not None:
             form_error(form, exc, names)
