@@ -187,6 +187,7 @@ def _holds(words: list[str], part: list[str]) -> bool:
     return n > 0 and any(words[i:i + n] == part for i in range(len(words) - n + 1))
 
 
+@lru_cache(maxsize=8192)
 def position_parts(title: str | None, unit: str | None) -> tuple[str, str]:
     """A person's position and unit as printed together, the unit never twice: ``(position, unit)`` where
     the unit is empty once the position names it.
@@ -198,7 +199,8 @@ def position_parts(title: str | None, unit: str | None) -> tuple[str, str]:
     - the position is part of the unit's name: the unit alone;
     - otherwise both, as they are.
     Words compare whole, ignoring case, edge punctuation and old or new tone placement (``Thuý``/``Thúy``).
-    Every list, letter, badge and document that prints a position with its unit goes through here.
+    Every list, letter, badge and document that prints a position with its unit goes through here, once per
+    row: the answer is kept per pair of texts (a list of 50 delegates otherwise spent 5 ms of its 20 here).
     """
     title, unit = normalize(title), normalize(unit)
     if not title or not unit:
