@@ -622,7 +622,7 @@ def public_programme(code: str):
         if shown_release is not None:
             days = programme_rules.build(shown_release.snapshot, g.timezone, levels=[Classification.none.value],
                                          days=services.programme_days(meeting))
-        content = Markup(render_template(  # noqa: S704 - a template's output, escaped by Jinja
+        content = Markup(render_template(  # noqa: S704 - a template's output, escaped by Jinja  # nosec B704
             "agenda/_programme_page.html", meeting=meeting, days=days, shown_release=shown_release, public=True,
             day_label=_day_label, issuer=services.issuing_office(meeting),
             public_links=_public_links(meeting, shown_release), **_programme_helpers(meeting)))
