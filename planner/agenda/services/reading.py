@@ -122,9 +122,15 @@ def item_visible(item: AgendaItem, levels: Collection[str]) -> bool:
     return item.classification in levels and (item.parent is None or item.parent.classification in levels)
 
 
+# The session an item sits in, as visible_item_clause reads it. Made once: aliasing the mapped class
+# cost a personal feed's version check about 1 ms for each of its three clauses. One alias serves every
+# clause, since each EXISTS is its own scope in SQL.
+_SESSION = aliased(AgendaItem, name="item_session")
+
+
 def visible_item_clause(levels: Collection[str]) -> ColumnElement[bool]:
     """``item_visible`` as a condition on ``AgendaItem``, for queries and aggregates."""
-    session = aliased(AgendaItem)
+    session = _SESSION
     levels = list(levels)
     return and_(AgendaItem.classification.in_(levels),
                 or_(AgendaItem.parent_id.is_(None),
