@@ -6,6 +6,7 @@ dates (``2026-12-17``, what links and older forms send) are read too. The API ke
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
@@ -46,6 +47,10 @@ def show_day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def show_clock(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
 class _TypedField(Field):
     """A text input read on the server: its pattern, placeholder and size say how to type the value;
     what was typed is shown again as typed, a stored value as ``show`` writes it."""
@@ -53,17 +58,15 @@ class _TypedField(Field):
     widget = TextInput()
     input_kw: dict[str, Any] = {}
     wrong: Any = ""
+    # Each kind says how a stored value is written (``show``) and how typed text is read (``parse``:
+    # None when it is not a value of the kind).
+    show: Callable[[Any], str]
+    parse: Callable[[str], Any]
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any):
         render_kw = {"inputmode": "numeric", "autocomplete": "off", **self.input_kw,
                      **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
-
-    def show(self, value: Any) -> str:
-        raise NotImplementedError
-
-    def parse(self, text: str) -> Any:
-        raise NotImplementedError
 
     def _value(self) -> str:
         if self.raw_data:
@@ -85,11 +88,8 @@ class DayField(_TypedField):
     input_kw = {"placeholder": _l("dd/mm/yyyy"), "pattern": DAY_PATTERN, "class": "day-input", "size": 10}
     wrong = _l("Write the day as dd/mm/yyyy, e.g. 17/12/2026.")
 
-    def show(self, value: date | None) -> str:
-        return show_day(value)
-
-    def parse(self, text: str) -> date | None:
-        return parse_day(text)
+    show = staticmethod(show_day)
+    parse = staticmethod(parse_day)
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
@@ -107,11 +107,8 @@ class ClockField(_TypedField):
     input_kw = {"placeholder": _l("hh:mm"), "pattern": CLOCK_PATTERN, "class": "clock-input", "size": 5}
     wrong = _l("Write the time as hh:mm on the 24-hour clock, e.g. 14:30.")
 
-    def show(self, value: time | None) -> str:
-        return value.strftime("%H:%M") if value else ""
-
-    def parse(self, text: str) -> time | None:
-        return parse_clock(text)
+    show = staticmethod(show_clock)
+    parse = staticmethod(parse_clock)
 
 
 class OrderedSelectMultipleField(SelectMultipleField):
