@@ -109,3 +109,18 @@ def check_zone_and_language(values: dict[str, Any]) -> None:
             raise ValidationError(_("Unknown time zone: %(tz)s", tz=values["timezone"]), field="timezone") from None
     if "language" in values and values["language"] not in current_app.config["LANGUAGES"]:
         raise ValidationError(_("Unknown language."), field="language")
+
+
+def whole_number(value: Any, field: str, low: int, high: int, *, wrong: str, beyond: str | None = None) -> int:
+    """A whole number from a form or JSON, from ``low`` to ``high``, or ValidationError on ``field``: ``wrong``
+    when it is not a whole number (text, a fraction, true/false), ``beyond`` (else ``wrong``) when it is
+    one outside the range. Each caller keeps its own words; the reading is the same everywhere."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValidationError(wrong, field=field)
+    try:
+        number = int(value) if isinstance(value, int | float) else int(str(value).strip())
+    except (TypeError, ValueError, OverflowError):
+        raise ValidationError(wrong, field=field) from None
+    if not low <= number <= high:
+        raise ValidationError(beyond or wrong, field=field)
+    return number

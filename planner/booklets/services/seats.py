@@ -18,6 +18,7 @@ from planner.booklets.services.base import _audit, _check_version, _stage
 from planner.core import audit
 from planner.core.db import atomic
 from planner.core.errors import ValidationError
+from planner.core.inputs import whole_number
 from planner.delegates import protocol
 from planner.delegates.models import Participant, ParticipantCategory, Rsvp
 from planner.extensions import db
@@ -43,13 +44,8 @@ def plan_of(meeting: Meeting) -> SeatingPlan:
 
 
 def _whole(value: Any, field: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise ValidationError(_("Enter a whole number."), field=field) from None
-    if not low <= number <= high:
-        raise ValidationError(_("Enter a number from %(low)d to %(high)d.", low=low, high=high), field=field)
-    return number
+    return whole_number(value, field, low, high, wrong=_("Enter a whole number."),
+                        beyond=_("Enter a number from %(low)d to %(high)d.", low=low, high=high))
 
 
 def save_plan(meeting: Meeting, data: dict[str, Any], *, user: User | None, version: Any = None) -> SeatingPlan:

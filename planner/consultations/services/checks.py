@@ -13,7 +13,7 @@ from planner.consultations.models import Consultation, ConsultationStatus
 from planner.consultations.services.base import DEFAULT_REMIND_HOURS, MAX_QUESTION, MAX_REMIND_HOURS, MAX_TITLE
 from planner.consultations.services.reading import zone
 from planner.core.errors import Conflict, ValidationError
-from planner.core.inputs import problem_of
+from planner.core.inputs import problem_of, whole_number
 from planner.core.permissions import Classification, clearance_of, cleared_for
 from planner.core.text import clean_text
 
@@ -62,14 +62,10 @@ def _deadline(value: Any, org: Organization) -> datetime:
 def _remind_hours(value: Any) -> int:
     if value in (None, ""):
         return DEFAULT_REMIND_HOURS
-    try:
-        hours = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(_("Give the reminder as a number of hours."), field="remind_hours") from None
-    if not 0 <= hours <= MAX_REMIND_HOURS:
-        raise ValidationError(_("The reminder goes out between 0 and %(num)d hours before the deadline.",
-                                num=MAX_REMIND_HOURS), field="remind_hours")
-    return hours
+    return whole_number(value, "remind_hours", 0, MAX_REMIND_HOURS,
+                        wrong=_("Give the reminder as a number of hours."),
+                        beyond=_("The reminder goes out between 0 and %(num)d hours before the deadline.",
+                                 num=MAX_REMIND_HOURS))
 
 
 def _clean(org: Organization, data: dict[str, Any], user: User | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, literal, select
 
 from planner.core.errors import ValidationError
+from planner.core.inputs import whole_number
 from planner.core.text import clean_text, fold, split_full_name
 from planner.delegates.models import (
     EducationLevel,
@@ -80,15 +81,8 @@ def _check_lengths(clean: dict[str, Any]) -> None:
 def _precedence(value: Any, name: str = "precedence") -> int | None:
     if value in (None, ""):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = 0
-    if isinstance(value, float) and not value.is_integer():
-        number = 0
-    if not 1 <= number <= 99_999:
-        raise ValidationError(_("The precedence is a whole number from 1 (the highest rank) to 99999."), field=name)
-    return number
+    return whole_number(value, name, 1, 99_999,
+                        wrong=_("The precedence is a whole number from 1 (the highest rank) to 99999."))
 
 
 def _clean_person_fields(data: dict[str, Any], current: Person | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from planner.accounts.models import Organization, User
 from planner.core import audit
 from planner.core.errors import Conflict, NotFound, ValidationError
+from planner.core.inputs import whole_number
 from planner.core.lookup import in_meeting
 from planner.core.text import clean_text
 from planner.delegates import services as delegate_services
@@ -177,16 +178,9 @@ def _ensure_preparing(election: Election) -> None:
 
 
 def _whole(value: Any, field: str, label: str, *, low: int = 0, high: int = MAX_COUNT) -> int:
-    if isinstance(value, bool):
-        value = None
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except (TypeError, ValueError):
-        raise ValidationError(_("%(label)s: enter a whole number.", label=label), field=field) from None
-    if not low <= number <= high:
-        raise ValidationError(_("%(label)s must be between %(low)s and %(high)s.", label=label, low=low, high=high),
-                              field=field)
-    return number
+    return whole_number(value, field, low, high, wrong=_("%(label)s: enter a whole number.", label=label),
+                        beyond=_("%(label)s must be between %(low)s and %(high)s.", label=label, low=low,
+                                 high=high))
 
 
 def _text(value: Any, field: str, limit: int = MAX_TEXT, *, multiline: bool = True) -> str:

@@ -15,6 +15,7 @@ from planner.accounts.models import User
 from planner.core import audit
 from planner.core.db import atomic, independent
 from planner.core.errors import Conflict, Forbidden, ValidationError
+from planner.core.inputs import whole_number
 from planner.core.text import clean_text, normalize
 from planner.extensions import db
 from planner.meetings.models import Meeting, MeetingStatus
@@ -148,13 +149,7 @@ def _text(value: Any, limit: int, name: str) -> str:
 def _vote(value: Any, name: str) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(_("Votes are whole numbers (or left empty)."), field=name) from None
-    if number < 0 or number > MAX_VOTES:
-        raise ValidationError(_("Votes are whole numbers (or left empty)."), field=name)
-    return number
+    return whole_number(value, name, 0, MAX_VOTES, wrong=_("Votes are whole numbers (or left empty)."))
 
 
 def _percent(value: Any, name: str) -> float | None:
@@ -185,13 +180,7 @@ def _copies(value: Any, name: str) -> int | None:
     """The number of copies issued (số lượng bản phát hành), 1 to 999, or none."""
     if value in (None, ""):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError(_("The number of copies is a whole number from 1 to 999."), field=name) from None
-    if not 1 <= number <= MAX_COPIES:
-        raise ValidationError(_("The number of copies is a whole number from 1 to 999."), field=name)
-    return number
+    return whole_number(value, name, 1, MAX_COPIES, wrong=_("The number of copies is a whole number from 1 to 999."))
 
 
 def _decisions(value: Any, key: str) -> list[dict[str, Any]]:
