@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE
+from tests.e2e.portal import send_contribution
 from tests.e2e.test_smoke import assert_no_sideways_scroll
 from tests.invitations.scene import make_scene
-from tests.speeches.conftest import docx_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -53,15 +53,7 @@ def test_a_delegate_answers_contributes_and_notes_on_a_phone_and_staff_see_it(ap
     phone.screenshot(path=str(artifacts / "consultation-member-phone.png"), full_page=True)
 
     # A written contribution on the discussion, then a private note on the report, from the personal page.
-    phone.goto(f"/d/{delegate_link}")
-    discussion = phone.locator(f"#item-{scene.items['discussion']}")
-    discussion.get_by_text("Đăng ký phát biểu hoặc gửi tham luận").click()
-    discussion.locator("input[name$=-title]").fill("Tham luận về chuyển đổi số trong cơ quan Đảng")
-    upload = tmp_path / "tham-luan.docx"
-    upload.write_bytes(docx_bytes("Toàn văn tham luận"))
-    discussion.locator("input[type=file]").set_input_files(str(upload))
-    discussion.get_by_role("button", name="Gửi").click()
-    expect(phone.locator(".flashes")).to_contain_text("Tham luận của đồng chí đã được gửi")
+    send_contribution(phone, delegate_link, scene.items["discussion"], tmp_path)
     report = phone.locator(f"#item-{scene.items['report']}")
     report.get_by_text("Ghi chú riêng của tôi").click()
     report.locator("textarea").fill("Hỏi thêm về số liệu quý IV.")

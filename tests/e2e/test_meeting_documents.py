@@ -11,10 +11,10 @@ import pytest
 from planner.extensions import db
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE
+from tests.e2e.portal import send_contribution
 from tests.e2e.test_smoke import assert_no_sideways_scroll
 from tests.invitations.scene import make_scene
 from tests.meeting_documents.conftest import pdf_bytes
-from tests.speeches.conftest import docx_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -103,15 +103,7 @@ def test_a_delegate_reads_notes_answers_and_contributes_on_a_phone_and_staff_see
     assert_no_sideways_scroll(page)
 
     # A written contribution to the discussion, from the personal page.
-    page.goto(f"/d/{link}")
-    discussion = page.locator(f"#item-{ids['discussion']}")
-    discussion.get_by_text("Đăng ký phát biểu hoặc gửi tham luận").click()
-    discussion.locator("input[name$=-title]").fill("Tham luận về chuyển đổi số trong cơ quan Đảng")
-    upload = tmp_path / "tham-luan.docx"
-    upload.write_bytes(docx_bytes("Toàn văn tham luận"))
-    discussion.locator("input[type=file]").set_input_files(str(upload))
-    discussion.get_by_role("button", name="Gửi").click()
-    expect(page.locator(".flashes")).to_contain_text("Tham luận của đồng chí đã được gửi")
+    send_contribution(page, link, ids["discussion"], tmp_path)
     assert_no_sideways_scroll(page)
     screenshot("delegate-journey-phone")
 
