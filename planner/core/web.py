@@ -255,7 +255,7 @@ def handle_http_exception(exc: HTTPException) -> Response:
         detail = _("Some of the data is not valid.")
     else:
         detail = str(ERROR_TEXTS.get(status, ("", exc.description or ""))[1])
-    if is_api_request():
+    if is_api_request() or wants_json():  # a page's script reads the reason as the API's clients do
         errors = _validation_errors(exc) if status == 422 else None
         if status == 401:
             headers.setdefault("WWW-Authenticate", 'Bearer realm="planner"')
@@ -265,7 +265,7 @@ def handle_http_exception(exc: HTTPException) -> Response:
 
 
 def handle_planner_error(exc: PlannerError) -> Response:
-    if is_api_request():
+    if is_api_request() or wants_json():
         errors = exc.errors or ([{"field": exc.field, "detail": exc.message}] if exc.field else None)
         return problem(exc.status, exc.message, errors=errors)
     return error_page(exc.status, exc.message)
