@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -16,6 +16,7 @@ from planner.core.errors import PlannerError, ValidationError
 from planner.core.permissions import Permission
 from planner.core.posts import press, submit
 from planner.core.web import signed_in_user as _user
+from planner.core.web import wants_json
 from planner.meetings.models import Meeting
 from planner.meetings.tabs import meeting_editable, meeting_page
 from planner.minutes.compose import percent_text
@@ -221,20 +222,57 @@ def save_counts(meeting_id: str, vote_id: str):
                   then=_vote_url(meeting, vote_id))
 
 
+def _progress(vote: Vote) -> dict[str, Any]:
+    """What the open vote's page refreshes in place (static/js/votes.js): its status and version (a change
+    made elsewhere, such as closing, reloads the page), how many have voted, said as the page says it, and
+    each voter's mark on the roll (services.roll_marks: never an electronic vote's choices)."""
+    voted = services.voted_count(vote) if not vote.counted else None
+    said = (_("%(voted)d of %(present)d have voted.", voted=voted, present=vote.present)
+            if voted is not None and vote.present is not None else "")
+    numbers = services.counts(vote)
+    shown: dict[str, str] = {}
+    if numbers.shown:  # as votes/_macros.html numbers_table prints them
+        shown = {key: "—" if value is None else str(value) for key, value in (
+            ("yes", numbers.yes), ("no", numbers.no), ("abstain", numbers.abstain),
+            ("not_voting", numbers.not_voting))}
+        if numbers.percent is not None:
+            shown["percent"] = percent_text(numbers.percent, str(get_locale())) + "%"
+    return {"status": vote.status.value, "version": vote.version, "voted": voted, "present": vote.present,
+            "progress": said, "numbers": shown,
+            "marks": services.roll_marks(vote) if vote.status is VoteStatus.open else {}}
+
+
+@bp.get("/meetings/<meeting_id>/votes/<vote_id>/progress")
+@require(Permission.view)
+def progress(meeting_id: str, vote_id: str):
+    meeting = meeting_page(meeting_id)
+    return jsonify(_progress(_found(meeting, vote_id)))
+
+
 @bp.post("/meetings/<meeting_id>/votes/<vote_id>/choices")
 @require(Permission.organize)
 def choice(meeting_id: str, vote_id: str):
+    """One delegate's choice in a named vote. The page's script sends it with fetch and is answered JSON (the
+    vote's progress, or the refusal in words) so that the clerk calling the roll stays where they are in it;
+    without script, the form posts and the page comes back at the delegate's row."""
     meeting = meeting_page(meeting_id)
     found = _found(meeting, vote_id)
     form = ChoiceForm()
 
     def record() -> None:
-        participant = next((r.participant for r in services.roll(found)
-                            if r.participant.public_id == form.participant_id.data), None)
+        participant = services.roll_participant(found, form.participant_id.data or "")
         if participant is None:
             raise PlannerError(_("This delegate was not present when the vote opened."))
         services.record_choice(found, participant, form.choice.data or None, user=_user())
 
+    if wants_json():
+        if not form.validate_on_submit():  # no delegate named (the token itself is checked before any view)
+            return jsonify({"ok": False, "detail": _("This delegate was not present when the vote opened.")}), 400
+        try:
+            record()
+        except PlannerError as exc:
+            return jsonify({"ok": False, "detail": exc.message}), exc.status
+        return jsonify({"ok": True, **_progress(found)})
     return press(form, record, done=None, then=_vote_url(meeting, vote_id) + f"#roll-{form.participant_id.data}",
                  back=_vote_url(meeting, vote_id), again=_again(meeting, vote_id))
 

@@ -6,6 +6,7 @@ Screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -177,6 +178,9 @@ def test_a_delegate_congress(app, browser, page, live_server, factory, screensho
             if n == 0:
                 delegate.screenshot(path=str(artifacts / "congress-phone-ballot.png"), full_page=True)
         phone.close()
+        # The clerk's page, open all along, has followed the ballots without being reloaded.
+        expect(page.locator("#vote-voted")).to_have_text(re.compile(rf"^{len(choices)}/"), timeout=10_000)
+        expect(page.locator("#vote-roll .badge-ok")).to_have_count(len(choices))
         with page.expect_navigation():
             page.click("#vote-close")
         expect(page.locator(".vote-result").first).to_have_attribute("data-adopted", "true")

@@ -227,6 +227,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/votes/<vote_id>/open": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/votes/<vote_id>/counts": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/votes/<vote_id>/choices": {"POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/votes/<vote_id>/progress": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/votes/<vote_id>/close": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/votes/<vote_id>/correction": {"POST": r(ORGANIZER_WRITE)},
     "/meetings/<meeting_id>/votes/<vote_id>/delete": {"POST": r(ORGANIZER_WRITE)},

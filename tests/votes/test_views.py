@@ -165,3 +165,74 @@ def test_the_pages_run_a_fixed_number_of_queries(app, factory):
     small, large = page_queries(app, factory, 6), page_queries(app, factory, 40)
     assert small == large
     assert all(number <= 25 for number in small.values()), small
+
+
+def open_vote(client, site, method):
+    base = f"/meetings/{site['meeting']}/votes"
+    client.post_form(base, {"item_id": site["item"], "title": f"Biểu quyết {method}", "method": method,
+                            "majority": "more_than_half", "base": "present"})
+    vote = vote_row(app_of(client))
+    url = f"{base}/{vote.public_id}"
+    assert client.post_form(f"{url}/open", {"version": vote.version}).status_code == 302
+    return url
+
+
+def app_of(client):
+    return client.application
+
+
+def test_a_named_choice_sent_by_the_page_script_is_answered_with_the_progress(app, site):
+    """The roll is called without reloading the page: the answer carries the count said in the user's words and
+    each recorded choice; the page is no longer refreshed by a meta tag that reloaded it under the clerk."""
+    client = signed_in(app, site["email"])
+    url = open_vote(client, site, "named")
+    assert 'http-equiv="refresh"' not in client.get(url).text
+    first, second = site["delegates"][:2]
+    answer = client.post_form(f"{url}/choices", {"participant_id": first, "choice": "yes"},
+                              headers={"Accept": "application/json"})
+    assert answer.status_code == 200
+    assert answer.json["ok"] is True and answer.json["marks"] == {first: "yes"}
+    assert answer.json["voted"] == 1 and answer.json["present"] == 8
+    assert answer.json["progress"] == "1/8 đại biểu đã biểu quyết."
+    client.post_form(f"{url}/choices", {"participant_id": second, "choice": "no"})
+    state = client.get(f"{url}/progress").json
+    assert state["status"] == "open" and state["marks"] == {first: "yes", second: "no"} and state["voted"] == 2
+    assert state["numbers"] == {"yes": "1", "no": "1", "abstain": "0", "not_voting": "6", "percent": "12,5%"}
+
+
+def test_a_refused_choice_is_said_in_words_and_nothing_is_recorded(app, site):
+    client = signed_in(app, site["email"])
+    url = open_vote(client, site, "named")
+    absent = site["delegates"][9]  # not checked in when the vote opened
+    refused = client.post_form(f"{url}/choices", {"participant_id": absent, "choice": "yes"},
+                               headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and refused.json["ok"] is False
+    assert refused.json["detail"] == "Đại biểu này không có mặt khi bắt đầu biểu quyết."
+    vote = vote_row(app)
+    client.post_form(f"{url}/close", {"version": vote.version})
+    late = client.post_form(f"{url}/choices", {"participant_id": site["delegates"][0], "choice": "yes"},
+                            headers={"Accept": "application/json"})
+    assert late.status_code == 409 and late.json["detail"]
+    assert client.get(f"{url}/progress").json["marks"] == {}
+    expired = client.post(f"{url}/choices", data={"participant_id": site["delegates"][0], "choice": "yes"},
+                          headers={"Accept": "application/json"})
+    assert expired.status_code == 400 and expired.json["detail"].startswith("Biểu mẫu đã hết hạn")
+
+
+def test_an_electronic_vote_shows_who_has_voted_never_their_choice(app, site):
+    from planner.delegates.models import Participant
+    from planner.votes import services
+
+    client = signed_in(app, site["email"])
+    url = open_vote(client, site, "electronic")
+    vote = vote_row(app)
+    with app.test_request_context():
+        found = db.session.get(Vote, vote.id)
+        person = db.session.scalar(select(Participant).where(Participant.public_id == site["delegates"][0]))
+        services.cast_ballot(found, person, "no", "a-link-secret")
+        db.session.commit()
+    state = client.get(f"{url}/progress").json
+    assert state["marks"] == {site["delegates"][0]: "voted"} and state["voted"] == 1
+    assert state["numbers"] == {}   # an electronic vote's tallies are not shown before it closes
+    viewer = signed_in(app, site["viewer"])
+    assert viewer.get(f"{url}/progress").json["voted"] == 1

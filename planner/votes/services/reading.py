@@ -89,6 +89,26 @@ def roll(vote: Vote) -> list[VoteRoll]:
         .order_by(Participant.protocol_rank, Participant.name_key, Participant.id)))
 
 
+def roll_participant(vote: Vote, participant_public_id: str) -> Participant | None:
+    """The delegate of this public id on the vote's roll (present when it opened), or None."""
+    return db.session.scalar(
+        select(Participant).join(VoteRoll, VoteRoll.participant_id == Participant.id)
+        .where(VoteRoll.vote_id == vote.id, Participant.public_id == str(participant_public_id)))
+
+
+def roll_marks(vote: Vote) -> dict[str, str]:
+    """What the open vote's page shows beside each name on the roll that has voted, {participant public id:
+    mark}, read in one query for the page's live refresh: a named vote's recorded choice (named choices are
+    public), and for an electronic vote only "voted", since its choices are not shown before it closes."""
+    if vote.method is VoteMethod.named:
+        query = (select(Participant.public_id, VoteChoice.choice)
+                 .join(VoteChoice, VoteChoice.participant_id == Participant.id).where(VoteChoice.vote_id == vote.id))
+        return {public_id: choice.value for public_id, choice in db.session.execute(query)}
+    query = (select(Participant.public_id).join(VoteRoll, VoteRoll.participant_id == Participant.id)
+             .where(VoteRoll.vote_id == vote.id, VoteRoll.voted.is_(True)))
+    return dict.fromkeys(db.session.scalars(query), "voted")
+
+
 def named_choices(vote: Vote) -> dict[int, Choice]:
     """{participant id: choice} where the choices are public (named, electronic not secret)."""
     if vote.is_secret:
