@@ -157,7 +157,7 @@ class RoundListSchema(ma.Schema):
     total = Integer()
 
 
-def election_data(election: Election) -> dict[str, Any]:
+def election_data(election: Election, convened: int | None = None) -> dict[str, Any]:
     check = services.surplus_of(election)
     return {
         "id": election.public_id, "meeting_id": election.meeting.public_id, "title": election.title,
@@ -167,7 +167,7 @@ def election_data(election: Election) -> dict[str, Any]:
         "surplus_decision": election.surplus_decision, "base_excluded": election.base_excluded,
         "base_note": election.base_note, "ballot_reserve": election.ballot_reserve,
         "candidates": len(election.candidates), "surplus_percent": check.percent,
-        "surplus_warning": services.surplus_message(check), "base_count": services.base_count(election),
+        "surplus_warning": services.surplus_message(check), "base_count": services.base_count(election, convened),
         "elected_ids": [c.public_id for c in services.elected_so_far(election)], "version": election.version,
     }
 
@@ -207,7 +207,9 @@ class MeetingElections(MethodView):
     @blp.response(200, ElectionListSchema)
     def get(self, args, meeting_id: str):
         """The meeting's elections in their order."""
-        return listed(services.meeting_elections(api_meeting(meeting_id)), args, election_data)
+        meeting = api_meeting(meeting_id)
+        convened = services.convened(meeting)
+        return listed(services.meeting_elections(meeting), args, lambda e: election_data(e, convened))
 
     @requires(Permission.organize)
     @blp.arguments(ElectionCreateSchema)

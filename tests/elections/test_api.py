@@ -122,3 +122,28 @@ def test_openapi_documents_the_routes(api):
     assert {"/api/v1/meetings/{meeting_id}/elections", "/api/v1/elections/{election_id}",
             "/api/v1/elections/{election_id}/candidates", "/api/v1/candidates/{candidate_id}",
             "/api/v1/elections/{election_id}/rounds", "/api/v1/rounds/{round_id}"} <= set(paths)
+
+
+def test_the_list_of_elections_reads_no_more_for_more_elections(app, api):
+    """The list names each election's seats vote and counts: read for all at once, not once per election."""
+    from tests.queries import counting
+
+    client, headers, ids = api
+    url = f"/api/v1/meetings/{ids['meeting']}/elections"
+
+    def add(n: int) -> None:
+        for i in range(n):
+            made = client.post(url, headers=headers, json={
+                "body": "executive_committee", "seats": 3, "title": f"Bầu cử {i}",
+                "seats_decision": "Đại hội biểu quyết 12/12 tán thành"})
+            assert made.status_code == 201, made.json
+
+    def statements() -> int:
+        with counting(app) as seen:
+            assert client.get(url, headers=headers).status_code == 200
+        return len(seen)
+
+    add(1)
+    one = statements()
+    add(3)
+    assert statements() == one

@@ -49,10 +49,12 @@ def _visible_meetings(org: Organization, user: User | None) -> Any:
 
 
 def meeting_elections(meeting: Meeting) -> list[Election]:
-    """The meeting's elections in their order, with candidates and rounds loaded."""
+    """The meeting's elections in their order, with candidates, rounds and the vote that decided the number of
+    seats loaded (the API's list names that vote for each election)."""
     return list(db.session.scalars(
         select(Election).where(Election.meeting_id == meeting.id)
-        .options(selectinload(Election.candidates).selectinload(Candidate.participant),
+        .options(selectinload(Election.seats_vote),
+                 selectinload(Election.candidates).selectinload(Candidate.participant),
                  selectinload(Election.rounds).selectinload(ElectionRound.entries))
         .order_by(Election.position, Election.id)))
 
@@ -127,9 +129,12 @@ def present_now(meeting: Meeting) -> int:
                ParticipantAttendance.day == day, ParticipantAttendance.status == AttendanceStatus.present)) or 0
 
 
-def base_count(election: Election) -> int:
-    """The result's base (Điều 30): the official delegates convened, less those the article excludes."""
-    return max(convened(election.meeting) - (election.base_excluded or 0), 0)
+def base_count(election: Election, convened_count: int | None = None) -> int:
+    """The result's base (Điều 30): the official delegates convened, less those the article excludes.
+    ``convened_count``: the meeting's convened() when the caller has read it already (a list of elections
+    reads it once)."""
+    delegates = convened(election.meeting) if convened_count is None else convened_count
+    return max(delegates - (election.base_excluded or 0), 0)
 
 
 def surplus_of(election: Election, candidates: int | None = None) -> rules.Surplus:
