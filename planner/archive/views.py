@@ -4,6 +4,8 @@ meeting a job whose progress the tab shows (static/js/jobs.js) and then the file
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, send_file, url_for
@@ -38,11 +40,19 @@ def dossier(meeting_id: str):
     planned = services.plan(meeting, user)
     refusal = services.refusal(meeting, user)
     background = refusal is None and services.in_background(meeting)
-    built = background and services.cached(meeting, user) is not None
+    built = _built(services.cached(meeting, user)) if background else None
     return render_template("archive/dossier.html", meeting=meeting, plan=planned, refusal=refusal,
                            ended=services.ended(meeting), mark=services.mark(meeting),
                            zip_name=services.zip_name(meeting), background=background, built=built,
                            building=_job(meeting, user) if background and not built else None)
+
+
+def _built(path: Path | None) -> dict[str, Any] | None:
+    """The built dossier as the tab states it: its size in MB and when it was built (its file's time)."""
+    if path is None:
+        return None
+    found = path.stat()
+    return {"megabytes": found.st_size / 1048576, "at": datetime.fromtimestamp(found.st_mtime, UTC)}
 
 
 @bp.post("/meetings/<meeting_id>/dossier/build", endpoint="build")

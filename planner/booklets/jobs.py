@@ -4,6 +4,8 @@ of holding the request while typst lays out thousands of names."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from planner.accounts.models import User
 from planner.booklets import services
 from planner.core import queue
@@ -17,7 +19,7 @@ def build_booklet(meeting_id: int, user_id: int | None, links: list[dict[str, st
     images into the cache; answers the booklet's file name (its content hash)."""
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFound("The meeting no longer exists.")
+        raise NotFound(_("The meeting no longer exists."))
     user = db.session.get(User, user_id) if user_id is not None else None
     queue.progress(0, 2)
     path = services.booklet_path(meeting, user, links=links)

@@ -37,6 +37,7 @@ from typing import Any
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, and_, delete, event, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -68,7 +69,17 @@ JOB_STATE_LABELS = {
     JobState.running: _l("Running"),
     JobState.retrying: _l("Waiting to try again"),
     JobState.done: _l("Done"),
-    JobState.failed: _l("Failed"),
+    # Its own context: the invitations' "Failed" says "could not be sent".
+    JobState.failed: lazy_pgettext("job", "Failed"),
+}
+# What the state means for the person watching it: a job waiting or running is alive, and the page follows it.
+JOB_STATE_NOTES = {
+    JobState.queued: _l("In the queue: it starts as soon as a worker is free. This page follows it by itself; "
+                        "you may leave it and come back."),
+    JobState.running: _l("This page follows the work by itself; you may leave it and come back."),
+    JobState.retrying: _l("The last try did not succeed: it is tried again by itself in a moment."),
+    JobState.done: "",
+    JobState.failed: _l("It could not be finished. Try again; if it fails again, tell the administrator."),
 }
 OPEN_STATES = (JobState.queued, JobState.running, JobState.retrying)
 
@@ -114,7 +125,8 @@ class Job(IdMixin, PublicIdMixin, Base):
         """What a page shows and polls: plain values, labels in the reader's language."""
         percent = round(100 * self.done / self.total) if self.total else (100 if self.state == JobState.done else 0)
         return {"id": self.public_id, "kind": self.kind, "state": self.state.value,
-                "label": str(JOB_STATE_LABELS[self.state]), "done": self.done, "total": self.total,
+                "label": str(JOB_STATE_LABELS[self.state]), "note": str(JOB_STATE_NOTES[self.state]),
+                "done": self.done, "total": self.total,
                 "percent": min(percent, 100), "error": self.error, "result": self.result,
                 "attempts": self.attempts, "finished": self.finished}
 
@@ -324,7 +336,7 @@ def run_now(public_id: str) -> JobState | None:
         return JobState.queued
     except Exception as exc:
         db.session.rollback()
-        return _failed(job_id, public_id, exc, kind)
+        return _failed(job_id, public_id, exc, kind, _reason_for(job, exc))
     finally:
         _CURRENT.reset(token)
     return _finish(job_id, JobState.done, result=str(result)[:255] if result is not None else "")
@@ -366,24 +378,35 @@ def _finish(job_id: int, state: JobState, **values: Any) -> JobState:
 
 
 def reason(exc: BaseException) -> str:
-    """What a failure says on the page: the message meant for people when the error has one."""
+    """What a failure says on the page: the message meant for people when the error has one; otherwise a
+    sentence in the reader's language, with the technical detail for the administrator after it."""
     if isinstance(exc, PlannerError) or isinstance(getattr(exc, "message", None), str):
         return str(exc.message)  # type: ignore[attr-defined]
     text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return _("A technical error stopped the work (for the administrator: %(detail)s).", detail=detail)
 
 
-def _failed(job_id: int, public_id: str, exc: BaseException, kind: Kind | None) -> JobState:
+def _reason_for(job: Job, exc: BaseException) -> str:
+    """The reason in the language of who asked, as a refusal's own message is (the job ran for them)."""
+    try:
+        with _acting_for(job):
+            return reason(exc)
+    except Exception:  # the database that failed the job cannot name who asked: the default language
+        return reason(exc)
+
+
+def _failed(job_id: int, public_id: str, exc: BaseException, kind: Kind | None, text: str) -> JobState:
     job = db.session.get(Job, job_id)
     attempts = job.attempts if job is not None else 1
     final = kind is None or isinstance(exc, PlannerError) or attempts >= kind.attempts
     if final:
-        log.warning("job %s failed for good after %s attempts: %s", public_id, attempts, reason(exc))
-        return _finish(job_id, JobState.failed, error=reason(exc)[:2000], finished_at=utcnow())
+        log.warning("job %s failed for good after %s attempts: %r", public_id, attempts, exc)
+        return _finish(job_id, JobState.failed, error=text[:2000], finished_at=utcnow())
     assert kind is not None
     wait = kind.delay * (2 ** (attempts - 1))
-    log.info("job %s failed (attempt %s), again in %ss: %s", public_id, attempts, wait, reason(exc))
-    _finish(job_id, JobState.retrying, error=reason(exc)[:2000], run_after=utcnow() + timedelta(seconds=wait))
+    log.info("job %s failed (attempt %s), again in %ss: %r", public_id, attempts, wait, exc)
+    _finish(job_id, JobState.retrying, error=text[:2000], run_after=utcnow() + timedelta(seconds=wait))
     _send(public_id, delay=wait)
     return JobState.retrying
 

@@ -97,9 +97,27 @@ def test_a_failing_job_is_retried_later_and_ends_failed_with_its_reason(app):
         assert queue.run_now(public_id) == JobState.failed
         job = _job(public_id)
         assert job.state == JobState.failed and job.attempts == 3 and job.finished_at is not None
-        assert job.status()["error"] == "OSError: the mail server does not answer"
+        # Said in words (the default language here: nobody asked from a page), the detail kept for the admin.
+        assert job.status()["error"] == ("Công việc bị dừng do lỗi kỹ thuật (thông tin cho quản trị viên: OSError: "
+                                         "the mail server does not answer).")
+        assert job.status()["note"].startswith("Không hoàn thành được. Hãy thử lại")
         assert len(CALLS) == 3
         assert queue.run_now(public_id) is None          # failed for good: not run again
+
+
+def test_a_technical_failure_is_told_in_the_language_of_who_asked(app, factory):
+    """A job asked for from a page runs for its author: the reason of its failure is in their language, as a
+    refusal's own message is."""
+    from planner.accounts.models import User
+
+    org = factory.organization()
+    reader = factory.user(org, role="organizer", language="en")
+    with app.test_request_context("/meetings"):
+        public_id = queue.enqueue("test.broken", user=db.session.get(User, reader.id)).public_id
+        db.session.commit()
+    with app.app_context():
+        assert _job(public_id).error == ("A technical error stopped the work (for the administrator: OSError: the "
+                                         "mail server does not answer).")
 
 
 def test_a_refusal_fails_at_once(app):

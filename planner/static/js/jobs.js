@@ -1,6 +1,7 @@
 // A background job's box (templates/_job.html): ask the server how the job is doing every second or two,
-// show its state, progress and failure, and reload the page when it has finished (the page then offers
-// the result). Without script the box has a link that reloads the page.
+// show its state, progress, what that means and its failure, and reload the page when it has finished,
+// done or failed (the page then offers the result, or the reason and a way to try again). Without script
+// the box has a link that reloads the page.
 (function () {
   "use strict";
 
@@ -12,6 +13,7 @@
     var state = box.querySelector(".job-state");
     var bar = box.querySelector("progress");
     var error = box.querySelector(".job-error");
+    var note = box.querySelector(".job-note");
     box.dataset.state = job.state;
     state.textContent = job.total ? job.label + " — " + format(box.dataset.progress, job) : job.label;
     if (bar) {
@@ -22,6 +24,10 @@
       error.textContent = job.error || "";
       error.hidden = !job.error;
     }
+    if (note) {
+      note.textContent = job.note || "";
+      note.hidden = !job.note;
+    }
   }
 
   function poll(box, wait) {
@@ -31,7 +37,7 @@
         if (!job) { return; }
         show(box, job);
         if (job.finished) {
-          if (job.state === "done" && box.dataset.reload) { window.location.reload(); }
+          if (box.dataset.reload) { window.location.reload(); }
           return;
         }
         window.setTimeout(function () { poll(box, Math.min(wait * 1.3, 5000)); }, wait);
