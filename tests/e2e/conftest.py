@@ -16,6 +16,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from tests.e2e.jobs import HeldJobs
+
 CHROMIUM = os.environ.get("PLANNER_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -100,3 +102,11 @@ def screenshot(page, artifacts: Path):
         return path
 
     return take
+
+
+@pytest.fixture
+def held_jobs(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldJobs]:
+    """The jobs the pages ask for wait for the test to work on them (tests/e2e/jobs.py)."""
+    held = HeldJobs(app, monkeypatch)
+    yield held
+    held.finish()

@@ -145,6 +145,30 @@ def _context(browser, live_server, size):
     return context
 
 
+def _axe_problems(page, name: str, size_name: str, axe_source: str, sheet_selectors, artifacts,
+                  full_page: bool = True) -> list[str]:
+    """What is wrong with the page as it is now: axe's WCAG violations, repeated ids, elements styled by a
+    sheet the page does not load (a screenshot of it goes to tests/artifacts/ first)."""
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(artifacts / f"a11y-{name.replace(' ', '-')}-{size_name}.png"), full_page=full_page)
+    page.evaluate(axe_source + "\n;0")  # evaluated, not injected: the page's CSP stays strict
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))",
+        TAGS)
+    failures = [f"{name} ({size_name}): {v['id']} — {v['help']}: {v['nodes']}" for v in violations]
+    repeated = page.evaluate(
+        "() => { const n = {}; document.querySelectorAll('[id]').forEach(e => n[e.id] = (n[e.id] || 0) + 1);"
+        " return Object.keys(n).filter(k => n[k] > 1); }")
+    if repeated:
+        failures.append(f"{name} ({size_name}): repeated ids {repeated[:10]}")
+    sheets = page.evaluate(MISSING_SHEETS_JS, sheet_selectors)
+    failures += [f"{name} ({size_name}): styled by a sheet it does not load: {m}" for m in sheets["missing"]]
+    if name == "hall display":
+        assert sorted(sheets["loaded"]) == ["app.css", "hall.css"], sheets["loaded"]
+    return failures
+
+
 def test_main_pages_pass_axe_repeat_no_id_and_load_the_styles_they_use(browser, live_server, demo, axe_source,
                                                                        artifacts, sheet_selectors):
     failures: list[str] = []
@@ -156,25 +180,8 @@ def test_main_pages_pass_axe_repeat_no_id_and_load_the_styles_they_use(browser, 
         for name, path in _pages(demo).items():
             response = page.goto(path)
             assert response is not None and response.status == 200, f"{name}: {path} answered {response.status}"
-            page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(artifacts / f"a11y-{name.replace(' ', '-')}-{size_name}.png"),
-                            full_page=name != "hall display")
-            page.evaluate(axe_source + "\n;0")  # evaluated, not injected: the page's CSP stays strict
-            violations = page.evaluate(
-                "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
-                ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))",
-                TAGS)
-            for v in violations:
-                failures.append(f"{name} ({size_name}): {v['id']} — {v['help']}: {v['nodes']}")
-            repeated = page.evaluate(
-                "() => { const n = {}; document.querySelectorAll('[id]').forEach(e => n[e.id] = (n[e.id] || 0) + 1);"
-                " return Object.keys(n).filter(k => n[k] > 1); }")
-            if repeated:
-                failures.append(f"{name} ({size_name}): repeated ids {repeated[:10]}")
-            sheets = page.evaluate(MISSING_SHEETS_JS, sheet_selectors)
-            failures += [f"{name} ({size_name}): styled by a sheet it does not load: {m}" for m in sheets["missing"]]
-            if name == "hall display":
-                assert sorted(sheets["loaded"]) == ["app.css", "hall.css"], sheets["loaded"]
+            failures += _axe_problems(page, name, size_name, axe_source, sheet_selectors, artifacts,
+                                      full_page=name != "hall display")
             checked += 1
         context.close()
     assert checked == 2 * len(_pages(demo))
@@ -385,3 +392,39 @@ def test_keyboard_adds_an_item_with_two_presiding_persons_in_few_key_presses(pag
         item = db.session.scalars(select(AgendaItem).where(AgendaItem.title == "Họp")).one()
         assert sorted(p.public_id for p in item.presiding) == sorted([people[first][0], people[second][0]])
     print(json.dumps({"key_presses": presses, "queries": queries}))
+
+
+def test_job_pages_pass_axe_while_the_job_runs_and_once_it_failed(browser, live_server, app, factory, held_jobs,
+                                                                   monkeypatch, axe_source, artifacts,
+                                                                   sheet_selectors):
+    """The Dossier tab of a big meeting while its job runs and once it failed (the one job box of
+    templates/_job.html, which the booklet's preview shows too): its own small conference, the job held
+    (no worker: the page shows the state it is given)."""
+    from planner.core.queue import Job
+    from tests.archive.conftest import dossier_scene
+    from tests.conftest import PASSWORD
+
+    monkeypatch.setitem(app.config, "DOSSIER_SYNC_LIMIT", 5)
+    scene = dossier_scene(app, factory, logins=True)
+    held_jobs.hold("archive.dossier")
+    tab = f"/meetings/{scene.meeting_id}/dossier"
+    failures: list[str] = []
+    states = {"running": {"state": "running", "done": 3},
+              "failed": {"state": "failed", "error": "Công việc bị dừng do lỗi kỹ thuật (thông tin cho quản trị "
+                                                      "viên: OSError: [Errno 28] No space left on device)."}}
+    for size_name, size in SIZES.items():
+        context = _context(browser, live_server, size)
+        page = context.new_page()
+        _login(page, scene.organizer.email, PASSWORD)
+        if size_name == "desktop":
+            page.goto(tab)
+            page.locator("form[action$='/dossier/build'] button").click()
+        for state, values in states.items():
+            with app.app_context():
+                db.session.execute(db.update(Job).where(Job.kind == "archive.dossier").values(**values))
+                db.session.commit()
+            page.goto(tab)
+            expect(page.locator(".job")).to_have_attribute("data-state", state)
+            failures += _axe_problems(page, f"dossier job {state}", size_name, axe_source, sheet_selectors, artifacts)
+        context.close()
+    assert not failures, "\n".join(failures)

@@ -12,6 +12,8 @@ import pytest
 from tests.booklets.conftest import Site
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE
+from tests.e2e.jobs import DESKTOP, desktop_and_phone
+from tests.e2e.test_meetings import sign_in
 from tests.e2e.test_smoke import assert_no_sideways_scroll
 
 pytestmark = pytest.mark.e2e
@@ -95,3 +97,52 @@ def test_choose_the_booklet_and_give_out_the_seats(app, page, live_server, facto
         page.goto(site.url(path))
         assert_no_sideways_scroll(page)
         screenshot(name)
+
+
+def test_a_big_booklet_is_built_by_a_job_the_preview_follows(app, page, factory, screenshot, held_jobs, monkeypatch):
+    """The job path of the booklet (BOOKLET_SYNC_LIMIT): the preview waits for its job, follows its progress,
+    shows the pages when it is done; a job that failed says why and offers to try again, as the dossier's
+    job does (the one box, templates/_job.html)."""
+    from playwright.sync_api import expect
+
+    from planner.booklets import services
+    from planner.documents.render import RenderError
+
+    monkeypatch.setitem(app.config, "BOOKLET_SYNC_LIMIT", 3)
+    site = Site(app, factory)
+    held_jobs.hold("booklets.build")
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, site.email)
+    real = services.booklet_path
+
+    def out_of_paper(*_args, **_kwargs):
+        raise RenderError("typst template booklet.typ failed: out of paper")
+
+    monkeypatch.setattr(services, "booklet_path", out_of_paper)
+    page.goto(site.url("/print/booklet"))
+    box = page.locator("#preview .job")
+    expect(box).to_have_attribute("data-state", "queued")
+    expect(box.locator(".job-note")).to_contain_text("Trang này tự cập nhật")
+    [job] = held_jobs.jobs("booklets.build")
+    desktop_and_phone(page, screenshot, "booklets-job-queued", "#preview")
+    while held_jobs.run_to_end(job.public_id) == "retrying":
+        pass
+    retry = box.locator(".job-retry a")
+    expect(retry).to_have_text("Thử lại", timeout=20_000)              # the page reloaded itself
+    expect(box.locator(".job-state")).to_contain_text("Không thành công")
+    expect(box.locator(".job-error")).to_contain_text("Công việc bị dừng do lỗi kỹ thuật")
+    desktop_and_phone(page, screenshot, "booklets-job-failed", "#preview")
+
+    monkeypatch.setattr(services, "booklet_path", real)
+    retry.click()
+    again = held_jobs.jobs("booklets.build")[-1]
+    assert again.public_id != job.public_id
+    held_jobs.run(again.public_id, pause_at=1)
+    assert held_jobs.paused.wait(120)
+    expect(box).to_have_attribute("data-state", "running", timeout=20_000)
+    expect(box.locator(".job-state")).to_contain_text("Đang chạy — 1/2 bước")
+    desktop_and_phone(page, screenshot, "booklets-job-running", "#preview")
+    held_jobs.finish()
+    expect(page.locator(".booklet-pages img").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#preview .job")).to_have_count(0)
+    desktop_and_phone(page, screenshot, "booklets-job-done", "#preview")
