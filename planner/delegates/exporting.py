@@ -113,10 +113,20 @@ def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet_title
                                                                                     body + "</sheetData>")
                 data = sheet.encode("utf-8")
                 body = ""
-            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+            elif info.filename == "docProps/core.xml":
+                data = _SAVED_AT.sub(b"", data)
+            # Dated by nothing but the rows: the same list gives the same bytes, so that a dossier built again
+            # from unchanged documents has the content hash of the first (archive.services.building).
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data, compress_type=zipfile.ZIP_DEFLATED)
     if body:
         raise RuntimeError(f"openpyxl wrote no {sheet_path}")
     return buffer.getvalue()
+
+
+# When openpyxl made and saved the workbook (optional properties of the package), left out.
+_SAVED_AT = re.compile(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
 
 
 def _xlsx_skeleton(header: Sequence[str], sheet_title: str | None,

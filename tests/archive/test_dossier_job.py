@@ -81,6 +81,28 @@ def test_a_change_of_the_documents_needs_a_new_build(app, client, dossier, big):
     assert _file(client, dossier).status_code == 200
 
 
+def test_a_build_of_unchanged_documents_keeps_the_file_built_before(app, client, dossier, big):
+    """The meeting's row touched (its version moves, what the dossier holds does not): the tab asks for a new
+    build, and its files come out byte for byte as before (no creation time in the PDFs and the workbook), so
+    the content hash names the first ZIP and the download answers it."""
+    import time
+    from datetime import timedelta
+
+    client.login(dossier.organizer.email)
+    _build(client, dossier)
+    first = _file(client, dossier).data
+    time.sleep(2.1)         # past the 2-second steps of a ZIP entry's time and the second of a PDF's
+    with app.app_context():
+        meeting = dossier.meeting()
+        meeting.updated_at = meeting.updated_at + timedelta(seconds=1)
+        db.session.commit()
+    assert _file(client, dossier).status_code == 404 and "/dossier/build" in _page(client, dossier)
+    _build(client, dossier)
+    jobs = _jobs(app)
+    assert [j.state for j in jobs] == [JobState.done, JobState.done] and jobs[0].result == jobs[1].result
+    assert _file(client, dossier).data == first
+
+
 def test_the_job_builds_with_the_clearance_of_who_asked(app, factory, client, big):
     """An unclassified meeting with a secret item: the cleared organizer's job puts its speech text in the
     dossier; a lower-clearance organizer gets no dossier at all (the minutes record every item), told why

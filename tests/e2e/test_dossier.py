@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -108,6 +109,22 @@ def test_a_big_dossier_is_built_by_a_job_the_tab_follows(app, page, factory, scr
     assert len(held_jobs.jobs("archive.dossier")) == 1 and held_jobs.sent == [job.public_id]
     again = page.request.get(f"{tab}/dossier.zip")
     assert again.ok and hashlib.sha256(again.body()).hexdigest() == first
+
+    # The meeting touched without a change to what the dossier holds: its version moved, so the tab asks for
+    # a new build, whose files come out as before; the ZIP kept is the first one (by content hash).
+    with app.app_context():
+        meeting = scene.meeting()
+        meeting.updated_at = meeting.updated_at + timedelta(seconds=1)
+        db.session.commit()
+    page.goto(tab)
+    build.click()
+    second = held_jobs.jobs("archive.dossier")[-1]
+    assert second.public_id != job.public_id
+    assert held_jobs.run_to_end(second.public_id) == "done"
+    expect(download_link).to_be_visible(timeout=20_000)
+    again = page.request.get(f"{tab}/dossier.zip")
+    assert again.ok and hashlib.sha256(again.body()).hexdigest() == first
+    assert held_jobs.jobs("archive.dossier")[-1].result == held_jobs.jobs("archive.dossier")[0].result
 
 
 def test_a_failed_dossier_job_says_why_and_tries_again(app, page, factory, screenshot, held_jobs, monkeypatch):
