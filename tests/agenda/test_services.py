@@ -249,6 +249,29 @@ def test_copy_agenda_maps_days_rooms_and_people(conf):
     assert services.list_items(short, conf.user) == []
 
 
+def test_item_rows_answer_what_list_items_answers_as_plain_rows(conf, factory):
+    """The minutes read the agenda as plain rows: the same items in the same order under the same visibility rule
+    (an item of a session the reader may not see goes with it), the presiding persons named in their order."""
+    from planner.accounts.models import User
+
+    closed = conf.item("Phiên kín", "08:00", "10:00", kind="session", classification="confidential",
+                       presiding=conf.people[:1])
+    conf.item("Trong phiên kín", "08:00", "09:00", parent_id=closed.public_id)
+    conf.item("Khai mạc", "10:00", "10:30", presiding=conf.people[1::-1])
+    conf.item("Mật", "10:30", "11:00", classification="confidential")
+    conf.item("Báo cáo", "10:30", "11:00", presiding=conf.people[2:3])
+    low_ref = factory.user(conf.org, role="secretary", clearance="internal", email="low-rows@example.vn")
+    for user in (conf.user, db.session.get(User, low_ref.id)):
+        items = services.list_items(conf.meeting, user)
+        rows = services.item_rows(conf.meeting, user)
+        assert [(r.public_id, r.title, r.kind, r.status, r.starts_at, r.ends_at) for r in rows] == \
+            [(i.public_id, i.title, i.kind, i.status, i.starts_at, i.ends_at) for i in items]
+        assert [[(p.full_name, p.honorific, p.title, p.unit) for p in r.presiding] for r in rows] == \
+            [[(p.full_name, p.honorific, p.title, p.unit) for p in i.presiding] for i in items]
+    assert [r.title for r in rows] == ["Khai mạc", "Báo cáo"]
+    assert [p.full_name for p in rows[0].presiding] == ["Trần Thị Bình", "Nguyễn Văn An"]
+
+
 def test_classified_items_are_hidden_from_users_without_clearance(conf, factory):
     from planner.accounts.models import User
 

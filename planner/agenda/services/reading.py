@@ -8,7 +8,7 @@ import zoneinfo
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -19,6 +19,7 @@ from planner.agenda import conflicts as conflict_rules
 from planner.agenda.models import (
     AgendaItem,
     AgendaItemKind,
+    AgendaItemStatus,
     agenda_item_presiding,
 )
 from planner.core import audit, exports
@@ -27,7 +28,8 @@ from planner.core.errors import NotFound
 from planner.core.hooks import Hook
 from planner.core.permissions import Classification, clearance_of, visible_levels
 from planner.core.text import clean_text, fold
-from planner.delegates.models import Participant
+from planner.delegates import services as delegate_services
+from planner.delegates.models import Participant, Person
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting, Room
@@ -92,14 +94,58 @@ def list_items(meeting: Meeting, user: User | None, *, everything: bool = False)
     The items of a session the user may not see are hidden with it. ``everything`` ignores the
     clearance (releases and calendars need the whole agenda; they filter when they show it).
     """
-    query = (select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-             .options(*_item_options())
+    query = _shown(select(AgendaItem).options(*_item_options()), meeting, user, everything=everything)
+    return _with_sessions(list(db.session.scalars(query).unique()))
+
+
+def _shown(query: Select[Any], meeting: Meeting, user: User | None, *, everything: bool = False) -> Select[Any]:
+    """The meeting's items of the reader's levels (all with ``everything``), in programme order."""
+    query = (query.where(AgendaItem.meeting_id == meeting.id)
              .order_by(AgendaItem.starts_at, AgendaItem.position, AgendaItem.id))
     if not everything:
         query = query.where(AgendaItem.classification.in_(reader_levels(meeting.organization_id, user)))
-    items = list(db.session.scalars(query).unique())
+    return query
+
+
+def _with_sessions(items: list[Any]) -> list[Any]:
+    """The items whose session is among them too: an item of a session the reader may not see goes with it."""
     ids = {item.id for item in items}
     return [item for item in items if item.parent_id is None or item.parent_id in ids]
+
+
+class ItemRow(NamedTuple):
+    """An agenda item as the minutes read it: plain data with the fields an AgendaItem has, its presiding
+    persons named (delegates' NamedParticipant) in their order."""
+
+    id: int
+    public_id: str
+    parent_id: int | None
+    kind: AgendaItemKind
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    status: AgendaItemStatus
+    presiding: list[delegate_services.NamedParticipant]
+
+
+def item_rows(meeting: Meeting, user: User | None) -> list[ItemRow]:
+    """What ``list_items(meeting, user)`` answers, as plain rows of the columns the minutes read: two queries
+    whatever the size. A congress's 400 items with their presiding persons as models cost the draft of its
+    minutes a tenth of its time."""
+    presiding: dict[int, list[delegate_services.NamedParticipant]] = {}
+    link = agenda_item_presiding.c
+    for item_id, *names in db.session.execute(
+            select(link.agenda_item_id, *delegate_services.NAMED_COLUMNS)
+            .join(Participant, Participant.id == link.participant_id)
+            .join(Person, Person.id == Participant.person_id)
+            .join(AgendaItem, AgendaItem.id == link.agenda_item_id)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(link.agenda_item_id, link.position)):
+        presiding.setdefault(item_id, []).append(delegate_services.NamedParticipant(*names))
+    rows = db.session.execute(_shown(select(
+        AgendaItem.id, AgendaItem.public_id, AgendaItem.parent_id, AgendaItem.kind, AgendaItem.title,
+        AgendaItem.starts_at, AgendaItem.ends_at, AgendaItem.status), meeting, user))
+    return _with_sessions([ItemRow(*row, presiding.get(row[0], [])) for row in rows])
 
 
 def visible_items(meeting: Meeting, everything: Sequence[AgendaItem], user: User | None) -> list[AgendaItem]:

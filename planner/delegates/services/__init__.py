@@ -25,7 +25,9 @@ from planner.delegates.models import (
     ParticipantAttendance,
 )
 from planner.delegates.services.attendance import (
+    NAMED_COLUMNS,
     AttendanceMark,
+    NamedParticipant,
     RollEntry,
     attendance_counts,
     attendance_paragraph,
@@ -196,6 +198,7 @@ __all__ = [
     "ATTENDANCE_FIELDS",
     "DEFAULT_PRECEDENCE",
     "MAX_LENGTHS",
+    "NAMED_COLUMNS",
     "NAME_FIELDS",
     "PARTICIPANT_OWN_FIELDS",
     "PARTICIPANT_PERSON_FIELDS",
@@ -206,6 +209,7 @@ __all__ = [
     "DuplicatePerson",
     "ImportPlan",
     "ImportResult",
+    "NamedParticipant",
     "PlannedRow",
     "RollEntry",
     "_attendance_row",

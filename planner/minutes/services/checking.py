@@ -41,7 +41,7 @@ def check_context(minutes: Minutes, *, today: date | None = None) -> checks.Chec
             without_reason.append(p.full_name)
     titles = {item.id: (f"item:{item.public_id}", item.title) for item in items}
     speeches = [checks.SpeechFact(item_key=titles[s.agenda_item_id][0], item_title=titles[s.agenda_item_id][1],
-                                  speaker=s.participant.full_name, participant_id=s.participant_id,
+                                  speaker=s.speaker.full_name, participant_id=s.participant_id,
                                   status=s.status.value)
                 for rows in _speeches(meeting).values() for s in rows if s.agenda_item_id in titles]
     sessions = [i for i in items if i.kind.value == "session" and i.status != AgendaItemStatus.cancelled]

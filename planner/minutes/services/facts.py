@@ -3,6 +3,7 @@ on each item, the decisions of its votes, the meeting's bounds in time."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,11 +33,11 @@ from planner.minutes.services.base import (
     zone,
 )
 from planner.speeches import services as speech_services
-from planner.speeches.models import Speech
 
 # The facts of a meeting --------------------------------------------------------------------------------
 
-def _person(participant: Participant | delegate_services.RollEntry) -> compose.Person:
+def _person(participant: Participant | delegate_services.RollEntry | delegate_services.NamedParticipant
+            ) -> compose.Person:
     return compose.Person(name=participant.full_name, title=position_line(participant.title, participant.unit),
                           honorific=participant.honorific)
 
@@ -47,10 +48,10 @@ def _participants(meeting: Meeting) -> list[delegate_services.RollEntry]:
     return delegate_services.attendance_roll(meeting)
 
 
-def _speeches(meeting: Meeting) -> dict[int, list[Speech]]:
+def _speeches(meeting: Meeting) -> dict[int, list[speech_services.Spoken]]:
     """Who spoke, for the minutes and the programme: every speech of the meeting with its speaker, by
-    agenda item id, in speaking order (one query): the speeches' read model."""
-    return speech_services.speeches_by_item(meeting)
+    agenda item id, in speaking order, as plain rows (one query): the speeches' read model."""
+    return speech_services.spoken_by_item(meeting)
 
 
 def speakers_by_item(meeting: Meeting) -> dict[str, list[str]]:
@@ -62,14 +63,15 @@ def speakers_by_item(meeting: Meeting) -> dict[str, list[str]]:
         for speech in speeches:
             if speech.status.value not in compose.WRITTEN_SPEECH_STATUSES:
                 continue
-            name = compose.person_text(_person(speech.participant), language_of(meeting), capital=True,
+            name = compose.person_text(_person(speech.speaker), language_of(meeting), capital=True,
                                        with_title=False)
             if name not in result.setdefault(public_ids[item_id], []):
                 result[public_ids[item_id]].append(name)
     return result
 
 
-def _bounds(meeting: Meeting, items: list[AgendaItem]) -> tuple[datetime | None, datetime | None]:
+def _bounds(meeting: Meeting, items: Sequence[AgendaItem | agenda_services.ItemRow]
+            ) -> tuple[datetime | None, datetime | None]:
     tz = zone(meeting)
     held = [i for i in items if i.status != AgendaItemStatus.cancelled and i.kind.value != "session"]
     start = min((i.starts_at for i in held), default=None)
@@ -93,9 +95,12 @@ def attendance_facts(meeting: Meeting, participants: list[delegate_services.Roll
     expected = [p for p in participants if p.rsvp != Rsvp.declined and p.category != ParticipantCategory.staff]
     language = language_of(meeting)
     present = [p for p in participants if any(a.status == AttendanceStatus.present for a in p.attendance)]
+    # Sets of ids, not lists, to ask who is among them: 3,000 delegates asked of a list cost milliseconds.
+    present_ids = {p.id for p in present}
+    expected_ids = {p.id for p in expected}
     absentees = []
     for p in expected:
-        if any(a.status == AttendanceStatus.present for a in p.attendance):
+        if p.id in present_ids:
             continue
         records = [a for a in p.attendance if a.status != AttendanceStatus.present]
         if not records:
@@ -106,11 +111,12 @@ def attendance_facts(meeting: Meeting, participants: list[delegate_services.Roll
     if not present:  # nobody checked in (yet): name those expected, leave the count to the secretary
         return len(expected), None, protocol.attendance_paragraph(expected, language), absentees
     counted = [p for p in present if p.category != ParticipantCategory.staff]
-    return len(expected), len([p for p in counted if p in expected]), \
+    return len(expected), len([p for p in counted if p.id in expected_ids]), \
         protocol.attendance_paragraph(counted, language), absentees
 
 
-def presiding_people(meeting: Meeting, items: list[AgendaItem] | None = None) -> list[Participant]:
+def presiding_people(meeting: Meeting, items: Sequence[AgendaItem | agenda_services.ItemRow] | None = None
+                     ) -> list[Participant | delegate_services.NamedParticipant]:
     """Who presided: the meeting's presiding persons or, when it names none, the chairs of its sessions (in the
     order of the sessions, each once)."""
     if meeting.presiding:
@@ -118,7 +124,7 @@ def presiding_people(meeting: Meeting, items: list[AgendaItem] | None = None) ->
     if items is None:
         items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                         .order_by(AgendaItem.starts_at, AgendaItem.position)))
-    chairs: list[Participant] = []
+    chairs: list[Participant | delegate_services.NamedParticipant] = []
     for item in items:
         if item.kind.value == "session" and item.status != AgendaItemStatus.cancelled:
             chairs.extend(p for p in item.presiding if p not in chairs)
@@ -132,7 +138,7 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
     org = meeting.organization
     current_settings = document_services.settings(org)
     language = language_of(meeting)
-    items = agenda_services.list_items(meeting, user)
+    items = agenda_services.item_rows(meeting, user)
     speeches = _speeches(meeting)
     participants = _participants(meeting)
     expected, present, paragraph, absentees = attendance_facts(meeting, participants)
@@ -147,7 +153,7 @@ def meeting_facts(meeting: Meeting, user: User | None, kind: MinutesKind | str =
             id=item.public_id, title=item.title, kind=item.kind.value,
             starts_at=item.starts_at.astimezone(tz), ends_at=item.ends_at.astimezone(tz),
             presiding=[_person(p) for p in item.presiding],
-            speeches=[compose.SpeechFacts(_person(s.participant), s.kind.value, s.title, s.summary, s.status.value)
+            speeches=[compose.SpeechFacts(_person(s.speaker), s.kind.value, s.title, s.summary, s.status.value)
                       for s in speeches.get(item.id, [])],
             is_session=item.kind.value == "session", in_session=item.parent_id in parents,
             cancelled=item.status == AgendaItemStatus.cancelled,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, true
@@ -20,12 +20,14 @@ from planner.core.permissions import (
     Classification,
 )
 from planner.core.text import full_name
+from planner.delegates import services as delegate_services
 from planner.delegates.models import Participant, Person
 from planner.extensions import db
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
 from planner.speeches.models import (
     Speech,
+    SpeechKind,
     SpeechStatus,
 )
 
@@ -113,9 +115,40 @@ def by_item(speeches: Iterable[Speech]) -> dict[int, list[Speech]]:
     return grouped
 
 
+class Spoken(NamedTuple):
+    """One speech as the minutes, their clerk's check and the programme read it: plain data with the fields a
+    Speech has, its speaker named (delegates' NamedParticipant) where a Speech has its participant."""
+
+    agenda_item_id: int
+    participant_id: int
+    kind: SpeechKind
+    title: str
+    status: SpeechStatus
+    summary: str
+    speaker: delegate_services.NamedParticipant
+
+
+def spoken_by_item(meeting: Meeting) -> dict[int, list[Spoken]]:
+    """Who spoke, the read model of the minutes' draft, their clerk's check and the programme: every speech of
+    the meeting with its speaker, by agenda item id, in speaking order, as plain rows of the columns read (one
+    query). Every item's: the caller keeps those of the items its reader may see. Composing a congress's
+    minutes spent a quarter of its time making 600 speeches, their speakers and people into models, and the
+    garbage collector more on scanning them, to read a few fields of each."""
+    grouped: dict[int, list[Spoken]] = {}
+    for row in db.session.execute(
+            select(Speech.agenda_item_id, Speech.participant_id, Speech.kind, Speech.title, Speech.status,
+                   Speech.summary, *delegate_services.NAMED_COLUMNS)
+            .join(Participant, Participant.id == Speech.participant_id)
+            .join(Person, Person.id == Participant.person_id)
+            .where(Speech.meeting_id == meeting.id)
+            .order_by(Speech.agenda_item_id, Speech.position, Speech.id)):
+        grouped.setdefault(row[0], []).append(Spoken(*row[:6], delegate_services.NamedParticipant(*row[6:])))
+    return grouped
+
+
 def speeches_by_item(meeting: Meeting) -> dict[int, list[Speech]]:
-    """Who spoke, the one read model of the minutes (theirs and ``minutes_records``) and the programme: every
-    speech of the meeting with its speaker, by agenda item id, in speaking order (one query). Every item's:
+    """Every speech of the meeting with its speaker, by agenda item id, in speaking order (one query), as
+    models: the speeches' record of who said what (``minutes_records``) reads their clocks too. Every item's:
     the caller keeps those of the items its reader may see."""
     # innerjoin (every speech has its speaker): a LEFT JOIN around the speaker's own JOIN to the person made
     # SQLite materialise every participant of the database with their people before joining the speeches
