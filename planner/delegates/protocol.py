@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Protocol
@@ -340,17 +340,20 @@ def _join(items: list[str], language: str) -> str:
     return ", ".join(items[:-1]) + word + items[-1]
 
 
-def attendance_paragraph(participants: Iterable[Attendee], language: str = "vi") -> str:
+def attendance_paragraph(participants: Iterable[Attendee], language: str = "vi", *,
+                         more: Mapping[ParticipantCategory, int] | None = None) -> str:
     """``Đến dự có đồng chí A - <title>; đồng chí B - …; cùng 120 đại biểu, 15 khách mời và 8 phóng
     viên báo chí.`` The leaders and ranked guests are named in protocol order with their title as of
     the meeting; everyone else is counted by category. Staff are left out.
 
-    The caller passes whom it means: those present on a day, or those expected.
+    The caller passes whom it means: those present on a day, or those expected; ``more`` counts others of
+    categories never named, by category, that the caller did not read one by one.
     """
     language = "vi" if language.startswith("vi") else "en"
     people = sort_participants(participants)
     named = [p for p in people if is_named(p)]
     counts = Counter(ParticipantCategory(p.category) for p in people if not is_named(p))
+    counts.update(more or {})
 
     lines = []
     for p in named:

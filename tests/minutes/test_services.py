@@ -305,24 +305,29 @@ def test_before_anyone_checks_in_the_expected_are_named_and_excuses_listed(app, 
     assert "Vắng mặt: đồng chí Lê Văn Thái - Chủ tịch UBND quận Liên Chiểu (lý do: nghỉ phép)." in text
 
 
-def test_the_roll_is_everyone_in_protocol_order_and_names_those_the_minutes_may_name(app, factory):
-    """The minutes read the list as plain rows: everyone in protocol order with their days' records; the names are
-    read for the leaders and guests (the attendance paragraph names them) and for anyone with a record (the absent
-    are named with their reason), the other delegates are only counted."""
+def test_the_roll_names_those_the_minutes_may_name_in_protocol_order_and_counts_the_others(app, factory):
+    """The minutes read the list as plain rows: the leaders and guests (the attendance paragraph names them) and
+    anyone with a day's record (the absent are named with their reason), with their names and records in
+    protocol order; the other delegates only by how many there are of each category and answer."""
     from planner.delegates import protocol
     from planner.delegates import services as delegates
-    from planner.delegates.models import Participant
+    from planner.delegates.models import Participant, ParticipantCategory
 
     scene = build_scene(app, factory, attendance=False)
     with app.test_request_context():
         meeting = scene.meeting()
         away = db.session.scalar(select(Participant).where(Participant.public_id == scene.people["Lê Văn Thái"]))
         delegates.set_attendance(away, meeting.starts_on, "excused", "nghỉ phép", user=scene.user(scene.admin))
-        everyone = list(db.session.scalars(select(Participant).where(Participant.meeting_id == meeting.id)))
+        everyone = protocol.sort_participants(db.session.scalars(select(Participant)
+                                                                 .where(Participant.meeting_id == meeting.id)))
         roll = delegates.attendance_roll(meeting)
-        assert [entry.id for entry in roll] == [p.id for p in protocol.sort_participants(everyone)]
-        named = {entry.full_name for entry in roll if entry.full_name}
-        assert named == {"Nguyễn Văn Quảng", "Lương Nguyễn Minh Triết", "Trần Lưu Hải", "Lê Văn Thái"}
-        thai = next(entry for entry in roll if entry.id == away.id)
+        names = ["Nguyễn Văn Quảng", "Lương Nguyễn Minh Triết", "Trần Lưu Hải", "Lê Văn Thái"]
+        assert [entry.id for entry in roll.entries] == [p.id for p in everyone if p.full_name in names]
+        assert sorted(entry.full_name for entry in roll.entries) == sorted(names)
+        thai = next(entry for entry in roll.entries if entry.id == away.id)
         assert (thai.title, thai.honorific) == ("Chủ tịch UBND quận Liên Chiểu", "đồng chí")
         assert [(mark.status.value, mark.reason) for mark in thai.attendance] == [("excused", "nghỉ phép")]
+        counted = {}
+        for (category, _rsvp), n in roll.others.items():
+            counted[category] = counted.get(category, 0) + n
+        assert counted == {ParticipantCategory.delegate: 4, ParticipantCategory.staff: 1}

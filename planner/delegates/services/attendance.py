@@ -164,11 +164,8 @@ NAMED_COLUMNS = (Person.family_name, Person.middle_name, Person.given_name, Pers
 
 
 class RollEntry(NamedTuple):
-    """A participant as the minutes read the list: plain data with the names a Participant has.
-
-    The names, title and unit are read only for those the minutes may name (``attendance_roll``); the
-    others' are None. Tuples of plain values: the garbage collector stops following them at its first
-    look, where 3,000 objects holding lists were followed through every collection of the request."""
+    """A participant as the minutes name them from the list: plain data with the names a Participant has, and
+    their days' records."""
 
     id: int
     category: ParticipantCategory
@@ -176,12 +173,12 @@ class RollEntry(NamedTuple):
     rsvp: Rsvp
     protocol_rank: int
     name_key: bytes
-    title: str | None = None
-    unit: str | None = None
-    family_name: str | None = None
-    middle_name: str | None = None
-    given_name: str | None = None
-    honorific: str | None = None
+    title: str
+    unit: str
+    family_name: str
+    middle_name: str
+    given_name: str
+    honorific: str
     attendance: tuple[AttendanceMark, ...] = ()
 
     @property
@@ -189,36 +186,41 @@ class RollEntry(NamedTuple):
         return full_name(self.family_name, self.middle_name, self.given_name)
 
 
-def attendance_roll(meeting: Meeting) -> list[RollEntry]:
-    """Everyone on the list in protocol order with their days' records, as plain data: two queries of the
-    columns read, whatever the size. Composing the minutes of 3,000 delegates spent most of its time making
-    model objects of them, their people and their days, only to read a few fields of each.
+class Roll(NamedTuple):
+    """The list as the minutes read it (``attendance_roll``): those they may name, and how many others."""
 
-    Names, titles and units are read only for those the minutes may name: the categories the attendance
-    paragraph names (protocol.NAMED_CATEGORIES) and anyone with a day's record (the absent are named with
-    their reason). The rest are counted by category: reading 3,000 people's names with them was a third of
-    the draft's time."""
-    names: dict[int, tuple[Any, ...]] = {}
-    marks: dict[int, list[AttendanceMark]] = {}
-    for participant_id, *named, day, status, reason in db.session.execute(
-            select(Participant.id, Participant.title, Participant.unit, Person.family_name, Person.middle_name,
-                   Person.given_name, Person.honorific, ParticipantAttendance.day, ParticipantAttendance.status,
-                   ParticipantAttendance.reason)
+    # The categories the attendance paragraph names (protocol.NAMED_CATEGORIES) and anyone with a day's record
+    # (the absent are named with their reason), in protocol order.
+    entries: list[RollEntry]
+    # Everyone else, by (category, answer to the invitation): only counted, as the paragraph counts them.
+    others: dict[tuple[ParticipantCategory, Rsvp], int]
+
+
+def attendance_roll(meeting: Meeting) -> Roll:
+    """The list as the minutes read it: two queries of the columns read, whatever the size. Composing the minutes
+    of 3,000 delegates spent most of its time making model objects of them, their people and their days, and then
+    plain rows of them and their names, only to count most of them by category."""
+    has_record = (select(ParticipantAttendance.id).where(ParticipantAttendance.participant_id == Participant.id)
+                  .correlate(Participant).exists())
+    named = or_(Participant.category.in_(protocol.NAMED_CATEGORIES), has_record)
+    entries: list[RollEntry] = []
+    for *fields, day, status, reason in db.session.execute(
+            select(Participant.id, Participant.category, Participant.precedence, Participant.rsvp,
+                   Participant.protocol_rank, Participant.name_key, Participant.title, Participant.unit,
+                   Person.family_name, Person.middle_name, Person.given_name, Person.honorific,
+                   ParticipantAttendance.day, ParticipantAttendance.status, ParticipantAttendance.reason)
             .join(Person, Person.id == Participant.person_id)
             .outerjoin(ParticipantAttendance, ParticipantAttendance.participant_id == Participant.id)
-            .where(Participant.meeting_id == meeting.id,
-                   # A condition on the participant alone, so that only those it keeps are joined to their people
-                   or_(Participant.category.in_(protocol.NAMED_CATEGORIES),
-                       select(ParticipantAttendance.id).where(ParticipantAttendance.participant_id == Participant.id)
-                       .correlate(Participant).exists()))
-            .order_by(Participant.id, ParticipantAttendance.day)):
-        names[participant_id] = tuple(named)  # one row a day's record: the names are the same on each
+            # a condition on the participant alone: only those it keeps are joined to their people
+            .where(Participant.meeting_id == meeting.id, named)
+            .order_by(*protocol.order_by(Order.protocol), ParticipantAttendance.day)):
+        if not entries or entries[-1].id != fields[0]:  # one row a day's record, a participant's rows together
+            entries.append(RollEntry(*fields))
         if day is not None:
-            marks.setdefault(participant_id, []).append(AttendanceMark(day, status, reason))
-    unnamed = (None,) * 6
-    return [RollEntry(*row, *names.get(row[0], unnamed), tuple(marks.get(row[0], ())))
-            for row in db.session.execute(
-                select(Participant.id, Participant.category, Participant.precedence, Participant.rsvp,
-                       Participant.protocol_rank, Participant.name_key)
-                .where(Participant.meeting_id == meeting.id)
-                .order_by(*protocol.order_by(Order.protocol)))]
+            mark = AttendanceMark(day, status, reason)
+            entries[-1] = entries[-1]._replace(attendance=(*entries[-1].attendance, mark))
+    others = {(category, rsvp): count for category, rsvp, count in db.session.execute(
+        select(Participant.category, Participant.rsvp, func.count())
+        .where(Participant.meeting_id == meeting.id, ~named)
+        .group_by(Participant.category, Participant.rsvp))}
+    return Roll(entries, others)

@@ -27,11 +27,11 @@ def check_context(minutes: Minutes, *, today: date | None = None) -> checks.Chec
     meeting = minutes.meeting
     items = list(db.session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
                                     .order_by(AgendaItem.starts_at, AgendaItem.position)))
-    participants = _participants(meeting)
-    _expected, present, _paragraph, _absentees = attendance_facts(meeting, participants)
+    roll = _participants(meeting)
+    _expected, present, _paragraph, _absentees = attendance_facts(meeting, roll)
     absent: dict[int, str] = {}
     without_reason: list[str] = []
-    for p in participants:
+    for p in roll.entries:  # everyone with a record (the others are only counted)
         records = p.attendance
         if not records or any(a.status == AttendanceStatus.present for a in records):
             continue

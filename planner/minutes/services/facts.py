@@ -3,6 +3,7 @@ on each item, the decisions of its votes, the meeting's bounds in time."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -42,9 +43,9 @@ def _person(participant: Participant | delegate_services.RollEntry | delegate_se
                           honorific=participant.honorific)
 
 
-def _participants(meeting: Meeting) -> list[delegate_services.RollEntry]:
-    """Everyone on the list in protocol order, with their attendance, as plain data: two queries whatever
-    the size."""
+def _participants(meeting: Meeting) -> delegate_services.Roll:
+    """The list: those the minutes may name in protocol order, with their attendance, and how many others, as
+    plain data: two queries whatever the size."""
     return delegate_services.attendance_roll(meeting)
 
 
@@ -83,19 +84,25 @@ def _bounds(meeting: Meeting, items: Sequence[AgendaItem | agenda_services.ItemR
     return starts_at, ends_at
 
 
-def attendance_facts(meeting: Meeting, participants: list[delegate_services.RollEntry]
+def attendance_facts(meeting: Meeting, roll: delegate_services.Roll
                      ) -> tuple[int, int | None, str, list[compose.Absentee]]:
     """(expected, present or None, the attendance paragraph, the absentees with their reasons).
 
     Expected: everyone invited who did not decline, staff excepted. Present: those checked in on any
     day of the meeting. Absent: the expected with an absence (or excuse) recorded and no presence.
     Without any check-in the paragraph names those expected, and the count is left to the secretary
-    (absences excused in advance are still listed).
+    (absences excused in advance are still listed). Those the roll only counts have no record: they are
+    expected or not, never present or absent.
     """
+    participants = roll.entries
     expected = [p for p in participants if p.rsvp != Rsvp.declined and p.category != ParticipantCategory.staff]
+    others: Counter[ParticipantCategory] = Counter()
+    for (category, rsvp), count in roll.others.items():
+        if rsvp != Rsvp.declined and category != ParticipantCategory.staff:
+            others[category] += count
     language = language_of(meeting)
     present = [p for p in participants if any(a.status == AttendanceStatus.present for a in p.attendance)]
-    # Sets of ids, not lists, to ask who is among them: 3,000 delegates asked of a list cost milliseconds.
+    # Sets of ids, not lists, to ask who is among them.
     present_ids = {p.id for p in present}
     expected_ids = {p.id for p in expected}
     absentees = []
@@ -109,9 +116,10 @@ def attendance_facts(meeting: Meeting, participants: list[delegate_services.Roll
         excused = any(a.status == AttendanceStatus.excused for a in records)
         absentees.append(compose.Absentee(_person(p), reason=reason, excused=excused))
     if not present:  # nobody checked in (yet): name those expected, leave the count to the secretary
-        return len(expected), None, protocol.attendance_paragraph(expected, language), absentees
+        return len(expected) + others.total(), None, \
+            protocol.attendance_paragraph(expected, language, more=others), absentees
     counted = [p for p in present if p.category != ParticipantCategory.staff]
-    return len(expected), len([p for p in counted if p.id in expected_ids]), \
+    return len(expected) + others.total(), len([p for p in counted if p.id in expected_ids]), \
         protocol.attendance_paragraph(counted, language), absentees
 
 
