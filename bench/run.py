@@ -433,6 +433,21 @@ def in_process_cases(app, scene: Scene, runs: int) -> list[Case]:
 
     cases.append(Case(f"XLSX import ({len(scene.participant_ids):,} rows)", import_rows, IMPORT_GOAL_MS,
                       runs=max(3, runs // 4), before=new_meeting, note="into an empty meeting"))
+    office: dict[str, str] = {}
+
+    def new_office():
+        office["meeting"], office["token"] = _new_office(app)
+
+    def import_new_people():
+        response = expect(anonymous.post(f"/api/v1/meetings/{office['meeting']}/participants/import",
+                                         headers={"Authorization": f"Bearer {office['token']}"},
+                                         data={"file": (io.BytesIO(workbook), "dai-bieu.xlsx")},
+                                         content_type="multipart/form-data"))
+        assert response.json["created"] == len(scene.participant_ids), response.json
+
+    cases.append(Case(f"XLSX import, {len(scene.participant_ids):,} new people", import_new_people, IMPORT_GOAL_MS,
+                      runs=max(3, runs // 4), before=new_office,
+                      note="a new office's first list: empty directory"))
     return cases
 
 
@@ -499,6 +514,24 @@ def _empty_meeting(app, scene: Scene) -> str:
         meeting = meetings.create_meeting(org, None, title=f"Hội nghị nhập danh sách {next(_touches)}",
                                           kind="conference", starts_on=date(2027, 3, 1), ends_on=date(2027, 3, 1))
         return meeting.public_id
+
+
+def _new_office(app) -> tuple[str, str]:
+    """A new organization (its directory empty), an organizer with an API token, and an empty meeting: the
+    congress's list imported there makes every person anew. Made before each run, outside its time."""
+    from planner.accounts import services as accounts
+    from planner.meetings import services as meetings
+
+    with app.test_request_context():
+        number = next(_touches)
+        org = accounts.create_organization(name=f"Văn phòng mới {number}", city="Vinh", document_profile="party",
+                                           timezone="Asia/Ho_Chi_Minh", language="vi")
+        user, _setup = accounts.create_user(org, by=None, email=f"organizer-{number}@new-office.bench.example.vn",
+                                            name="Bench organizer", role="organizer", clearance="secret")
+        _token, secret = accounts.issue_api_token(user, org, "bench")
+        meeting = meetings.create_meeting(org, None, title=f"Hội nghị đầu tiên {number}", kind="conference",
+                                          starts_on=date(2027, 3, 1), ends_on=date(2027, 3, 1))
+        return meeting.public_id, secret
 
 
 def full_booklet_rows(workdir: Path, runs: int) -> list[Row]:
