@@ -160,16 +160,26 @@ class Person(IdMixin, PublicIdMixin, TimestampMixin, VersionedMixin, Base):
         return full_name(self.family_name, self.middle_name, self.given_name)
 
 
+PERSON_TEXT_FIELDS = ("family_name", "middle_name", "given_name", "honorific", "title", "unit", "email", "phone")
+
+
 @event.listens_for(Person, "before_insert")
 @event.listens_for(Person, "before_update")
 def _derive_person_keys(_mapper, _connection, person: Person) -> None:
-    for attr in ("family_name", "middle_name", "given_name", "honorific", "title", "unit", "email", "phone"):
-        setattr(person, attr, normalize(getattr(person, attr)))
-    person.name_key = name_collation_key(person.given_name, person.family_name, person.middle_name)
-    person.unit_key = collation_key(person.unit)
-    person.name_folded = fold(person.full_name)
-    person.unit_folded = fold(person.unit)
-    person.search_folded = search_text(person.full_name, person.title, person.unit)
+    for attr, value in person_columns({attr: getattr(person, attr) for attr in PERSON_TEXT_FIELDS}).items():
+        setattr(person, attr, value)
+
+
+def person_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """A person's text as stored (normalised; missing is empty) and the columns derived from it: what
+    _derive_person_keys sets on a model before its INSERT or UPDATE, and the values of a bulk insert, which
+    runs no mapper event (the import of people new to the directory)."""
+    row = {attr: normalize(values.get(attr)) for attr in PERSON_TEXT_FIELDS}
+    name = full_name(row["family_name"], row["middle_name"], row["given_name"])
+    row.update(name_key=name_collation_key(row["given_name"], row["family_name"], row["middle_name"]),
+               unit_key=collation_key(row["unit"]), name_folded=fold(name), unit_folded=fold(row["unit"]),
+               search_folded=search_text(name, row["title"], row["unit"]))
+    return row
 
 
 def search_text(*parts: str | None) -> str:
@@ -248,19 +258,22 @@ def derive_participant_keys(participant: Participant) -> None:
         return
     for attr in ("title", "unit", "delegation", "seat"):
         setattr(participant, attr, normalize(getattr(participant, attr)))
-    for attr, value in participant_keys(person, participant.title, participant.unit, participant.precedence,
+    names = (person.family_name, person.middle_name, person.given_name)
+    for attr, value in participant_keys(names, participant.title, participant.unit, participant.precedence,
                                         participant.category).items():
         setattr(participant, attr, value)
 
 
-def participant_keys(person: Person, title: str, unit: str, precedence: int | None,
+def participant_keys(names: tuple[str, str, str], title: str, unit: str, precedence: int | None,
                      category: ParticipantCategory | str | None) -> dict[str, Any]:
-    """A participant's derived columns from its person and its own (normalised) title, unit, precedence and
-    category: what derive_participant_keys sets on a model, as values for a bulk insert too."""
+    """A participant's derived columns from its person's (normalised) family, middle and given name and its
+    own (normalised) title, unit, precedence and category: what derive_participant_keys sets on a model, as
+    values for a bulk insert too."""
     from planner.delegates.protocol import protocol_rank
 
-    name = full_name(person.family_name, person.middle_name, person.given_name)
-    return {"name_key": name_collation_key(person.given_name, person.family_name, person.middle_name),
+    family_name, middle_name, given_name = names
+    name = full_name(family_name, middle_name, given_name)
+    return {"name_key": name_collation_key(given_name, family_name, middle_name),
             "unit_key": collation_key(unit), "search_folded": search_text(name, title, unit),
             "protocol_rank": protocol_rank(precedence, title, category)}
 
