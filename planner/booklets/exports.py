@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import g, has_request_context, request, url_for
+from flask import abort, g, has_request_context, redirect, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from planner.booklets import builders, services
 from planner.core import exports, public_urls
 from planner.core.errors import NotFound
-from planner.core.web import request_user
+from planner.core.web import is_api_request, request_user
 from planner.meetings import services as meeting_services
 from planner.meetings.models import Meeting
 
@@ -74,8 +74,24 @@ def _booklet_key(meeting: Meeting) -> str:
     return _key(meeting, "booklet", meeting_links(meeting))
 
 
+def _waits_for_its_job(meeting: Meeting) -> None:
+    """A big meeting's booklet not built yet is laid out by its job, not in a page's request: the download
+    sends the browser to the booklet page, which starts the job and shows its progress (the page offers the
+    download once it is built). An API client's request still builds it, in the render pool."""
+    if (not is_api_request() and services.booklet_in_background(meeting)
+            and not services.booklet_cached(meeting, request_user(), links=meeting_links(meeting))):
+        abort(redirect(url_for("booklets.booklet", meeting_id=meeting.public_id, _anchor="preview")))
+
+
 def _booklet(meeting: Meeting) -> bytes:
+    _waits_for_its_job(meeting)
     return services.booklet_pdf(meeting, request_user(), links=meeting_links(meeting), key=_booklet_key(meeting))
+
+
+def _booklet_folded(meeting: Meeting) -> bytes:
+    _waits_for_its_job(meeting)
+    return services.booklet_folded_pdf(meeting, request_user(), links=meeting_links(meeting),
+                                       key=_booklet_key(meeting))
 
 
 def _badges_key(meeting: Meeting) -> str:
@@ -93,7 +109,7 @@ BOOKLET = exports.Exporter(
     version=_booklet_key, label=_l("Programme booklet (PDF)"), inline=True, scope="meeting")
 BOOKLET_FOLDED = exports.Exporter(
     name="booklet-folded.pdf", media_type=PDF,
-    build=lambda m: services.booklet_folded_pdf(m, request_user(), links=meeting_links(m), key=_booklet_key(m)),
+    build=_booklet_folded,
     filename=_filename(_l("Programme booklet for folding")), version=lambda m: _booklet_key(m) + "-folded",
     label=_l("Programme booklet for folding, A4 sheets (PDF)"), inline=True, scope="meeting")
 BADGES = exports.Exporter(

@@ -61,19 +61,31 @@ def print_(meeting_id: str):
 
 # The booklet ------------------------------------------------------------------------------------------
 
-def _build_in_background(meeting: Meeting, links: list[dict[str, str]]) -> dict[str, Any]:
+def _build_in_background(meeting: Meeting, links: list[dict[str, str]], *, again: bool = False) -> dict[str, Any]:
     """The job building this reader's booklet (asked for now unless one is at work, or failed and not
-    asked again): its status and the address the page polls."""
+    asked ``again``): its status and the address the page polls."""
     user = _user()
     subject = f"{meeting.public_id}:booklet:{services.version(meeting, 'booklet', user, links)}"
     job = queue.latest("booklets.build", subject)
-    if job is None or (job.state == queue.JobState.failed and request.args.get("again")) or (
+    if job is None or (job.state == queue.JobState.failed and again) or (
             job.state == queue.JobState.done):   # done, yet not in the cache: its files were pruned
         job = queue.enqueue("booklets.build", meeting.id, getattr(user, "id", None), links, THUMBNAIL_PAGES,
                             subject=subject, organization_id=meeting.organization_id, meeting_id=meeting.id,
                             user=user)
     return {"status": job.status(), "url": url_for("meetings.job", meeting_id=meeting.public_id, job_id=job.public_id),
-            "again": url_for("booklets.booklet", meeting_id=meeting.public_id, again=1, _anchor="preview")}
+            "again": url_for("booklets.again", meeting_id=meeting.public_id)}
+
+
+@bp.post("/meetings/<meeting_id>/print/booklet/again")
+@require(Permission.view)
+def again(meeting_id: str):
+    """Try again to build this reader's booklet after its job failed (a POST: a link followed, or a page
+    prefetched, starts nothing)."""
+    meeting = meeting_page(meeting_id)
+    links = exports.meeting_links(meeting)
+    if services.booklet_in_background(meeting) and not services.booklet_cached(meeting, _user(), links=links):
+        _build_in_background(meeting, links, again=True)
+    return redirect(url_for("booklets.booklet", meeting_id=meeting.public_id, _anchor="preview"))
 
 
 @bp.route("/meetings/<meeting_id>/print/booklet", methods=["GET", "POST"])

@@ -61,7 +61,30 @@ def test_a_booklet_that_failed_shows_its_reason_and_tries_again(app, client, sit
         queue.run_now(job.public_id)
         assert queue.run_now(job.public_id) == JobState.failed
     html = client.get(site.url("/print/booklet")).get_data(as_text=True)
-    assert "out of paper" in html and "again=1" in html
+    assert "out of paper" in html and f'action="/meetings/{site.meeting_id}/print/booklet/again"' in html
     monkeypatch.setattr(services, "booklet_path", real)
-    client.get(site.url("/print/booklet?again=1"))
+    client.get(site.url("/print/booklet?again=1"))      # a link (the old way) starts nothing: GET changes nothing
+    assert [j.state for j in _jobs(app)] == [JobState.failed]
+    again = client.post_form(site.url("/print/booklet/again"), {})
+    assert again.status_code == 302 and again.headers["Location"].endswith("/print/booklet#preview")
     assert [j.state for j in _jobs(app)] == [JobState.failed, JobState.done]
+    client.post_form(site.url("/print/booklet/again"), {})   # built now: asking again starts nothing
+    assert len(_jobs(app)) == 2
+
+
+def test_a_big_booklet_is_downloaded_once_its_job_has_built_it(app, client, site, big):
+    """The page's download of a big booklet not built yet goes to the booklet page (which starts the job)
+    instead of laying it out in the request; the page offers no download link while the job works."""
+    client.login(site.email)
+    for name in ("booklet.pdf", "booklet-folded.pdf"):
+        sent = client.get(site.export(name))
+        assert sent.status_code == 302 and sent.headers["Location"].endswith("/print/booklet#preview")
+    html = client.get(site.url("/print/booklet")).get_data(as_text=True)
+    assert 'id="booklet-download-waits"' in html and site.export("booklet.pdf") not in html
+    assert len(_jobs(app)) == 1                          # the page asked for the job (run at its commit here)
+    html = client.get(site.url("/print/booklet")).get_data(as_text=True)
+    assert 'id="booklet-download-waits"' not in html and site.export("booklet.pdf") in html
+    built = client.get(site.export("booklet.pdf"))
+    assert built.status_code == 200 and built.data.startswith(b"%PDF")
+    api = client.get(f"/api/v1/meetings/{site.meeting_id}/exports/booklet-folded.pdf")
+    assert api.status_code in (200, 401)                  # the API never redirects to a page

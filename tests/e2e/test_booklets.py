@@ -127,14 +127,16 @@ def test_a_big_booklet_is_built_by_a_job_the_preview_follows(app, page, factory,
     desktop_and_phone(page, screenshot, "booklets-job-queued", "#preview")
     while held_jobs.run_to_end(job.public_id) == "retrying":
         pass
-    retry = box.locator(".job-retry a")
+    retry = box.locator(".job-retry button")     # a POST: following a link starts nothing
     expect(retry).to_have_text("Thử lại", timeout=20_000)              # the page reloaded itself
     expect(box.locator(".job-state")).to_contain_text("Không thành công")
     expect(box.locator(".job-error")).to_contain_text("Công việc bị dừng do lỗi kỹ thuật")
     desktop_and_phone(page, screenshot, "booklets-job-failed", "#preview")
 
+    expect(page.locator("#booklet-download-waits")).to_be_visible()   # no download before it is built
     monkeypatch.setattr(services, "booklet_path", real)
-    retry.click()
+    with page.expect_navigation():
+        retry.click()
     again = held_jobs.jobs("booklets.build")[-1]
     assert again.public_id != job.public_id
     held_jobs.run(again.public_id, pause_at=1)
@@ -145,4 +147,5 @@ def test_a_big_booklet_is_built_by_a_job_the_preview_follows(app, page, factory,
     held_jobs.finish()
     expect(page.locator(".booklet-pages img").first).to_be_visible(timeout=20_000)
     expect(page.locator("#preview .job")).to_have_count(0)
+    expect(page.locator("#booklet-download-waits")).to_have_count(0)   # built: the download is offered
     desktop_and_phone(page, screenshot, "booklets-job-done", "#preview")

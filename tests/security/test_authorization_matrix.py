@@ -256,6 +256,7 @@ WEB: dict[str, dict[str, Rule]] = {
     "/meetings/<meeting_id>/jobs/<job_id>": {"GET": r(STAFF_READ, missing_ok=True)},  # no job in the scene
     "/meetings/<meeting_id>/print": {"GET": r(STAFF_READ)},
     "/meetings/<meeting_id>/print/booklet": {"GET": r(STAFF_READ), "POST": r(ORGANIZER_WRITE)},
+    "/meetings/<meeting_id>/print/booklet/again": {"POST": r(STAFF_READ)},   # each reader's own booklet
     # the booklet has no logo yet
     "/meetings/<meeting_id>/print/booklet/logo": {"GET": r(STAFF_READ, missing_ok=True),
                                                   "POST": r(ORGANIZER_WRITE)},
