@@ -96,7 +96,7 @@ def _render(template: str, meeting: Meeting, **context: Any) -> str:
 @require(Permission.view)
 def editor(meeting_id: str):
     meeting = meeting_page(meeting_id)
-    everything = services.list_items(meeting, _user(), everything=True)
+    everything = services.agenda_rows(meeting)
     items = services.visible_items(meeting, everything, _user())
     services.note_classified_view(meeting, items, "agenda")
     found = services.find_conflicts(items)

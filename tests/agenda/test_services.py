@@ -304,3 +304,37 @@ def test_order_follows_time(conf):
     assert services.order_follows_time(conf.meeting, [b.public_id, a.public_id, c.public_id])
     assert not services.order_follows_time(conf.meeting, [c.public_id, a.public_id])
     assert services.order_follows_time(conf.meeting, [c.public_id])
+
+
+def test_agenda_rows_read_what_the_mapped_items_hold(conf, factory):
+    """The editor reads the agenda as plain rows: the same items in the same order, with the same values,
+    rooms, presiding persons in their order and sessions, so that visibility, conflicts, the release
+    comparison and the page see what the mapped items would have shown."""
+    from planner.accounts.models import User
+
+    session = conf.session("Phiên thứ nhất", "08:00", "11:00", room=conf.rooms[0], presiding=[conf.people[1]],
+                           classification="confidential")
+    conf.item("Báo cáo chính trị", "08:00", "09:00", session=session, presiding=[conf.people[2], conf.people[0]],
+              performer="Đồng chí Bí thư", description="Trình bày tóm tắt")
+    conf.item("Tham luận", "08:00", "09:00", session=session, kind="contributed_speech")
+    conf.item("Giải lao", "09:00", "09:15", kind="break", room=conf.rooms[1])
+    cancelled = conf.item("Họp báo", "13:30", "14:00", day=2, presiding=[conf.people[3]])
+    services.update_item(cancelled, {"status": "cancelled"}, user=conf.user)
+    db.session.expire_all()
+
+    mapped = services.list_items(conf.meeting, None, everything=True)
+    rows = services.agenda_rows(conf.meeting)
+    assert [r.public_id for r in rows] == [i.public_id for i in mapped]
+    assert services.snapshot(rows) == services.snapshot(mapped)
+    assert [(r.id, r.parent_id, r.parent.public_id if r.parent else None, [p.person_id for p in r.presiding])
+            for r in rows] == [(i.id, i.parent_id, i.parent.public_id if i.parent else None,
+                                [p.person_id for p in i.presiding]) for i in mapped]
+    assert services.slots(rows) == services.slots(mapped)
+    assert services.find_conflicts(rows) == services.find_conflicts(mapped)
+    assert services.can_move(rows) == services.can_move(mapped)
+    assert services.pending_changes(conf.meeting, rows)[1] == services.pending_changes(conf.meeting, mapped)[1]
+    # the visibility rule reads the rows' sessions: the confidential session hides its items with it
+    low_ref = factory.user(conf.org, role="organizer", clearance="internal", email="low-rows@example.vn")
+    low = db.session.get(User, low_ref.id)
+    assert ([r.title for r in services.visible_items(conf.meeting, rows, low)]
+            == [i.title for i in services.list_items(conf.meeting, low)] == ["Giải lao", "Họp báo"])

@@ -72,6 +72,7 @@ from planner.agenda.services.reading import (
     visible_items_aggregates,
     zone,
 )
+from planner.agenda.services.rows import ItemRow, agenda_rows
 from planner.agenda.services.timetable import Timetable, timetable, timetable_day
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "Entry",
     "ItemRow",
     "Timetable",
+    "agenda_rows",
     "at",
     "audit_download",
     "by_day",
