@@ -54,7 +54,7 @@ def test_a_fresh_app_has_every_hook_filled():
     assert {"agenda.speakers", "api.token_checks", "delegates.documents", "documents.personal_links"} <= set(
         state["declared"])
     # the agenda's person conflicts count the speakers, whether or not anything imported speeches first
-    assert any("speakers_by_item" in f for f in state["filled"]["agenda.speakers"])
+    assert any("item_speakers" in f for f in state["filled"]["agenda.speakers"])
     assert any("speech" in f for f in state["filled"]["delegates.documents"])
     assert any("current_link_url" in f for f in state["filled"]["documents.personal_links"])
     # every classified download of a meeting's files, and of a consultation's, is audited

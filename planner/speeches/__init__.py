@@ -19,5 +19,5 @@ def setup(app: Flask) -> None:
     app.register_blueprint(views.bp)
     api_frame.register_blueprint(api.blp)
     register_tab("speeches.control", _l("Speakers"), 50)
-    agenda_services.SPEAKERS.add((services.speakers_by_item, services.speaker_names))
+    agenda_services.SPEAKERS.add(services.item_speakers)
     delegate_documents.DOCUMENT_SOURCES.add(services.TEXTS_FOR_DELEGATES)

@@ -294,9 +294,15 @@ def test_speakers_feed_the_agenda_conflicts(hall):
     hall.speech(parallel, person=2)
     withdrawn = hall.speech(parallel, person=3)
     services.decline(withdrawn, user=hall.user)
-    speakers = services.speakers_by_item([hall.discussion, parallel, hall.report])
+    speakers, names = services.item_speakers([hall.discussion, parallel, hall.report])
     assert speakers == {hall.discussion.public_id: [hall.people[2].person_id],
                         parallel.public_id: [hall.people[2].person_id]}
+    assert names == {hall.people[2].person_id: hall.people[2].full_name}
+    # only the items asked about: the other items' speakers are read with the meeting's, and left out
+    hall.speech(hall.discussion, person=1)
+    assert services.item_speakers([parallel]) == ({parallel.public_id: [hall.people[2].person_id]},
+                                                  {hall.people[2].person_id: hall.people[2].full_name})
+    assert services.item_speakers([]) == ({}, {})
     items = agenda.list_items(hall.meeting, hall.user)
     person = [c for c in agenda.find_conflicts(items) if c.kind == "person"]
     assert len(person) == 1 and person[0].person_id == hall.people[2].person_id

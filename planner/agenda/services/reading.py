@@ -362,7 +362,7 @@ def duplicate_warnings(meeting: Meeting, *, title: str, starts_at: datetime, end
 RELEASED = Hook("agenda.released", "called with a meeting and its new agenda release, once committed")
 
 # Domains above the agenda feed the speakers of each item into the warnings without the agenda
-# importing them: speeches' setup adds (items -> {item public id: [person ids]}, items -> {person id: name}).
+# importing them: speeches' setup adds items -> ({item public id: [person ids]}, {person id: name}).
 SPEAKERS = Hook("agenda.speakers", "the people who speak at each item, and their names, for the conflicts")
 
 
@@ -397,8 +397,9 @@ def find_conflicts(items: Sequence[AgendaItem]) -> list[conflict_rules.AgendaCon
     """The warnings of the items given (those the user sees): they never block saving."""
     speakers: dict[str, set[int]] = {}
     names: dict[int, str] = {}
-    for by_item, speaker_names in SPEAKERS:
-        for item_id, people in by_item(items).items():
+    for speakers_of in SPEAKERS:
+        by_item, speaker_names = speakers_of(items)
+        for item_id, people in by_item.items():
             speakers.setdefault(item_id, set()).update(people)
-        names.update(speaker_names(items))
+        names.update(speaker_names)
     return conflict_rules.find_conflicts(slots(items, speakers), {**names, **person_names(items)})
