@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from planner.core.errors import PlannerError
 from planner.core.exports import strong_etag
 from planner.core.inputs import check_request
+from planner.core.stamps import stamp
 
 log = logging.getLogger(__name__)
 
@@ -377,6 +378,7 @@ def register(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.add_template_global(stamp, "stamp")
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(PlannerError, handle_planner_error)
     for exc_type in (OperationalError, DisconnectionError, InterfaceError):

@@ -485,3 +485,44 @@ def test_row_buttons_submit_the_pages_one_action_form_to_their_own_address(clien
     assert titles(site)[:2] == ["Tuyên bố lý do", "Chào cờ"]
     assert press(a, "cancelled").status_code == 302
     assert item_state(site, a)["status"] == "cancelled"
+
+
+def test_each_rows_buttons_carry_its_own_address_title_and_day(client, site):
+    """The row buttons are rendered once per shape and stamped with each row's id and title
+    (core/stamps.py): every row still has its own addresses, its title escaped, its state and, for a
+    session, its own day chosen."""
+    import lxml.html
+
+    odd = 'Tọa đàm <b>"mở"</b> & \'tự do\''
+    with site.open() as conf:
+        first = conf.session("Phiên thứ nhất", "08:00", "11:00").public_id
+        second = conf.session("Phiên thứ hai", "08:00", "11:00", day=2).public_id
+        plain = conf.item(odd, "13:30", "14:00").public_id
+        cancelled = conf.item("Họp báo", "14:00", "14:30")
+        services.update_item(cancelled, {"status": "cancelled"}, user=conf.user)
+        cancelled = cancelled.public_id
+    english(client, site)
+    text = client.get(site.editor).get_data(as_text=True)
+    assert "<b>" not in text and "Tọa đàm &lt;b&gt;&#34;mở&#34;&lt;/b&gt; &amp; &#39;tự do&#39;" in text
+    html = lxml.html.fromstring(text)
+
+    def row(item_id: str):
+        [li] = html.xpath(f'//li[@id="item-{item_id}"]')
+        return li
+
+    for item_id in (first, second, plain, cancelled):
+        actions = row(item_id).xpath('./div[@class="agenda-row" or starts-with(@class, "agenda-row ")]'
+                                     '/div[@class="agenda-actions"]')[0]
+        assert actions.xpath(".//a")[0].get("href") == f"{site.editor}/{item_id}/edit"
+        assert actions.xpath(".//form")[0].get("action") == f"{site.editor}/{item_id}/shift"
+        assert actions.xpath(".//input[@name='minutes']")[0].get("id") == f"shift-{item_id}"
+        assert {b.get("formaction") for b in actions.xpath(".//button[@name='status']")} == {
+            f"{site.editor}/{item_id}/status"}
+    assert row(plain).xpath('.//a[contains(@href, "/edit")]/span')[0].text_content() == f" {odd}"
+    assert row(cancelled).xpath(".//button[@name='status']")[0].get("value") == "scheduled"
+    assert row(plain).xpath(".//button[@name='status']")[0].get("value") == "cancelled"
+    assert [o.get("value") for o in row(first).xpath(f'.//select[@id="day-{first}"]/option[@selected]')] == [
+        "2026-12-03"]
+    assert [o.get("value") for o in row(second).xpath(f'.//select[@id="day-{second}"]/option[@selected]')] == [
+        "2026-12-04"]
+    assert not row(plain).xpath(".//select")
