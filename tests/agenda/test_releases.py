@@ -150,3 +150,37 @@ def test_moving_a_session_to_another_day_is_told_with_the_days(conf):
     with force_locale("en"):
         texts = sorted(change_text(c, services.zone(conf.meeting)) for c in v2.changes)
     assert texts[0] == "“Phiên chuyên đề” moved from Thu 03/12 13:30–17:00 to Fri 04/12 13:30–17:00."
+
+
+def test_the_changes_waiting_are_read_against_the_latest_release_kept_parsed(conf):
+    """The latest release's snapshot is kept parsed by its release (publishing.RELEASED_SNAPSHOTS): a new
+    release is a new key, so the changes waiting are always those since the latest version, and what is
+    kept is never changed by the comparisons and the publishing that read it."""
+    import copy
+
+    from planner.agenda.models import AgendaRelease
+    from planner.agenda.services import publishing
+
+    report = conf.item("Báo cáo chính trị", "08:30", "09:30", room=conf.rooms[0])
+    press = conf.item("Họp báo", "14:00", "15:00")
+    v1 = services.publish(conf.meeting, user=conf.user)
+    assert services.pending_changes(conf.meeting) == (v1, [])
+    kept = publishing.RELEASED_SNAPSHOTS.get(v1.public_id)
+    assert kept == v1.snapshot and kept is not v1.snapshot
+    stored = copy.deepcopy(kept)
+
+    services.update_item(report, {"title": "Báo cáo chính trị (sửa)"}, user=conf.user)
+    assert [c["change"] for c in services.pending_changes(conf.meeting)[1]] == ["renamed"]
+    v2 = services.publish(conf.meeting, user=conf.user)
+    assert publishing.RELEASED_SNAPSHOTS.get(v1.public_id) == stored  # read, never changed
+    assert services.pending_changes(conf.meeting) == (v2, [])  # against version 2, not the kept version 1
+
+    services.update_item(press, {"status": "cancelled"}, user=conf.user)
+    latest, pending = services.pending_changes(conf.meeting)
+    assert latest.number == 2 and [(c["change"], c["item"]) for c in pending] == [("cancelled", press.public_id)]
+    v3 = services.publish(conf.meeting, user=conf.user)
+    db.session.expire_all()
+    stored_v3 = db.session.scalar(select(AgendaRelease.snapshot).where(AgendaRelease.id == v3.id))
+    assert stored_v3[report.public_id]["sequence"] == 1 and stored_v3[press.public_id]["sequence"] == 1
+    assert publishing.RELEASED_SNAPSHOTS.get(v2.public_id) == db.session.scalar(
+        select(AgendaRelease.snapshot).where(AgendaRelease.id == v2.id))
