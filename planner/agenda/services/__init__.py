@@ -72,7 +72,7 @@ from planner.agenda.services.reading import (
     visible_items_aggregates,
     zone,
 )
-from planner.agenda.services.rows import ItemRow, agenda_rows
+from planner.agenda.services.rows import AgendaRow, agenda_rows
 from planner.agenda.services.timetable import Timetable, timetable, timetable_day
 
 __all__ = [
@@ -82,6 +82,7 @@ __all__ = [
     "MAX_SHIFT_MINUTES",
     "RELEASED",
     "SPEAKERS",
+    "AgendaRow",
     "Day",
     "Entry",
     "ItemRow",

@@ -29,6 +29,7 @@ from planner.agenda.services.reading import (
     programme_days,
     rooms,
 )
+from planner.agenda.services.rows import AgendaRow
 from planner.agenda.services.validation import (
     _check_version,
     _clean,
@@ -229,9 +230,9 @@ def move(item: AgendaItem, direction: str, *, user: User | None) -> bool:
     return True
 
 
-def can_move(items: Sequence[AgendaItem]) -> dict[int, tuple[bool, bool]]:
+def can_move(items: Sequence[AgendaItem | AgendaRow]) -> dict[int, tuple[bool, bool]]:
     """For each item id: (can move up, can move down) among same-time items of the same session."""
-    groups: dict[tuple[int | None, datetime], list[AgendaItem]] = {}
+    groups: dict[tuple[int | None, datetime], list[AgendaItem | AgendaRow]] = {}
     for item in items:
         groups.setdefault((item.parent_id, item.starts_at), []).append(item)
     result: dict[int, tuple[bool, bool]] = {}

@@ -18,7 +18,7 @@ from planner.agenda.models import (
     AgendaRelease,
 )
 from planner.agenda.services.reading import RELEASED, _audit, list_items
-from planner.agenda.services.rows import ItemRow
+from planner.agenda.services.rows import AgendaRow
 from planner.core import audit
 from planner.core.db import atomic
 from planner.core.errors import Conflict, NotFound, ValidationError
@@ -30,7 +30,7 @@ from planner.meetings.models import Meeting, MeetingStatus
 
 # Releases -----------------------------------------------------------------------------------------
 
-def snapshot(items: Iterable[AgendaItem | ItemRow]) -> release_rules.Snapshot:
+def snapshot(items: Iterable[AgendaItem | AgendaRow]) -> release_rules.Snapshot:
     """The agenda as plain data, as a release keeps it (every item, whatever its classification)."""
     items = list(items)
     public = {item.id: item.public_id for item in items}
@@ -104,7 +104,7 @@ def _latest_with_snapshot(meeting: Meeting) -> tuple[AgendaRelease | None, relea
     return release, published
 
 
-def pending_changes(meeting: Meeting, items: Sequence[AgendaItem | ItemRow] | None = None
+def pending_changes(meeting: Meeting, items: Sequence[AgendaItem | AgendaRow] | None = None
                     ) -> tuple[AgendaRelease | None, list[dict[str, Any]]]:
     """The latest release and what changed since (all items, unfiltered: callers filter by clearance).
 

@@ -22,6 +22,7 @@ from planner.agenda.models import (
     AgendaItemStatus,
     agenda_item_presiding,
 )
+from planner.agenda.services.rows import AgendaRow, AnyItem
 from planner.core import audit, exports
 from planner.core.db import atomic
 from planner.core.errors import NotFound
@@ -148,7 +149,7 @@ def item_rows(meeting: Meeting, user: User | None) -> list[ItemRow]:
     return _with_sessions([ItemRow(*row, presiding.get(row[0], [])) for row in rows])
 
 
-def visible_items(meeting: Meeting, everything: Sequence[AgendaItem], user: User | None) -> list[AgendaItem]:
+def visible_items(meeting: Meeting, everything: Sequence[AnyItem], user: User | None) -> list[AnyItem]:
     """What ``list_items(meeting, user)`` answers, from the whole agenda already loaded: a page that
     needs both (the editor: the user's view and the changes since the release) reads the agenda once."""
     levels = set(reader_levels(meeting.organization_id, user))
@@ -160,7 +161,7 @@ def reader_levels(organization_id: int | None, user: User | None) -> list[str]:
     return visible_levels(clearance_of(user, organization_id))
 
 
-def item_visible(item: AgendaItem, levels: Collection[str]) -> bool:
+def item_visible(item: AgendaItem | AgendaRow, levels: Collection[str]) -> bool:
     """THE rule of what a reader may see of an agenda item: the item's classification and its session's
     are both within the reader's levels (the meeting's own level was checked when the meeting was found).
     Pages, the API, documents, download versions, the live speakers state and the hall display ask it
@@ -246,13 +247,13 @@ class Day:
 
 @dataclass
 class Entry:
-    item: AgendaItem
-    children: list[AgendaItem]
+    item: AgendaItem | AgendaRow
+    children: list[AgendaItem | AgendaRow]
 
 
-def by_day(meeting: Meeting, items: Sequence[AgendaItem]) -> list[Day]:
+def by_day(meeting: Meeting, items: Sequence[AgendaItem | AgendaRow]) -> list[Day]:
     """Items grouped by the meeting's local days; every day of the meeting is there, even empty."""
-    children: dict[int, list[AgendaItem]] = {}
+    children: dict[int, list[AgendaItem | AgendaRow]] = {}
     for item in items:
         if item.parent_id is not None:
             children.setdefault(item.parent_id, []).append(item)
@@ -301,7 +302,7 @@ CLASSIFIED_LEVELS = [c.value for c in Classification if c.is_classified]
 _CLASSIFIED = frozenset(CLASSIFIED_LEVELS)
 
 
-def note_classified_view(meeting: Meeting, items: Sequence[AgendaItem], what: str) -> None:
+def note_classified_view(meeting: Meeting, items: Sequence[AgendaItem | AgendaRow], what: str) -> None:
     """Every view of classified content (mật and above) is written to the audit log."""
     classified = [i for i in items if i.classification in _CLASSIFIED]  # a set: 400 items, one look-up each
     if not classified and not Classification(meeting.classification).is_classified:
@@ -366,7 +367,7 @@ RELEASED = Hook("agenda.released", "called with a meeting and its new agenda rel
 SPEAKERS = Hook("agenda.speakers", "the people who speak at each item, and their names, for the conflicts")
 
 
-def slots(items: Iterable[AgendaItem], speakers: Mapping[str, Iterable[int]] | None = None
+def slots(items: Iterable[AgendaItem | AgendaRow], speakers: Mapping[str, Iterable[int]] | None = None
           ) -> list[conflict_rules.Slot]:
     items = list(items)
     speakers = speakers or {}
@@ -389,11 +390,11 @@ def slots(items: Iterable[AgendaItem], speakers: Mapping[str, Iterable[int]] | N
     ]
 
 
-def person_names(items: Iterable[AgendaItem]) -> dict[int, str]:
+def person_names(items: Iterable[AgendaItem | AgendaRow]) -> dict[int, str]:
     return {p.person_id: p.full_name for item in items for p in item.presiding}
 
 
-def find_conflicts(items: Sequence[AgendaItem]) -> list[conflict_rules.AgendaConflict]:
+def find_conflicts(items: Sequence[AgendaItem | AgendaRow]) -> list[conflict_rules.AgendaConflict]:
     """The warnings of the items given (those the user sees): they never block saving."""
     speakers: dict[str, set[int]] = {}
     names: dict[int, str] = {}

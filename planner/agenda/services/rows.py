@@ -3,7 +3,7 @@
 A congress's agenda editor reads 400 items, their rooms and presiding persons, then hands them to the
 visibility rule, the conflicts, the comparison with the latest release and the template. As mapped
 instances they cost a third of the page (building them, each attribute read through the instrumentation,
-and expiring them all at the request's commit); as rows they are read once. An ``ItemRow`` answers the
+and expiring them all at the request's commit); as rows they are read once. An ``AgendaRow`` answers the
 attributes those readers use with the names and values an ``AgendaItem`` has (kind, status and
 classification are the same enumerations, times the same aware UTC datetimes), so ``item_visible``,
 ``slots``, ``snapshot``, ``by_day``, ``can_move`` and the templates read either.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -39,7 +40,7 @@ class PresidingRow:
 
 
 @dataclass(slots=True, eq=False)
-class ItemRow:
+class AgendaRow:
     id: int
     public_id: str
     meeting_id: int
@@ -55,10 +56,14 @@ class ItemRow:
     classification: Classification
     room: RoomRow | None
     presiding: list[PresidingRow] = field(default_factory=list)
-    parent: ItemRow | None = None
+    parent: AgendaRow | None = None
 
 
-def agenda_rows(meeting: Meeting) -> list[ItemRow]:
+# The readers of the agenda take either: AnyItem where what comes back is of the kind given.
+AnyItem = TypeVar("AnyItem", AgendaItem, AgendaRow)
+
+
+def agenda_rows(meeting: Meeting) -> list[AgendaRow]:
     """The whole agenda (every item, whatever its classification: callers filter with ``visible_items``)
     in programme order, as ``list_items(meeting, None, everything=True)`` answers it: two queries."""
     item = AgendaItem
@@ -70,7 +75,7 @@ def agenda_rows(meeting: Meeting) -> list[ItemRow]:
         .where(item.meeting_id == meeting.id)
         .order_by(item.starts_at, item.position, item.id))
     rooms: dict[int, RoomRow] = {}
-    items: list[ItemRow] = []
+    items: list[AgendaRow] = []
     for (id_, public_id, meeting_id, parent_id, kind, title, description, performer, starts_at, ends_at, position,
          status, classification, room_id, room_public_id, room_name) in rows:
         room = None
@@ -78,7 +83,7 @@ def agenda_rows(meeting: Meeting) -> list[ItemRow]:
             room = rooms.get(room_id)
             if room is None:
                 room = rooms[room_id] = RoomRow(room_public_id, room_name)
-        items.append(ItemRow(id_, public_id, meeting_id, parent_id, kind, title, description, performer, starts_at,
+        items.append(AgendaRow(id_, public_id, meeting_id, parent_id, kind, title, description, performer, starts_at,
                              ends_at, position, status, classification, room))
     by_id = {row.id: row for row in items}
     for row in items:

@@ -207,7 +207,8 @@ def classification_of(speech: Speech) -> Classification:
     return max((Classification(level) for level in levels), key=lambda c: c.rank)
 
 
-def item_speakers(items: Sequence[AgendaItem]) -> tuple[dict[str, list[int]], dict[int, str]]:
+def item_speakers(items: Sequence[AgendaItem | agenda_services.AgendaRow]
+                  ) -> tuple[dict[str, list[int]], dict[int, str]]:
     """The items' speakers (withdrawn ones left out), for the agenda's conflict warnings: {agenda item public
     id: [person ids]} in speaking order, and {person id: full name} for the warnings' wording.
 
