@@ -21,6 +21,7 @@ from planner.agenda.models import AgendaItem, AgendaItemKind, AgendaItemStatus, 
 from planner.core.permissions import Classification
 from planner.core.text import full_name
 from planner.delegates.models import Participant, Person
+from planner.delegates.services import NAMED_COLUMNS
 from planner.extensions import db
 from planner.meetings.models import Meeting, Room
 
@@ -33,10 +34,21 @@ class RoomRow:
 
 @dataclass(slots=True, eq=False)
 class PresidingRow:
-    """One presiding person of an item: who (the person, as the conflicts compare people) and the name."""
+    """One presiding person of an item: who (the person, as the conflicts compare people) and their names as a
+    document writes them (the fields of delegates' NamedParticipant: the minutes name the chairs from these).
+    One row per participant of the agenda, shared by the items they preside."""
 
     person_id: int
-    full_name: str
+    family_name: str
+    middle_name: str
+    given_name: str
+    honorific: str
+    title: str
+    unit: str
+    full_name: str = ""
+
+    def __post_init__(self) -> None:
+        self.full_name = full_name(self.family_name, self.middle_name, self.given_name)
 
 
 @dataclass(slots=True, eq=False)
@@ -90,16 +102,16 @@ def agenda_rows(meeting: Meeting) -> list[AgendaRow]:
         if row.parent_id is not None:
             row.parent = by_id.get(row.parent_id)
     link = agenda_item_presiding.c
-    names: dict[int, PresidingRow] = {}
-    for item_id, person_id, family, middle, given in db.session.execute(
-            select(link.agenda_item_id, Person.id, Person.family_name, Person.middle_name, Person.given_name)
+    chairs: dict[int, PresidingRow] = {}
+    for item_id, participant_id, person_id, *names in db.session.execute(
+            select(link.agenda_item_id, Participant.id, Person.id, *NAMED_COLUMNS)
             .join(Participant, Participant.id == link.participant_id)
             .join(Person, Person.id == Participant.person_id)
             .join(AgendaItem, AgendaItem.id == link.agenda_item_id)
             .where(AgendaItem.meeting_id == meeting.id)
             .order_by(link.agenda_item_id, link.position)):
-        person = names.get(person_id)
-        if person is None:
-            person = names[person_id] = PresidingRow(person_id, full_name(family, middle, given))
-        by_id[item_id].presiding.append(person)
+        chair = chairs.get(participant_id)
+        if chair is None:
+            chair = chairs[participant_id] = PresidingRow(person_id, *names)
+        by_id[item_id].presiding.append(chair)
     return [row for row in items if row.parent_id is None or row.parent is not None]

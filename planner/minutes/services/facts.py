@@ -71,7 +71,7 @@ def speakers_by_item(meeting: Meeting) -> dict[str, list[str]]:
     return result
 
 
-def _bounds(meeting: Meeting, items: Sequence[AgendaItem | agenda_services.ItemRow]
+def _bounds(meeting: Meeting, items: Sequence[AgendaItem | agenda_services.AgendaRow]
             ) -> tuple[datetime | None, datetime | None]:
     tz = zone(meeting)
     held = [i for i in items if i.status != AgendaItemStatus.cancelled and i.kind.value != "session"]
@@ -123,7 +123,7 @@ def attendance_facts(meeting: Meeting, roll: delegate_services.Roll
         protocol.attendance_paragraph(counted, language), absentees
 
 
-def presiding_people(meeting: Meeting, items: Sequence[AgendaItem | agenda_services.ItemRow] | None = None
+def presiding_people(meeting: Meeting, items: Sequence[AgendaItem | agenda_services.AgendaRow] | None = None
                      ) -> list[Participant | delegate_services.NamedParticipant]:
     """Who presided: the meeting's presiding persons or, when it names none, the chairs of its sessions (in the
     order of the sessions, each once)."""
