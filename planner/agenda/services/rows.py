@@ -19,9 +19,8 @@ from sqlalchemy import select
 
 from planner.agenda.models import AgendaItem, AgendaItemKind, AgendaItemStatus, agenda_item_presiding
 from planner.core.permissions import Classification
-from planner.core.text import full_name
 from planner.delegates.models import Participant, Person
-from planner.delegates.services import NAMED_COLUMNS
+from planner.delegates.services import NAMED_COLUMNS, NamedParticipant
 from planner.extensions import db
 from planner.meetings.models import Meeting, Room
 
@@ -30,25 +29,6 @@ from planner.meetings.models import Meeting, Room
 class RoomRow:
     public_id: str
     name: str
-
-
-@dataclass(slots=True, eq=False)
-class PresidingRow:
-    """One presiding person of an item: who (the person, as the conflicts compare people) and their names as a
-    document writes them (the fields of delegates' NamedParticipant: the minutes name the chairs from these).
-    One row per participant of the agenda, shared by the items they preside."""
-
-    person_id: int
-    family_name: str
-    middle_name: str
-    given_name: str
-    honorific: str
-    title: str
-    unit: str
-    full_name: str = ""
-
-    def __post_init__(self) -> None:
-        self.full_name = full_name(self.family_name, self.middle_name, self.given_name)
 
 
 @dataclass(slots=True, eq=False)
@@ -67,7 +47,7 @@ class AgendaRow:
     status: AgendaItemStatus
     classification: Classification
     room: RoomRow | None
-    presiding: list[PresidingRow] = field(default_factory=list)
+    presiding: list[NamedParticipant] = field(default_factory=list)   # in their order, one per participant
     parent: AgendaRow | None = None
 
 
@@ -102,9 +82,9 @@ def agenda_rows(meeting: Meeting) -> list[AgendaRow]:
         if row.parent_id is not None:
             row.parent = by_id.get(row.parent_id)
     link = agenda_item_presiding.c
-    chairs: dict[int, PresidingRow] = {}
-    for item_id, participant_id, person_id, *names in db.session.execute(
-            select(link.agenda_item_id, Participant.id, Person.id, *NAMED_COLUMNS)
+    chairs: dict[int, NamedParticipant] = {}
+    for item_id, participant_id, *names in db.session.execute(
+            select(link.agenda_item_id, Participant.id, *NAMED_COLUMNS)
             .join(Participant, Participant.id == link.participant_id)
             .join(Person, Person.id == Participant.person_id)
             .join(AgendaItem, AgendaItem.id == link.agenda_item_id)
@@ -112,6 +92,6 @@ def agenda_rows(meeting: Meeting) -> list[AgendaRow]:
             .order_by(link.agenda_item_id, link.position)):
         chair = chairs.get(participant_id)
         if chair is None:
-            chair = chairs[participant_id] = PresidingRow(person_id, *names)
+            chair = chairs[participant_id] = NamedParticipant(*names)
         by_id[item_id].presiding.append(chair)
     return [row for row in items if row.parent_id is None or row.parent is not None]

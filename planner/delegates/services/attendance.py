@@ -144,8 +144,10 @@ class AttendanceMark(NamedTuple):
 
 class NamedParticipant(NamedTuple):
     """A participant as a document names them (a speaker, a presiding person): plain data with the names a
-    Participant has, read as columns (``NAMED_COLUMNS``, in this order) instead of as models with their people."""
+    Participant has, read as columns (``NAMED_COLUMNS``, in this order) instead of as models with their people;
+    ``person_id`` is who they are (the agenda's conflicts compare people)."""
 
+    person_id: int
     family_name: str
     middle_name: str
     given_name: str
@@ -159,8 +161,8 @@ class NamedParticipant(NamedTuple):
 
 
 # The columns of a NamedParticipant, for a query joining Participant and its Person.
-NAMED_COLUMNS = (Person.family_name, Person.middle_name, Person.given_name, Person.honorific, Participant.title,
-                 Participant.unit)
+NAMED_COLUMNS = (Person.id, Person.family_name, Person.middle_name, Person.given_name, Person.honorific,
+                 Participant.title, Participant.unit)
 
 
 class RollEntry(NamedTuple):
