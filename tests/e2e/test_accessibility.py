@@ -428,3 +428,26 @@ def test_job_pages_pass_axe_while_the_job_runs_and_once_it_failed(browser, live_
             failures += _axe_problems(page, f"dossier job {state}", size_name, axe_source, sheet_selectors, artifacts)
         context.close()
     assert not failures, "\n".join(failures)
+
+
+def test_an_open_votes_page_passes_axe_with_its_live_line_speaking(browser, live_server, app, axe_source, artifacts,
+                                                                   sheet_selectors):
+    """An open named vote's page (the roll's choice buttons, the count the script keeps current) with a refusal
+    said in its live line, as the clerk sees it when a choice could not be recorded."""
+    from tests.conftest import PASSWORD
+    from tests.e2e.test_vote_page import build
+
+    data = build(app)
+    failures: list[str] = []
+    for size_name, size in SIZES.items():
+        context = _context(browser, live_server, size)
+        page = context.new_page()
+        _login(page, data["email"], PASSWORD)
+        page.goto(f"/meetings/{data['meeting']}/votes/{data['vote']}")
+        page.locator(f"#roll-{data['delegates'][0]} .choice-yes").click()
+        expect(page.locator(f"#roll-{data['delegates'][0]} .choice-yes")).to_have_attribute("aria-pressed", "true")
+        page.evaluate("() => { const line = document.getElementById('vote-live');"
+                      " line.textContent = 'Mất kết nối. Vui lòng thử lại.'; line.classList.add('is-error'); }")
+        failures += _axe_problems(page, "open vote", size_name, axe_source, sheet_selectors, artifacts)
+        context.close()
+    assert not failures, "\n".join(failures)
