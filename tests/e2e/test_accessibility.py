@@ -24,6 +24,7 @@ from planner.core.text import fold
 from planner.extensions import db, limiter
 from tests.conftest import wipe
 from tests.e2e.conftest import PHONE
+from tests.e2e.tabs import leave
 
 pytestmark = pytest.mark.e2e
 
@@ -422,7 +423,7 @@ def test_job_pages_pass_axe_while_the_job_runs_and_once_it_failed(browser, live_
         for state, values in states.items():
             # Leave the tab first: its box reloads the page by itself once the job has ended, which would race
             # the goto below (net::ERR_ABORTED).
-            page.goto("about:blank")
+            leave(page)
             with app.app_context():
                 db.session.execute(db.update(Job).where(Job.kind == "archive.dossier").values(**values))
                 db.session.commit()

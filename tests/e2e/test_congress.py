@@ -14,6 +14,7 @@ import pytest
 from planner.extensions import db
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE
+from tests.e2e.tabs import leave
 from tests.elections.conftest import make_congress
 
 pytestmark = pytest.mark.e2e
@@ -188,5 +189,5 @@ def test_a_delegate_congress(app, browser, page, live_server, factory, screensho
         expect(hall.locator("[data-field=vote-yes]")).to_have_text("27")
         hall.screenshot(path=str(artifacts / "congress-hall-result.png"))
     finally:
-        hall.goto("about:blank")
+        leave(hall)
         hall_context.close()

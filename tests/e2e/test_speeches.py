@@ -10,6 +10,7 @@ import pytest
 
 from planner.extensions import db
 from tests.conftest import PASSWORD
+from tests.e2e.tabs import leave
 from tests.speeches.conftest import make_hall
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +40,7 @@ def press(page, action: str) -> None:
 
 def quiet(page) -> None:
     """Stop the page's polling before the database is wiped after the test."""
-    page.goto("about:blank")
+    leave(page)
     page.wait_for_timeout(300)
 
 
